@@ -1,0 +1,29 @@
+"""The awards service: prize evaluations, improvement projects, performance grants."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+
+from services.awards.evaluation.router import router as evaluation_router
+from shared.app import create_service_app
+from shared.db import Database
+from shared.settings import Settings
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    database: Database | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+) -> FastAPI:
+    return create_service_app(
+        service="awards",
+        title="Kvalitetsnavet awards",
+        description="Quality prizes as reproducible composite evaluations, improvement projects, "
+        "performance grants.",
+        routers=[evaluation_router],
+        settings=settings,
+        database=database,
+        transport=transport,
+    )

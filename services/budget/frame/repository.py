@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.models import BudgetFrame, FrameChange
+
+
+async def find(session: AsyncSession, municipality_code: str, board: str, year: int) -> BudgetFrame | None:
+    result = await session.execute(
+        select(BudgetFrame).where(
+            BudgetFrame.municipality_code == municipality_code,
+            BudgetFrame.board == board,
+            BudgetFrame.year == year,
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def get(session: AsyncSession, frame_id: uuid.UUID) -> BudgetFrame | None:
+    return await session.get(BudgetFrame, frame_id)
+
+
+async def add(session: AsyncSession, frame: BudgetFrame, changes: list[FrameChange]) -> BudgetFrame:
+    session.add(frame)
+    await session.flush()
+    for change in changes:
+        change.frame_id = frame.id
+    session.add_all(changes)
+    await session.flush()
+    await session.refresh(frame)
+    return frame
+
+
+async def changes_of(session: AsyncSession, frame_id: uuid.UUID) -> list[FrameChange]:
+    result = await session.execute(
+        select(FrameChange).where(FrameChange.frame_id == frame_id).order_by(FrameChange.position)
+    )
+    return list(result.scalars())
+
+
+async def list_frames(
+    session: AsyncSession, municipality_code: str | None, *, limit: int, offset: int
+) -> list[BudgetFrame]:
+    query = select(BudgetFrame).order_by(BudgetFrame.year.desc(), BudgetFrame.board).limit(limit).offset(offset)
+    if municipality_code is not None:
+        query = query.where(BudgetFrame.municipality_code == municipality_code)
+    return list((await session.execute(query)).scalars())

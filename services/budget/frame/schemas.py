@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from shared.money import MoneyUnit
+from shared.schemas import InputModel, OutputModel
+
+Category = Literal[
+    "index_compensation", "transfer_in", "transfer_out", "efficiency_demand",
+    "volume_change", "political_priority", "other",
+]
+Money = Decimal
+
+
+class FrameChangeIn(InputModel):
+    amount: Money = Field(allow_inf_nan=False, description="signed; a reduction is negative")
+    category: Category
+    reason: str = Field(min_length=1, max_length=1000)
+    decision_body: str | None = Field(default=None, max_length=200, examples=["Kommunfullmäktige"])
+    decision_date: date | None = None
+    decision_ref: str | None = Field(default=None, max_length=100, examples=["KF § 123"])
+
+
+class FrameIn(InputModel):
+    municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
+    board: str = Field(min_length=1, max_length=200, examples=["Socialnämnden"])
+    year: int = Field(ge=1990, le=2100)
+    unit: MoneyUnit = "tkr"
+    previous_amount: Money = Field(allow_inf_nan=False, description="last year's frame")
+    amount: Money = Field(allow_inf_nan=False, description="this year's frame")
+    changes: list[FrameChangeIn] = Field(max_length=500)
+
+
+class FrameChangeOut(OutputModel):
+    position: int
+    amount: Decimal
+    category: str
+    reason: str
+    decision_body: str | None
+    decision_date: date | None
+    decision_ref: str | None
+
+
+class FrameOut(OutputModel):
+    id: uuid.UUID
+    municipality_code: str
+    board: str
+    year: int
+    unit: MoneyUnit
+    previous_amount: Decimal
+    amount: Decimal
+    change_total: Decimal
+    changes: list[FrameChangeOut]
+    version: int
+    created_at: datetime
+    sign_convention: str = "amounts are signed: a change that lowers the frame is negative"

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from fastapi import status
+
+from services.indicators.measure import service
+from services.indicators.measure.schemas import MeasureIn, MeasureOut
+from shared.app import service_router
+from shared.auth import principal_dep
+from shared.db import SessionDep
+from shared.pagination import Page, PageDep
+
+router = service_router(prefix="/v1/measures", tags=["measures"])
+Reader = principal_dep("indicators:read")
+Writer = principal_dep("indicators:write")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=MeasureOut)
+async def create_measure(payload: MeasureIn, session: SessionDep, principal: Writer) -> MeasureOut:
+    """Define a measure (raw data a formula may use)."""
+    return await service.create_measure(session, payload)
+
+
+@router.get("", response_model=Page[MeasureOut])
+async def list_measures(session: SessionDep, principal: Reader, page: PageDep) -> Page[MeasureOut]:
+    """The measure catalogue."""
+    return await service.list_measures(session, page)
+
+
+@router.get("/{code}", response_model=MeasureOut)
+async def get_measure(code: str, session: SessionDep, principal: Reader) -> MeasureOut:
+    """One measure."""
+    return await service.get_measure(session, code)

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Literal
+
+from pydantic import Field
+
+from shared.schemas import InputModel, OutputModel
+
+UnitType = Literal[
+    "hemtjanst", "sarskilt_boende", "gruppbostad", "servicebostad", "daglig_verksamhet",
+    "personlig_assistans", "korttidsboende", "hemsjukvard", "ifo", "socialpsykiatri", "other",
+]
+Area = Literal["aldreomsorg", "lss", "ifo", "hsl", "socialpsykiatri", "overgripande"]
+
+
+class UnitIn(InputModel):
+    municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    title: str = Field(min_length=1, max_length=200)
+    unit_type: UnitType
+    area: Area
+    kolada_ou_id: str | None = Field(default=None, pattern=r"^V\d{2}E\d+$")
+    opened_on: date | None = None
+    closed_on: date | None = None
+
+
+class UnitOut(OutputModel):
+    id: uuid.UUID
+    municipality_code: str
+    code: str
+    title: str
+    unit_type: str
+    area: str
+    kolada_ou_id: str | None
+    opened_on: date | None
+    closed_on: date | None
+    synthetic: bool = Field(description="true for the demo's synthetic units")

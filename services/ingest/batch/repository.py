@@ -1,0 +1,169 @@
+"""Every SQL statement of JSON batches."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, insert, select, text, tuple_, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.models import (
+    DataVersion,
+    IngestBatch,
+    Measure,
+    Observation,
+    ObservationRevision,
+    OrgUnit,
+)
+
+ObservationKey = tuple[str, str, str, str]  # unit_code, measure_code, period, gender
+
+
+@dataclass(frozen=True)
+class MeasureRule:
+    code: str
+    value_kind: str
+    min_value: Decimal | None
+    max_value: Decimal | None
+
+
+async def try_lock_idempotency_key(session: AsyncSession, api_key_id: uuid.UUID, key: str) -> bool:
+    """A transaction-scoped advisory lock: held while the first request is in flight, released
+    at its commit or when its connection dies (so a killed request never blocks a retry)."""
+    result = await session.execute(
+        text("SELECT pg_try_advisory_xact_lock(hashtextextended(:k, 7301))"),
+        {"k": f"{api_key_id}:{key}"},
+    )
+    return bool(result.scalar_one())
+
+
+async def find_batch_by_idempotency_key(
+    session: AsyncSession, api_key_id: uuid.UUID, key: str
+) -> IngestBatch | None:
+    result = await session.execute(
+        select(IngestBatch).where(
+            IngestBatch.api_key_id == api_key_id, IngestBatch.idempotency_key == key
+        )
+    )
+    return result.scalar_one_or_none()
+
+
+async def get_batch(session: AsyncSession, batch_id: uuid.UUID) -> IngestBatch | None:
+    return await session.get(IngestBatch, batch_id)
+
+
+async def known_unit_codes(
+    session: AsyncSession, municipality_code: str, codes: Iterable[str]
+) -> set[str]:
+    # Read-only look-up in org_unit (written by indicators): validating tens of thousands of
+    # rows over HTTP would move the unit register for nothing.
+    wanted = sorted(set(codes))
+    if not wanted:
+        return set()
+    result = await session.execute(
+        select(OrgUnit.code).where(
+            OrgUnit.municipality_code == municipality_code, OrgUnit.code.in_(wanted)
+        )
+    )
+    return set(result.scalars())
+
+
+async def measure_rules(session: AsyncSession, codes: Iterable[str]) -> dict[str, MeasureRule]:
+    # Read-only look-up in measure (written by indicators), for the same reason as above.
+    wanted = sorted(set(codes))
+    result = await session.execute(
+        select(Measure.code, Measure.value_kind, Measure.min_value, Measure.max_value).where(
+            Measure.code.in_(wanted), Measure.source == "local"
+        )
+    )
+    return {row.code: MeasureRule(*row) for row in result}
+
+
+async def stored_observations(
+    session: AsyncSession, municipality_code: str, keys: Sequence[ObservationKey]
+) -> dict[ObservationKey, Observation]:
+    found: dict[ObservationKey, Observation] = {}
+    for start in range(0, len(keys), 5000):
+        chunk = keys[start : start + 5000]
+        result = await session.execute(
+            select(Observation).where(
+                Observation.source == "local",
+                Observation.municipality_code == municipality_code,
+                tuple_(
+                    Observation.unit_code,
+                    Observation.measure_code,
+                    Observation.period,
+                    Observation.gender,
+                ).in_(chunk),
+            )
+        )
+        for obs in result.scalars():
+            found[(obs.unit_code, obs.measure_code, obs.period, obs.gender)] = obs
+    return found
+
+
+async def add_batch(session: AsyncSession, batch: IngestBatch) -> IngestBatch:
+    session.add(batch)
+    await session.flush()
+    return batch
+
+
+async def insert_observations(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    for start in range(0, len(rows), 5000):
+        await session.execute(insert(Observation), rows[start : start + 5000])
+
+
+async def revise_observations(
+    session: AsyncSession, changes: list[tuple[Observation, dict[str, Any]]], batch_id: uuid.UUID
+) -> None:
+    """Keep each old revision, then write the new content with revision + 1."""
+    if not changes:
+        return
+    await session.execute(
+        insert(ObservationRevision),
+        [
+            {
+                "observation_id": old.id,
+                "revision": old.revision,
+                "value": old.value,
+                "numerator": old.numerator,
+                "denominator": old.denominator,
+                "respondents": old.respondents,
+                "status": old.status,
+                "batch_id": old.batch_id,
+                "source_url": old.source_url,
+                "arrived_at": old.arrived_at,
+                "replaced_by_batch_id": batch_id,
+            }
+            for old, _ in changes
+        ],
+    )
+    for old, new in changes:
+        await session.execute(
+            update(Observation)
+            .where(Observation.id == old.id)
+            .values(**new, revision=old.revision + 1, arrived_at=func.now())
+        )
+
+
+async def bump_data_version(session: AsyncSession, municipality_code: str) -> int:
+    """Tell readers (the indicators service) that this municipality's data changed."""
+    stmt = pg_insert(DataVersion).values(municipality_code=municipality_code, version=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[DataVersion.municipality_code],
+        set_={"version": DataVersion.version + 1, "changed_at": func.now()},
+    ).returning(DataVersion.version)
+    return int((await session.execute(stmt)).scalar_one())
+
+
+async def set_batch_response(
+    session: AsyncSession, batch: IngestBatch, status: int, body: dict[str, Any]
+) -> None:
+    batch.response_status = status
+    batch.response_body = body
+    await session.flush()

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import Header, Response, status
+from fastapi.responses import JSONResponse
+
+from services.ingest.batch import service
+from services.ingest.batch.schemas import BatchIn, BatchOut
+from shared.app import service_router
+from shared.auth import principal_dep
+from shared.db import SessionDep
+
+router = service_router(prefix="/v1/batches", tags=["batches"])
+
+IngestWriter = principal_dep("ingest:write")
+IngestReader = principal_dep("ingest:read")
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=BatchOut)
+async def create_batch(
+    payload: BatchIn,
+    session: SessionDep,
+    principal: IngestWriter,
+    response: Response,
+    idempotency_key: Annotated[
+        str | None,
+        Header(min_length=1, max_length=255, description="IETF Idempotency-Key; scoped to the API key"),
+    ] = None,
+) -> BatchOut | JSONResponse:
+    """Store a batch of local observations, atomically; a retry with the same key replays."""
+    result = await service.submit_batch(
+        session, payload, principal=principal, idempotency_key=idempotency_key
+    )
+    if isinstance(result, service.StoredResponse):
+        return JSONResponse(result.body, status_code=result.status, headers={"Idempotent-Replayed": "true"})
+    response.headers["Location"] = f"/v1/batches/{result.id}"
+    return result
+
+
+@router.get("/{batch_id}", response_model=BatchOut)
+async def get_batch(batch_id: uuid.UUID, session: SessionDep, principal: IngestReader) -> BatchOut:
+    """A stored batch and what it did."""
+    return await service.get_batch(session, batch_id, principal=principal)

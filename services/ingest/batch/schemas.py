@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field
+
+from shared.schemas import InputModel, OutputModel
+
+MAX_BATCH_ROWS = 50_000
+
+
+class ObservationIn(InputModel):
+    measure_code: str = Field(min_length=1, max_length=64, examples=["survey_satisfied"])
+    unit_code: str | None = Field(
+        default=None, max_length=64, description="org unit code; omit for the whole municipality"
+    )
+    period: str = Field(description="2024, 2024T2, 2024Q3 or 2024-05", examples=["2024"])
+    gender: Literal["T", "K", "M"] = "T"
+    value: Decimal | None = Field(default=None, allow_inf_nan=False)
+    numerator: Decimal | None = Field(default=None, allow_inf_nan=False)
+    denominator: Decimal | None = Field(default=None, allow_inf_nan=False)
+    respondents: int | None = Field(default=None, ge=0, le=10_000_000)
+    status: Literal["preliminary", "final"] = "final"
+
+
+class BatchIn(InputModel):
+    municipality_code: str | None = Field(
+        default=None, pattern=r"^\d{4}$", description="defaults to the key's municipality"
+    )
+    mode: Literal["insert", "revise"] = Field(
+        default="insert",
+        description="'revise' replaces stored values (keeping their history); "
+        "'insert' refuses a value that differs from a stored final one",
+    )
+    note: str | None = Field(default=None, max_length=2000)
+    observations: list[ObservationIn] = Field(min_length=1, max_length=MAX_BATCH_ROWS)
+
+
+class BatchOut(OutputModel):
+    id: uuid.UUID
+    municipality_code: str
+    kind: str
+    state: str
+    row_count: int
+    created: int = Field(description="observations stored for the first time")
+    revised: int = Field(description="observations whose value changed (old revision kept)")
+    unchanged: int = Field(description="observations identical to what was stored")
+    suppressed: int = Field(description="observations stored but marked suppressed (n < 7)")
+    created_at: datetime
+    data_version: int

@@ -1,0 +1,191 @@
+"""The factory every service uses: middleware, error handlers, health, metrics, lifespan."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any
+
+import httpx
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.routing import APIRoute
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from pydantic import BaseModel
+
+from shared import API_VERSION, __version__
+from shared.auth import KeyCache
+from shared.db import Database
+from shared.errors import (
+    COMMON_RESPONSES,
+    Problem,
+    UnsupportedMediaType,
+    install_error_handlers,
+    problem_response,
+)
+from shared.logging import configure_logging
+from shared.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from shared.settings import ServiceName, Settings, get_settings
+
+ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+class JsonRoute(APIRoute):
+    """Refuses a JSON body sent with another media type (415) instead of guessing."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+        expects_json = self.body_field is not None and not _is_form(self)
+
+        async def route_handler(request: Request) -> Response:
+            if expects_json and request.method in {"POST", "PUT", "PATCH"}:
+                media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+                if media and media != "application/json" and not media.endswith("+json"):
+                    raise UnsupportedMediaType(
+                        f"Send the body as application/json, not {media}",
+                        headers={"Accept-Post": "application/json"},
+                    )
+            return await handler(request)
+
+        return route_handler
+
+
+def _is_form(route: APIRoute) -> bool:
+    from fastapi.params import Body, File, Form
+
+    field = route.body_field
+    info = getattr(field, "field_info", None)
+    return isinstance(info, Form | File) or (isinstance(info, Body) and info.media_type != "application/json")
+
+
+def service_router(**kwargs: Any) -> APIRouter:
+    """An APIRouter with the suite's route class and the declared problem responses."""
+    kwargs.setdefault("responses", COMMON_RESPONSES)
+    return APIRouter(route_class=JsonRoute, **kwargs)
+
+
+class Health(BaseModel):
+    status: str
+    service: str
+    version: str
+
+
+def create_service_app(
+    *,
+    service: ServiceName,
+    title: str,
+    description: str,
+    routers: Sequence[APIRouter],
+    settings: Settings | None = None,
+    database: Database | None = None,
+    transport: httpx.AsyncBaseTransport | None = None,
+    extra_lifespan: ExtraLifespan | None = None,
+    upload_suffixes: tuple[str, ...] = (),
+) -> FastAPI:
+    """Build one service. Tests pass a `database` bound to their connection and a `transport`
+    that routes service-to-service calls to in-process peer apps."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            db = database or Database.from_settings(settings)
+            stack.push_async_callback(db.dispose)
+            app.state.database = db
+            app.state.settings = settings
+            app.state.key_cache = KeyCache(ttl=0.0 if settings.ENVIRONMENT == "test" else 10.0)
+            http = httpx.AsyncClient(
+                transport=transport,
+                timeout=httpx.Timeout(settings.HTTP_TIMEOUT_S, connect=3.0),
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+            )
+            stack.push_async_callback(http.aclose)
+            app.state.http = http
+            if extra_lifespan is not None:
+                await stack.enter_async_context(extra_lifespan(app))
+            yield
+
+    app = FastAPI(
+        title=title,
+        description=description,
+        version=__version__,
+        lifespan=lifespan,
+        responses=COMMON_RESPONSES,
+        docs_url="/docs",
+        redoc_url=None,
+    )
+    app.router.route_class = JsonRoute
+    install_error_handlers(app)
+
+    app.add_middleware(RateLimitMiddleware, per_minute=settings.RATE_LIMIT_PER_MINUTE)
+    app.add_middleware(
+        BodyLimitMiddleware,
+        max_bytes=settings.MAX_BODY_BYTES,
+        upload_bytes=settings.MAX_UPLOAD_BYTES,
+        upload_suffixes=upload_suffixes,
+    )
+    app.add_middleware(RequestContextMiddleware, service=service)
+
+    ops = APIRouter(route_class=JsonRoute, tags=["operations"])
+
+    @ops.get("/healthz", response_model=Health, operation_id=f"{service}_healthz")
+    async def get_health() -> Health:
+        """Liveness: the process answers. No I/O."""
+        return Health(status="ok", service=service, version=__version__)
+
+    @ops.get(
+        "/readyz",
+        response_model=Health,
+        operation_id=f"{service}_readyz",
+        responses={503: COMMON_RESPONSES[503]},
+    )
+    async def get_readiness(request: Request) -> Response:
+        """Readiness: the database answers a ping."""
+        db: Database = request.app.state.database
+        try:
+            await db.ping()
+        except Exception:
+            return problem_response(
+                request,
+                status=503,
+                slug="database-unavailable",
+                detail="The database does not answer",
+                headers={"Retry-After": "5"},
+            )
+        return JSONResponse(Health(status="ready", service=service, version=__version__).model_dump())
+
+    @ops.get("/metrics", include_in_schema=False)
+    async def get_metrics() -> PlainTextResponse:
+        return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+    app.include_router(ops)
+    for router in routers:
+        app.include_router(router)
+
+    def custom_openapi() -> dict[str, Any]:
+        if app.openapi_schema:
+            return app.openapi_schema
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(
+            title=app.title,
+            version=app.version,
+            description=app.description,
+            routes=app.routes,
+            servers=[{"url": f"/api/{service}"}],
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+        for name, sub in Problem.model_json_schema(ref_template="#/components/schemas/{model}").get("$defs", {}).items():
+            components.setdefault(name, sub)
+        components["Problem"].pop("$defs", None)
+        schema["info"]["x-api-version"] = API_VERSION
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = custom_openapi  # type: ignore[method-assign]
+    return app
+
+
+def configure_process(settings: Settings) -> None:
+    configure_logging(settings.LOG_LEVEL, json_format=settings.LOG_JSON)

@@ -1,0 +1,48 @@
+"""Response shapes that cross a service boundary. The owning service serves them; peers parse
+them with shared.clients. Changing one is an API change for both."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Gender = Literal["T", "K", "M"]
+Direction = Literal["higher", "lower"]
+Attribution = Literal["kolada", "derived"]
+
+
+class IndicatorValue(BaseModel):
+    """One computed value of an indicator for a unit (or the municipality), period and gender."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_code: str = Field(description="org unit code; '' for the whole municipality")
+    unit_title: str | None = None
+    period: str
+    gender: Gender
+    value: Decimal | None = Field(description="null when missing or suppressed")
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    n: int | None = Field(default=None, description="respondents or denominator count")
+    suppressed: bool = False
+    attribution: Attribution = Field(
+        description="'kolada' for a raw Kolada value; 'derived' for anything this suite computed"
+    )
+    source_note: str | None = Field(default=None, description="'Källa: Kolada' on raw Kolada values")
+
+
+class IndicatorValues(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    indicator_code: str
+    indicator_version: int
+    title: str
+    unit: str
+    direction: Direction
+    decimals: int
+    municipality_code: str
+    period: str
+    level: Literal["unit", "municipality"]
+    values: list[IndicatorValue]

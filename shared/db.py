@@ -1,0 +1,94 @@
+"""Database access: one async engine per process, a session per request, a unit of work for jobs."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+
+from shared.settings import Settings
+
+
+class Database:
+    """Owns the engine and the session factory; created in each app's lifespan."""
+
+    def __init__(self, engine: AsyncEngine, *, bind: AsyncConnection | None = None) -> None:
+        self.engine = engine
+        # Tests bind every session to one outer connection so each test can roll back.
+        self.sessionmaker = async_sessionmaker(
+            bind=bind if bind is not None else engine,
+            expire_on_commit=False,
+            join_transaction_mode="create_savepoint",
+        )
+        self._owns_engine = bind is None
+
+    @classmethod
+    def from_settings(cls, settings: Settings, *, url: str | None = None) -> Database:
+        return cls(create_engine(settings, url=url))
+
+    async def ping(self) -> None:
+        async with self.engine.connect() as conn:
+            await conn.execute(text("SELECT 1"))
+
+    async def dispose(self) -> None:
+        if self._owns_engine:
+            await self.engine.dispose()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """A session committed on success and rolled back on error (jobs, scripts, CLI)."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+
+def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
+    database_url = url or settings.DATABASE_URL
+    if not database_url:
+        raise RuntimeError("DATABASE_URL is not set and no embedded server was started")
+    connect_args: dict[str, Any] = {
+        "options": f"-c statement_timeout={settings.DATABASE_STATEMENT_TIMEOUT_MS}"
+        " -c timezone=UTC",
+        "connect_timeout": 5,
+    }
+    return create_async_engine(
+        database_url,
+        pool_size=settings.DATABASE_POOL_SIZE,
+        max_overflow=settings.DATABASE_POOL_SIZE,
+        pool_pre_ping=True,
+        pool_timeout=10,
+        connect_args=connect_args,
+    )
+
+
+def get_database(request: Request) -> Database:
+    database: Database = request.app.state.database
+    return database
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request, committed once before the response is sent."""
+    async with get_database(request).sessionmaker() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            await session.rollback()
+            raise
+
+
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

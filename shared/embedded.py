@@ -1,0 +1,47 @@
+"""The embedded PostgreSQL (pgserver) used when DATABASE_URL is not set."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger("kvn.embedded")
+DATABASE_NAME = "kvalitetsnavet"
+
+
+class EmbeddedPostgres:
+    """Starts (or reuses) a server whose data directory lives under var/, kept between runs."""
+
+    def __init__(self, data_dir: Path, *, database: str = DATABASE_NAME) -> None:
+        self.data_dir = data_dir
+        self.database = database
+        self._server: Any = None
+
+    def start(self) -> str:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            import pgserver
+
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._server = pgserver.get_server(str(self.data_dir), cleanup_mode="stop")
+        exists = self._server.psql(
+            f"SELECT 1 FROM pg_database WHERE datname = '{self.database}';"
+        )
+        if "1 row" not in exists:
+            self._server.psql(f'CREATE DATABASE "{self.database}";')
+        return self.url(self.database)
+
+    def url(self, database: str) -> str:
+        return f"postgresql+psycopg://postgres@/{database}?host={self.data_dir}"
+
+    def create_database(self, name: str) -> str:
+        self._server.psql(f'DROP DATABASE IF EXISTS "{name}";')
+        self._server.psql(f'CREATE DATABASE "{name}";')
+        return self.url(name)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.cleanup()
+            self._server = None

@@ -1,0 +1,294 @@
+"""The error hierarchy and its one renderer: RFC 9457 application/problem+json."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_BASE = "https://kvalitetsnavet.se/problems/"
+
+logger = logging.getLogger("kvn.errors")
+
+
+class FieldError(BaseModel):
+    """One located problem: where (loc/row/field), what value, why."""
+
+    model_config = ConfigDict(extra="allow")
+
+    loc: list[str | int] = Field(description="path to the offending input, e.g. ['body','rows',3]")
+    field: str | None = None
+    row: int | None = None
+    value: Any = None
+    message: str
+    code: str | None = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with the request id and located errors."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[FieldError] | None = None
+
+
+class AppError(Exception):
+    """Base of every expected failure; carries its HTTP status."""
+
+    status = 500
+    slug = "internal-error"
+    title = "Internal Server Error"
+
+    def __init__(
+        self,
+        detail: str | None = None,
+        *,
+        errors: Sequence[FieldError] | None = None,
+        headers: Mapping[str, str] | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = list(errors) if errors else None
+        self.headers = dict(headers or {})
+        self.extra = dict(extra or {})
+
+
+class BadRequest(AppError):
+    status, slug, title = 400, "bad-request", "Bad Request"
+
+
+class Unauthorized(AppError):
+    status, slug, title = 401, "unauthorized", "Unauthorized"
+
+    def __init__(self, detail: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="kvalitetsnavet"'})
+        super().__init__(detail, **kwargs)
+
+
+class Forbidden(AppError):
+    status, slug, title = 403, "forbidden", "Forbidden"
+
+
+class NotFound(AppError):
+    status, slug, title = 404, "not-found", "Not Found"
+
+
+class Conflict(AppError):
+    status, slug, title = 409, "conflict", "Conflict"
+
+
+class PreconditionFailed(AppError):
+    status, slug, title = 412, "precondition-failed", "Precondition Failed"
+
+
+class PayloadTooLarge(AppError):
+    status, slug, title = 413, "payload-too-large", "Payload Too Large"
+
+
+class UnsupportedMediaType(AppError):
+    status, slug, title = 415, "unsupported-media-type", "Unsupported Media Type"
+
+
+class Unprocessable(AppError):
+    status, slug, title = 422, "validation-error", "Unprocessable Content"
+
+
+class PreconditionRequired(AppError):
+    status, slug, title = 428, "precondition-required", "Precondition Required"
+
+
+class TooManyRequests(AppError):
+    status, slug, title = 429, "too-many-requests", "Too Many Requests"
+
+
+class Upstream(AppError):
+    status, slug, title = 502, "upstream-error", "Bad Gateway"
+
+
+class Unavailable(AppError):
+    status, slug, title = 503, "unavailable", "Service Unavailable"
+
+
+def problem_response(
+    request: Request,
+    *,
+    status: int,
+    title: str | None = None,
+    slug: str | None = None,
+    detail: str | None = None,
+    errors: Sequence[FieldError] | None = None,
+    headers: Mapping[str, str] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> JSONResponse:
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    body: dict[str, Any] = {
+        "type": PROBLEM_BASE + slug if slug else "about:blank",
+        "title": title or phrase,
+        "status": status,
+        "detail": detail,
+        "instance": request.scope.get("root_path", "") + request.url.path,
+        "request_id": getattr(request.state, "request_id", None),
+    }
+    if errors:
+        body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
+    if extra:
+        body.update(extra)
+    return JSONResponse(
+        jsonable_encoder({k: v for k, v in body.items() if v is not None}),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=dict(headers or {}),
+    )
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, bytes):
+        return value[:200].decode("utf-8", "replace")
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    text = repr(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
+def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
+    result = []
+    for err in exc.errors():
+        loc = [p if isinstance(p, int | str) else str(p) for p in err.get("loc", ())]
+        fields = [p for p in loc[1:] if isinstance(p, str)]
+        result.append(
+            FieldError(
+                loc=loc,
+                field=".".join(fields) if fields else None,
+                value=_printable(err.get("input")),
+                message=str(err.get("msg", "invalid")),
+                code=str(err.get("type")) if err.get("type") else None,
+            )
+        )
+    return result
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(
+        request,
+        status=exc.status,
+        title=exc.title,
+        slug=exc.slug,
+        detail=exc.detail,
+        errors=exc.errors,
+        headers=exc.headers,
+        extra=exc.extra,
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    slugs = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized"}
+    detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None
+    if exc.status_code == 404 and detail is None:
+        detail = f"No resource at {request.url.path}"
+    if exc.status_code == 405 and detail is None:
+        allow = (exc.headers or {}).get("Allow", "")
+        detail = f"{request.method} is not allowed here; allowed: {allow}"
+    return problem_response(
+        request,
+        status=exc.status_code,
+        slug=slugs.get(exc.status_code, "http-error"),
+        detail=detail,
+        headers=exc.headers,
+    )
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _validation_errors(exc)
+    return problem_response(
+        request,
+        status=422,
+        title="Unprocessable Content",
+        slug="validation-error",
+        detail=f"{len(errors)} invalid input value(s)",
+        errors=errors,
+    )
+
+
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.warning("database unavailable: %s", type(exc).__name__)
+    return problem_response(
+        request,
+        status=503,
+        slug="database-unavailable",
+        detail="The database is not reachable; try again shortly.",
+        headers={"Retry-After": "5"},
+    )
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error", extra={"path": request.url.path})
+    return problem_response(
+        request,
+        status=500,
+        slug="internal-error",
+        detail="An unexpected error occurred; it has been logged with this request id.",
+    )
+
+
+def _is_connection_error(exc: DBAPIError) -> bool:
+    return bool(exc.connection_invalidated) or isinstance(exc, OperationalError)
+
+
+async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DBAPIError)
+    if _is_connection_error(exc):
+        return await _database_error(request, exc)
+    return await _unexpected(request, exc)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(PoolTimeoutError, _database_error)
+    app.add_exception_handler(DBAPIError, _dbapi_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "model": Problem,
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}},
+    }
+
+
+# Declared on every route so generated clients and schemathesis know the error shapes.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _problem("Missing or invalid API key"),
+    403: _problem("The key lacks the required scope"),
+    404: _problem("Not found, or not visible to this key's municipality"),
+    405: _problem("Method not allowed (see the Allow header)"),
+    409: _problem("Conflict with the current state"),
+    413: _problem("Request body too large"),
+    415: _problem("Unsupported media type"),
+    422: _problem("Invalid input; errors[] names each field and value"),
+    429: _problem("Rate limit exceeded (see Retry-After)"),
+    503: _problem("A dependency (the database) is unavailable"),
+}

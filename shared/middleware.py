@@ -1,0 +1,194 @@
+"""Pure ASGI middleware: request id, API version, metrics, body size and rate limits."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from collections import deque
+from typing import Any
+
+from prometheus_client import Counter, Histogram
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared import API_VERSION
+from shared.errors import problem_response
+from shared.logging import request_id_var
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
+
+REQUESTS = Counter(
+    "kvn_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
+)
+LATENCY = Histogram(
+    "kvn_http_request_duration_seconds",
+    "HTTP request duration",
+    ["service", "method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+
+
+class RequestContextMiddleware:
+    """Sets X-Request-ID (kept from the caller when well-formed) and API-Version; times requests."""
+
+    def __init__(self, app: ASGIApp, *, service: str) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        incoming = ""
+        for name, value in scope["headers"]:
+            if name == b"x-request-id":
+                incoming = value.decode("latin-1")
+                break
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        token = request_id_var.set(request_id)
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                headers.append((b"api-version", API_VERSION.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route = scope.get("route")
+            template = getattr(route, "path", "unmatched")
+            LATENCY.labels(self.service, scope["method"], template).observe(
+                time.perf_counter() - started
+            )
+            REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
+            request_id_var.reset(token)
+
+
+class BodyLimitMiddleware:
+    """Refuses bodies over the limit with 413, by Content-Length or while streaming.
+
+    Paths ending in one of `upload_suffixes` get the larger upload limit.
+    """
+
+    def __init__(
+        self, app: ASGIApp, *, max_bytes: int, upload_bytes: int, upload_suffixes: tuple[str, ...]
+    ) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.upload_bytes = upload_bytes
+        self.upload_suffixes = upload_suffixes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        limit = self.upload_bytes if path.endswith(self.upload_suffixes) else self.max_bytes
+        declared = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                declared = value
+                break
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._reject(scope, receive, send, limit)
+            return
+        seen = 0
+        too_large = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen, too_large
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    too_large = True
+                    raise _TooLarge
+            return message
+
+        response_started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not response_started:
+                await self._reject(scope, receive, send, limit)
+        except Exception:
+            if too_large and not response_started:
+                await self._reject(scope, receive, send, limit)
+            else:
+                raise
+
+    @staticmethod
+    async def _reject(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+        request = Request(scope, receive)
+        response = problem_response(
+            request,
+            status=413,
+            slug="payload-too-large",
+            detail=f"The request body exceeds the limit of {limit} bytes",
+        )
+        await response(scope, receive, send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class RateLimitMiddleware:
+    """A sliding one-minute window per credential (or client address) in this process.
+
+    The gateway's limit_req is the first line; this keeps the embedded server honest too.
+    """
+
+    def __init__(self, app: ASGIApp, *, per_minute: int) -> None:
+        self.app = app
+        self.per_minute = per_minute
+        self._hits: dict[str, deque[float]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or self.per_minute <= 0:
+            await self.app(scope, receive, send)
+            return
+        key = self._key(scope)
+        now = time.monotonic()
+        window = self._hits.setdefault(key, deque())
+        while window and window[0] <= now - 60:
+            window.popleft()
+        if len(window) >= self.per_minute:
+            retry = max(1, int(60 - (now - window[0])) + 1)
+            response = problem_response(
+                Request(scope, receive),
+                status=429,
+                slug="too-many-requests",
+                detail=f"More than {self.per_minute} requests per minute",
+                headers={"Retry-After": str(retry)},
+            )
+            await response(scope, receive, send)
+            return
+        window.append(now)
+        if len(self._hits) > 50_000:
+            self._hits.clear()
+        await self.app(scope, receive, send)
+
+    @staticmethod
+    def _key(scope: dict[str, Any]) -> str:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                return value.decode("latin-1")[-24:]
+        client = scope.get("client")
+        return client[0] if client else "anonymous"

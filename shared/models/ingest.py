@@ -1,0 +1,177 @@
+"""Tables written by the ingest service: the Kolada catalogue, batches and every observation."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    CHAR,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
+from sqlalchemy.orm import Mapped, mapped_column
+
+from shared.models.base import Base, CreatedAt, new_id
+
+
+class Municipality(Base):
+    """Kolada's municipalities and regions; `0000` is Riket. Källa: Kolada."""
+
+    __tablename__ = "municipality"
+
+    code: Mapped[str] = mapped_column(CHAR(4), primary_key=True)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    type: Mapped[str] = mapped_column(CHAR(1), nullable=False)
+
+
+class MunicipalityGroup(Base):
+    """Kolada's "Liknande kommuner <area>, <kommun>, <år>" groups. Källa: Kolada."""
+
+    __tablename__ = "municipality_group"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    members: Mapped[list[str]] = mapped_column(ARRAY(CHAR(4)), nullable=False)
+
+
+class KoladaKpi(Base):
+    """Kolada KPI metadata. Källa: Kolada."""
+
+    __tablename__ = "kolada_kpi"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    is_divided_by_gender: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    municipality_type: Mapped[str | None] = mapped_column(String(1))
+    operating_area: Mapped[str | None] = mapped_column(Text)
+    perspective: Mapped[str | None] = mapped_column(Text)
+    has_ou_data: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+    publ_period: Mapped[str | None] = mapped_column(String(16))
+
+
+class IngestBatch(CreatedAt, Base):
+    """One accepted JSON batch or file upload; its Idempotency-Key replay lives here too."""
+
+    __tablename__ = "ingest_batch"
+    __table_args__ = (
+        UniqueConstraint("api_key_id", "idempotency_key"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
+    filename: Mapped[str | None] = mapped_column(Text)
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    idempotency_key: Mapped[str | None] = mapped_column(String(255))
+    request_hash: Mapped[str | None] = mapped_column(CHAR(64))
+    state: Mapped[str] = mapped_column(String(16), nullable=False, default="completed")
+    row_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    response_status: Mapped[int | None] = mapped_column(Integer)
+    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class Observation(Base):
+    """Every stored value: raw Kolada or local, never derived. One row per key; revisions aside."""
+
+    __tablename__ = "observation"
+    __table_args__ = (
+        UniqueConstraint(
+            "source", "municipality_code", "unit_code", "measure_code", "period", "gender",
+            name="uq_observation_key",
+        ),
+        CheckConstraint("gender IN ('T','K','M')", name="gender"),
+        CheckConstraint(
+            "status IN ('preliminary','final','suppressed','deleted')", name="status"
+        ),
+        CheckConstraint("source IN ('kolada','local')", name="source"),
+        Index("ix_observation_measure_period", "municipality_code", "measure_code", "period_start"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(8), nullable=False)
+    municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False)
+    # '' for a municipality-level value; otherwise the org unit code or Kolada OU id.
+    unit_code: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    measure_code: Mapped[str] = mapped_column(String(64), nullable=False)
+    period: Mapped[str] = mapped_column(String(10), nullable=False)
+    period_start: Mapped[date] = mapped_column(Date, nullable=False)
+    period_end: Mapped[date] = mapped_column(Date, nullable=False)
+    gender: Mapped[str] = mapped_column(CHAR(1), nullable=False)
+    value: Mapped[Decimal | None] = mapped_column(Numeric)
+    numerator: Mapped[Decimal | None] = mapped_column(Numeric)
+    denominator: Mapped[Decimal | None] = mapped_column(Numeric)
+    respondents: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), nullable=False, default="final")
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("ingest_batch.id"), index=True
+    )
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    source_url: Mapped[str | None] = mapped_column(Text)
+    sent_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    revision: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    arrived_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class ObservationRevision(Base):
+    """The previous content of an observation each time it was replaced."""
+
+    __tablename__ = "observation_revision"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    observation_id: Mapped[int] = mapped_column(
+        BigInteger, ForeignKey("observation.id", ondelete="CASCADE"), index=True, nullable=False
+    )
+    revision: Mapped[int] = mapped_column(Integer, nullable=False)
+    value: Mapped[Decimal | None] = mapped_column(Numeric)
+    numerator: Mapped[Decimal | None] = mapped_column(Numeric)
+    denominator: Mapped[Decimal | None] = mapped_column(Numeric)
+    respondents: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12), nullable=False)
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    source_url: Mapped[str | None] = mapped_column(Text)
+    arrived_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    replaced_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+    replaced_by_batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class DataVersion(Base):
+    """A counter per municipality bumped on every data change; readers compare it."""
+
+    __tablename__ = "data_version"
+
+    municipality_code: Mapped[str] = mapped_column(CHAR(4), primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    changed_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+__all__ = [
+    "DataVersion",
+    "IngestBatch",
+    "KoladaKpi",
+    "Municipality",
+    "MunicipalityGroup",
+    "Observation",
+    "ObservationRevision",
+]

@@ -1,0 +1,26 @@
+"""Money is integer öre in storage and Decimal in kr or tkr at the edges; never float."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+MoneyUnit = Literal["kr", "tkr"]
+_ORE_PER = {"kr": 100, "tkr": 100_000}
+
+
+class MoneyPrecisionError(ValueError):
+    pass
+
+
+def to_ore(amount: Decimal, unit: MoneyUnit) -> int:
+    """Exact conversion; refuses amounts finer than one öre."""
+    ore = amount * _ORE_PER[unit]
+    if ore != ore.to_integral_value():
+        raise MoneyPrecisionError(f"{amount} {unit} is finer than one öre")
+    return int(ore)
+
+
+def from_ore(ore: int, unit: MoneyUnit) -> Decimal:
+    value = Decimal(ore) / _ORE_PER[unit]
+    return value.quantize(Decimal("0.01") if unit == "kr" else Decimal("0.00001")).normalize() + 0

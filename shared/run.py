@@ -1,0 +1,141 @@
+"""`make run`: the embedded default. One process serves the four services under /api/<service>/
+(the same paths as the gateway), with the scheduler, on the embedded PostgreSQL unless
+DATABASE_URL is set."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from pathlib import Path
+
+import uvicorn
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from shared import __version__
+from shared.auth import create_api_key
+from shared.db import Database
+from shared.demo import load_demo
+from shared.embedded import EmbeddedPostgres
+from shared.errors import install_error_handlers
+from shared.migrate import upgrade
+from shared.scheduler import LeaderScheduler
+from shared.settings import REPO_ROOT, SERVICES, Settings, get_settings
+
+logger = logging.getLogger("kvn.run")
+VAR = REPO_ROOT / "var"
+
+
+def service_factory(service: str) -> str:
+    return f"services.{service}.app:create_app"
+
+
+def build_combined_app(settings: Settings, database_url: str) -> FastAPI:
+    """Mount the four service apps; their lifespans run inside the parent's."""
+    apps = {}
+    for service in SERVICES:
+        module = importlib.import_module(f"services.{service}.app")
+        apps[service] = module.create_app(settings)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        async with AsyncExitStack() as stack:
+            for sub in apps.values():
+                await stack.enter_async_context(sub.router.lifespan_context(sub))
+            if settings.SCHEDULER_ENABLED:
+                scheduler = LeaderScheduler(settings, database_url)
+                await scheduler.start()
+                stack.push_async_callback(scheduler.stop)
+            yield
+
+    parent = FastAPI(title="Kvalitetsnavet", version=__version__, lifespan=lifespan,
+                     docs_url=None, redoc_url=None, openapi_url=None)
+    install_error_handlers(parent)
+
+    @parent.get("/", include_in_schema=False)
+    async def index() -> JSONResponse:
+        return JSONResponse({
+            "name": "Kvalitetsnavet", "version": __version__,
+            "services": {s: {"api": f"/api/{s}/v1", "docs": f"/api/{s}/docs",
+                             "openapi": f"/api/{s}/openapi.json"} for s in SERVICES},
+        })
+
+    for service, sub in apps.items():
+        parent.mount(f"/api/{service}", sub)
+    return parent
+
+
+def _read_or_create(path: Path, settings: Settings, database_url: str, *, name: str,
+                    municipality: str | None, scopes: list[str]) -> str:
+    if path.exists():
+        return path.read_text().strip()
+
+    async def create() -> str:
+        db = Database.from_settings(settings, url=database_url)
+        try:
+            async with db.unit_of_work() as session:
+                key = await create_api_key(session, name=name, municipality_code=municipality, scopes=scopes)
+            return key.token
+        finally:
+            await db.dispose()
+
+    token = asyncio.run(create())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(token + "\n")
+    path.chmod(0o600)
+    return token
+
+
+def main() -> None:
+    settings = get_settings()
+    embedded: EmbeddedPostgres | None = None
+    database_url = settings.DATABASE_URL
+    if not database_url:
+        embedded = EmbeddedPostgres(settings.EMBEDDED_DATA_DIR)
+        print(f"Starting the embedded PostgreSQL in {settings.EMBEDDED_DATA_DIR} …", flush=True)
+        database_url = embedded.start()
+    try:
+        upgrade(database_url)
+        db_settings = settings.model_copy(update={"DATABASE_URL": database_url})
+
+        async def demo() -> bool:
+            db = Database.from_settings(db_settings)
+            try:
+                async with db.unit_of_work() as session:
+                    return await load_demo(session)
+            finally:
+                await db.dispose()
+
+        if asyncio.run(demo()):
+            print("Loaded the demo data.", flush=True)
+        service_key = settings.SERVICE_API_KEY
+        if not service_key.startswith("kvn_"):
+            service_key = _read_or_create(VAR / "service_api_key", db_settings, database_url,
+                                          name="embedded service key", municipality=None,
+                                          scopes=["admin"])
+        demo_key = _read_or_create(VAR / "demo_api_key", db_settings, database_url,
+                                   name="demo key (national, all scopes)", municipality=None,
+                                   scopes=["admin"])
+        base = f"http://{settings.HOST}:{settings.PORT}"
+        run_settings = db_settings.model_copy(update={
+            "SERVICE_API_KEY": service_key,
+            **{f"{s.upper()}_URL": f"{base}/api/{s}" for s in SERVICES},
+        })
+        app = build_combined_app(run_settings, database_url)
+        print(f"\nKvalitetsnavet {__version__} at {base}/", flush=True)
+        for service in SERVICES:
+            print(f"  {service:<11} {base}/api/{service}/v1   docs: {base}/api/{service}/docs", flush=True)
+        print(f"\nDemo API key (national, all scopes): {demo_key}", flush=True)
+        print(f"  curl -H 'Authorization: Bearer {demo_key}' "
+              f"'{base}/api/indicators/v1/indicators/andel_nojda/values?municipality_code=9990&period=2024'",
+              flush=True)
+        print("Ctrl-C stops everything.\n", flush=True)
+        uvicorn.run(app, host=settings.HOST, port=settings.PORT, log_config=None,
+                    proxy_headers=False, server_header=False)
+    finally:
+        if embedded is not None:
+            print("Stopping the embedded PostgreSQL …", flush=True)
+            embedded.stop()

@@ -1,0 +1,114 @@
+"""The scheduler: APScheduler 3.x in exactly one process, chosen by a PostgreSQL advisory lock.
+
+Every replica may run `kvn scheduler`; the one holding the session-level advisory lock runs
+the jobs, the others wait and take over when its connection goes away. Jobs are HTTP calls
+to the services (authenticated with SERVICE_API_KEY), so the work runs where its code lives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import psycopg
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from shared.migrate import sync_url
+from shared.settings import ServiceName, Settings
+
+logger = logging.getLogger("kvn.scheduler")
+LOCK_ID = 730_100_001
+
+
+@dataclass(frozen=True)
+class HttpJob:
+    id: str
+    service: ServiceName
+    method: str
+    path: str
+    cron: str
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+JOBS: tuple[HttpJob, ...] = (
+    HttpJob("kolada-nightly-sync", "ingest", "POST", "/v1/kolada/syncs", "15 2 * * *",
+            {"mode": "incremental", "trigger": "scheduler"}),
+)
+
+
+def libpq_url(url: str) -> str:
+    return sync_url(url).replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+class LeaderScheduler:
+    def __init__(self, settings: Settings, database_url: str, *, jobs: tuple[HttpJob, ...] = JOBS,
+                 retry_seconds: float = 15.0) -> None:
+        self.settings = settings
+        self.database_url = libpq_url(database_url)
+        self.jobs = jobs
+        self.retry_seconds = retry_seconds
+        self.is_leader = False
+        self._task: asyncio.Task[None] | None = None
+        self._http: httpx.AsyncClient | None = None
+
+    async def start(self) -> None:
+        self._http = httpx.AsyncClient(timeout=self.settings.HTTP_TIMEOUT_S)
+        self._task = asyncio.create_task(self._run(), name="scheduler-leader")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        if self._http is not None:
+            await self._http.aclose()
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self._lead_while_possible()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                logger.warning("scheduler lost its database connection: %s", exc)
+            self.is_leader = False
+            await asyncio.sleep(self.retry_seconds)
+
+    async def _lead_while_possible(self) -> None:
+        async with await psycopg.AsyncConnection.connect(self.database_url, autocommit=True) as conn:
+            got = await (await conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_ID,))).fetchone()
+            if not got or not got[0]:
+                logger.info("another process runs the scheduler; standing by")
+                return
+            self.is_leader = True
+            scheduler = AsyncIOScheduler(timezone="Europe/Stockholm")
+            for job in self.jobs:
+                scheduler.add_job(self._call, CronTrigger.from_crontab(job.cron, timezone="Europe/Stockholm"),
+                                  args=[job], id=job.id, max_instances=1, coalesce=True,
+                                  misfire_grace_time=3600)
+            scheduler.start()
+            logger.info("this process runs the scheduler", extra={"jobs": [j.id for j in self.jobs]})
+            try:
+                while True:
+                    await asyncio.sleep(self.retry_seconds)
+                    await conn.execute("SELECT 1")
+            finally:
+                scheduler.shutdown(wait=False)
+                self.is_leader = False
+
+    async def _call(self, job: HttpJob) -> None:
+        assert self._http is not None
+        url = self.settings.service_url(job.service).rstrip("/") + job.path
+        try:
+            response = await self._http.request(
+                job.method, url, json=job.body,
+                headers={"Authorization": f"Bearer {self.settings.SERVICE_API_KEY}"},
+            )
+            logger.info("scheduled job called", extra={"job": job.id, "status": response.status_code})
+        except httpx.HTTPError as exc:
+            logger.warning("scheduled job failed", extra={"job": job.id, "error": str(exc)})
