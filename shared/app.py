@@ -55,7 +55,9 @@ def _is_form(route: APIRoute) -> bool:
 
     field = route.body_field
     info = getattr(field, "field_info", None)
-    return isinstance(info, Form | File) or (isinstance(info, Body) and info.media_type != "application/json")
+    return isinstance(info, Form | File) or (
+        isinstance(info, Body) and info.media_type != "application/json"
+    )
 
 
 def service_router(**kwargs: Any) -> APIRouter:
@@ -152,7 +154,9 @@ def create_service_app(
                 detail="The database does not answer",
                 headers={"Retry-After": "5"},
             )
-        return JSONResponse(Health(status="ready", service=service, version=__version__).model_dump())
+        return JSONResponse(
+            Health(status="ready", service=service, version=__version__).model_dump()
+        )
 
     @ops.get("/metrics", include_in_schema=False)
     async def get_metrics() -> PlainTextResponse:
@@ -175,8 +179,14 @@ def create_service_app(
             servers=[{"url": f"/api/{service}"}],
         )
         components = schema.setdefault("components", {}).setdefault("schemas", {})
-        components.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
-        for name, sub in Problem.model_json_schema(ref_template="#/components/schemas/{model}").get("$defs", {}).items():
+        components.setdefault(
+            "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        )
+        for name, sub in (
+            Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            .get("$defs", {})
+            .items()
+        ):
             components.setdefault(name, sub)
         components["Problem"].pop("$defs", None)
         schema["info"]["x-api-version"] = API_VERSION

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from fastapi import Depends, Request, Security
+from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -130,7 +130,9 @@ async def create_api_key(
     unknown = [s for s in wanted if s not in ALL_SCOPES]
     if unknown:
         raise ValueError(f"unknown scope(s): {', '.join(unknown)}")
-    if municipality_code is not None and (len(municipality_code) != 4 or not municipality_code.isdigit()):
+    if municipality_code is not None and (
+        len(municipality_code) != 4 or not municipality_code.isdigit()
+    ):
         raise ValueError("municipality code must be 4 digits")
     if token is None:
         prefix, token = generate_key()
@@ -237,8 +239,3 @@ def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
 
     dependency.__name__ = "require_" + "_".join(s.replace(":", "_") for s in scopes)
     return dependency
-
-
-def principal_dep(*scopes: Scope) -> type[Principal]:
-    """`Annotated[Principal, Depends(require(...))]` for a route signature."""
-    return Annotated[Principal, Depends(require(*scopes))]  # type: ignore[return-value]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import uuid
 
@@ -35,9 +36,17 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     configure_process(settings)
-    uvicorn.run(service_factory(args.service), factory=True, host=args.host, port=args.port,
-                log_config=None, proxy_headers=True, forwarded_allow_ips="*", server_header=False,
-                workers=args.workers)
+    uvicorn.run(
+        service_factory(args.service),
+        factory=True,
+        host=args.host,
+        port=args.port,
+        log_config=None,
+        proxy_headers=True,
+        forwarded_allow_ips="*",
+        server_header=False,
+        workers=args.workers,
+    )
 
 
 def cmd_run(_: argparse.Namespace) -> None:
@@ -63,10 +72,8 @@ def cmd_scheduler(_: argparse.Namespace) -> None:
         finally:
             await scheduler.stop()
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(forever())
-    except KeyboardInterrupt:
-        pass
 
 
 def cmd_apikey(args: argparse.Namespace) -> None:
@@ -81,8 +88,12 @@ def cmd_apikey(args: argparse.Namespace) -> None:
                     municipality = None if args.municipality in (None, "all") else args.municipality
                     if municipality is None and not args.national:
                         sys.exit("give --municipality NNNN, or --national for a key that sees all")
-                    key = await create_api_key(session, name=args.name or "api key",
-                                               municipality_code=municipality, scopes=args.scope)
+                    key = await create_api_key(
+                        session,
+                        name=args.name or "api key",
+                        municipality_code=municipality,
+                        scopes=args.scope,
+                    )
                     print(f"id:  {key.id}")
                     print(f"key: {key.token}")
                     print("The key is shown once; store it now.", file=sys.stderr)

@@ -61,8 +61,7 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
     if not database_url:
         raise RuntimeError("DATABASE_URL is not set and no embedded server was started")
     connect_args: dict[str, Any] = {
-        "options": f"-c statement_timeout={settings.DATABASE_STATEMENT_TIMEOUT_MS}"
-        " -c timezone=UTC",
+        "options": f"-c statement_timeout={settings.DATABASE_STATEMENT_TIMEOUT_MS} -c timezone=UTC",
         "connect_timeout": 5,
     }
     return create_async_engine(

@@ -6,7 +6,6 @@ import re
 import time
 import uuid
 from collections import deque
-from typing import Any
 
 from prometheus_client import Counter, Histogram
 from starlette.requests import Request
@@ -186,9 +185,9 @@ class RateLimitMiddleware:
         await self.app(scope, receive, send)
 
     @staticmethod
-    def _key(scope: dict[str, Any]) -> str:
+    def _key(scope: Scope) -> str:
         for name, value in scope["headers"]:
             if name == b"authorization":
-                return value.decode("latin-1")[-24:]
+                return str(value.decode("latin-1"))[-24:]
         client = scope.get("client")
-        return client[0] if client else "anonymous"
+        return str(client[0]) if client else "anonymous"

@@ -21,7 +21,7 @@ def sync_url(url: str) -> str:
     """Alembic runs synchronously; psycopg 3 serves both, so only the scheme is normalised."""
     for prefix in ("postgresql+psycopg://", "postgresql://", "postgres://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -49,9 +49,7 @@ class Period:
         raw = str(text).strip()
         match = _PATTERN.match(raw)
         if not match:
-            raise PeriodError(
-                f"'{raw}' is not a period; use 2024, 2024T2, 2024Q3 or 2024-05"
-            )
+            raise PeriodError(f"'{raw}' is not a period; use 2024, 2024T2, 2024Q3 or 2024-05")
         year = int(match["y"])
         if match["t"]:
             return cls(year, PeriodType.TERTIAL, int(match["t"][1]))
@@ -113,9 +111,9 @@ class Period:
 
     def parent(self, type_: PeriodType) -> Period:
         """The period of `type_` that contains this one (months roll up to tertials, etc.)."""
-        if _MONTHS[type_] < _MONTHS[self.type] or _MONTHS[type_] % _MONTHS[self.type]:
-            if type_ is not PeriodType.YEAR:
-                raise PeriodError(f"a {self.type} does not roll up into a {type_}")
+        nests = _MONTHS[type_] >= _MONTHS[self.type] and _MONTHS[type_] % _MONTHS[self.type] == 0
+        if not nests and type_ is not PeriodType.YEAR:
+            raise PeriodError(f"a {self.type} does not roll up into a {type_}")
         return Period(self.year, type_, (self.first_month - 1) // _MONTHS[type_] + 1)
 
     def children(self, type_: PeriodType) -> list[Period]:

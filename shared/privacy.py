@@ -9,9 +9,7 @@ from typing import Any
 SUPPRESSION_THRESHOLD = 7
 """A survey result from fewer respondents than this is never shown (Socialstyrelsen's rule)."""
 
-_PNR = re.compile(
-    r"(?<!\d)(?:19|20)?(\d{2})(0[1-9]|1[0-2])(\d{2})[-+ ]?(\d{4})(?!\d)"
-)
+_PNR = re.compile(r"(?<!\d)(?:19|20)?(\d{2})(0[1-9]|1[0-2])(\d{2})[-+ ]?(\d{4})(?!\d)")
 
 
 def _luhn_ok(digits: str) -> bool:
@@ -34,7 +32,9 @@ def looks_like_personnummer(text: str) -> bool:
     return False
 
 
-def find_personnummer(value: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[str | int, ...]]:
+def find_personnummer(
+    value: Any, path: tuple[str | int, ...] = ()
+) -> Iterator[tuple[str | int, ...]]:
     """Every path inside a JSON-like value whose text looks like a personnummer."""
     if isinstance(value, str):
         if looks_like_personnummer(value):

@@ -51,25 +51,47 @@ def build_combined_app(settings: Settings, database_url: str) -> FastAPI:
                 stack.push_async_callback(scheduler.stop)
             yield
 
-    parent = FastAPI(title="Kvalitetsnavet", version=__version__, lifespan=lifespan,
-                     docs_url=None, redoc_url=None, openapi_url=None)
+    parent = FastAPI(
+        title="Kvalitetsnavet",
+        version=__version__,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     install_error_handlers(parent)
 
     @parent.get("/", include_in_schema=False)
     async def index() -> JSONResponse:
-        return JSONResponse({
-            "name": "Kvalitetsnavet", "version": __version__,
-            "services": {s: {"api": f"/api/{s}/v1", "docs": f"/api/{s}/docs",
-                             "openapi": f"/api/{s}/openapi.json"} for s in SERVICES},
-        })
+        return JSONResponse(
+            {
+                "name": "Kvalitetsnavet",
+                "version": __version__,
+                "services": {
+                    s: {
+                        "api": f"/api/{s}/v1",
+                        "docs": f"/api/{s}/docs",
+                        "openapi": f"/api/{s}/openapi.json",
+                    }
+                    for s in SERVICES
+                },
+            }
+        )
 
     for service, sub in apps.items():
         parent.mount(f"/api/{service}", sub)
     return parent
 
 
-def _read_or_create(path: Path, settings: Settings, database_url: str, *, name: str,
-                    municipality: str | None, scopes: list[str]) -> str:
+def _read_or_create(
+    path: Path,
+    settings: Settings,
+    database_url: str,
+    *,
+    name: str,
+    municipality: str | None,
+    scopes: list[str],
+) -> str:
     if path.exists():
         return path.read_text().strip()
 
@@ -77,7 +99,9 @@ def _read_or_create(path: Path, settings: Settings, database_url: str, *, name: 
         db = Database.from_settings(settings, url=database_url)
         try:
             async with db.unit_of_work() as session:
-                key = await create_api_key(session, name=name, municipality_code=municipality, scopes=scopes)
+                key = await create_api_key(
+                    session, name=name, municipality_code=municipality, scopes=scopes
+                )
             return key.token
         finally:
             await db.dispose()
@@ -113,28 +137,51 @@ def main() -> None:
             print("Loaded the demo data.", flush=True)
         service_key = settings.SERVICE_API_KEY
         if not service_key.startswith("kvn_"):
-            service_key = _read_or_create(VAR / "service_api_key", db_settings, database_url,
-                                          name="embedded service key", municipality=None,
-                                          scopes=["admin"])
-        demo_key = _read_or_create(VAR / "demo_api_key", db_settings, database_url,
-                                   name="demo key (national, all scopes)", municipality=None,
-                                   scopes=["admin"])
+            service_key = _read_or_create(
+                VAR / "service_api_key",
+                db_settings,
+                database_url,
+                name="embedded service key",
+                municipality=None,
+                scopes=["admin"],
+            )
+        demo_key = _read_or_create(
+            VAR / "demo_api_key",
+            db_settings,
+            database_url,
+            name="demo key (national, all scopes)",
+            municipality=None,
+            scopes=["admin"],
+        )
         base = f"http://{settings.HOST}:{settings.PORT}"
-        run_settings = db_settings.model_copy(update={
-            "SERVICE_API_KEY": service_key,
-            **{f"{s.upper()}_URL": f"{base}/api/{s}" for s in SERVICES},
-        })
+        run_settings = db_settings.model_copy(
+            update={
+                "SERVICE_API_KEY": service_key,
+                **{f"{s.upper()}_URL": f"{base}/api/{s}" for s in SERVICES},
+            }
+        )
         app = build_combined_app(run_settings, database_url)
         print(f"\nKvalitetsnavet {__version__} at {base}/", flush=True)
         for service in SERVICES:
-            print(f"  {service:<11} {base}/api/{service}/v1   docs: {base}/api/{service}/docs", flush=True)
+            print(
+                f"  {service:<11} {base}/api/{service}/v1   docs: {base}/api/{service}/docs",
+                flush=True,
+            )
         print(f"\nDemo API key (national, all scopes): {demo_key}", flush=True)
-        print(f"  curl -H 'Authorization: Bearer {demo_key}' "
-              f"'{base}/api/indicators/v1/indicators/andel_nojda/values?municipality_code=9990&period=2024'",
-              flush=True)
+        print(
+            f"  curl -H 'Authorization: Bearer {demo_key}' "
+            f"'{base}/api/indicators/v1/indicators/andel_nojda/values?municipality_code=9990&period=2024'",
+            flush=True,
+        )
         print("Ctrl-C stops everything.\n", flush=True)
-        uvicorn.run(app, host=settings.HOST, port=settings.PORT, log_config=None,
-                    proxy_headers=False, server_header=False)
+        uvicorn.run(
+            app,
+            host=settings.HOST,
+            port=settings.PORT,
+            log_config=None,
+            proxy_headers=False,
+            server_header=False,
+        )
     finally:
         if embedded is not None:
             print("Stopping the embedded PostgreSQL …", flush=True)

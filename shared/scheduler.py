@@ -36,8 +36,14 @@ class HttpJob:
 
 
 JOBS: tuple[HttpJob, ...] = (
-    HttpJob("kolada-nightly-sync", "ingest", "POST", "/v1/kolada/syncs", "15 2 * * *",
-            {"mode": "incremental", "trigger": "scheduler"}),
+    HttpJob(
+        "kolada-nightly-sync",
+        "ingest",
+        "POST",
+        "/v1/kolada/syncs",
+        "15 2 * * *",
+        {"mode": "incremental", "trigger": "scheduler"},
+    ),
 )
 
 
@@ -46,8 +52,14 @@ def libpq_url(url: str) -> str:
 
 
 class LeaderScheduler:
-    def __init__(self, settings: Settings, database_url: str, *, jobs: tuple[HttpJob, ...] = JOBS,
-                 retry_seconds: float = 15.0) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        database_url: str,
+        *,
+        jobs: tuple[HttpJob, ...] = JOBS,
+        retry_seconds: float = 15.0,
+    ) -> None:
         self.settings = settings
         self.database_url = libpq_url(database_url)
         self.jobs = jobs
@@ -80,19 +92,31 @@ class LeaderScheduler:
             await asyncio.sleep(self.retry_seconds)
 
     async def _lead_while_possible(self) -> None:
-        async with await psycopg.AsyncConnection.connect(self.database_url, autocommit=True) as conn:
-            got = await (await conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_ID,))).fetchone()
+        async with await psycopg.AsyncConnection.connect(
+            self.database_url, autocommit=True
+        ) as conn:
+            got = await (
+                await conn.execute("SELECT pg_try_advisory_lock(%s)", (LOCK_ID,))
+            ).fetchone()
             if not got or not got[0]:
                 logger.info("another process runs the scheduler; standing by")
                 return
             self.is_leader = True
             scheduler = AsyncIOScheduler(timezone="Europe/Stockholm")
             for job in self.jobs:
-                scheduler.add_job(self._call, CronTrigger.from_crontab(job.cron, timezone="Europe/Stockholm"),
-                                  args=[job], id=job.id, max_instances=1, coalesce=True,
-                                  misfire_grace_time=3600)
+                scheduler.add_job(
+                    self._call,
+                    CronTrigger.from_crontab(job.cron, timezone="Europe/Stockholm"),
+                    args=[job],
+                    id=job.id,
+                    max_instances=1,
+                    coalesce=True,
+                    misfire_grace_time=3600,
+                )
             scheduler.start()
-            logger.info("this process runs the scheduler", extra={"jobs": [j.id for j in self.jobs]})
+            logger.info(
+                "this process runs the scheduler", extra={"jobs": [j.id for j in self.jobs]}
+            )
             try:
                 while True:
                     await asyncio.sleep(self.retry_seconds)
@@ -106,9 +130,13 @@ class LeaderScheduler:
         url = self.settings.service_url(job.service).rstrip("/") + job.path
         try:
             response = await self._http.request(
-                job.method, url, json=job.body,
+                job.method,
+                url,
+                json=job.body,
                 headers={"Authorization": f"Bearer {self.settings.SERVICE_API_KEY}"},
             )
-            logger.info("scheduled job called", extra={"job": job.id, "status": response.status_code})
+            logger.info(
+                "scheduled job called", extra={"job": job.id, "status": response.status_code}
+            )
         except httpx.HTTPError as exc:
             logger.warning("scheduled job failed", extra={"job": job.id, "error": str(exc)})

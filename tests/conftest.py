@@ -11,11 +11,11 @@ from shared.auth import ALL_SCOPES, create_api_key
 from shared.db import Database
 from shared.demo import load_demo
 from shared.migrate import upgrade
-from shared.settings import Settings
+from shared.settings import ServiceName, Settings
 from tests.helpers import TEST_HOSTS, TestServer, suite, test_settings
 
 MakeKey = Callable[..., Awaitable[str]]
-MakeClient = Callable[[str, str | None], httpx.AsyncClient]
+MakeClient = Callable[..., httpx.AsyncClient]
 
 
 @pytest.fixture(scope="session")
@@ -86,8 +86,9 @@ async def apps(settings: Settings, database: Database) -> AsyncIterator[dict[str
 async def make_key(database: Database) -> MakeKey:
     async def make(*scopes: str, municipality: str | None = "9990") -> str:
         async with database.sessionmaker() as session:
-            key = await create_api_key(session, name="test", municipality_code=municipality,
-                                       scopes=scopes or ALL_SCOPES)
+            key = await create_api_key(
+                session, name="test", municipality_code=municipality, scopes=scopes or ALL_SCOPES
+            )
             await session.commit()
         return key.token
 
@@ -99,10 +100,13 @@ async def client(apps: dict[str, FastAPI]) -> AsyncIterator[MakeClient]:
     """`client("ingest", token)`: an HTTP client for one in-process service."""
     opened: list[httpx.AsyncClient] = []
 
-    def make(service: str, token: str | None = None) -> httpx.AsyncClient:
+    def make(service: ServiceName, token: str | None = None) -> httpx.AsyncClient:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        c = httpx.AsyncClient(transport=httpx.ASGITransport(app=apps[service]),
-                              base_url=TEST_HOSTS[service], headers=headers)
+        c = httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=apps[service]),
+            base_url=TEST_HOSTS[service],
+            headers=headers,
+        )
         opened.append(c)
         return c
 

@@ -39,7 +39,9 @@ class TestServer:
         if base:
             self.admin_url = libpq(base)
         else:
-            self.embedded = EmbeddedPostgres(Path(REPO_ROOT / "var" / "pgtest"), database="postgres")
+            self.embedded = EmbeddedPostgres(
+                Path(REPO_ROOT / "var" / "pgtest"), database="postgres"
+            )
             self.embedded.start()
             self.admin_url = libpq(self.embedded.url("postgres"))
 

@@ -61,7 +61,9 @@ class FrameChange(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     frame_id: Mapped[uuid.UUID] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("budget_frame.id", ondelete="CASCADE"), index=True,
+        UUID(as_uuid=True),
+        ForeignKey("budget_frame.id", ondelete="CASCADE"),
+        index=True,
         nullable=False,
     )
     position: Mapped[int] = mapped_column(Integer, nullable=False)

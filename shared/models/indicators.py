@@ -54,9 +54,7 @@ class Indicator(CreatedAt, Base):
     __table_args__ = (
         UniqueConstraint("code", "version"),
         CheckConstraint("direction IN ('higher','lower')", name="direction"),
-        CheckConstraint(
-            "classification IN ('struktur','process','effekt')", name="classification"
-        ),
+        CheckConstraint("classification IN ('struktur','process','effekt')", name="classification"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)

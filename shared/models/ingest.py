@@ -69,9 +69,7 @@ class IngestBatch(CreatedAt, Base):
     """One accepted JSON batch or file upload; its Idempotency-Key replay lives here too."""
 
     __tablename__ = "ingest_batch"
-    __table_args__ = (
-        UniqueConstraint("api_key_id", "idempotency_key"),
-    )
+    __table_args__ = (UniqueConstraint("api_key_id", "idempotency_key"),)
 
     id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
     municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False, index=True)
@@ -92,13 +90,16 @@ class Observation(Base):
     __tablename__ = "observation"
     __table_args__ = (
         UniqueConstraint(
-            "source", "municipality_code", "unit_code", "measure_code", "period", "gender",
+            "source",
+            "municipality_code",
+            "unit_code",
+            "measure_code",
+            "period",
+            "gender",
             name="uq_observation_key",
         ),
         CheckConstraint("gender IN ('T','K','M')", name="gender"),
-        CheckConstraint(
-            "status IN ('preliminary','final','suppressed','deleted')", name="status"
-        ),
+        CheckConstraint("status IN ('preliminary','final','suppressed','deleted')", name="status"),
         CheckConstraint("source IN ('kolada','local')", name="source"),
         Index("ix_observation_measure_period", "municipality_code", "measure_code", "period_start"),
     )

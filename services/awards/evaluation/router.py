@@ -8,18 +8,21 @@ from fastapi import Depends, Request, Response, status
 from services.awards.evaluation import service
 from services.awards.evaluation.schemas import EvaluationIn, EvaluationOut
 from shared.app import service_router
-from shared.auth import principal_dep
-from shared.clients import IndicatorsClient
+from shared.auth import Principal, require
+from shared.clients.indicators import IndicatorsClient
 from shared.db import SessionDep
 from shared.errors import COMMON_RESPONSES
 
 router = service_router(
     prefix="/v1/evaluations",
     tags=["evaluations"],
-    responses={**COMMON_RESPONSES, 502: COMMON_RESPONSES[503] | {"description": "A peer service failed"}},
+    responses={
+        **COMMON_RESPONSES,
+        502: COMMON_RESPONSES[503] | {"description": "A peer service failed"},
+    },
 )
-Writer = principal_dep("awards:write")
-Reader = principal_dep("awards:read")
+Writer = Annotated[Principal, Depends(require("awards:write"))]
+Reader = Annotated[Principal, Depends(require("awards:read"))]
 
 
 def _indicators(request: Request) -> IndicatorsClient:
@@ -35,12 +38,16 @@ async def create_evaluation(
     indicators: Annotated[IndicatorsClient, Depends(_indicators)],
 ) -> EvaluationOut:
     """Rank the units on an indicator (values from the indicators service) and store the run."""
-    run = await service.create_evaluation(session, payload, principal=principal, indicators=indicators)
+    run = await service.create_evaluation(
+        session, payload, principal=principal, indicators=indicators
+    )
     response.headers["Location"] = f"/v1/evaluations/{run.id}"
     return run
 
 
 @router.get("/{evaluation_id}", response_model=EvaluationOut)
-async def get_evaluation(evaluation_id: uuid.UUID, session: SessionDep, principal: Reader) -> EvaluationOut:
+async def get_evaluation(
+    evaluation_id: uuid.UUID, session: SessionDep, principal: Reader
+) -> EvaluationOut:
     """A stored, immutable evaluation run."""
     return await service.get_evaluation(session, evaluation_id, principal=principal)

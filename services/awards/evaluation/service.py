@@ -18,8 +18,8 @@ from services.awards.evaluation.schemas import (
 )
 from shared import __version__
 from shared.auth import Principal
-from shared.clients import IndicatorsClient
-from shared.contracts import IndicatorValue, IndicatorValues
+from shared.clients.indicators import IndicatorsClient
+from shared.contracts.indicators import IndicatorValue, IndicatorValues
 from shared.errors import NotFound
 from shared.models import AwardRun
 
@@ -32,11 +32,19 @@ def rank_units(data: IndicatorValues) -> tuple[list[RankedUnit], list[Ineligible
     ineligible: list[IneligibleUnit] = []
     for v in data.values:
         if v.suppressed:
-            ineligible.append(IneligibleUnit(unit_code=v.unit_code, unit_title=v.unit_title,
-                                             reason="suppressed: fewer than 7 respondents"))
+            ineligible.append(
+                IneligibleUnit(
+                    unit_code=v.unit_code,
+                    unit_title=v.unit_title,
+                    reason="suppressed: fewer than 7 respondents",
+                )
+            )
         elif v.value is None:
-            ineligible.append(IneligibleUnit(unit_code=v.unit_code, unit_title=v.unit_title,
-                                             reason="no value for the period"))
+            ineligible.append(
+                IneligibleUnit(
+                    unit_code=v.unit_code, unit_title=v.unit_title, reason="no value for the period"
+                )
+            )
         else:
             eligible.append(v)
     sign = Decimal(-1) if data.direction == "higher" else Decimal(1)
@@ -45,26 +53,44 @@ def rank_units(data: IndicatorValues) -> tuple[list[RankedUnit], list[Ineligible
     for position, v in enumerate(eligible, start=1):
         assert v.value is not None
         rank = ranking[-1].rank if ranking and ranking[-1].value == v.value else position
-        ranking.append(RankedUnit(rank=rank, unit_code=v.unit_code, unit_title=v.unit_title,
-                                  value=v.value, n=v.n))
+        ranking.append(
+            RankedUnit(
+                rank=rank, unit_code=v.unit_code, unit_title=v.unit_title, value=v.value, n=v.n
+            )
+        )
     return ranking, ineligible
 
 
 def _to_out(run: AwardRun) -> EvaluationOut:
-    return EvaluationOut.model_validate({
-        "id": run.id, "title": run.title, "municipality_code": run.municipality_code,
-        "period": run.period, "spec_hash": run.spec_hash, "code_version": run.code_version,
-        "created_at": run.created_at, **run.results,
-    })
+    return EvaluationOut.model_validate(
+        {
+            "id": run.id,
+            "title": run.title,
+            "municipality_code": run.municipality_code,
+            "period": run.period,
+            "spec_hash": run.spec_hash,
+            "code_version": run.code_version,
+            "created_at": run.created_at,
+            **run.results,
+        }
+    )
 
 
 async def create_evaluation(
-    session: AsyncSession, payload: EvaluationIn, *, principal: Principal, indicators: IndicatorsClient
+    session: AsyncSession,
+    payload: EvaluationIn,
+    *,
+    principal: Principal,
+    indicators: IndicatorsClient,
 ) -> EvaluationOut:
     municipality = principal.tenant(payload.municipality_code)
     data = await indicators.indicator_values(
-        payload.indicator_code, token=principal.token, municipality_code=municipality,
-        period=payload.period, level="unit", gender=payload.gender,
+        payload.indicator_code,
+        token=principal.token,
+        municipality_code=municipality,
+        period=payload.period,
+        level="unit",
+        gender=payload.gender,
     )
     ranking, ineligible = rank_units(data)
     spec = payload.model_dump(mode="json") | {"municipality_code": municipality}
@@ -77,15 +103,26 @@ async def create_evaluation(
         "ranking": [r.model_dump(mode="json") for r in ranking],
         "ineligible": [i.model_dump(mode="json") for i in ineligible],
     }
-    run = await repository.add(session, AwardRun(
-        id=uuid.uuid4(), municipality_code=municipality, title=payload.title, period=data.period,
-        spec_hash=spec_hash, code_version=__version__, specification=spec,
-        inputs=data.model_dump(mode="json"), results=results,
-    ))
+    run = await repository.add(
+        session,
+        AwardRun(
+            id=uuid.uuid4(),
+            municipality_code=municipality,
+            title=payload.title,
+            period=data.period,
+            spec_hash=spec_hash,
+            code_version=__version__,
+            specification=spec,
+            inputs=data.model_dump(mode="json"),
+            results=results,
+        ),
+    )
     return _to_out(run)
 
 
-async def get_evaluation(session: AsyncSession, run_id: uuid.UUID, *, principal: Principal) -> EvaluationOut:
+async def get_evaluation(
+    session: AsyncSession, run_id: uuid.UUID, *, principal: Principal
+) -> EvaluationOut:
     run = await repository.get(session, run_id)
     if run is None or not principal.can_see(run.municipality_code):
         raise NotFound(f"No evaluation {run_id}")

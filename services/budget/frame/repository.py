@@ -8,7 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.models import BudgetFrame, FrameChange
 
 
-async def find(session: AsyncSession, municipality_code: str, board: str, year: int) -> BudgetFrame | None:
+async def find(
+    session: AsyncSession, municipality_code: str, board: str, year: int
+) -> BudgetFrame | None:
     result = await session.execute(
         select(BudgetFrame).where(
             BudgetFrame.municipality_code == municipality_code,
@@ -44,7 +46,12 @@ async def changes_of(session: AsyncSession, frame_id: uuid.UUID) -> list[FrameCh
 async def list_frames(
     session: AsyncSession, municipality_code: str | None, *, limit: int, offset: int
 ) -> list[BudgetFrame]:
-    query = select(BudgetFrame).order_by(BudgetFrame.year.desc(), BudgetFrame.board).limit(limit).offset(offset)
+    query = (
+        select(BudgetFrame)
+        .order_by(BudgetFrame.year.desc(), BudgetFrame.board)
+        .limit(limit)
+        .offset(offset)
+    )
     if municipality_code is not None:
         query = query.where(BudgetFrame.municipality_code == municipality_code)
     return list((await session.execute(query)).scalars())

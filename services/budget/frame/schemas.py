@@ -11,8 +11,13 @@ from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
 Category = Literal[
-    "index_compensation", "transfer_in", "transfer_out", "efficiency_demand",
-    "volume_change", "political_priority", "other",
+    "index_compensation",
+    "transfer_in",
+    "transfer_out",
+    "efficiency_demand",
+    "volume_change",
+    "political_priority",
+    "other",
 ]
 Money = Decimal
 

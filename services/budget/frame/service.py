@@ -19,16 +19,23 @@ def _ore(value: object, unit: MoneyUnit, loc: list[str | int]) -> int:
     try:
         return to_ore(value, unit)  # type: ignore[arg-type]
     except MoneyPrecisionError as exc:
-        raise Unprocessable(str(exc), errors=[FieldError(loc=loc, field=str(loc[-1]), value=str(value),
-                                                         message=str(exc))]) from exc
+        raise Unprocessable(
+            str(exc),
+            errors=[FieldError(loc=loc, field=str(loc[-1]), value=str(value), message=str(exc))],
+        ) from exc
 
 
-async def create_frame(session: AsyncSession, payload: FrameIn, *, principal: Principal) -> FrameOut:
+async def create_frame(
+    session: AsyncSession, payload: FrameIn, *, principal: Principal
+) -> FrameOut:
     municipality = principal.tenant(payload.municipality_code)
     unit = payload.unit
     previous = _ore(payload.previous_amount, unit, ["body", "previous_amount"])
     amount = _ore(payload.amount, unit, ["body", "amount"])
-    entries = [_ore(c.amount, unit, ["body", "changes", i, "amount"]) for i, c in enumerate(payload.changes)]
+    entries = [
+        _ore(c.amount, unit, ["body", "changes", i, "amount"])
+        for i, c in enumerate(payload.changes)
+    ]
     expected = previous + sum(entries)
     if expected != amount:
         difference = amount - expected
@@ -36,11 +43,15 @@ async def create_frame(session: AsyncSession, payload: FrameIn, *, principal: Pr
             f"The ledger does not reconcile: previous frame {from_ore(previous, unit)} + changes "
             f"{from_ore(sum(entries), unit)} = {from_ore(expected, unit)} {unit}, but the frame is "
             f"{from_ore(amount, unit)} {unit}; difference {from_ore(difference, unit)} {unit}",
-            errors=[FieldError(
-                loc=["body", "amount"], field="amount", value=str(payload.amount),
-                message=f"expected {from_ore(expected, unit)} {unit} (previous + sum of changes)",
-                code="ledger_does_not_reconcile",
-            )],
+            errors=[
+                FieldError(
+                    loc=["body", "amount"],
+                    field="amount",
+                    value=str(payload.amount),
+                    message=f"expected {from_ore(expected, unit)} {unit} (previous + sum of changes)",
+                    code="ledger_does_not_reconcile",
+                )
+            ],
             extra={
                 "previous_amount": str(from_ore(previous, unit)),
                 "change_total": str(from_ore(sum(entries), unit)),
@@ -54,13 +65,25 @@ async def create_frame(session: AsyncSession, payload: FrameIn, *, principal: Pr
         raise Conflict(f"A frame for {payload.board} {payload.year} already exists")
     frame = await repository.add(
         session,
-        BudgetFrame(id=uuid.uuid4(), municipality_code=municipality, board=payload.board,
-                    year=payload.year, amount_ore=amount, previous_amount_ore=previous,
-                    display_unit=unit),
+        BudgetFrame(
+            id=uuid.uuid4(),
+            municipality_code=municipality,
+            board=payload.board,
+            year=payload.year,
+            amount_ore=amount,
+            previous_amount_ore=previous,
+            display_unit=unit,
+        ),
         [
-            FrameChange(position=i, amount_ore=ore, category=c.category, reason=c.reason,
-                        decision_body=c.decision_body, decision_date=c.decision_date,
-                        decision_ref=c.decision_ref)
+            FrameChange(
+                position=i,
+                amount_ore=ore,
+                category=c.category,
+                reason=c.reason,
+                decision_body=c.decision_body,
+                decision_date=c.decision_date,
+                decision_ref=c.decision_ref,
+            )
             for i, (c, ore) in enumerate(zip(payload.changes, entries, strict=True))
         ],
     )
@@ -71,27 +94,48 @@ async def _to_out(session: AsyncSession, frame: BudgetFrame) -> FrameOut:
     unit = cast(MoneyUnit, frame.display_unit)
     changes = await repository.changes_of(session, frame.id)
     return FrameOut(
-        id=frame.id, municipality_code=frame.municipality_code, board=frame.board, year=frame.year,
-        unit=unit, previous_amount=from_ore(frame.previous_amount_ore, unit),
+        id=frame.id,
+        municipality_code=frame.municipality_code,
+        board=frame.board,
+        year=frame.year,
+        unit=unit,
+        previous_amount=from_ore(frame.previous_amount_ore, unit),
         amount=from_ore(frame.amount_ore, unit),
         change_total=from_ore(sum(c.amount_ore for c in changes), unit),
-        changes=[FrameChangeOut(position=c.position, amount=from_ore(c.amount_ore, unit),
-                                category=c.category, reason=c.reason, decision_body=c.decision_body,
-                                decision_date=c.decision_date, decision_ref=c.decision_ref)
-                 for c in changes],
-        version=frame.version, created_at=frame.created_at,
+        changes=[
+            FrameChangeOut(
+                position=c.position,
+                amount=from_ore(c.amount_ore, unit),
+                category=c.category,
+                reason=c.reason,
+                decision_body=c.decision_body,
+                decision_date=c.decision_date,
+                decision_ref=c.decision_ref,
+            )
+            for c in changes
+        ],
+        version=frame.version,
+        created_at=frame.created_at,
     )
 
 
-async def get_frame(session: AsyncSession, frame_id: uuid.UUID, *, principal: Principal) -> FrameOut:
+async def get_frame(
+    session: AsyncSession, frame_id: uuid.UUID, *, principal: Principal
+) -> FrameOut:
     frame = await repository.get(session, frame_id)
     if frame is None or not principal.can_see(frame.municipality_code):
         raise NotFound(f"No frame {frame_id}")
     return await _to_out(session, frame)
 
 
-async def list_frames(session: AsyncSession, *, principal: Principal, municipality_code: str | None,
-                      limit: int, offset: int) -> list[FrameOut]:
+async def list_frames(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    limit: int,
+    offset: int,
+) -> list[FrameOut]:
     scope = principal.municipality_code or municipality_code
     if scope is not None:
         principal.require_municipality(scope)

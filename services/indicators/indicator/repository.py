@@ -35,7 +35,9 @@ async def add(session: AsyncSession, indicator: Indicator) -> Indicator:
     return indicator
 
 
-async def list_current(session: AsyncSession, *, limit: int, offset: int) -> tuple[list[Indicator], int]:
+async def list_current(
+    session: AsyncSession, *, limit: int, offset: int
+) -> tuple[list[Indicator], int]:
     query = select(Indicator).where(Indicator.valid_to.is_(None))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = await session.execute(query.order_by(Indicator.code).limit(limit).offset(offset))

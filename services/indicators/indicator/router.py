@@ -2,29 +2,33 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Query, status
+from fastapi import Depends, Query, status
 
 from services.indicators.indicator import service
 from services.indicators.indicator.schemas import IndicatorIn, IndicatorOut
 from shared.app import service_router
-from shared.auth import principal_dep
-from shared.contracts import IndicatorValues
+from shared.auth import Principal, require
+from shared.contracts.indicators import IndicatorValues
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/indicators", tags=["indicators"])
-Reader = principal_dep("indicators:read")
-Writer = principal_dep("indicators:write")
+Reader = Annotated[Principal, Depends(require("indicators:read"))]
+Writer = Annotated[Principal, Depends(require("indicators:write"))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=IndicatorOut)
-async def create_indicator(payload: IndicatorIn, session: SessionDep, principal: Writer) -> IndicatorOut:
+async def create_indicator(
+    payload: IndicatorIn, session: SessionDep, principal: Writer
+) -> IndicatorOut:
     """Define an indicator: a formula over measures with direction, unit and roll-up rule."""
     return await service.create_indicator(session, payload)
 
 
 @router.get("", response_model=Page[IndicatorOut])
-async def list_indicators(session: SessionDep, principal: Reader, page: PageDep) -> Page[IndicatorOut]:
+async def list_indicators(
+    session: SessionDep, principal: Reader, page: PageDep
+) -> Page[IndicatorOut]:
     """The indicator catalogue (current versions)."""
     return await service.list_indicators(session, page)
 
@@ -47,6 +51,11 @@ async def get_indicator_values(
 ) -> IndicatorValues:
     """Computed values per unit (or for the municipality), by gender, with n and suppression."""
     return await service.indicator_values(
-        session, code, principal=principal, municipality_code=municipality_code, period=period,
-        level=level, gender=gender,
+        session,
+        code,
+        principal=principal,
+        municipality_code=municipality_code,
+        period=period,
+        level=level,
+        gender=gender,
     )

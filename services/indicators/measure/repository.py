@@ -16,7 +16,9 @@ async def add(session: AsyncSession, measure: Measure) -> Measure:
     return measure
 
 
-async def list_measures(session: AsyncSession, *, limit: int, offset: int) -> tuple[list[Measure], int]:
+async def list_measures(
+    session: AsyncSession, *, limit: int, offset: int
+) -> tuple[list[Measure], int]:
     total = (await session.execute(select(func.count()).select_from(Measure))).scalar_one()
     rows = await session.execute(select(Measure).order_by(Measure.code).limit(limit).offset(offset))
     return list(rows.scalars()), int(total)

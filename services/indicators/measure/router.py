@@ -1,17 +1,19 @@
 from __future__ import annotations
 
-from fastapi import status
+from typing import Annotated
+
+from fastapi import Depends, status
 
 from services.indicators.measure import service
 from services.indicators.measure.schemas import MeasureIn, MeasureOut
 from shared.app import service_router
-from shared.auth import principal_dep
+from shared.auth import Principal, require
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/measures", tags=["measures"])
-Reader = principal_dep("indicators:read")
-Writer = principal_dep("indicators:write")
+Reader = Annotated[Principal, Depends(require("indicators:read"))]
+Writer = Annotated[Principal, Depends(require("indicators:write"))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=MeasureOut)

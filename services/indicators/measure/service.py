@@ -10,10 +10,22 @@ from shared.pagination import Page, PageParams
 
 
 async def create_measure(session: AsyncSession, payload: MeasureIn) -> MeasureOut:
-    if payload.min_value is not None and payload.max_value is not None and payload.min_value > payload.max_value:
-        raise Unprocessable("min_value exceeds max_value", errors=[
-            FieldError(loc=["body", "min_value"], field="min_value", value=str(payload.min_value),
-                       message="greater than max_value")])
+    if (
+        payload.min_value is not None
+        and payload.max_value is not None
+        and payload.min_value > payload.max_value
+    ):
+        raise Unprocessable(
+            "min_value exceeds max_value",
+            errors=[
+                FieldError(
+                    loc=["body", "min_value"],
+                    field="min_value",
+                    value=str(payload.min_value),
+                    message="greater than max_value",
+                )
+            ],
+        )
     if await repository.get(session, payload.code) is not None:
         raise Conflict(f"Measure {payload.code} already exists")
     return MeasureOut.model_validate(await repository.add(session, Measure(**payload.model_dump())))
@@ -28,5 +40,9 @@ async def get_measure(session: AsyncSession, code: str) -> MeasureOut:
 
 async def list_measures(session: AsyncSession, page: PageParams) -> Page[MeasureOut]:
     items, total = await repository.list_measures(session, limit=page.limit, offset=page.offset)
-    return Page[MeasureOut](items=[MeasureOut.model_validate(m) for m in items], total=total,
-                            limit=page.limit, offset=page.offset)
+    return Page[MeasureOut](
+        items=[MeasureOut.model_validate(m) for m in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )

@@ -36,4 +36,4 @@ async def titles(session: AsyncSession, municipality_code: str) -> dict[str, str
     rows = await session.execute(
         select(OrgUnit.code, OrgUnit.title).where(OrgUnit.municipality_code == municipality_code)
     )
-    return {code: title for code, title in rows.all()}
+    return dict(rows.all())

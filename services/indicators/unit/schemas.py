@@ -9,8 +9,17 @@ from pydantic import Field
 from shared.schemas import InputModel, OutputModel
 
 UnitType = Literal[
-    "hemtjanst", "sarskilt_boende", "gruppbostad", "servicebostad", "daglig_verksamhet",
-    "personlig_assistans", "korttidsboende", "hemsjukvard", "ifo", "socialpsykiatri", "other",
+    "hemtjanst",
+    "sarskilt_boende",
+    "gruppbostad",
+    "servicebostad",
+    "daglig_verksamhet",
+    "personlig_assistans",
+    "korttidsboende",
+    "hemsjukvard",
+    "ifo",
+    "socialpsykiatri",
+    "other",
 ]
 Area = Literal["aldreomsorg", "lss", "ifo", "hsl", "socialpsykiatri", "overgripande"]
 

@@ -15,18 +15,29 @@ async def create_unit(session: AsyncSession, payload: UnitIn, *, principal: Prin
     if payload.opened_on and payload.closed_on and payload.closed_on < payload.opened_on:
         raise Unprocessable(
             "A unit cannot close before it opens",
-            errors=[FieldError(loc=["body", "closed_on"], field="closed_on",
-                               value=str(payload.closed_on), message="before opened_on")],
+            errors=[
+                FieldError(
+                    loc=["body", "closed_on"],
+                    field="closed_on",
+                    value=str(payload.closed_on),
+                    message="before opened_on",
+                )
+            ],
         )
     if await repository.find(session, municipality, payload.code) is not None:
         raise Conflict(f"Unit {payload.code} already exists in {municipality}")
     unit = await repository.add(
-        session, OrgUnit(**payload.model_dump(exclude={"municipality_code"}), municipality_code=municipality)
+        session,
+        OrgUnit(
+            **payload.model_dump(exclude={"municipality_code"}), municipality_code=municipality
+        ),
     )
     return UnitOut.model_validate(unit)
 
 
-async def get_unit(session: AsyncSession, code: str, *, principal: Principal, municipality_code: str | None) -> UnitOut:
+async def get_unit(
+    session: AsyncSession, code: str, *, principal: Principal, municipality_code: str | None
+) -> UnitOut:
     municipality = principal.tenant(municipality_code)
     unit = await repository.find(session, municipality, code)
     if unit is None:
@@ -41,5 +52,9 @@ async def list_units(
     if scope is not None:
         principal.require_municipality(scope)
     units, total = await repository.list_units(session, scope, limit=page.limit, offset=page.offset)
-    return Page[UnitOut](items=[UnitOut.model_validate(u) for u in units], total=total,
-                         limit=page.limit, offset=page.offset)
+    return Page[UnitOut](
+        items=[UnitOut.model_validate(u) for u in units],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )

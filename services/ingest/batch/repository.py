@@ -153,11 +153,15 @@ async def revise_observations(
 
 async def bump_data_version(session: AsyncSession, municipality_code: str) -> int:
     """Tell readers (the indicators service) that this municipality's data changed."""
-    stmt = pg_insert(DataVersion).values(municipality_code=municipality_code, version=1)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=[DataVersion.municipality_code],
-        set_={"version": DataVersion.version + 1, "changed_at": func.now()},
-    ).returning(DataVersion.version)
+    stmt = (
+        pg_insert(DataVersion)
+        .values(municipality_code=municipality_code, version=1)
+        .on_conflict_do_update(
+            index_elements=[DataVersion.municipality_code],
+            set_={"version": DataVersion.version + 1, "changed_at": func.now()},
+        )
+        .returning(DataVersion.version)
+    )
     return int((await session.execute(stmt)).scalar_one())
 
 

@@ -3,19 +3,19 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Header, Response, status
+from fastapi import Depends, Header, Response, status
 from fastapi.responses import JSONResponse
 
 from services.ingest.batch import service
 from services.ingest.batch.schemas import BatchIn, BatchOut
 from shared.app import service_router
-from shared.auth import principal_dep
+from shared.auth import Principal, require
 from shared.db import SessionDep
 
 router = service_router(prefix="/v1/batches", tags=["batches"])
 
-IngestWriter = principal_dep("ingest:write")
-IngestReader = principal_dep("ingest:read")
+IngestWriter = Annotated[Principal, Depends(require("ingest:write"))]
+IngestReader = Annotated[Principal, Depends(require("ingest:read"))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=BatchOut)
@@ -26,7 +26,9 @@ async def create_batch(
     response: Response,
     idempotency_key: Annotated[
         str | None,
-        Header(min_length=1, max_length=255, description="IETF Idempotency-Key; scoped to the API key"),
+        Header(
+            min_length=1, max_length=255, description="IETF Idempotency-Key; scoped to the API key"
+        ),
     ] = None,
 ) -> BatchOut | JSONResponse:
     """Store a batch of local observations, atomically; a retry with the same key replays."""
@@ -34,7 +36,9 @@ async def create_batch(
         session, payload, principal=principal, idempotency_key=idempotency_key
     )
     if isinstance(result, service.StoredResponse):
-        return JSONResponse(result.body, status_code=result.status, headers={"Idempotent-Replayed": "true"})
+        return JSONResponse(
+            result.body, status_code=result.status, headers={"Idempotent-Replayed": "true"}
+        )
     response.headers["Location"] = f"/v1/batches/{result.id}"
     return result
 

@@ -39,28 +39,65 @@ def request_hash(payload: BatchIn) -> str:
 
 def _error(row: int, field: str, value: Any, message: str, code: str) -> FieldError:
     return FieldError(
-        loc=["body", "observations", row, field], row=row, field=field, value=value,
-        message=message, code=code,
+        loc=["body", "observations", row, field],
+        row=row,
+        field=field,
+        value=value,
+        message=message,
+        code=code,
     )
 
 
-def _check_value(row: int, obs: ObservationIn, kind: str, rule: repository.MeasureRule) -> list[FieldError]:
+def _check_value(
+    row: int, obs: ObservationIn, kind: str, rule: repository.MeasureRule
+) -> list[FieldError]:
     errors: list[FieldError] = []
     for field in ("value", "numerator", "denominator"):
         number: Decimal | None = getattr(obs, field)
         if number is None:
             continue
         if kind in _COUNT_KINDS and (number < 0 or number != number.to_integral_value()):
-            errors.append(_error(row, field, str(number), "a count must be a non-negative integer", "not_a_count"))
+            errors.append(
+                _error(
+                    row, field, str(number), "a count must be a non-negative integer", "not_a_count"
+                )
+            )
         if field == "value":
-            low = rule.min_value if rule.min_value is not None else (Decimal(0) if kind in _SHARE_KINDS else None)
-            high = rule.max_value if rule.max_value is not None else (Decimal(100) if kind in _SHARE_KINDS else None)
+            low = (
+                rule.min_value
+                if rule.min_value is not None
+                else (Decimal(0) if kind in _SHARE_KINDS else None)
+            )
+            high = (
+                rule.max_value
+                if rule.max_value is not None
+                else (Decimal(100) if kind in _SHARE_KINDS else None)
+            )
             if (low is not None and number < low) or (high is not None and number > high):
                 errors.append(
-                    _error(row, field, str(number), f"out of range {low}–{high} for {obs.measure_code}", "out_of_range")
+                    _error(
+                        row,
+                        field,
+                        str(number),
+                        f"out of range {low}–{high} for {obs.measure_code}",
+                        "out_of_range",
+                    )
                 )
-    if obs.numerator is not None and obs.denominator is not None and obs.numerator > obs.denominator and kind in _SHARE_KINDS:
-        errors.append(_error(row, "numerator", str(obs.numerator), "numerator exceeds denominator", "numerator_gt_denominator"))
+    if (
+        obs.numerator is not None
+        and obs.denominator is not None
+        and obs.numerator > obs.denominator
+        and kind in _SHARE_KINDS
+    ):
+        errors.append(
+            _error(
+                row,
+                "numerator",
+                str(obs.numerator),
+                "numerator exceeds denominator",
+                "numerator_gt_denominator",
+            )
+        )
     if obs.value is None and obs.numerator is None:
         errors.append(_error(row, "value", None, "give a value (or a numerator)", "missing_value"))
     return errors
@@ -96,29 +133,48 @@ async def submit_batch(
     municipality = principal.tenant(payload.municipality_code)
     digest = request_hash(payload)
     if idempotency_key is not None:
-        if not await repository.try_lock_idempotency_key(session, principal.key_id, idempotency_key):
-            raise Conflict("A request with this Idempotency-Key is still being processed; retry later",
-                           headers={"Retry-After": "1"})
-        previous = await repository.find_batch_by_idempotency_key(session, principal.key_id, idempotency_key)
+        if not await repository.try_lock_idempotency_key(
+            session, principal.key_id, idempotency_key
+        ):
+            raise Conflict(
+                "A request with this Idempotency-Key is still being processed; retry later",
+                headers={"Retry-After": "1"},
+            )
+        previous = await repository.find_batch_by_idempotency_key(
+            session, principal.key_id, idempotency_key
+        )
         if previous is not None:
             if previous.request_hash != digest:
                 raise Unprocessable(
                     "This Idempotency-Key was used with a different request body",
-                    errors=[FieldError(loc=["header", "Idempotency-Key"], field="Idempotency-Key",
-                                       value=idempotency_key, message="reused with another body",
-                                       code="idempotency_key_reused")],
+                    errors=[
+                        FieldError(
+                            loc=["header", "Idempotency-Key"],
+                            field="Idempotency-Key",
+                            value=idempotency_key,
+                            message="reused with another body",
+                            code="idempotency_key_reused",
+                        )
+                    ],
                 )
-            assert previous.response_body is not None and previous.response_status is not None
+            assert previous.response_body is not None
+            assert previous.response_status is not None
             return StoredResponse(previous.response_status, previous.response_body)
 
     errors = [
-        FieldError(loc=["body", *path], field=".".join(str(p) for p in path if isinstance(p, str)),
-                   row=next((p for p in path if isinstance(p, int)), None),
-                   value="(hidden)", message="text that looks like a personal identity number",
-                   code="personal_data")
+        FieldError(
+            loc=["body", *path],
+            field=".".join(str(p) for p in path if isinstance(p, str)),
+            row=next((p for p in path if isinstance(p, int)), None),
+            value="(hidden)",
+            message="text that looks like a personal identity number",
+            code="personal_data",
+        )
         for path in find_personnummer(payload.model_dump(mode="json"))
     ]
-    measures = await repository.measure_rules(session, (o.measure_code for o in payload.observations))
+    measures = await repository.measure_rules(
+        session, (o.measure_code for o in payload.observations)
+    )
     units = await repository.known_unit_codes(
         session, municipality, (o.unit_code for o in payload.observations if o.unit_code)
     )
@@ -128,9 +184,25 @@ async def submit_batch(
         row_errors: list[FieldError] = []
         rule = measures.get(obs.measure_code)
         if rule is None:
-            row_errors.append(_error(row, "measure_code", obs.measure_code, "unknown local measure", "unknown_measure"))
+            row_errors.append(
+                _error(
+                    row,
+                    "measure_code",
+                    obs.measure_code,
+                    "unknown local measure",
+                    "unknown_measure",
+                )
+            )
         if obs.unit_code and obs.unit_code not in units:
-            row_errors.append(_error(row, "unit_code", obs.unit_code, f"unknown unit in municipality {municipality}", "unknown_unit"))
+            row_errors.append(
+                _error(
+                    row,
+                    "unit_code",
+                    obs.unit_code,
+                    f"unknown unit in municipality {municipality}",
+                    "unknown_unit",
+                )
+            )
         try:
             period = Period.parse(obs.period)
         except PeriodError as exc:
@@ -139,11 +211,22 @@ async def submit_batch(
         if rule is not None:
             row_errors.extend(_check_value(row, obs, rule.value_kind, rule))
         if period is not None:
-            key = (obs.unit_code or "", obs.measure_code, str(period), obs.gender)
+            key: ObservationKey = (
+                obs.unit_code or "",
+                obs.measure_code,
+                str(period),
+                str(obs.gender),
+            )
             if key in seen:
-                row_errors.append(_error(row, "measure_code", obs.measure_code,
-                                         f"duplicate of row {seen[key]} (same unit, measure, period, gender)",
-                                         "duplicate_in_batch"))
+                row_errors.append(
+                    _error(
+                        row,
+                        "measure_code",
+                        obs.measure_code,
+                        f"duplicate of row {seen[key]} (same unit, measure, period, gender)",
+                        "duplicate_in_batch",
+                    )
+                )
             else:
                 seen[key] = row
                 if not row_errors:
@@ -159,49 +242,95 @@ async def submit_batch(
         content = _row_content(obs)
         existing = stored.get(key)
         if existing is None:
-            new_rows.append({
-                "source": "local", "municipality_code": municipality, "unit_code": key[0],
-                "measure_code": obs.measure_code, "period": str(period), "period_start": period.start,
-                "period_end": period.end, "gender": obs.gender, "batch_id": batch_id,
-                "source_row": row, "sent_by": principal.key_id, **content,
-            })
+            new_rows.append(
+                {
+                    "source": "local",
+                    "municipality_code": municipality,
+                    "unit_code": key[0],
+                    "measure_code": obs.measure_code,
+                    "period": str(period),
+                    "period_start": period.start,
+                    "period_end": period.end,
+                    "gender": obs.gender,
+                    "batch_id": batch_id,
+                    "source_row": row,
+                    "sent_by": principal.key_id,
+                    **content,
+                }
+            )
         elif _same(existing, content):
             unchanged += 1
         elif existing.status == "final" and payload.mode != "revise":
-            errors.append(_error(row, "value", str(obs.value),
-                                 f"differs from the stored final value {existing.value} "
-                                 "(send mode 'revise' to replace it; the old value is kept)",
-                                 "conflicts_with_final"))
+            errors.append(
+                _error(
+                    row,
+                    "value",
+                    str(obs.value),
+                    f"differs from the stored final value {existing.value} "
+                    "(send mode 'revise' to replace it; the old value is kept)",
+                    "conflicts_with_final",
+                )
+            )
         else:
-            revisions.append((existing, {**content, "batch_id": batch_id, "source_row": row,
-                                         "sent_by": principal.key_id}))
+            revisions.append(
+                (
+                    existing,
+                    {
+                        **content,
+                        "batch_id": batch_id,
+                        "source_row": row,
+                        "sent_by": principal.key_id,
+                    },
+                )
+            )
     if errors:
-        raise Unprocessable(f"The batch was rejected: {len(errors)} problem(s); nothing was stored",
-                            errors=errors)
+        raise Unprocessable(
+            f"The batch was rejected: {len(errors)} problem(s); nothing was stored", errors=errors
+        )
 
-    batch = await repository.add_batch(session, IngestBatch(
-        id=batch_id, municipality_code=municipality, kind="json", api_key_id=principal.key_id,
-        idempotency_key=idempotency_key, request_hash=digest, state="completed",
-        row_count=len(payload.observations),
-    ))
+    batch = await repository.add_batch(
+        session,
+        IngestBatch(
+            id=batch_id,
+            municipality_code=municipality,
+            kind="json",
+            api_key_id=principal.key_id,
+            idempotency_key=idempotency_key,
+            request_hash=digest,
+            state="completed",
+            row_count=len(payload.observations),
+        ),
+    )
     await repository.insert_observations(session, new_rows)
     await repository.revise_observations(session, revisions, batch_id)
     version = await repository.bump_data_version(session, municipality)
     await session.refresh(batch)
     out = BatchOut(
-        id=batch.id, municipality_code=municipality, kind=batch.kind, state=batch.state,
-        row_count=batch.row_count, created=len(new_rows), revised=len(revisions),
+        id=batch.id,
+        municipality_code=municipality,
+        kind=batch.kind,
+        state=batch.state,
+        row_count=batch.row_count,
+        created=len(new_rows),
+        revised=len(revisions),
         unchanged=unchanged,
         suppressed=sum(1 for r in new_rows if r["status"] == "suppressed")
         + sum(1 for _, c in revisions if c["status"] == "suppressed"),
-        created_at=batch.created_at, data_version=version,
+        created_at=batch.created_at,
+        data_version=version,
     )
     await repository.set_batch_response(session, batch, 201, out.model_dump(mode="json"))
     return out
 
 
-async def get_batch(session: AsyncSession, batch_id: uuid.UUID, *, principal: Principal) -> BatchOut:
+async def get_batch(
+    session: AsyncSession, batch_id: uuid.UUID, *, principal: Principal
+) -> BatchOut:
     batch = await repository.get_batch(session, batch_id)
-    if batch is None or not principal.can_see(batch.municipality_code) or batch.response_body is None:
+    if (
+        batch is None
+        or not principal.can_see(batch.municipality_code)
+        or batch.response_body is None
+    ):
         raise NotFound(f"No batch {batch_id}")
     return BatchOut.model_validate(batch.response_body)

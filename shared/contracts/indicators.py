@@ -30,7 +30,9 @@ class IndicatorValue(BaseModel):
     attribution: Attribution = Field(
         description="'kolada' for a raw Kolada value; 'derived' for anything this suite computed"
     )
-    source_note: str | None = Field(default=None, description="'Källa: Kolada' on raw Kolada values")
+    source_note: str | None = Field(
+        default=None, description="'Källa: Kolada' on raw Kolada values"
+    )
 
 
 class IndicatorValues(BaseModel):

@@ -1,4 +1,4 @@
-"""Typed HTTP clients for service-to-service calls.
+"""The base of the typed HTTP clients for service-to-service calls.
 
 Timeouts come from settings; the caller's request id is forwarded; idempotent calls (GET)
 are retried on connection errors and 502/503/504 with backoff. A peer's problem+json 4xx
@@ -14,7 +14,6 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from shared.contracts import IndicatorValues
 from shared.errors import AppError, FieldError, Unavailable, Upstream
 from shared.logging import request_id_var
 from shared.settings import ServiceName, Settings
@@ -63,7 +62,9 @@ class ServiceClient:
         url = f"{self.base_url}{path}"
         for attempt in range(attempts):
             try:
-                response = await self.http.request(method, url, params=params, json=json, headers=headers)
+                response = await self.http.request(
+                    method, url, params=params, json=json, headers=headers
+                )
             except (httpx.TransportError, OSError) as exc:
                 if attempt + 1 < attempts:
                     await asyncio.sleep(0.1 * 2**attempt)
@@ -99,29 +100,3 @@ class ServiceClient:
             return model.model_validate_json(response.content)
         except ValidationError as exc:
             raise Upstream(f"The {self.service} service sent an answer of the wrong shape") from exc
-
-
-class IndicatorsClient(ServiceClient):
-    service: ServiceName = "indicators"
-
-    async def indicator_values(
-        self,
-        code: str,
-        *,
-        token: str,
-        municipality_code: str,
-        period: str,
-        level: str = "unit",
-        gender: str = "T",
-    ) -> IndicatorValues:
-        return await self.get_model(
-            f"/v1/indicators/{code}/values",
-            IndicatorValues,
-            token=token,
-            params={
-                "municipality_code": municipality_code,
-                "period": period,
-                "level": level,
-                "gender": gender,
-            },
-        )

@@ -1,0 +1,1 @@
+"""Typed HTTP clients for service-to-service calls, one module per called service."""

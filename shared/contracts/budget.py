@@ -1,0 +1,54 @@
+"""Earmarked funds and allocations, served by the budget service and used by awards."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.money import MoneyUnit
+
+
+class AllocationIn(BaseModel):
+    """Draw money from a fund. `reference` names what it pays for and makes the call
+    idempotent: a second allocation with the same reference returns the first."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    amount: Decimal = Field(gt=0, allow_inf_nan=False)
+    unit: MoneyUnit = "kr"
+    purpose: str = Field(min_length=1, max_length=500)
+    reference: str = Field(min_length=1, max_length=200, examples=["award-decision:<uuid>"])
+
+
+class AllocationOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    fund_id: uuid.UUID
+    amount: Decimal
+    unit: MoneyUnit
+    purpose: str
+    reference: str
+    state: Literal["allocated", "paid", "reversed"]
+    created_at: datetime
+
+
+class FundOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: uuid.UUID
+    municipality_code: str
+    code: str
+    title: str
+    year: int
+    kind: Literal["improvement_projects", "prize_money", "state_grant", "other"]
+    unit: MoneyUnit
+    amount: Decimal
+    allocated: Decimal = Field(description="allocated and not reversed, paid included")
+    paid: Decimal
+    remaining: Decimal = Field(description="amount − allocated; never below zero")
+    version: int
