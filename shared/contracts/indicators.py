@@ -48,3 +48,28 @@ class IndicatorValues(BaseModel):
     period: str
     level: Literal["unit", "municipality"]
     values: list[IndicatorValue]
+
+
+class UnitGoalStatus(BaseModel):
+    """How a unit stands against the targets that apply to it for a period."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_code: str
+    met: int = Field(ge=0)
+    partly_met: int = Field(ge=0)
+    not_met: int = Field(ge=0)
+    no_data: int = Field(ge=0)
+    fulfilment_share: Decimal | None = Field(
+        description="(met + 0.5 × partly met) ÷ targets with data × 100; null without data"
+    )
+
+
+class GoalStatusSummary(BaseModel):
+    """Served at GET /v1/scorecards/status?municipality_code=&period=&level=unit."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    municipality_code: str
+    period: str
+    units: list[UnitGoalStatus]
