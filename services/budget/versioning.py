@@ -3,7 +3,7 @@ updates (missing → 428, stale → 412)."""
 
 from __future__ import annotations
 
-from shared.errors import PreconditionFailed, PreconditionRequired
+from shared.errors import COMMON_RESPONSES, PreconditionFailed, PreconditionRequired
 
 
 def etag(entity: str, entity_id: object, version: int) -> str:
@@ -27,3 +27,9 @@ def check_if_match(if_match: str | None, *, entity: str, entity_id: object, vers
         headers={"ETag": current},
         extra={"current_version": version, "current_etag": current},
     )
+
+
+EDIT_RESPONSES: dict[int | str, dict[str, object]] = {
+    412: COMMON_RESPONSES[409] | {"description": "If-Match is stale: it changed since read"},
+    428: COMMON_RESPONSES[409] | {"description": "If-Match is missing"},
+}

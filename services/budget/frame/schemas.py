@@ -41,6 +41,15 @@ class FrameIn(InputModel):
     changes: list[FrameChangeIn] = Field(max_length=500)
 
 
+class FrameUpdate(InputModel):
+    """A frame's amounts and full ledger, replacing the stored ones (send If-Match)."""
+
+    unit: MoneyUnit = "tkr"
+    previous_amount: Money = Field(allow_inf_nan=False, description="last year's frame")
+    amount: Money = Field(allow_inf_nan=False, description="this year's frame")
+    changes: list[FrameChangeIn] = Field(max_length=500)
+
+
 class FrameChangeOut(OutputModel):
     position: int
     amount: Decimal

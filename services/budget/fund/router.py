@@ -16,21 +16,15 @@ from services.budget.fund.schemas import (
     PayoutIn,
     ReversalIn,
 )
-from services.budget.versioning import etag
+from services.budget.versioning import EDIT_RESPONSES, etag
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
-from shared.errors import COMMON_RESPONSES
 from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/funds", tags=["funds"])
 Reader = Annotated[Principal, Depends(require("budget:read"))]
 Writer = Annotated[Principal, Depends(require("budget:write"))]
-
-_EDIT: dict[int | str, dict[str, object]] = {
-    412: COMMON_RESPONSES[409] | {"description": "If-Match is stale: the fund changed"},
-    428: COMMON_RESPONSES[409] | {"description": "If-Match is missing"},
-}
 
 
 def _tag(response: Response, fund: FundOut) -> FundOut:
@@ -77,7 +71,7 @@ async def get_fund(
     return _tag(response, await service.get_fund(session, fund_id, principal=principal))
 
 
-@router.patch("/{fund_id}", response_model=FundOut, responses=_EDIT)
+@router.patch("/{fund_id}", response_model=FundOut, responses=EDIT_RESPONSES)
 async def update_fund(
     fund_id: uuid.UUID,
     payload: FundPatch,
