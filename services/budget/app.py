@@ -8,6 +8,8 @@ from fastapi import FastAPI
 from services.budget.audit.router import router as audit_router
 from services.budget.frame.router import router as frame_router
 from services.budget.fund.router import router as fund_router
+from services.budget.operating.router import mapping_router
+from services.budget.operating.router import router as operating_router
 from shared.app import create_service_app
 from shared.db import Database
 from shared.settings import Settings
@@ -24,7 +26,13 @@ def create_app(
         title="Kvalitetsnavet budget",
         description="Budget frames with a reconciling change ledger, operating budget with outcome "
         "and forecast, investments, earmarked funds, efficiency measures.",
-        routers=[frame_router, fund_router, audit_router],
+        routers=[
+            frame_router,
+            operating_router,
+            mapping_router,
+            fund_router,
+            audit_router,
+        ],
         settings=settings,
         database=database,
         transport=transport,

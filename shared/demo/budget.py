@@ -16,7 +16,15 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.demo.common import DEMO_MUNICIPALITY
-from shared.models import BudgetFrame, FrameChange, Fund
+from shared.models import (
+    BudgetFrame,
+    FrameChange,
+    Fund,
+    InvestmentAmount,
+    InvestmentProject,
+    OperatingBudget,
+    OperatingLine,
+)
 
 TKR = 100_000  # öre per tkr
 KR = 100
@@ -34,6 +42,84 @@ CHANGES_TKR: list[tuple[int, str, str]] = [
     (-2_650, "efficiency_demand", "Effektiviseringskrav"),
 ]
 
+
+# Seed 001 §6 Driftredovisning (tkr): (code, title, revenue, costs, printed net) per year.
+DRIFT: dict[int, list[tuple[str, str, int, int, int]]] = {
+    2021: [
+        ("overgripande", "Övergripande", 3_246, -12_135, -8_889),
+        ("vard_och_omsorg", "Vård och Omsorg", 25_542, -165_160, -139_618),
+        ("funktionshinder", "Funktionshinder", 17_200, -88_139, -70_938),
+        ("ifo", "Individ- och familjeomsorg", 11_016, -93_829, -82_813),
+    ],
+    2020: [
+        ("overgripande", "Övergripande", 2_067, -14_053, -11_986),
+        ("vard_och_omsorg", "Vård och Omsorg", 20_759, -170_001, -149_242),
+        ("funktionshinder", "Funktionshinder", 16_968, -80_387, -63_419),
+        ("ifo", "Individ- och familjeomsorg", 11_523, -104_224, -92_701),
+    ],
+}
+# The printed Summa rows: (revenue, costs, net).
+DRIFT_TOTALS = {2021: (57_004, -359_261, -302_257), 2020: (51_317, -368_665, -317_348)}
+# Seed 001 §6 Ekonomi table: Utfall 2019 (board totals only; the Budget 2020 and 2021 columns
+# are the Driftredovisning's totals, printed once more — 2021's net without its minus sign).
+OUTCOME_2019 = (65_708, -396_299, -330_591)
+SOURCE_001 = "Lilla Edets kommun, Socialnämnden: Mål och resursplan 2021, avsnitt 6"
+
+
+def _warning(
+    loc: list[str | int], activity: str, field: str, printed: int, computed: int, what: str
+) -> dict[str, object]:
+    """A stored rounding warning, in the shape the import reports (Finding)."""
+    difference = printed - computed
+    return {
+        "severity": "warning",
+        "code": "rounding_difference",
+        "loc": loc,
+        "activity": activity,
+        "field": field,
+        "printed": str(printed),
+        "computed": str(computed),
+        "difference": str(difference),
+        "message": f"{activity}, {field}: printed {printed}, {what} gives {computed} tkr; "
+        f"difference {difference} is within the rounding tolerance of 2 tkr; "
+        "the computed value is stored",
+    }
+
+
+# What importing the printed 2021 table reports (tests/services/budget checks they agree).
+DRIFT_WARNINGS_2021 = [
+    _warning(
+        ["body", "activities", 2, "net"],
+        "Funktionshinder",
+        "net",
+        -70_938,
+        -70_939,
+        "revenue + costs",
+    ),
+    _warning(
+        ["body", "totals", "costs"],
+        "Summa",
+        "costs",
+        -359_261,
+        -359_263,
+        "the sum of the activities",
+    ),
+    _warning(
+        ["body", "totals", "net"],
+        "Summa",
+        "net",
+        -302_257,
+        -302_259,
+        "the sum of the activities' revenue + costs",
+    ),
+]
+
+# Seed 001 §7 Investeringar (tkr): the lines; the printed Summa for 2022 and 2023 (45, 27)
+# leaves out Inventarier AME, so only the lines are stored.
+INVESTMENTS: list[tuple[str, str, str, dict[int, int]]] = [
+    ("inventarier_voo_fh", "Inventarier VoO/FH", "inventarier", {2021: 470, 2022: 45, 2023: 27}),
+    ("inventarier_ame", "Inventarier AME", "inventarier", {2021: 70, 2022: 60, 2023: 60}),
+]
 
 # (municipality, code, title, year, kind, amount in öre, unit, source)
 FUNDS: list[tuple[str, str, str, int, str, int, str, str]] = [
@@ -101,7 +187,70 @@ FUNDS: list[tuple[str, str, str, int, str, int, str, str]] = [
 ]
 
 
+async def _operating(session: AsyncSession) -> None:
+    for year, rows in DRIFT.items():
+        budget = OperatingBudget(
+            municipality_code="0482",
+            board=BOARD,
+            year=year,
+            phase="approved",
+            tertial=0,
+            display_unit="tkr",
+            revenue_ore=sum(r[2] for r in rows) * TKR,
+            costs_ore=sum(r[3] for r in rows) * TKR,
+            source=SOURCE_001 + " (Driftredovisning)",
+            warnings=DRIFT_WARNINGS_2021 if year == 2021 else [],
+            version=1,
+        )
+        session.add(budget)
+        await session.flush()
+        for position, (code, title, revenue, costs, _net) in enumerate(rows):
+            session.add(
+                OperatingLine(
+                    budget_id=budget.id,
+                    position=position,
+                    activity_code=code,
+                    activity_title=title,
+                    parent_code=None,
+                    revenue_ore=revenue * TKR,
+                    costs_ore=costs * TKR,
+                )
+            )
+    revenue, costs, _net = OUTCOME_2019
+    session.add(
+        OperatingBudget(
+            municipality_code="0482",
+            board=BOARD,
+            year=2019,
+            phase="outcome",
+            tertial=0,
+            display_unit="tkr",
+            revenue_ore=revenue * TKR,
+            costs_ore=costs * TKR,
+            source=SOURCE_001 + " (Ekonomi: Utfall 2019)",
+            warnings=[],
+            version=1,
+        )
+    )
+    for code, title, category, amounts in INVESTMENTS:
+        project = InvestmentProject(
+            municipality_code="0482",
+            board=BOARD,
+            code=code,
+            title=title,
+            category=category,
+            display_unit="tkr",
+            version=1,
+        )
+        session.add(project)
+        await session.flush()
+        for year, amount in amounts.items():
+            session.add(InvestmentAmount(project_id=project.id, year=year, amount_ore=amount * TKR))
+    await session.flush()
+
+
 async def load(session: AsyncSession) -> None:
+    await _operating(session)
     for municipality, code, title, year, kind, amount, unit, source in FUNDS:
         session.add(
             Fund(
