@@ -159,28 +159,24 @@ async def test_hierarchy_parent_must_match_its_children(
     client: MakeClient, make_key: MakeKey
 ) -> None:
     budget = client("budget", await make_key("budget:read", "budget:write"))
-    table = {
-        "board": BOARD,
-        "year": 2021,
-        "phase": "approved",
-        "activities": [
-            {"code": "voo", "title": "Vård och omsorg", "revenue": "100", "costs": "-1000"},
-            {
-                "code": "hemtj",
-                "title": "Hemtjänst",
-                "parent_code": "voo",
-                "revenue": "40",
-                "costs": "-600",
-            },
-            {
-                "code": "sabo",
-                "title": "Särskilt boende",
-                "parent_code": "voo",
-                "revenue": "60",
-                "costs": "-300",
-            },
-        ],
-    }
+    activities: list[dict[str, str]] = [
+        {"code": "voo", "title": "Vård och omsorg", "revenue": "100", "costs": "-1000"},
+        {
+            "code": "hemtj",
+            "title": "Hemtjänst",
+            "parent_code": "voo",
+            "revenue": "40",
+            "costs": "-600",
+        },
+        {
+            "code": "sabo",
+            "title": "Särskilt boende",
+            "parent_code": "voo",
+            "revenue": "60",
+            "costs": "-300",
+        },
+    ]
+    table = {"board": BOARD, "year": 2021, "phase": "approved", "activities": activities}
     refused = await budget.post("/v1/operating-budgets", json=table)
     assert refused.status_code == 422
     [error] = refused.json()["errors"]
@@ -189,7 +185,7 @@ async def test_hierarchy_parent_must_match_its_children(
         "costs",
         "-900",
     )
-    table["activities"][2]["costs"] = "-400"
+    activities[2]["costs"] = "-400"
     created = await budget.post("/v1/operating-budgets", json=table)
     assert created.status_code == 201, created.text
     # The totals count the top level only, not the children twice.
@@ -268,7 +264,7 @@ async def test_driftredovisning_reproduces_the_seed_table_from_stored_data(
     client: MakeClient, make_key: MakeKey
 ) -> None:
     budget = client("budget", await make_key("budget:read", municipality="0482"))
-    params = {"board": BOARD, "year": 2021}
+    params: dict[str, str | int] = {"board": BOARD, "year": 2021}
     report = (await budget.get("/v1/operating-budgets/driftredovisning", params=params)).json()
     rows = {r["title"]: r for r in report["rows"]}
     assert list(rows) == [
