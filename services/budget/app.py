@@ -8,6 +8,7 @@ from fastapi import FastAPI
 from services.budget.audit.router import router as audit_router
 from services.budget.frame.router import router as frame_router
 from services.budget.fund.router import router as fund_router
+from services.budget.investment.router import router as investment_router
 from services.budget.operating.router import mapping_router
 from services.budget.operating.router import router as operating_router
 from shared.app import create_service_app
@@ -30,6 +31,7 @@ def create_app(
             frame_router,
             operating_router,
             mapping_router,
+            investment_router,
             fund_router,
             audit_router,
         ],

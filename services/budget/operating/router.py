@@ -3,10 +3,9 @@ from __future__ import annotations
 import csv
 import io
 import uuid
-from decimal import Decimal
 from typing import Annotated, Literal
 
-from fastapi import Depends, Header, Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from services.budget.operating import service
@@ -20,6 +19,7 @@ from services.budget.operating.schemas import (
     OperatingBudgetUpdate,
     Phase,
 )
+from services.budget.params import IfMatch, Municipality, Tolerance
 from services.budget.versioning import EDIT_RESPONSES, etag
 from shared.app import service_router
 from shared.auth import Principal, require
@@ -27,24 +27,16 @@ from shared.db import SessionDep
 from shared.errors import UnsupportedMediaType
 from shared.money import MoneyUnit
 from shared.pagination import PageDep
-from shared.settings import Settings
 
 router = service_router(prefix="/v1/operating-budgets", tags=["operating budgets"])
 mapping_router = service_router(prefix="/v1/account-mappings", tags=["operating budgets"])
 Reader = Annotated[Principal, Depends(require("budget:read"))]
 Writer = Annotated[Principal, Depends(require("budget:write"))]
-Municipality = Annotated[str | None, Query(pattern=r"^\d{4}$")]
 Board = Annotated[str, Query(min_length=1, max_length=200)]
 Year = Annotated[int, Query(ge=1990, le=2100)]
 Tertial = Annotated[int | None, Query(ge=1, le=3)]
-IfMatch = Annotated[str | None, Header(alias="If-Match")]
 _CSV_TYPES = {"text/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _tolerance(request: Request) -> Decimal:
-    settings: Settings = request.app.state.settings
-    return settings.BUDGET_ROUNDING_TOLERANCE_TKR
 
 
 def _tag(response: Response, budget: OperatingBudgetOut) -> OperatingBudgetOut:
@@ -55,7 +47,7 @@ def _tag(response: Response, budget: OperatingBudgetOut) -> OperatingBudgetOut:
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=OperatingBudgetOut)
 async def create_operating_budget(
     payload: OperatingBudgetIn,
-    request: Request,
+    tolerance: Tolerance,
     session: SessionDep,
     principal: Writer,
     response: Response,
@@ -64,7 +56,7 @@ async def create_operating_budget(
     within the tolerance are stored as warnings; any real inconsistency (a net without its
     sign, a total that leaves out a line) refuses the table with each cell named."""
     budget = await service.create_budget(
-        session, payload, principal=principal, tolerance_tkr=_tolerance(request)
+        session, payload, principal=principal, tolerance_tkr=tolerance
     )
     response.headers["Location"] = f"/v1/operating-budgets/{budget.id}"
     return _tag(response, budget)
@@ -206,6 +198,7 @@ def _xlsx(rows: list[list[object]], *, title: str) -> bytes:
 )
 async def import_outcome(
     request: Request,
+    tolerance: Tolerance,
     session: SessionDep,
     principal: Writer,
     response: Response,
@@ -234,7 +227,7 @@ async def import_outcome(
         year=year,
         unit=unit,
         sign=sign,
-        tolerance_tkr=_tolerance(request),
+        tolerance_tkr=tolerance,
         if_match=if_match,
     )
     if budget.version == 1:
@@ -255,7 +248,7 @@ async def get_operating_budget(
 async def update_operating_budget(
     budget_id: uuid.UUID,
     payload: OperatingBudgetUpdate,
-    request: Request,
+    tolerance: Tolerance,
     session: SessionDep,
     principal: Writer,
     response: Response,
@@ -268,7 +261,7 @@ async def update_operating_budget(
         payload,
         principal=principal,
         if_match=if_match,
-        tolerance_tkr=_tolerance(request),
+        tolerance_tkr=tolerance,
     )
     return _tag(response, budget)
 
