@@ -6,6 +6,7 @@ import httpx
 from fastapi import FastAPI
 
 from services.budget.audit.router import router as audit_router
+from services.budget.efficiency.router import router as efficiency_router
 from services.budget.frame.router import router as frame_router
 from services.budget.fund.router import router as fund_router
 from services.budget.investment.router import router as investment_router
@@ -33,6 +34,7 @@ def create_app(
             mapping_router,
             investment_router,
             fund_router,
+            efficiency_router,
             audit_router,
         ],
         settings=settings,

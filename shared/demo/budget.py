@@ -13,6 +13,10 @@ tables and the warnings and errors their import reports.
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.demo.common import DEMO_MUNICIPALITY
@@ -22,6 +26,7 @@ from shared.models import (
     Fund,
     InvestmentAmount,
     InvestmentProject,
+    Measure,
     OperatingBudget,
     OperatingLine,
 )
@@ -288,3 +293,51 @@ async def load(session: AsyncSession) -> None:
             )
         )
     await session.flush()
+
+
+# Local measures the budget service publishes through ingest (derived values: never Kolada's).
+EFFICIENCY_MEASURES: list[dict[str, Any]] = [
+    {
+        "code": "budget_cost_per_home_care_hour",
+        "title": "Kostnad per hemtjänsttimme (nettokostnad ÷ utförda timmar), härledd",
+        "source": "local",
+        "unit": "kr/timme",
+        "value_kind": "money",
+        "min_value": Decimal(0),
+        "description": "Derived by the budget service from the net cost and delivered hours.",
+    },
+    {
+        "code": "budget_cost_per_residential_day",
+        "title": "Kostnad per dygn i särskilt boende (nettokostnad ÷ belagda dygn), härledd",
+        "source": "local",
+        "unit": "kr/dygn",
+        "value_kind": "money",
+        "min_value": Decimal(0),
+        "description": "Derived by the budget service from the net cost and occupied days.",
+    },
+    {
+        "code": "budget_cost_per_assistance_hour",
+        "title": "Kostnad per timme personlig assistans (nettokostnad ÷ timmar), härledd",
+        "source": "local",
+        "unit": "kr/timme",
+        "value_kind": "money",
+        "min_value": Decimal(0),
+        "description": "Derived by the budget service from the net cost and assistance hours.",
+    },
+    {
+        "code": "budget_standard_cost_deviation",
+        "title": "Avvikelse från standardkostnad äldreomsorg i kronor, härledd",
+        "source": "local",
+        "unit": "kr",
+        "value_kind": "money",
+        "min_value": None,
+        "description": "Derived by the budget service: net cost − net cost ÷ (1 + deviation "
+        "% / 100), the percentage being Kolada's N20900 for the year. The kronor figure is "
+        "not Kolada's.",
+    },
+]
+
+
+async def load_definitions(session: AsyncSession) -> None:
+    """The efficiency measures (idempotent; they belong with the other measure rows)."""
+    await session.execute(pg_insert(Measure).on_conflict_do_nothing(), EFFICIENCY_MEASURES)
