@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.unique import add_unique
 from shared.models import BudgetFrame, FrameChange
 
 
@@ -41,8 +42,7 @@ async def replace_changes(
 
 
 async def add(session: AsyncSession, frame: BudgetFrame, changes: list[FrameChange]) -> BudgetFrame:
-    session.add(frame)
-    await session.flush()
+    await add_unique(session, frame, what=f"A frame for {frame.board} {frame.year}")
     for change in changes:
         change.frame_id = frame.id
     session.add_all(changes)

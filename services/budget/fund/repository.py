@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.unique import add_unique
 from shared.models import Fund, FundAllocation
 
 
@@ -27,8 +28,7 @@ async def find(session: AsyncSession, municipality_code: str, code: str, year: i
 
 
 async def add(session: AsyncSession, obj: Fund | FundAllocation) -> None:
-    session.add(obj)
-    await session.flush()
+    await add_unique(session, obj, what="This fund or allocation")
     await session.refresh(obj)
 
 

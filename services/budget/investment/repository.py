@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.unique import add_unique
 from shared.models import InvestmentAmount, InvestmentProject
 
 
@@ -24,8 +25,7 @@ async def existing_codes(
 async def add(
     session: AsyncSession, project: InvestmentProject, amounts: dict[int, int]
 ) -> InvestmentProject:
-    session.add(project)
-    await session.flush()
+    await add_unique(session, project, what=f"Investment project {project.code!r}")
     session.add_all(
         InvestmentAmount(project_id=project.id, year=year, amount_ore=amount)
         for year, amount in amounts.items()

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.unique import add_unique
 from shared.models import AccountMapping, OperatingBudget, OperatingLine
 
 
@@ -34,8 +35,7 @@ async def get(
 
 
 async def add(session: AsyncSession, budget: OperatingBudget, lines: list[OperatingLine]) -> None:
-    session.add(budget)
-    await session.flush()
+    await add_unique(session, budget, what=f"This {budget.phase} budget for {budget.year}")
     for line in lines:
         line.budget_id = budget.id
     session.add_all(lines)
@@ -117,5 +117,6 @@ async def mappings(
         select(AccountMapping)
         .where(AccountMapping.municipality_code == municipality_code, AccountMapping.board == board)
         .order_by(AccountMapping.account)
+        .execution_options(populate_existing=True)
     )
     return list(result.scalars())

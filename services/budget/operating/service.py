@@ -443,12 +443,28 @@ async def put_mappings(
                 if m.account in duplicates
             ],
         )
+    before = {m.account: m for m in await repository.mappings(session, municipality, payload.board)}
+    before_out = {a: MappingOut.model_validate(m) for a, m in before.items()}
     await repository.upsert_mappings(
         session, municipality, payload.board, [m.model_dump() for m in payload.mappings]
     )
-    return await list_mappings(
-        session, principal=principal, municipality_code=municipality, board=payload.board
-    )
+    after = await repository.mappings(session, municipality, payload.board)
+    for mapping in after:
+        out = MappingOut.model_validate(mapping)
+        previous = before_out.get(mapping.account)
+        if previous == out:
+            continue
+        await record(
+            session,
+            principal=principal,
+            municipality_code=municipality,
+            entity="account_mapping",
+            entity_id=mapping.id,
+            action="create" if previous is None else "update",
+            before=previous,
+            after=out,
+        )
+    return [MappingOut.model_validate(m) for m in after]
 
 
 async def list_mappings(

@@ -181,11 +181,12 @@ async def test_parallel_allocations_on_separate_connections_never_over_allocate(
     database_url: str,
 ) -> None:
     """Twenty requests for 10 000 kr each race for a 50 000 kr fund on real connections with
-    committed data: exactly five succeed, the rest get 409, and the fund is never overdrawn."""
+    committed data: exactly five succeed, the rest get 409, and the fund is never overdrawn.
+    Ten racing retries of one reference on another fund store it once."""
     engine = create_async_engine(database_url, pool_size=10, max_overflow=10)
     db = Database(engine)
     settings = helpers.test_settings(database_url)
-    fund_id = uuid.uuid4()
+    fund_id, retry_fund_id = uuid.uuid4(), uuid.uuid4()
     async with db.unit_of_work() as session:
         key = await create_api_key(
             session, name="race", municipality_code="9990", scopes=["budget:write", "budget:read"]
@@ -196,6 +197,19 @@ async def test_parallel_allocations_on_separate_connections_never_over_allocate(
                 municipality_code="9990",
                 code=f"race-{fund_id.hex[:8]}",
                 title="race",
+                year=2031,
+                kind="other",
+                amount_ore=5_000_000,
+                display_unit="kr",
+                version=1,
+            )
+        )
+        session.add(
+            Fund(
+                id=retry_fund_id,
+                municipality_code="9990",
+                code=f"race-{retry_fund_id.hex[:8]}",
+                title="retries",
                 year=2031,
                 kind="other",
                 amount_ore=5_000_000,
@@ -223,12 +237,25 @@ async def test_parallel_allocations_on_separate_connections_never_over_allocate(
                 )
             )
             view = (await budget.get(f"/v1/funds/{fund_id}")).json()
+            retries = await asyncio.gather(
+                *(
+                    budget.post(
+                        f"/v1/funds/{retry_fund_id}/allocations",
+                        json={"amount": "10000", "purpose": "retry", "reference": "same"},
+                    )
+                    for _ in range(10)
+                )
+            )
+            retry_view = (await budget.get(f"/v1/funds/{retry_fund_id}")).json()
+        assert sorted(r.status_code for r in retries) == [200] * 9 + [201]
+        assert len({r.json()["id"] for r in retries}) == 1
+        assert retry_view["allocated"] == "10000"
         statuses = sorted(r.status_code for r in responses)
         assert statuses == [201] * 5 + [409] * 15
         assert (view["allocated"], view["remaining"]) == ("50000", "0")
     finally:
         async with db.unit_of_work() as session:
-            await session.execute(delete(Fund).where(Fund.id == fund_id))
+            await session.execute(delete(Fund).where(Fund.id.in_([fund_id, retry_fund_id])))
             await session.execute(delete(BudgetAudit).where(BudgetAudit.actor_key_id == key.id))
             await session.execute(delete(ApiKey).where(ApiKey.id == key.id))
         await engine.dispose()

@@ -362,3 +362,16 @@ async def test_outcome_import_maps_accounts_to_activities_and_refuses_unmapped_r
         headers={"Content-Type": "text/csv"},
     )
     assert again.status_code == 428
+
+    remapped = await budget.put(
+        "/v1/account-mappings",
+        json={
+            "board": BOARD,
+            "mappings": [{"account": "45", "activity_code": "voo", "activity_title": "Vård"}],
+        },
+    )
+    assert {m["account"]: m["activity_code"] for m in remapped.json()}["45"] == "voo"
+    trail = (await budget.get("/v1/audit", params={"entity": "account_mapping"})).json()
+    changed = [e for e in trail if e["after"]["account"] == "45"]
+    assert [e["action"] for e in changed] == ["update", "create"]
+    assert changed[0]["before"]["activity_code"] == "ifo"
