@@ -133,6 +133,7 @@ async def get_driftredovisning(
     board: Board,
     year: Year,
     phase: Phase = "approved",
+    previous_phase: Phase | None = None,
     municipality_code: Municipality = None,
     unit: MoneyUnit = "tkr",
     format: Literal["json", "csv", "xlsx"] = "json",
@@ -146,6 +147,7 @@ async def get_driftredovisning(
         board=board,
         year=year,
         phase=phase,
+        previous_phase=previous_phase,
         unit=unit,
     )
     if format == "json":

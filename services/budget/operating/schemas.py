@@ -159,6 +159,7 @@ class DriftredovisningOut(OutputModel):
     year: int
     previous_year: int
     phase: Phase
+    previous_phase: Phase
     unit: MoneyUnit
     rows: list[DriftRow]
     total: DriftRow

@@ -353,13 +353,17 @@ async def driftredovisning(
     board: str,
     year: int,
     phase: Phase,
+    previous_phase: Phase | None = None,
     unit: MoneyUnit,
 ) -> DriftredovisningOut:
     """Seed 001's Driftredovisning from stored data: top-level activities of `year` and of
-    the year before (same phase), and the change in net cost."""
+    the year before (the same phase unless `previous_phase`), and the change in net cost."""
     municipality = principal.tenant(municipality_code)
+    before_phase = previous_phase or phase
     this = await _find_visible(session, municipality, board, year, phase, None, param="year")
-    last = await _find_visible(session, municipality, board, year - 1, phase, None, param="year")
+    last = await _find_visible(
+        session, municipality, board, year - 1, before_phase, None, param="previous_phase"
+    )
     now = [x for x in await repository.lines_of(session, this.id) if x.parent_code is None]
     before = {
         x.activity_code: x
@@ -413,6 +417,7 @@ async def driftredovisning(
         year=year,
         previous_year=year - 1,
         phase=phase,
+        previous_phase=before_phase,
         unit=unit,
         rows=rows,
         total=row(
