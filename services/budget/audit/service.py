@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.budget.audit import repository
 from services.budget.audit.schemas import AuditOut
+from services.budget.tenancy import list_scope
 from shared.auth import Principal
 from shared.models import BudgetAudit
 
@@ -53,9 +54,7 @@ async def list_audit(
     limit: int,
     offset: int,
 ) -> list[AuditOut]:
-    scope = principal.municipality_code or municipality_code
-    if scope is not None:
-        principal.require_municipality(scope)
+    scope = list_scope(principal, municipality_code)
     entries = await repository.list_entries(
         session,
         municipality_code=scope,

@@ -14,6 +14,7 @@ from services.budget.amounts import ore
 from services.budget.audit.service import record
 from services.budget.frame import repository
 from services.budget.frame.schemas import FrameChangeOut, FrameIn, FrameOut, FrameUpdate
+from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
@@ -223,9 +224,7 @@ async def list_frames(
     limit: int,
     offset: int,
 ) -> list[FrameOut]:
-    scope = principal.municipality_code or municipality_code
-    if scope is not None:
-        principal.require_municipality(scope)
+    scope = list_scope(principal, municipality_code)
     frames = await repository.list_frames(
         session, scope, board=board, year=year, limit=limit, offset=offset
     )

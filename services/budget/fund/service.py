@@ -25,6 +25,7 @@ from services.budget.fund.schemas import (
     PayoutIn,
     ReversalIn,
 )
+from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound
@@ -140,9 +141,7 @@ async def list_funds(
     limit: int,
     offset: int,
 ) -> Page[FundOut]:
-    scope = principal.municipality_code or municipality_code
-    if scope is not None:
-        principal.require_municipality(scope)
+    scope = list_scope(principal, municipality_code)
     funds, total = await repository.list_funds(
         session, scope, year=year, kind=kind, limit=limit, offset=offset
     )

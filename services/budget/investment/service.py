@@ -27,6 +27,7 @@ from services.budget.investment.schemas import (
 )
 from services.budget.operating.checks import tolerance_ore
 from services.budget.operating.schemas import Finding
+from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
@@ -205,11 +206,23 @@ async def import_plan(
     for amounts in lines:
         for year, amount in amounts.items():
             per_year[year] += amount
-    return PlanOut(
+    plan = PlanOut(
         projects=projects,
         totals={y: from_ore(a, payload.unit) for y, a in sorted(per_year.items())},
         warnings=warnings,
     )
+    # The import itself (with its rounding warnings) is kept: nothing is accepted silently.
+    await record(
+        session,
+        principal=principal,
+        municipality_code=municipality,
+        entity="investment_plan",
+        entity_id=uuid.uuid4(),
+        action="import",
+        before=None,
+        after=plan,
+    )
+    return plan
 
 
 async def _visible(
@@ -269,9 +282,7 @@ async def list_projects(
     limit: int,
     offset: int,
 ) -> list[ProjectOut]:
-    scope = principal.municipality_code or municipality_code
-    if scope is not None:
-        principal.require_municipality(scope)
+    scope = list_scope(principal, municipality_code)
     projects = await repository.list_projects(
         session, scope, board=board, limit=limit, offset=offset
     )

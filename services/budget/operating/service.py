@@ -29,6 +29,7 @@ from services.budget.operating.schemas import (
     OperatingBudgetUpdate,
     Phase,
 )
+from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
@@ -236,9 +237,7 @@ async def list_budgets(
     limit: int,
     offset: int,
 ) -> list[OperatingBudgetOut]:
-    scope = principal.municipality_code or municipality_code
-    if scope is not None:
-        principal.require_municipality(scope)
+    scope = list_scope(principal, municipality_code)
     budgets = await repository.list_budgets(
         session, scope, board=board, year=year, phase=phase, limit=limit, offset=offset
     )

@@ -57,6 +57,8 @@ async def test_lines_without_printed_totals_are_stored_and_summed_per_year_and_c
     assert created.json()["totals"] == {"2021": "540", "2022": "105", "2023": "87"}
     [warning] = created.json()["warnings"]
     assert (warning["code"], warning["difference"]) == ("rounding_difference", "1")
+    [kept] = (await budget.get("/v1/audit", params={"entity": "investment_plan"})).json()
+    assert kept["after"]["warnings"] == [warning]
 
     totals = (await budget.get("/v1/investments/totals", params={"board": BOARD})).json()
     assert totals["per_year"] == {"2021": "540", "2022": "105", "2023": "87"}

@@ -375,3 +375,25 @@ async def test_outcome_import_maps_accounts_to_activities_and_refuses_unmapped_r
     changed = [e for e in trail if e["after"]["account"] == "45"]
     assert [e["action"] for e in changed] == ["update", "create"]
     assert changed[0]["before"]["activity_code"] == "ifo"
+
+
+async def test_another_municipalitys_budget_is_not_found(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    lilla_edet = client("budget", await make_key("budget:read", municipality="0482"))
+    [stored] = (
+        await lilla_edet.get("/v1/operating-budgets", params={"year": 2020, "phase": "approved"})
+    ).json()
+    other = client("budget", await make_key("budget:read", "budget:write"))
+    assert (await other.get(f"/v1/operating-budgets/{stored['id']}")).status_code == 404
+    hidden = await other.get(
+        "/v1/operating-budgets", params={"municipality_code": "0482", "year": 2020}
+    )
+    assert hidden.status_code == 404
+    assert (
+        await other.put(
+            f"/v1/operating-budgets/{stored['id']}",
+            json={"activities": []},
+            headers={"If-Match": "*"},
+        )
+    ).status_code == 404
