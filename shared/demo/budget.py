@@ -35,16 +35,22 @@ TKR = 100_000  # öre per tkr
 KR = 100
 # Seed 001 §6: Budgetram 2020 317 348 − 15 091 = Budgetram 2021 302 257 (tkr).
 BOARD, YEAR, PREVIOUS_TKR, AMOUNT_TKR = "Socialnämnden", 2021, 317_348, 302_257
-CHANGES_TKR: list[tuple[int, str, str]] = [
-    (7_008, "index_compensation", "Kompensation för index"),
-    (-5_420, "transfer_out", "Borträkning av löneindex till lönepott"),
-    (-6_875, "transfer_out", "Omfördelning av budget till Samhällsnämnden för kostverksamhet"),
+CHANGES_TKR: list[tuple[int, str, str, str | None]] = [
+    (7_008, "index_compensation", "Kompensation för index", None),
+    (-5_420, "transfer_out", "Borträkning av löneindex till lönepott", None),
+    (
+        -6_875,
+        "transfer_out",
+        "Omfördelning av budget till Samhällsnämnden för kostverksamhet",
+        "Samhällsnämnden",
+    ),
     (
         -7_154,
         "transfer_out",
         "Omfördelning av budget till Bildningsnämnden för Vuxenutbildning och SFI",
+        "Bildningsnämnden",
     ),
-    (-2_650, "efficiency_demand", "Effektiviseringskrav"),
+    (-2_650, "efficiency_demand", "Effektiviseringskrav", None),
 ]
 
 
@@ -280,7 +286,7 @@ async def load(session: AsyncSession) -> None:
     )
     session.add(frame)
     await session.flush()
-    for position, (amount, category, reason) in enumerate(CHANGES_TKR):
+    for position, (amount, category, reason, counterpart) in enumerate(CHANGES_TKR):
         session.add(
             FrameChange(
                 frame_id=frame.id,
@@ -290,6 +296,7 @@ async def load(session: AsyncSession) -> None:
                 reason=reason,
                 decision_body="Kommunfullmäktige",
                 decision_ref="Mål och resursplan 2021, SON 2020/2",
+                counterpart_board=counterpart,
             )
         )
     await session.flush()

@@ -76,6 +76,8 @@ class FrameChange(Base):
     decision_body: Mapped[str | None] = mapped_column(Text)
     decision_date: Mapped[date | None] = mapped_column(Date)
     decision_ref: Mapped[str | None] = mapped_column(Text)
+    # For a transfer: the other board (added by budget_0002).
+    counterpart_board: Mapped[str | None] = mapped_column(Text)
 
 
 class BudgetAudit(Base):

@@ -29,6 +29,12 @@ class FrameChangeIn(InputModel):
     decision_body: str | None = Field(default=None, max_length=200, examples=["Kommunfullmäktige"])
     decision_date: date | None = None
     decision_ref: str | None = Field(default=None, max_length=100, examples=["KF § 123"])
+    counterpart_board: str | None = Field(
+        default=None,
+        max_length=200,
+        description="for a transfer: the board the money goes to or comes from",
+        examples=["Samhällsnämnden"],
+    )
 
 
 class FrameIn(InputModel):
@@ -58,6 +64,7 @@ class FrameChangeOut(OutputModel):
     decision_body: str | None
     decision_date: date | None
     decision_ref: str | None
+    counterpart_board: str | None = None
 
 
 class FrameOut(OutputModel):

@@ -6,6 +6,7 @@ When last year's frame is stored too, the ledger's previous amount must equal it
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -20,6 +21,13 @@ from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import BudgetFrame, FrameChange
 from shared.money import MoneyUnit, from_ore
+
+# Categories whose direction is known: a transfer out or an efficiency demand lowers the frame.
+_SIGN_RULES: dict[str, tuple[Callable[[int], bool], str]] = {
+    "transfer_out": (lambda v: v < 0, "lowers the frame: its amount must be negative"),
+    "efficiency_demand": (lambda v: v < 0, "lowers the frame: its amount must be negative"),
+    "transfer_in": (lambda v: v > 0, "raises the frame: its amount must be positive"),
+}
 
 
 async def _checked(
@@ -37,6 +45,24 @@ async def _checked(
     entries = [
         ore(c.amount, unit, ["body", "changes", i, "amount"]) for i, c in enumerate(payload.changes)
     ]
+    wrong_sign = [
+        FieldError(
+            loc=["body", "changes", i, "amount"],
+            field="amount",
+            row=i,
+            value=str(c.amount),
+            message=f"a {c.category} entry {_SIGN_RULES[c.category][1]}",
+            code="wrong_sign_for_category",
+        )
+        for i, (c, entry) in enumerate(zip(payload.changes, entries, strict=True))
+        if c.category in _SIGN_RULES and not _SIGN_RULES[c.category][0](entry)
+    ]
+    if wrong_sign:
+        raise Unprocessable(
+            f"{len(wrong_sign)} ledger entr{'y has' if len(wrong_sign) == 1 else 'ies have'} "
+            "a sign that contradicts the category",
+            errors=wrong_sign,
+        )
     expected = previous + sum(entries)
     if expected != amount:
         difference = amount - expected
@@ -98,6 +124,7 @@ def _changes(payload: FrameIn | FrameUpdate, entries: list[int]) -> list[FrameCh
             decision_body=c.decision_body,
             decision_date=c.decision_date,
             decision_ref=c.decision_ref,
+            counterpart_board=c.counterpart_board,
         )
         for i, (c, amount) in enumerate(zip(payload.changes, entries, strict=True))
     ]
@@ -197,6 +224,7 @@ async def _to_out(session: AsyncSession, frame: BudgetFrame) -> FrameOut:
                 decision_body=c.decision_body,
                 decision_date=c.decision_date,
                 decision_ref=c.decision_ref,
+                counterpart_board=c.counterpart_board,
             )
             for c in changes
         ],

@@ -18,6 +18,7 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.add_column("frame_change", sa.Column("counterpart_board", sa.Text(), nullable=True))
 
     op.create_table(
         "account_mapping",
@@ -249,6 +250,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_column("frame_change", "counterpart_board")
 
     op.drop_index(op.f("ix_operating_line_budget_id"), table_name="operating_line")
     op.drop_table("operating_line")

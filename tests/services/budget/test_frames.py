@@ -9,7 +9,12 @@ from tests.conftest import MakeClient, MakeKey
 SEED_CHANGES: list[dict[str, Any]] = [
     {"amount": "7008", "category": "index_compensation", "reason": "Kompensation för index"},
     {"amount": "-5420", "category": "transfer_out", "reason": "Löneindex till lönepott"},
-    {"amount": "-6875", "category": "transfer_out", "reason": "Kost till Samhällsnämnden"},
+    {
+        "amount": "-6875",
+        "category": "transfer_out",
+        "reason": "Kost till Samhällsnämnden",
+        "counterpart_board": "Samhällsnämnden",
+    },
     {"amount": "-7154", "category": "transfer_out", "reason": "Vuxenutbildning och SFI"},
     {
         "amount": "-2650",
@@ -43,6 +48,7 @@ async def test_seed_ledger_reconciles_and_is_stored_with_its_decisions(
     body = created.json()
     assert body["change_total"] == "-15091"
     assert body["changes"][4]["decision_ref"] == "KF § 123"
+    assert body["changes"][2]["counterpart_board"] == "Samhällsnämnden"
     assert created.headers["ETag"]
 
 
@@ -121,3 +127,20 @@ async def test_update_needs_if_match_and_is_audited(client: MakeClient, make_key
     assert [e["action"] for e in trail] == ["update", "create"]
     assert trail[0]["before"]["amount"] == "302257"
     assert trail[0]["after"]["amount"] == "302757"
+
+
+async def test_an_entry_whose_sign_contradicts_its_category_is_refused(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    budget = client("budget", await make_key("budget:read", "budget:write"))
+    changes = [dict(c) for c in SEED_CHANGES]
+    changes[4] = changes[4] | {"amount": "2650"}  # an efficiency demand written as a plus
+    refused = await budget.post(
+        "/v1/frames", json=frame(amount=str(302257 + 2 * 2650), changes=changes)
+    )
+    assert refused.status_code == 422
+    [error] = refused.json()["errors"]
+    assert (error["loc"], error["code"]) == (
+        ["body", "changes", 4, "amount"],
+        "wrong_sign_for_category",
+    )
