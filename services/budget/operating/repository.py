@@ -25,6 +25,23 @@ async def find(
     return result.scalar_one_or_none()
 
 
+async def latest_forecast(
+    session: AsyncSession, municipality_code: str, board: str, year: int
+) -> OperatingBudget | None:
+    result = await session.execute(
+        select(OperatingBudget)
+        .where(
+            OperatingBudget.municipality_code == municipality_code,
+            OperatingBudget.board == board,
+            OperatingBudget.year == year,
+            OperatingBudget.phase == "forecast",
+        )
+        .order_by(OperatingBudget.tertial.desc())
+        .limit(1)
+    )
+    return result.scalar_one_or_none()
+
+
 async def get(
     session: AsyncSession, budget_id: uuid.UUID, *, lock: bool = False
 ) -> OperatingBudget | None:

@@ -254,7 +254,10 @@ async def _find_visible(
     *,
     param: str,
 ) -> OperatingBudget:
-    budget = await repository.find(session, municipality, board, year, phase, tertial or 0)
+    if phase == "forecast" and tertial is None:
+        budget = await repository.latest_forecast(session, municipality, board, year)
+    else:
+        budget = await repository.find(session, municipality, board, year, phase, tertial or 0)
     if budget is None:
         label = f"{phase} {year}" + (f"T{tertial}" if tertial else "")
         raise NotFound(
@@ -292,7 +295,8 @@ async def compare(
     against_year: int | None,
     unit: MoneyUnit,
 ) -> ComparisonOut:
-    """Per activity: base, against and against − base for revenue, costs and net."""
+    """Per activity: base, against and against − base for revenue, costs and net. A forecast
+    named without its tertial is the latest one stored for the year."""
     municipality = principal.tenant(municipality_code)
     other_year = against_year or year
     left = await _find_visible(session, municipality, board, year, base, base_tertial, param="base")
@@ -325,11 +329,11 @@ async def compare(
         board=board,
         municipality_code=municipality,
         unit=unit,
-        base={"year": year, "phase": base, "tertial": base_tertial, "id": str(left.id)},
+        base={"year": year, "phase": base, "tertial": left.tertial or None, "id": str(left.id)},
         against={
             "year": other_year,
             "phase": against,
-            "tertial": against_tertial,
+            "tertial": right.tertial or None,
             "id": str(right.id),
         },
         rows=rows,

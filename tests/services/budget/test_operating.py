@@ -226,6 +226,17 @@ async def test_forecasts_per_tertial_are_all_kept_and_compared_with_the_budget(
     assert body["totals"]["net"]["difference"] == "-2000"
     assert "against − base" in body["sign_convention"]
 
+    latest = await budget.get(
+        "/v1/operating-budgets/comparison",
+        params={"board": BOARD, "year": 2021, "against": "forecast"},
+    )
+    assert latest.json()["against"]["tertial"] == 2
+    t1 = await budget.get(
+        "/v1/operating-budgets/comparison",
+        params={"board": BOARD, "year": 2021, "against": "forecast", "against_tertial": 1},
+    )
+    assert t1.json()["totals"]["costs"]["difference"] == "-1000"
+
     missing = await budget.get(
         "/v1/operating-budgets/comparison",
         params={"board": BOARD, "year": 2021, "against": "forecast", "against_tertial": 3},
