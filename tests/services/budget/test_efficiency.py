@@ -120,3 +120,48 @@ async def test_refuses_missing_volume_and_needs_ingest_scope(
         json={"kind": "residential_day_cost", "period": "2024", "net_cost": "1000", "volume": "10"},
     )
     assert forbidden.status_code == 403
+
+
+async def test_published_cost_per_hour_is_an_indicator_value_like_any_other(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    key = await make_key(*PUBLISHER, "indicators:read", "indicators:write")
+    budget, indicators = client("budget", key), client("indicators", key)
+    defined = await indicators.post(
+        "/v1/indicators",
+        json={
+            "code": "kostnad_per_hemtjansttimme",
+            "title": "Kostnad per hemtjänsttimme",
+            "area": "aldreomsorg",
+            "classification": "struktur",
+            "perspective": "ekonomi",
+            "unit": "kr/timme",
+            "direction": "lower",
+            "decimals": 0,
+            "rollup": "last",
+            "numerator_measure": "budget_cost_per_home_care_hour",
+        },
+    )
+    assert defined.status_code == 201, defined.text
+    for unit, cost in (("HT-NORR", "430500"), ("HT-SODER", "472000")):
+        published = await budget.post(
+            "/v1/efficiency",
+            json={
+                "kind": "home_care_hour_cost",
+                "period": "2024",
+                "unit_code": unit,
+                "net_cost": cost,
+                "volume": "1000",
+            },
+        )
+        assert published.status_code == 200, published.text
+
+    values = await indicators.get(
+        "/v1/indicators/kostnad_per_hemtjansttimme/values", params={"period": "2024"}
+    )
+    assert values.status_code == 200, values.text
+    by_unit = {v["unit_code"]: v for v in values.json()["values"]}
+    # Against "högst 442 kr per hemtjänsttimme" (seed 002): Norr meets it, Söder does not.
+    assert by_unit["HT-NORR"]["value"] == "431"
+    assert by_unit["HT-SODER"]["value"] == "472"
+    assert {v["attribution"] for v in values.json()["values"]} == {"derived"}
