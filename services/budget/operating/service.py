@@ -554,8 +554,17 @@ async def import_outcome(
     )
 
 
+def _safe_text(value: Any) -> Any:
+    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is quoted; numbers
+    (Decimal) are left alone."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
 def export_rows(report: DriftredovisningOut) -> list[list[Any]]:
-    """The Driftredovisning as a table: a header row, one row per activity, the Summa row."""
+    """The Driftredovisning as a table: a header row, one row per activity, the Summa row.
+    Activity titles are user input, so formula-like text is defused."""
     header = [
         report.unit,
         f"Intäkter {report.year}",
@@ -579,4 +588,4 @@ def export_rows(report: DriftredovisningOut) -> list[list[Any]]:
         ]
         for r in [*report.rows, report.total]
     ]
-    return [header, *body]
+    return [header, *[[_safe_text(v) for v in row] for row in body]]

@@ -408,3 +408,26 @@ async def test_another_municipalitys_budget_is_not_found(
             headers={"If-Match": "*"},
         )
     ).status_code == 404
+
+
+async def test_exports_do_not_turn_activity_titles_into_formulas(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    budget = client("budget", await make_key("budget:read", "budget:write"))
+    for year in (2030, 2031):
+        table = {
+            "board": "Testnämnden",
+            "year": year,
+            "phase": "approved",
+            "activities": [
+                {"code": "x", "title": '=HYPERLINK("http://x")', "revenue": "1", "costs": "-2"}
+            ],
+        }
+        assert (await budget.post("/v1/operating-budgets", json=table)).status_code == 201
+    params: dict[str, str | int] = {"board": "Testnämnden", "year": 2031, "format": "xlsx"}
+    as_xlsx = await budget.get("/v1/operating-budgets/driftredovisning", params=params)
+    sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
+    assert sheet is not None
+    assert sheet["A2"].data_type == "s"
+    assert str(sheet["A2"].value).startswith("'=")
+    assert sheet["D2"].value == -1
