@@ -111,6 +111,24 @@ async def _checked(
                 "unit": unit,
             },
         )
+    next_year = await repository.find(session, municipality, board, year + 1)
+    if next_year is not None and next_year.previous_amount_ore != amount:
+        starts = from_ore(next_year.previous_amount_ore, unit)
+        raise Conflict(
+            f"{board}'s stored frame for {year + 1} starts from {starts} {unit}; a {year} frame "
+            f"of {from_ore(amount, unit)} {unit} would break its ledger. Change the {year + 1} "
+            "frame's previous amount first",
+            errors=[
+                FieldError(
+                    loc=["body", "amount"],
+                    field="amount",
+                    value=str(payload.amount),
+                    message=f"the {year + 1} frame starts from {starts} {unit}",
+                    code="next_frame_mismatch",
+                )
+            ],
+            extra={"next_frame_id": str(next_year.id), "next_frame_previous_amount": str(starts)},
+        )
     return previous, amount, entries
 
 

@@ -95,6 +95,22 @@ async def test_previous_amount_must_equal_last_years_stored_frame(
     )
     assert accepted.status_code == 201, accepted.text
 
+    # Now 2021 cannot change its amount without breaking 2022's ledger.
+    demo_2021 = (await budget.get("/v1/frames", params={"year": 2021})).json()[0]
+    tag = (await budget.get(f"/v1/frames/{demo_2021['id']}")).headers["ETag"]
+    changes = [
+        {k: v for k, v in c.items() if v is not None and k != "position"}
+        for c in demo_2021["changes"]
+    ]
+    changes.append({"amount": "100", "category": "other", "reason": "late correction"})
+    broken = await budget.put(
+        f"/v1/frames/{demo_2021['id']}",
+        json={"unit": "tkr", "previous_amount": "317348", "amount": "302357", "changes": changes},
+        headers={"If-Match": tag},
+    )
+    assert broken.status_code == 409
+    assert broken.json()["next_frame_previous_amount"] == "302257"
+
 
 async def test_update_needs_if_match_and_is_audited(client: MakeClient, make_key: MakeKey) -> None:
     budget = client("budget", await make_key("budget:read", "budget:write"))
