@@ -172,9 +172,9 @@ async def update_fund(
         if amount < allocated:
             raise Conflict(
                 f"The fund cannot be lowered to {payload.amount} {unit}: "
-                f"{before.allocated} {before.unit} is already allocated",
+                f"{from_ore(allocated, unit)} {unit} is already allocated",
                 extra={
-                    "allocated": str(before.allocated),
+                    "allocated": str(from_ore(allocated, unit)),
                     "requested": str(payload.amount),
                     "unit": unit,
                 },
