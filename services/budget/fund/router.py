@@ -119,6 +119,14 @@ async def list_allocations(
     )
 
 
+@router.get("/{fund_id}/allocations/{allocation_id}", response_model=AllocationOut)
+async def get_allocation(
+    fund_id: uuid.UUID, allocation_id: uuid.UUID, session: SessionDep, principal: Reader
+) -> AllocationOut:
+    """One allocation and its state."""
+    return await service.get_allocation(session, fund_id, allocation_id, principal=principal)
+
+
 @router.post("/{fund_id}/allocations/{allocation_id}/payout", response_model=AllocationOut)
 async def create_payout(
     fund_id: uuid.UUID,

@@ -262,6 +262,16 @@ async def allocate(
     return out, True
 
 
+async def get_allocation(
+    session: AsyncSession, fund_id: uuid.UUID, allocation_id: uuid.UUID, *, principal: Principal
+) -> AllocationOut:
+    fund = await _visible(session, fund_id, principal)
+    allocation = await repository.allocation(session, fund.id, allocation_id)
+    if allocation is None:
+        raise NotFound(f"No allocation {allocation_id} in fund {fund_id}")
+    return allocation_out(allocation)
+
+
 async def list_allocations(
     session: AsyncSession, fund_id: uuid.UUID, *, principal: Principal, limit: int, offset: int
 ) -> list[AllocationOut]:

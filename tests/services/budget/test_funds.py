@@ -46,6 +46,8 @@ async def test_allocation_reduces_remaining_and_a_repeated_reference_returns_the
     )
 
     assert first.status_code == 201, first.text
+    located = await budget.get(first.headers["Location"])
+    assert located.json() == first.json()
     assert again.status_code == 200
     assert again.json()["id"] == first.json()["id"]
     assert again.json()["amount"] == "25000"
