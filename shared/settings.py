@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -59,6 +60,14 @@ class Settings(BaseSettings):
 
     HOST: str = "127.0.0.1"
     PORT: int = 8080
+
+    # --- budget ---
+    BUDGET_ROUNDING_TOLERANCE_TKR: Decimal = Field(
+        default=Decimal(2),
+        ge=0,
+        description="a part/total or net difference up to this (tkr) is a rounding warning; "
+        "more is an error",
+    )
 
     @field_validator("DATABASE_URL")
     @classmethod

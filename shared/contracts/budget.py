@@ -35,6 +35,9 @@ class AllocationOut(BaseModel):
     reference: str
     state: Literal["allocated", "paid", "reversed"]
     created_at: datetime
+    paid_at: datetime | None = None
+    reversed_at: datetime | None = None
+    reversal_reason: str | None = None
 
 
 class FundOut(BaseModel):
@@ -52,3 +55,4 @@ class FundOut(BaseModel):
     paid: Decimal
     remaining: Decimal = Field(description="amount − allocated; never below zero")
     version: int
+    source: str | None = Field(default=None, description="the decision or document behind it")

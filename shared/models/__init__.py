@@ -3,7 +3,18 @@
 from shared.models.auth import ApiKey
 from shared.models.awards import AwardRun
 from shared.models.base import Base
-from shared.models.budget import BudgetFrame, FrameChange
+from shared.models.budget import (
+    AccountMapping,
+    BudgetAudit,
+    BudgetFrame,
+    FrameChange,
+    Fund,
+    FundAllocation,
+    InvestmentAmount,
+    InvestmentProject,
+    OperatingBudget,
+    OperatingLine,
+)
 from shared.models.indicators import Indicator, Measure, OrgUnit
 from shared.models.ingest import (
     DataVersion,
@@ -16,19 +27,27 @@ from shared.models.ingest import (
 )
 
 __all__ = [
+    "AccountMapping",
     "ApiKey",
     "AwardRun",
     "Base",
+    "BudgetAudit",
     "BudgetFrame",
     "DataVersion",
     "FrameChange",
+    "Fund",
+    "FundAllocation",
     "Indicator",
     "IngestBatch",
+    "InvestmentAmount",
+    "InvestmentProject",
     "KoladaKpi",
     "Measure",
     "Municipality",
     "MunicipalityGroup",
     "Observation",
     "ObservationRevision",
+    "OperatingBudget",
+    "OperatingLine",
     "OrgUnit",
 ]

@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.unique import add_unique
 from shared.models import BudgetFrame, FrameChange
 
 
@@ -21,13 +22,27 @@ async def find(
     return result.scalar_one_or_none()
 
 
-async def get(session: AsyncSession, frame_id: uuid.UUID) -> BudgetFrame | None:
-    return await session.get(BudgetFrame, frame_id)
+async def get(
+    session: AsyncSession, frame_id: uuid.UUID, *, lock: bool = False
+) -> BudgetFrame | None:
+    query = select(BudgetFrame).where(BudgetFrame.id == frame_id)
+    if lock:
+        query = query.with_for_update()
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def replace_changes(
+    session: AsyncSession, frame: BudgetFrame, changes: list[FrameChange]
+) -> None:
+    await session.execute(delete(FrameChange).where(FrameChange.frame_id == frame.id))
+    for change in changes:
+        change.frame_id = frame.id
+    session.add_all(changes)
+    await session.flush()
 
 
 async def add(session: AsyncSession, frame: BudgetFrame, changes: list[FrameChange]) -> BudgetFrame:
-    session.add(frame)
-    await session.flush()
+    await add_unique(session, frame, what=f"A frame for {frame.board} {frame.year}")
     for change in changes:
         change.frame_id = frame.id
     session.add_all(changes)
@@ -44,7 +59,13 @@ async def changes_of(session: AsyncSession, frame_id: uuid.UUID) -> list[FrameCh
 
 
 async def list_frames(
-    session: AsyncSession, municipality_code: str | None, *, limit: int, offset: int
+    session: AsyncSession,
+    municipality_code: str | None,
+    *,
+    board: str | None,
+    year: int | None,
+    limit: int,
+    offset: int,
 ) -> list[BudgetFrame]:
     query = (
         select(BudgetFrame)
@@ -54,4 +75,8 @@ async def list_frames(
     )
     if municipality_code is not None:
         query = query.where(BudgetFrame.municipality_code == municipality_code)
+    if board is not None:
+        query = query.where(BudgetFrame.board == board)
+    if year is not None:
+        query = query.where(BudgetFrame.year == year)
     return list((await session.execute(query)).scalars())

@@ -3,10 +3,11 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Query, Response, status
+from fastapi import Depends, Header, Query, Response, status
 
 from services.budget.frame import service
-from services.budget.frame.schemas import FrameIn, FrameOut
+from services.budget.frame.schemas import FrameIn, FrameOut, FrameUpdate
+from services.budget.versioning import EDIT_RESPONSES, etag
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
@@ -17,14 +18,20 @@ Reader = Annotated[Principal, Depends(require("budget:read"))]
 Writer = Annotated[Principal, Depends(require("budget:write"))]
 
 
+def _tag(response: Response, frame: FrameOut) -> FrameOut:
+    response.headers["ETag"] = etag("frame", frame.id, frame.version)
+    return frame
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=FrameOut)
 async def create_frame(
     payload: FrameIn, session: SessionDep, principal: Writer, response: Response
 ) -> FrameOut:
-    """Store a board's frame with its change ledger; refused (422) unless it reconciles exactly."""
+    """Store a board's frame with its change ledger; refused (422) unless it reconciles exactly
+    and, when last year's frame is stored, starts from it."""
     frame = await service.create_frame(session, payload, principal=principal)
     response.headers["Location"] = f"/v1/frames/{frame.id}"
-    return frame
+    return _tag(response, frame)
 
 
 @router.get("", response_model=list[FrameOut])
@@ -33,18 +40,40 @@ async def list_frames(
     principal: Reader,
     page: PageDep,
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
+    board: Annotated[str | None, Query(max_length=200)] = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
 ) -> list[FrameOut]:
     """Frames visible to this key, newest year first."""
     return await service.list_frames(
         session,
         principal=principal,
         municipality_code=municipality_code,
+        board=board,
+        year=year,
         limit=page.limit,
         offset=page.offset,
     )
 
 
 @router.get("/{frame_id}", response_model=FrameOut)
-async def get_frame(frame_id: uuid.UUID, session: SessionDep, principal: Reader) -> FrameOut:
-    """One frame and its ledger."""
-    return await service.get_frame(session, frame_id, principal=principal)
+async def get_frame(
+    frame_id: uuid.UUID, session: SessionDep, principal: Reader, response: Response
+) -> FrameOut:
+    """One frame and its ledger (ETag for If-Match)."""
+    return _tag(response, await service.get_frame(session, frame_id, principal=principal))
+
+
+@router.put("/{frame_id}", response_model=FrameOut, responses=EDIT_RESPONSES)
+async def update_frame(
+    frame_id: uuid.UUID,
+    payload: FrameUpdate,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> FrameOut:
+    """Replace the frame's amounts and ledger; If-Match required (428 without, 412 stale)."""
+    frame = await service.update_frame(
+        session, frame_id, payload, principal=principal, if_match=if_match
+    )
+    return _tag(response, frame)

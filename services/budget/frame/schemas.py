@@ -29,12 +29,27 @@ class FrameChangeIn(InputModel):
     decision_body: str | None = Field(default=None, max_length=200, examples=["Kommunfullmäktige"])
     decision_date: date | None = None
     decision_ref: str | None = Field(default=None, max_length=100, examples=["KF § 123"])
+    counterpart_board: str | None = Field(
+        default=None,
+        max_length=200,
+        description="for a transfer: the board the money goes to or comes from",
+        examples=["Samhällsnämnden"],
+    )
 
 
 class FrameIn(InputModel):
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     board: str = Field(min_length=1, max_length=200, examples=["Socialnämnden"])
     year: int = Field(ge=1990, le=2100)
+    unit: MoneyUnit = "tkr"
+    previous_amount: Money = Field(allow_inf_nan=False, description="last year's frame")
+    amount: Money = Field(allow_inf_nan=False, description="this year's frame")
+    changes: list[FrameChangeIn] = Field(max_length=500)
+
+
+class FrameUpdate(InputModel):
+    """A frame's amounts and full ledger, replacing the stored ones (send If-Match)."""
+
     unit: MoneyUnit = "tkr"
     previous_amount: Money = Field(allow_inf_nan=False, description="last year's frame")
     amount: Money = Field(allow_inf_nan=False, description="this year's frame")
@@ -49,6 +64,7 @@ class FrameChangeOut(OutputModel):
     decision_body: str | None
     decision_date: date | None
     decision_ref: str | None
+    counterpart_board: str | None = None
 
 
 class FrameOut(OutputModel):

@@ -1,41 +1,68 @@
-"""Budget frames: last year's frame + the ledger's entries = this year's frame, exactly."""
+"""Budget frames: last year's frame + the ledger's entries = this year's frame, exactly.
+
+When last year's frame is stored too, the ledger's previous amount must equal it.
+"""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.amounts import ore
+from services.budget.audit.service import record
 from services.budget.frame import repository
-from services.budget.frame.schemas import FrameChangeOut, FrameIn, FrameOut
+from services.budget.frame.schemas import FrameChangeOut, FrameIn, FrameOut, FrameUpdate
+from services.budget.tenancy import list_scope
+from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import BudgetFrame, FrameChange
-from shared.money import MoneyPrecisionError, MoneyUnit, from_ore, to_ore
+from shared.money import MoneyUnit, from_ore
+
+# Categories whose direction is known: a transfer out or an efficiency demand lowers the frame.
+_SIGN_RULES: dict[str, tuple[Callable[[int], bool], str]] = {
+    "transfer_out": (lambda v: v < 0, "lowers the frame: its amount must be negative"),
+    "efficiency_demand": (lambda v: v < 0, "lowers the frame: its amount must be negative"),
+    "transfer_in": (lambda v: v > 0, "raises the frame: its amount must be positive"),
+}
 
 
-def _ore(value: object, unit: MoneyUnit, loc: list[str | int]) -> int:
-    try:
-        return to_ore(value, unit)  # type: ignore[arg-type]
-    except MoneyPrecisionError as exc:
-        raise Unprocessable(
-            str(exc),
-            errors=[FieldError(loc=loc, field=str(loc[-1]), value=str(value), message=str(exc))],
-        ) from exc
-
-
-async def create_frame(
-    session: AsyncSession, payload: FrameIn, *, principal: Principal
-) -> FrameOut:
-    municipality = principal.tenant(payload.municipality_code)
+async def _checked(
+    session: AsyncSession,
+    payload: FrameIn | FrameUpdate,
+    *,
+    municipality: str,
+    board: str,
+    year: int,
+) -> tuple[int, int, list[int]]:
+    """(previous, amount, entries) in öre, or a 422 that states both sums and the difference."""
     unit = payload.unit
-    previous = _ore(payload.previous_amount, unit, ["body", "previous_amount"])
-    amount = _ore(payload.amount, unit, ["body", "amount"])
+    previous = ore(payload.previous_amount, unit, ["body", "previous_amount"])
+    amount = ore(payload.amount, unit, ["body", "amount"])
     entries = [
-        _ore(c.amount, unit, ["body", "changes", i, "amount"])
-        for i, c in enumerate(payload.changes)
+        ore(c.amount, unit, ["body", "changes", i, "amount"]) for i, c in enumerate(payload.changes)
     ]
+    wrong_sign = [
+        FieldError(
+            loc=["body", "changes", i, "amount"],
+            field="amount",
+            row=i,
+            value=str(c.amount),
+            message=f"a {c.category} entry {_SIGN_RULES[c.category][1]}",
+            code="wrong_sign_for_category",
+        )
+        for i, (c, entry) in enumerate(zip(payload.changes, entries, strict=True))
+        if c.category in _SIGN_RULES and not _SIGN_RULES[c.category][0](entry)
+    ]
+    if wrong_sign:
+        raise Unprocessable(
+            f"{len(wrong_sign)} ledger entr{'y has' if len(wrong_sign) == 1 else 'ies have'} "
+            "a sign that contradicts the category",
+            errors=wrong_sign,
+        )
     expected = previous + sum(entries)
     if expected != amount:
         difference = amount - expected
@@ -61,6 +88,73 @@ async def create_frame(
                 "unit": unit,
             },
         )
+    last_year = await repository.find(session, municipality, board, year - 1)
+    if last_year is not None and last_year.amount_ore != previous:
+        stored = from_ore(last_year.amount_ore, unit)
+        raise Unprocessable(
+            f"The ledger starts from {from_ore(previous, unit)} {unit}, but {board}'s stored frame "
+            f"for {year - 1} is {stored} {unit}; difference "
+            f"{from_ore(previous - last_year.amount_ore, unit)} {unit}",
+            errors=[
+                FieldError(
+                    loc=["body", "previous_amount"],
+                    field="previous_amount",
+                    value=str(payload.previous_amount),
+                    message=f"must equal the stored {year - 1} frame, {stored} {unit}",
+                    code="previous_frame_mismatch",
+                )
+            ],
+            extra={
+                "previous_amount": str(from_ore(previous, unit)),
+                "stored_previous_frame": str(stored),
+                "stored_previous_frame_id": str(last_year.id),
+                "unit": unit,
+            },
+        )
+    next_year = await repository.find(session, municipality, board, year + 1)
+    if next_year is not None and next_year.previous_amount_ore != amount:
+        starts = from_ore(next_year.previous_amount_ore, unit)
+        raise Conflict(
+            f"{board}'s stored frame for {year + 1} starts from {starts} {unit}; a {year} frame "
+            f"of {from_ore(amount, unit)} {unit} would break its ledger. Change the {year + 1} "
+            "frame's previous amount first",
+            errors=[
+                FieldError(
+                    loc=["body", "amount"],
+                    field="amount",
+                    value=str(payload.amount),
+                    message=f"the {year + 1} frame starts from {starts} {unit}",
+                    code="next_frame_mismatch",
+                )
+            ],
+            extra={"next_frame_id": str(next_year.id), "next_frame_previous_amount": str(starts)},
+        )
+    return previous, amount, entries
+
+
+def _changes(payload: FrameIn | FrameUpdate, entries: list[int]) -> list[FrameChange]:
+    return [
+        FrameChange(
+            position=i,
+            amount_ore=amount,
+            category=c.category,
+            reason=c.reason,
+            decision_body=c.decision_body,
+            decision_date=c.decision_date,
+            decision_ref=c.decision_ref,
+            counterpart_board=c.counterpart_board,
+        )
+        for i, (c, amount) in enumerate(zip(payload.changes, entries, strict=True))
+    ]
+
+
+async def create_frame(
+    session: AsyncSession, payload: FrameIn, *, principal: Principal
+) -> FrameOut:
+    municipality = principal.tenant(payload.municipality_code)
+    previous, amount, entries = await _checked(
+        session, payload, municipality=municipality, board=payload.board, year=payload.year
+    )
     if await repository.find(session, municipality, payload.board, payload.year) is not None:
         raise Conflict(f"A frame for {payload.board} {payload.year} already exists")
     frame = await repository.add(
@@ -72,22 +166,59 @@ async def create_frame(
             year=payload.year,
             amount_ore=amount,
             previous_amount_ore=previous,
-            display_unit=unit,
+            display_unit=payload.unit,
+            version=1,
         ),
-        [
-            FrameChange(
-                position=i,
-                amount_ore=ore,
-                category=c.category,
-                reason=c.reason,
-                decision_body=c.decision_body,
-                decision_date=c.decision_date,
-                decision_ref=c.decision_ref,
-            )
-            for i, (c, ore) in enumerate(zip(payload.changes, entries, strict=True))
-        ],
+        _changes(payload, entries),
     )
-    return await _to_out(session, frame)
+    out = await _to_out(session, frame)
+    await record(
+        session,
+        principal=principal,
+        municipality_code=municipality,
+        entity="frame",
+        entity_id=frame.id,
+        action="create",
+        before=None,
+        after=out,
+    )
+    return out
+
+
+async def update_frame(
+    session: AsyncSession,
+    frame_id: uuid.UUID,
+    payload: FrameUpdate,
+    *,
+    principal: Principal,
+    if_match: str | None,
+) -> FrameOut:
+    """Replace a frame's amounts and ledger; the same reconciliation rules as on create."""
+    frame = await repository.get(session, frame_id, lock=True)
+    if frame is None or not principal.can_see(frame.municipality_code):
+        raise NotFound(f"No frame {frame_id}")
+    check_if_match(if_match, entity="frame", entity_id=frame.id, version=frame.version)
+    before = await _to_out(session, frame)
+    previous, amount, entries = await _checked(
+        session, payload, municipality=frame.municipality_code, board=frame.board, year=frame.year
+    )
+    frame.previous_amount_ore = previous
+    frame.amount_ore = amount
+    frame.display_unit = payload.unit
+    frame.version += 1
+    await repository.replace_changes(session, frame, _changes(payload, entries))
+    after = await _to_out(session, frame)
+    await record(
+        session,
+        principal=principal,
+        municipality_code=frame.municipality_code,
+        entity="frame",
+        entity_id=frame.id,
+        action="update",
+        before=before,
+        after=after,
+    )
+    return after
 
 
 async def _to_out(session: AsyncSession, frame: BudgetFrame) -> FrameOut:
@@ -111,6 +242,7 @@ async def _to_out(session: AsyncSession, frame: BudgetFrame) -> FrameOut:
                 decision_body=c.decision_body,
                 decision_date=c.decision_date,
                 decision_ref=c.decision_ref,
+                counterpart_board=c.counterpart_board,
             )
             for c in changes
         ],
@@ -133,11 +265,13 @@ async def list_frames(
     *,
     principal: Principal,
     municipality_code: str | None,
+    board: str | None = None,
+    year: int | None = None,
     limit: int,
     offset: int,
 ) -> list[FrameOut]:
-    scope = principal.municipality_code or municipality_code
-    if scope is not None:
-        principal.require_municipality(scope)
-    frames = await repository.list_frames(session, scope, limit=limit, offset=offset)
+    scope = list_scope(principal, municipality_code)
+    frames = await repository.list_frames(
+        session, scope, board=board, year=year, limit=limit, offset=offset
+    )
     return [await _to_out(session, f) for f in frames]

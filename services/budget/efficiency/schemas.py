@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from shared.money import MoneyUnit
+from shared.schemas import InputModel, OutputModel
+
+EfficiencyKind = Literal[
+    "home_care_hour_cost",
+    "residential_day_cost",
+    "assistance_hour_cost",
+    "standard_cost_deviation",
+]
+MEASURE_CODES: dict[str, str] = {
+    "home_care_hour_cost": "budget_cost_per_home_care_hour",
+    "residential_day_cost": "budget_cost_per_residential_day",
+    "assistance_hour_cost": "budget_cost_per_assistance_hour",
+    "standard_cost_deviation": "budget_standard_cost_deviation",
+}
+VOLUME_UNITS = {
+    "home_care_hour_cost": "timmar",
+    "residential_day_cost": "dygn",
+    "assistance_hour_cost": "timmar",
+}
+
+
+class NetCostFrom(InputModel):
+    """Take the net cost from a stored operating budget's activity (−(revenue + costs))."""
+
+    operating_budget_id: uuid.UUID
+    activity_code: str = Field(min_length=1, max_length=64)
+
+
+class EfficiencyIn(InputModel):
+    municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
+    kind: EfficiencyKind
+    period: str = Field(description="2024, 2024T2, 2024Q3 or 2024-05", examples=["2024"])
+    unit_code: str | None = Field(
+        default=None, max_length=64, description="org unit; omit for the whole municipality"
+    )
+    net_cost: Decimal | None = Field(
+        default=None, gt=0, allow_inf_nan=False, description="the net cost, as a positive amount"
+    )
+    net_cost_unit: MoneyUnit = "kr"
+    net_cost_from: NetCostFrom | None = None
+    volume: Decimal | None = Field(
+        default=None,
+        gt=0,
+        allow_inf_nan=False,
+        description="delivered home-care hours, occupied days or assistance hours",
+    )
+    kolada_deviation_percent: Decimal | None = Field(
+        default=None,
+        gt=-100,
+        allow_inf_nan=False,
+        description="Kolada N20900 (nettokostnadsavvikelse äldreomsorg, %) for the year",
+    )
+
+    @model_validator(mode="after")
+    def _inputs_fit_the_kind(self) -> EfficiencyIn:
+        if (self.net_cost is None) == (self.net_cost_from is None):
+            raise ValueError("send either net_cost or net_cost_from")
+        if self.kind == "standard_cost_deviation":
+            if self.kolada_deviation_percent is None:
+                raise ValueError("standard_cost_deviation needs kolada_deviation_percent")
+            if self.volume is not None:
+                raise ValueError("standard_cost_deviation takes no volume")
+        elif self.volume is None:
+            raise ValueError(f"{self.kind} needs the volume ({VOLUME_UNITS[self.kind]})")
+        return self
+
+
+class EfficiencyOut(OutputModel):
+    kind: EfficiencyKind
+    measure_code: str
+    municipality_code: str
+    unit_code: str | None
+    period: str
+    value: Decimal
+    unit: str
+    formula: str
+    inputs: dict[str, Any]
+    attribution: Literal["derived"] = "derived"
+    source_note: str
+    batch: dict[str, Any] = Field(description="the ingest batch that stored the observation")

@@ -1,0 +1,287 @@
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from typing import Annotated, Literal
+
+from fastapi import Depends, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from services.budget.operating import service
+from services.budget.operating.schemas import (
+    ComparisonOut,
+    DriftredovisningOut,
+    MappingOut,
+    MappingsIn,
+    OperatingBudgetIn,
+    OperatingBudgetOut,
+    OperatingBudgetUpdate,
+    Phase,
+)
+from services.budget.params import IfMatch, Municipality, Tolerance
+from services.budget.versioning import EDIT_RESPONSES, etag
+from shared.app import service_router
+from shared.auth import Principal, require
+from shared.db import SessionDep
+from shared.errors import UnsupportedMediaType
+from shared.money import MoneyUnit
+from shared.pagination import PageDep
+
+router = service_router(prefix="/v1/operating-budgets", tags=["operating budgets"])
+mapping_router = service_router(prefix="/v1/account-mappings", tags=["operating budgets"])
+Reader = Annotated[Principal, Depends(require("budget:read"))]
+Writer = Annotated[Principal, Depends(require("budget:write"))]
+Board = Annotated[str, Query(min_length=1, max_length=200)]
+Year = Annotated[int, Query(ge=1990, le=2100)]
+Tertial = Annotated[int | None, Query(ge=1, le=3)]
+_CSV_TYPES = {"text/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _tag(response: Response, budget: OperatingBudgetOut) -> OperatingBudgetOut:
+    response.headers["ETag"] = etag("operating_budget", budget.id, budget.version)
+    return budget
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=OperatingBudgetOut)
+async def create_operating_budget(
+    payload: OperatingBudgetIn,
+    tolerance: Tolerance,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+) -> OperatingBudgetOut:
+    """Store a board's operating budget table for a year and phase. Rounding differences
+    within the tolerance are stored as warnings; any real inconsistency (a net without its
+    sign, a total that leaves out a line) refuses the table with each cell named."""
+    budget = await service.create_budget(
+        session, payload, principal=principal, tolerance_tkr=tolerance
+    )
+    response.headers["Location"] = f"/v1/operating-budgets/{budget.id}"
+    return _tag(response, budget)
+
+
+@router.get("", response_model=list[OperatingBudgetOut])
+async def list_operating_budgets(
+    session: SessionDep,
+    principal: Reader,
+    page: PageDep,
+    municipality_code: Municipality = None,
+    board: Annotated[str | None, Query(max_length=200)] = None,
+    year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    phase: Phase | None = None,
+) -> list[OperatingBudgetOut]:
+    """Stored operating budgets, newest year first; every forecast tertial is its own entry."""
+    return await service.list_budgets(
+        session,
+        principal=principal,
+        municipality_code=municipality_code,
+        board=board,
+        year=year,
+        phase=phase,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+@router.get("/comparison", response_model=ComparisonOut)
+async def get_operating_comparison(
+    session: SessionDep,
+    principal: Reader,
+    board: Board,
+    year: Year,
+    base: Phase = "approved",
+    against: Phase = "outcome",
+    base_tertial: Tertial = None,
+    against_tertial: Tertial = None,
+    against_year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
+    municipality_code: Municipality = None,
+    unit: MoneyUnit = "tkr",
+) -> ComparisonOut:
+    """Budget vs forecast, vs outcome, or vs last year (`against_year`), per activity."""
+    return await service.compare(
+        session,
+        principal=principal,
+        municipality_code=municipality_code,
+        board=board,
+        year=year,
+        base=base,
+        base_tertial=base_tertial,
+        against=against,
+        against_tertial=against_tertial,
+        against_year=against_year,
+        unit=unit,
+    )
+
+
+@router.get(
+    "/driftredovisning",
+    response_model=DriftredovisningOut,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {"schema": {"type": "string"}},
+                XLSX: {"schema": {"type": "string", "format": "binary"}},
+            }
+        }
+    },
+)
+async def get_driftredovisning(
+    session: SessionDep,
+    principal: Reader,
+    board: Board,
+    year: Year,
+    phase: Phase = "approved",
+    previous_phase: Phase | None = None,
+    municipality_code: Municipality = None,
+    unit: MoneyUnit = "tkr",
+    format: Literal["json", "csv", "xlsx"] = "json",
+) -> DriftredovisningOut | Response:
+    """The Driftredovisning table (this year vs last per activity: revenue, costs, net and
+    the change in net cost) from stored data, as JSON, CSV or XLSX."""
+    report = await service.driftredovisning(
+        session,
+        principal=principal,
+        municipality_code=municipality_code,
+        board=board,
+        year=year,
+        phase=phase,
+        previous_phase=previous_phase,
+        unit=unit,
+    )
+    if format == "json":
+        return report
+    rows = service.export_rows(report)
+    filename = f"driftredovisning_{report.municipality_code}_{year}"
+    if format == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        for row in rows:
+            writer.writerow(["" if v is None else v for v in row])
+        return Response(
+            buffer.getvalue().encode("utf-8-sig"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+        )
+    return Response(
+        _xlsx(rows, title=f"Driftredovisning {year}"),
+        media_type=XLSX,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
+    )
+
+
+def _xlsx(rows: list[list[object]], *, title: str) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = title[:31]
+    for row in rows:
+        sheet.append(list(row))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@router.post(
+    "/outcome-import",
+    status_code=status.HTTP_200_OK,
+    response_model=OperatingBudgetOut,
+    description="201 when the outcome is new, 200 when it replaced the stored one.",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    },
+    responses=EDIT_RESPONSES,
+)
+async def import_outcome(
+    request: Request,
+    tolerance: Tolerance,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    board: Board,
+    year: Year,
+    municipality_code: Municipality = None,
+    unit: MoneyUnit = "kr",
+    sign: Literal["api", "ledger"] = "ledger",
+    if_match: IfMatch = None,
+) -> OperatingBudgetOut | JSONResponse:
+    """Import the outcome (utfall) from the accounting system's CSV (columns account/konto and
+    amount/belopp) through the stored account mapping; replaces a stored outcome only with
+    If-Match."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media not in _CSV_TYPES:
+        raise UnsupportedMediaType(
+            f"Send the outcome as text/csv, not {media or 'nothing'}",
+            headers={"Accept-Post": "text/csv"},
+        )
+    budget = await service.import_outcome(
+        session,
+        await request.body(),
+        principal=principal,
+        municipality_code=municipality_code,
+        board=board,
+        year=year,
+        unit=unit,
+        sign=sign,
+        tolerance_tkr=tolerance,
+        if_match=if_match,
+    )
+    if budget.version == 1:
+        response.status_code = status.HTTP_201_CREATED
+        response.headers["Location"] = f"/v1/operating-budgets/{budget.id}"
+    return _tag(response, budget)
+
+
+@router.get("/{budget_id}", response_model=OperatingBudgetOut)
+async def get_operating_budget(
+    budget_id: uuid.UUID, session: SessionDep, principal: Reader, response: Response
+) -> OperatingBudgetOut:
+    """One operating budget with its activities, totals and stored warnings."""
+    return _tag(response, await service.get_budget(session, budget_id, principal=principal))
+
+
+@router.put("/{budget_id}", response_model=OperatingBudgetOut, responses=EDIT_RESPONSES)
+async def update_operating_budget(
+    budget_id: uuid.UUID,
+    payload: OperatingBudgetUpdate,
+    tolerance: Tolerance,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    if_match: IfMatch = None,
+) -> OperatingBudgetOut:
+    """Replace the activities; If-Match required (428 without, 412 when stale)."""
+    budget = await service.update_budget(
+        session,
+        budget_id,
+        payload,
+        principal=principal,
+        if_match=if_match,
+        tolerance_tkr=tolerance,
+    )
+    return _tag(response, budget)
+
+
+@mapping_router.put("", response_model=list[MappingOut])
+async def update_account_mappings(
+    payload: MappingsIn, session: SessionDep, principal: Writer
+) -> list[MappingOut]:
+    """Add or change account → activity mappings for a board (an account may be a prefix:
+    '45' maps every 45xx account; the longest prefix wins)."""
+    return await service.put_mappings(session, payload, principal=principal)
+
+
+@mapping_router.get("", response_model=list[MappingOut])
+async def list_account_mappings(
+    session: SessionDep, principal: Reader, board: Board, municipality_code: Municipality = None
+) -> list[MappingOut]:
+    """A board's account → activity mappings."""
+    return await service.list_mappings(
+        session, principal=principal, municipality_code=municipality_code, board=board
+    )

@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import Field, model_validator
+
+from shared.money import MoneyUnit
+from shared.schemas import InputModel, OutputModel
+
+Phase = Literal["approved", "revised", "forecast", "outcome"]
+SIGN_CONVENTION = (
+    "revenue is positive, costs are negative, net = revenue + costs (a net cost is negative)"
+)
+Amount = Decimal
+
+
+class ActivityIn(InputModel):
+    """One activity (verksamhet) row. `net` is optional: when sent (as printed), it is checked
+    against revenue + costs and never stored in its place."""
+
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_\-.]*$")
+    title: str = Field(min_length=1, max_length=300)
+    parent_code: str | None = Field(default=None, max_length=64)
+    revenue: Amount = Field(allow_inf_nan=False)
+    costs: Amount = Field(allow_inf_nan=False, description="negative")
+    net: Amount | None = Field(default=None, allow_inf_nan=False)
+
+
+class TotalsIn(InputModel):
+    """The printed totals (Summa) row, if any; checked against the sum of the activities."""
+
+    revenue: Amount | None = Field(default=None, allow_inf_nan=False)
+    costs: Amount | None = Field(default=None, allow_inf_nan=False)
+    net: Amount | None = Field(default=None, allow_inf_nan=False)
+
+
+class OperatingBudgetIn(InputModel):
+    municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
+    board: str = Field(min_length=1, max_length=200, examples=["Socialnämnden"])
+    year: int = Field(ge=1990, le=2100)
+    phase: Phase
+    tertial: int | None = Field(
+        default=None, ge=1, le=3, description="required for a forecast: T1, T2 or T3"
+    )
+    unit: MoneyUnit = "tkr"
+    source: str | None = Field(default=None, max_length=1000)
+    activities: list[ActivityIn] = Field(default_factory=list, max_length=2000)
+    totals: TotalsIn | None = None
+
+    @model_validator(mode="after")
+    def _forecast_has_tertial(self) -> OperatingBudgetIn:
+        if (self.phase == "forecast") != (self.tertial is not None):
+            raise ValueError("a forecast names its tertial (1–3); other phases have none")
+        if not self.activities and (
+            self.totals is None or self.totals.revenue is None or self.totals.costs is None
+        ):
+            raise ValueError("send activities, or totals with revenue and costs")
+        return self
+
+
+class OperatingBudgetUpdate(InputModel):
+    """Replace the activities (and check the printed totals); send If-Match."""
+
+    unit: MoneyUnit = "tkr"
+    source: str | None = Field(default=None, max_length=1000)
+    activities: list[ActivityIn] = Field(default_factory=list, max_length=2000)
+    totals: TotalsIn | None = None
+
+
+class Finding(OutputModel):
+    """A warning (rounding within the tolerance) or an error (a real inconsistency)."""
+
+    severity: Literal["warning", "error"]
+    code: str
+    loc: list[str | int]
+    activity: str | None = None
+    field: str
+    printed: str | None = None
+    computed: str | None = None
+    difference: str | None = None
+    message: str
+
+
+class ActivityOut(OutputModel):
+    code: str
+    title: str
+    parent_code: str | None
+    revenue: Decimal
+    costs: Decimal
+    net: Decimal
+
+
+class OperatingBudgetOut(OutputModel):
+    id: uuid.UUID
+    municipality_code: str
+    board: str
+    year: int
+    phase: Phase
+    tertial: int | None
+    unit: MoneyUnit
+    revenue: Decimal
+    costs: Decimal
+    net: Decimal
+    activities: list[ActivityOut]
+    warnings: list[Finding]
+    source: str | None
+    version: int
+    created_at: datetime
+    sign_convention: str = SIGN_CONVENTION
+
+
+class CellDifference(OutputModel):
+    base: Decimal | None
+    against: Decimal | None
+    difference: Decimal | None
+
+
+class ComparisonRow(OutputModel):
+    code: str
+    title: str
+    parent_code: str | None
+    revenue: CellDifference
+    costs: CellDifference
+    net: CellDifference
+
+
+class ComparisonOut(OutputModel):
+    board: str
+    municipality_code: str
+    unit: MoneyUnit
+    base: dict[str, Any]
+    against: dict[str, Any]
+    rows: list[ComparisonRow]
+    totals: ComparisonRow
+    sign_convention: str = (
+        SIGN_CONVENTION + "; difference = against − base, so a positive net difference "
+        "is a lower net cost (better), a negative one a higher net cost"
+    )
+
+
+class DriftRow(OutputModel):
+    code: str
+    title: str
+    revenue: Decimal | None
+    costs: Decimal | None
+    net: Decimal | None
+    previous_revenue: Decimal | None
+    previous_costs: Decimal | None
+    previous_net: Decimal | None
+    difference: Decimal | None
+
+
+class DriftredovisningOut(OutputModel):
+    municipality_code: str
+    board: str
+    year: int
+    previous_year: int
+    phase: Phase
+    previous_phase: Phase
+    unit: MoneyUnit
+    rows: list[DriftRow]
+    total: DriftRow
+    sign_convention: str = (
+        SIGN_CONVENTION + "; difference (Skillnad) is the change in net cost from the previous "
+        "year: positive = the net cost grew, negative = it fell (a saving), i.e. "
+        "−(net − previous_net)"
+    )
+
+
+class MappingIn(InputModel):
+    account: str = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z]+$")
+    activity_code: str = Field(min_length=1, max_length=64)
+    activity_title: str = Field(min_length=1, max_length=300)
+
+
+class MappingsIn(InputModel):
+    municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
+    board: str = Field(min_length=1, max_length=200)
+    mappings: list[MappingIn] = Field(min_length=1, max_length=10_000)
+
+
+class MappingOut(OutputModel):
+    account: str
+    activity_code: str
+    activity_title: str

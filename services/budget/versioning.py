@@ -1,0 +1,35 @@
+"""Optimistic concurrency for every edit: a strong ETag from the row's version, If-Match on
+updates (missing → 428, stale → 412)."""
+
+from __future__ import annotations
+
+from shared.errors import COMMON_RESPONSES, PreconditionFailed, PreconditionRequired
+
+
+def etag(entity: str, entity_id: object, version: int) -> str:
+    return f'"{entity}-{entity_id}-v{version}"'
+
+
+def check_if_match(if_match: str | None, *, entity: str, entity_id: object, version: int) -> None:
+    """Refuse an update that does not name the version it was based on."""
+    current = etag(entity, entity_id, version)
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired(
+            f"Send If-Match with the ETag of the {entity} you edit (current: {current})",
+            headers={"ETag": current},
+        )
+    offered = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
+    if "*" in offered or current in offered:
+        return
+    raise PreconditionFailed(
+        f"The {entity} has changed since you read it: it is now version {version}; "
+        "read it again and reapply your change",
+        headers={"ETag": current},
+        extra={"current_version": version, "current_etag": current},
+    )
+
+
+EDIT_RESPONSES: dict[int | str, dict[str, object]] = {
+    412: COMMON_RESPONSES[409] | {"description": "If-Match is stale: it changed since read"},
+    428: COMMON_RESPONSES[409] | {"description": "If-Match is missing"},
+}
