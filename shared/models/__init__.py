@@ -4,6 +4,7 @@ from shared.models.auth import ApiKey
 from shared.models.awards import AwardRun
 from shared.models.base import Base
 from shared.models.budget import BudgetFrame, FrameChange
+from shared.models.events import OutboxEvent, WebhookDelivery, WebhookSubscription
 from shared.models.indicators import Indicator, Measure, OrgUnit
 from shared.models.ingest import (
     DataVersion,
@@ -31,4 +32,7 @@ __all__ = [
     "Observation",
     "ObservationRevision",
     "OrgUnit",
+    "OutboxEvent",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]
