@@ -28,7 +28,10 @@ class TestIssuer:
     __test__ = False
 
     def __init__(self) -> None:
-        self.keys: dict[str, Any] = {"rsa-1": rsa_key(), "ec-1": ec.generate_private_key(ec.SECP256R1())}
+        self.keys: dict[str, Any] = {
+            "rsa-1": rsa_key(),
+            "ec-1": ec.generate_private_key(ec.SECP256R1()),
+        }
         self.published = ["rsa-1", "ec-1"]
         self.fetches = 0
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import base64
 import json
 import time
+from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from tests.conftest import MakeKey
+from tests.conftest import MakeClient, MakeKey
 from tests.shared.identity.conftest import PersonClient
 from tests.shared.identity.issuer import AUDIENCE, ISSUER, TestIssuer
 
@@ -42,7 +43,8 @@ async def test_person_with_valid_token_is_signed_in_with_mapped_roles(
     assert me["name"] == "Anna Controller"
     assert me["municipality_code"] == "9990"
     assert me["roles"] == ["controller"]
-    assert "budget:write" in me["scopes"] and "indicators:write" not in me["scopes"]
+    assert "budget:write" in me["scopes"]
+    assert "indicators:write" not in me["scopes"]
     assert me["is_person"] is True
     # The same person keeps the same id across tokens (idempotency keys stay theirs).
     again = await person("probe", issuer.token(roles=["reader"], sub="anna")).get("/probe/whoami")
@@ -71,7 +73,7 @@ async def test_missing_token_is_401_with_bearer_challenge(person: PersonClient) 
     ],
 )
 async def test_token_with_bad_claims_is_refused(
-    person: PersonClient, issuer: TestIssuer, claims: dict[str, object], fragment: str
+    person: PersonClient, issuer: TestIssuer, claims: dict[str, Any], fragment: str
 ) -> None:
     response = await person("probe", issuer.token(**claims)).get("/probe/whoami")
     assert_invalid_token(response, fragment)
@@ -101,8 +103,10 @@ async def test_hs256_signed_with_the_public_key_is_refused(
     person: PersonClient, issuer: TestIssuer
 ) -> None:
     """The classic RS/HS confusion: the public key used as an HMAC secret."""
-    public_pem = issuer.keys["rsa-1"].public_key().public_bytes(
-        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    public_pem = (
+        issuer.keys["rsa-1"]
+        .public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
     now = int(time.time())
     claims = {"iss": ISSUER, "aud": AUDIENCE, "sub": "x", "exp": now + 60, "roles": ["admin"]}
@@ -129,7 +133,14 @@ async def test_alg_that_does_not_match_the_key_is_refused(
 async def test_tampered_token_is_refused(person: PersonClient, issuer: TestIssuer) -> None:
     header, _, signature = issuer.token(roles=["reader"]).split(".")
     forged = _b64(
-        {"iss": ISSUER, "aud": AUDIENCE, "sub": "x", "exp": int(time.time()) + 60, "roles": ["admin"], "municipality": "9990"}
+        {
+            "iss": ISSUER,
+            "aud": AUDIENCE,
+            "sub": "x",
+            "exp": int(time.time()) + 60,
+            "roles": ["admin"],
+            "municipality": "9990",
+        }
     )
     token = f"{header}.{forged}.{signature}"
     assert_invalid_token(await person("probe", token).get("/probe/whoami"), "signature")
@@ -217,13 +228,9 @@ async def test_api_keys_keep_working_next_to_tokens(
 
 
 async def test_tokens_are_refused_when_no_issuer_is_configured(
-    client: object, issuer: TestIssuer
+    client: MakeClient, issuer: TestIssuer
 ) -> None:
-    from tests.conftest import MakeClient
-
-    assert callable(client)
-    make: MakeClient = client  # type: ignore[assignment]
-    response = await make("budget", issuer.token(roles=["admin"])).get("/v1/frames")
+    response = await client("budget", issuer.token(roles=["admin"])).get("/v1/frames")
     assert response.status_code == 401
 
 
