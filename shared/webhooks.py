@@ -283,16 +283,18 @@ async def create_subscription(
     )
 
 
+def _settings_of(request: Request) -> Settings:
+    found: Settings = request.app.state.settings
+    return found
+
+
+Manager = Annotated[Principal, Depends(require("webhooks:manage"))]
+SettingsDep = Annotated[Settings, Depends(_settings_of)]
+
+
 def webhook_router() -> APIRouter:
     """The subscription routes under /v1/webhooks; mounted by exactly one service."""
     router = service_router(prefix="/v1/webhooks", tags=["webhooks"])
-    Manager = Annotated[Principal, Depends(require("webhooks:manage"))]
-
-    def settings_of(request: Request) -> Settings:
-        found: Settings = request.app.state.settings
-        return found
-
-    SettingsDep = Annotated[Settings, Depends(settings_of)]
 
     @router.get("/event-types", response_model=list[EventTypeOut])
     async def list_event_types(_: Manager) -> list[EventTypeOut]:
@@ -479,7 +481,7 @@ _FAN_OUT = text(
         SELECT gen_random_uuid(), s.id, p.id, 'pending', 0, :now
         FROM picked p
         JOIN webhook_subscription s
-          ON s.municipality_code = p.municipality_code AND p.type = ANY(s.event_types) AND s.active
+          ON s.municipality_code = p.municipality_code AND p.type = ANY(s.event_types)
         ON CONFLICT (subscription_id, event_id) DO NOTHING
         RETURNING 1
     ), marked AS (
