@@ -55,6 +55,8 @@ ALL_SCOPES: tuple[Scope, ...] = (
 )
 NATIONAL = "0000"
 _CACHE_SECONDS = 10.0
+# RFC 6750: a credential was sent but is not accepted (a missing one gets the bare challenge).
+_INVALID_TOKEN = {"WWW-Authenticate": 'Bearer realm="kvalitetsnavet", error="invalid_token"'}
 
 
 @dataclass(frozen=True)
@@ -272,7 +274,7 @@ async def authenticate(request: Request) -> Principal:
             if person is not None:
                 request.state.principal = person
                 return person
-        raise Unauthorized("The API key is malformed")
+        raise Unauthorized("The API key is malformed", headers=_INVALID_TOKEN)
     token_hash = hash_key(token)
     cache: KeyCache = request.app.state.key_cache
     principal = cache.get(token_hash)
@@ -287,7 +289,7 @@ async def authenticate(request: Request) -> Principal:
             or key.revoked_at is not None
             or not hmac.compare_digest(key.key_hash, token_hash)
         ):
-            raise Unauthorized("The API key is unknown or revoked")
+            raise Unauthorized("The API key is unknown or revoked", headers=_INVALID_TOKEN)
         principal = Principal(
             key_id=key.id,
             name=key.name,
@@ -302,7 +304,10 @@ async def authenticate(request: Request) -> Principal:
 
 
 bearer_scheme = HTTPBearer(
-    auto_error=False, scheme_name="ApiKey", description="An API key: kvn_<prefix>_<secret>"
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key (kvn_<prefix>_<secret>) for machines, or a person's OpenID Connect "
+    "access token (JWT) from the municipality's identity provider",
 )
 
 

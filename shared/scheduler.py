@@ -60,18 +60,22 @@ class LeaderScheduler:
         jobs: tuple[HttpJob, ...] = JOBS,
         retry_seconds: float = 15.0,
         deliver_webhooks: bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings
         self.database_url = libpq_url(database_url)
         self.jobs = jobs
         self.retry_seconds = retry_seconds
         self.deliver_webhooks = deliver_webhooks
+        self.transport = transport
         self.is_leader = False
         self._task: asyncio.Task[None] | None = None
         self._http: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
-        self._http = httpx.AsyncClient(timeout=self.settings.HTTP_TIMEOUT_S)
+        self._http = httpx.AsyncClient(
+            timeout=self.settings.HTTP_TIMEOUT_S, transport=self.transport
+        )
         self._task = asyncio.create_task(self._run(), name="scheduler-leader")
 
     async def stop(self) -> None:
