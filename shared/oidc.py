@@ -25,7 +25,7 @@ from fastapi import Request
 from jwt import PyJWK
 
 from shared.auth import Principal
-from shared.errors import Unauthorized
+from shared.errors import Unauthorized, Unavailable
 from shared.roles import ASYMMETRIC_ALGORITHMS, ROLES, OidcIssuer, scopes_for, unit_restricted
 from shared.settings import Settings
 
@@ -50,6 +50,7 @@ def invalid_token(description: str) -> Unauthorized:
 class _KeySet:
     keys: dict[str, dict[str, Any]] = field(default_factory=dict)
     fetched_at: float = float("-inf")
+    failed: bool = False
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -73,6 +74,12 @@ class JwksCache:
             # An unknown kid may be a freshly rotated key: look once more (rate-limited).
             await self._refresh(uri, entry, stale_before=time.monotonic() - self.min_refetch)
             found = self._pick(entry, kid)
+        if found is None and entry.failed and not entry.keys:
+            # The identity provider is down, not the caller's token bad: try again later.
+            raise Unavailable(
+                "The identity provider's signing keys cannot be fetched; try again shortly",
+                headers={"Retry-After": str(max(1, int(self.min_refetch)))},
+            )
         if found is None:
             raise invalid_token("the signing key (kid) is not known to the issuer")
         return found
@@ -95,10 +102,11 @@ class JwksCache:
                 response.raise_for_status()
                 document = response.json()
             except (httpx.HTTPError, json.JSONDecodeError) as exc:
+                # Keys already known stay in use; with none, key() answers 503.
                 logger.warning("JWKS fetch failed", extra={"uri": uri, "error": str(exc)})
-                if not entry.keys:
-                    raise invalid_token("the issuer's signing keys cannot be fetched") from exc
+                entry.failed = True
                 return
+            entry.failed = False
             keys: dict[str, dict[str, Any]] = {}
             for number, jwk in enumerate(
                 document.get("keys", []) if isinstance(document, dict) else []

@@ -34,6 +34,7 @@ class TestIssuer:
         }
         self.published = ["rsa-1", "ec-1"]
         self.fetches = 0
+        self.down = False
 
     def config(self, **overrides: Any) -> OidcIssuer:
         values: dict[str, Any] = {
@@ -60,6 +61,8 @@ class TestIssuer:
         if str(request.url) != JWKS_URI:
             return httpx.Response(404)
         self.fetches += 1
+        if self.down:
+            return httpx.Response(502)
         return httpx.Response(200, json={"keys": [self.jwk(k) for k in self.published]})
 
     def rotate_in(self, kid: str) -> None:

@@ -246,3 +246,17 @@ def test_pyjwt_would_verify_what_we_mint(issuer: TestIssuer) -> None:
         token, issuer.keys["rsa-1"].public_key(), algorithms=["RS256"], audience=AUDIENCE
     )
     assert claims["iss"] == ISSUER
+
+
+async def test_unreachable_identity_provider_is_503_not_401(
+    person: PersonClient, issuer: TestIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock = FakeClock()
+    monkeypatch.setattr("shared.oidc.time", clock)
+    issuer.down = True
+    down = await person("probe", issuer.token()).get("/probe/whoami")
+    assert down.status_code == 503
+    assert down.headers["retry-after"] == "30"
+    issuer.down = False
+    clock.now += 31
+    assert (await person("probe", issuer.token()).get("/probe/whoami")).status_code == 200
