@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     WEBHOOK_TIMEOUT_S: float = Field(default=5.0, gt=0)
     WEBHOOK_POLL_S: float = Field(default=5.0, gt=0, description="delivery loop interval")
     WEBHOOK_BATCH_SIZE: int = Field(default=50, ge=1, le=1000)
+    WEBHOOK_RETENTION_DAYS: int = Field(
+        default=30, ge=1, description="events and their delivery log kept this long once settled"
+    )
 
     @property
     def docs_enabled(self) -> bool:

@@ -453,6 +453,7 @@ class DeliveryReport:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
+    pruned: int = 0
 
 
 @dataclass(frozen=True)
@@ -489,6 +490,17 @@ _FAN_OUT = text(
         RETURNING 1
     )
     SELECT (SELECT count(*) FROM marked) AS events, (SELECT count(*) FROM fanned) AS deliveries
+    """
+)
+
+# Settled events (no delivery pending) leave after the retention period, their log with them.
+_PRUNE = text(
+    """
+    DELETE FROM event_outbox e
+    WHERE e.dispatched_at < :cutoff
+      AND NOT EXISTS (
+        SELECT 1 FROM webhook_delivery d WHERE d.event_id = e.id AND d.state = 'pending'
+      )
     """
 )
 
@@ -584,6 +596,9 @@ async def deliver_pending(
     async with database.unit_of_work() as session:
         row = (await session.execute(_FAN_OUT, {"limit": limit, "now": moment})).one()
         report.fanned_out = int(row.deliveries)
+        cutoff = moment - timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
+        pruned = await session.execute(_PRUNE, {"cutoff": cutoff})
+        report.pruned = int(pruned.rowcount or 0)  # type: ignore[attr-defined]
     lease = moment + timedelta(seconds=2 * settings.WEBHOOK_TIMEOUT_S + 30)
     async with database.unit_of_work() as session:
         rows = (

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from shared.auth import Principal
 from shared.db import Database
@@ -309,3 +309,39 @@ async def test_emit_refuses_unknown_types_and_incomplete_payloads(database: Data
             await emit(
                 session, municipality_code="99", type="budget.frame_saved", payload=FRAME_SAVED
             )
+
+
+async def test_settled_events_are_pruned_after_the_retention_period(
+    database: Database,
+    webhook_settings: Settings,
+    receiver: Receiver,
+    receiver_http: httpx.AsyncClient,
+) -> None:
+    from shared.models.events import OutboxEvent
+
+    await subscribe(database, webhook_settings)
+    async with database.unit_of_work() as session:
+        await emit(
+            session, municipality_code="9990", type="budget.frame_saved", payload=FRAME_SAVED
+        )
+        await emit(
+            session, municipality_code="9990", type="budget.frame_saved", payload=FRAME_SAVED
+        )
+    start = datetime.now(UTC)
+    receiver.statuses = [204, 500]
+    await run(database, receiver_http, webhook_settings, now=start)
+    later = start + timedelta(days=webhook_settings.WEBHOOK_RETENTION_DAYS + 1)
+    # A no-op round (before the retry is sent) prunes only the settled event.
+    async with database.unit_of_work() as session:
+        await session.execute(
+            update(WebhookDelivery)
+            .where(WebhookDelivery.state == "pending")
+            .values(next_attempt_at=later + timedelta(days=1))
+        )
+    report = await run(database, receiver_http, webhook_settings, now=later)
+    assert report.pruned == 1
+    async with database.sessionmaker() as session:
+        left = (await session.execute(select(OutboxEvent))).scalars().all()
+        deliveries = (await session.execute(select(WebhookDelivery))).scalars().all()
+    assert len(left) == 1
+    assert [d.state for d in deliveries] == ["pending"]
