@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.models.base import new_id
 from shared.models.events import OutboxEvent
 
 EventType = Literal[
@@ -111,7 +112,8 @@ async def emit(
         raise ValueError(f"municipality code {municipality_code!r} must be 4 digits")
     raw = payload.model_dump(mode="json") if isinstance(payload, BaseModel) else payload
     data = model.model_validate(raw).model_dump(mode="json")
-    event = OutboxEvent(municipality_code=municipality_code, type=type, payload=data)
+    # No flush: the row is written with the caller's next flush or commit (batched with
+    # other events of the same request), always inside the caller's transaction.
+    event = OutboxEvent(id=new_id(), municipality_code=municipality_code, type=type, payload=data)
     session.add(event)
-    await session.flush()
     return event

@@ -17,6 +17,8 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass, field
+from hashlib import sha256
+from time import time as wall_clock
 from typing import Any
 
 import httpx
@@ -62,6 +64,7 @@ class JwksCache:
         self.ttl = ttl
         self.min_refetch = min_refetch
         self._sets: dict[str, _KeySet] = {}
+        self._parsed: dict[tuple[str, str], PyJWK] = {}
         self.fetches = 0
 
     async def key(self, uri: str, kid: str | None) -> dict[str, Any]:
@@ -82,6 +85,16 @@ class JwksCache:
             )
         if found is None:
             raise invalid_token("the signing key (kid) is not known to the issuer")
+        return found
+
+    def parsed(self, jwk: dict[str, Any], alg: str) -> PyJWK:
+        """The JWK as a key object, parsed once (parsing an RSA key costs more than verifying)."""
+        cache_key = (json.dumps(jwk, sort_keys=True), alg)
+        found = self._parsed.get(cache_key)
+        if found is None:
+            if len(self._parsed) > 256:
+                self._parsed.clear()
+            found = self._parsed[cache_key] = PyJWK(jwk, algorithm=alg)
         return found
 
     @staticmethod
@@ -123,12 +136,31 @@ class VerifiedToken:
 
 
 class OidcVerifier:
-    def __init__(self, issuers: list[OidcIssuer], jwks: JwksCache, *, leeway: int) -> None:
+    """Verifies tokens; a verified token is remembered for at most `remember` seconds (and
+    never past its `exp`), since a browser sends the same token with every request."""
+
+    def __init__(
+        self, issuers: list[OidcIssuer], jwks: JwksCache, *, leeway: int, remember: float = 60.0
+    ) -> None:
         self.issuers = {i.issuer: i for i in issuers}
         self.jwks = jwks
         self.leeway = leeway
+        self.remember = remember
+        self._verified: dict[str, tuple[float, VerifiedToken]] = {}
 
     async def verify(self, token: str) -> VerifiedToken:
+        digest = sha256(token.encode()).hexdigest()
+        cached = self._verified.get(digest)
+        if cached is not None and cached[0] > wall_clock():
+            return cached[1]
+        verified = await self._verify(token)
+        until = min(wall_clock() + self.remember, float(verified.claims["exp"]))
+        if len(self._verified) > 10_000:
+            self._verified.clear()
+        self._verified[digest] = (until, verified)
+        return verified
+
+    async def _verify(self, token: str) -> VerifiedToken:
         try:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})
@@ -147,7 +179,7 @@ class OidcVerifier:
         if jwk.get("kty") != ASYMMETRIC_ALGORITHMS[alg] or jwk.get("alg", alg) != alg:
             raise invalid_token("the algorithm does not match the signing key")
         try:
-            key = PyJWK(jwk, algorithm=alg)
+            key = self.jwks.parsed(jwk, alg)
             claims: dict[str, Any] = jwt.decode(
                 token,
                 key=key.key,

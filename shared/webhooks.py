@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 import httpx
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared import __version__
@@ -610,33 +610,45 @@ async def deliver_pending(
     outcomes = await asyncio.gather(
         *(_send(http, c, settings=settings, resolve=resolve) for c in claimed)
     )
+    settled = datetime.now(UTC)
+    changes: list[dict[str, Any]] = []
+    for item, (status_code, error) in zip(claimed, outcomes, strict=True):
+        report.attempted += 1
+        change: dict[str, Any] = {
+            "id": item.delivery_id,
+            "last_status": status_code,
+            "last_error": error,
+            "state": "pending",
+            "delivered_at": None,
+            "next_attempt_at": moment + backoff(item.attempts),
+        }
+        if error is None:
+            change.update(state="delivered", delivered_at=settled, next_attempt_at=settled)
+            report.delivered += 1
+        elif item.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
+            change.update(state="failed", next_attempt_at=settled)
+            report.failed += 1
+        else:
+            report.retrying += 1
+            logger.info(
+                "webhook delivery failed",
+                extra={"delivery": str(item.delivery_id), "attempt": item.attempts, "error": error},
+            )
+        changes.append(change)
     async with database.unit_of_work() as session:
-        for item, (status_code, error) in zip(claimed, outcomes, strict=True):
-            report.attempted += 1
-            delivery = await session.get(WebhookDelivery, item.delivery_id)
-            if delivery is None:
-                continue  # the subscription was deleted meanwhile
-            delivery.last_status = status_code
-            delivery.last_error = error
-            if error is None:
-                delivery.state = "delivered"
-                delivery.delivered_at = datetime.now(UTC)
-                report.delivered += 1
-            elif item.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
-                delivery.state = "failed"
-                report.failed += 1
-            else:
-                delivery.next_attempt_at = moment + backoff(item.attempts)
-                report.retrying += 1
-            if error is not None:
-                logger.info(
-                    "webhook delivery failed",
-                    extra={
-                        "delivery": str(item.delivery_id),
-                        "attempt": item.attempts,
-                        "error": error,
-                    },
+        # Rows whose subscription was deleted meanwhile are gone; the rest update in one go.
+        existing = set(
+            (
+                await session.execute(
+                    select(WebhookDelivery.id).where(
+                        WebhookDelivery.id.in_([c["id"] for c in changes])
+                    )
                 )
+            ).scalars()
+        )
+        still_there = [c for c in changes if c["id"] in existing]
+        if still_there:
+            await session.execute(update(WebhookDelivery), still_there)
     return report
 
 
