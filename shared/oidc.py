@@ -19,14 +19,15 @@ import uuid
 from dataclasses import dataclass, field
 from hashlib import sha256
 from time import time as wall_clock
-from typing import Any
+from typing import Annotated, Any
 
 import httpx
 import jwt
-from fastapi import Request
+from fastapi import APIRouter, Depends, Request
 from jwt import PyJWK
+from pydantic import BaseModel, Field
 
-from shared.auth import Principal
+from shared.auth import Principal, require
 from shared.errors import Unauthorized, Unavailable
 from shared.roles import ASYMMETRIC_ALGORITHMS, ROLES, OidcIssuer, scopes_for, unit_restricted
 from shared.settings import Settings
@@ -284,3 +285,39 @@ async def authenticate_token(request: Request, token: str) -> Principal | None:
         return None
     verified = await verifier.verify(token)
     return principal_from_claims(verified, token)
+
+
+class Me(BaseModel):
+    """Who the caller is and what it may do: what a user interface shows and hides by."""
+
+    name: str
+    kind: str = Field(description="'person' (OIDC token) or 'api_key'")
+    municipality_code: str | None = Field(description="home municipality; null = national")
+    municipalities: list[str] | None = Field(description="all it may act on; null = every one")
+    roles: list[str]
+    scopes: list[str]
+    unit_codes: list[str] | None = Field(
+        description="the only units it may write local data for; null = not limited to units"
+    )
+
+
+def me_router() -> APIRouter:
+    """GET /v1/me; mounted by one service (with webhook_router)."""
+    from shared.app import service_router
+
+    router = service_router(prefix="/v1", tags=["identity"])
+
+    @router.get("/me", response_model=Me)
+    async def get_me(principal: Annotated[Principal, Depends(require())]) -> Me:
+        visible = principal.visible_municipalities
+        return Me(
+            name=principal.name,
+            kind="person" if principal.is_person else "api_key",
+            municipality_code=principal.municipality_code,
+            municipalities=None if visible is None else sorted(visible),
+            roles=sorted(principal.roles),
+            scopes=sorted(principal.scopes),
+            unit_codes=None if principal.unit_codes is None else sorted(principal.unit_codes),
+        )
+
+    return router

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from shared.app import create_service_app
 from shared.auth import ALL_SCOPES, Principal, Scope, require
 from shared.db import Database
+from shared.oidc import me_router
 from shared.settings import Settings
 from tests.helpers import HostRouter, running, test_settings
 from tests.shared.identity.issuer import TestIssuer
@@ -124,7 +125,7 @@ async def identity_apps(
             service="ingest",
             title="probe",
             description="test routes",
-            routers=[probe_router()],
+            routers=[probe_router(), me_router()],
             settings=identity_settings,
             database=database,
             transport=router,
