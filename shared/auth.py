@@ -55,8 +55,15 @@ ALL_SCOPES: tuple[Scope, ...] = (
 )
 NATIONAL = "0000"
 _CACHE_SECONDS = 10.0
-# RFC 6750: a credential was sent but is not accepted (a missing one gets the bare challenge).
-_INVALID_TOKEN = {"WWW-Authenticate": 'Bearer realm="kvalitetsnavet", error="invalid_token"'}
+
+
+def _invalid_token(description: str) -> dict[str, str]:
+    """RFC 6750: a credential was sent but is not accepted (a missing one gets the bare
+    challenge)."""
+    return {
+        "WWW-Authenticate": 'Bearer realm="kvalitetsnavet", error="invalid_token", '
+        f'error_description="{description}"'
+    }
 
 
 @dataclass(frozen=True)
@@ -274,7 +281,12 @@ async def authenticate(request: Request) -> Principal:
             if person is not None:
                 request.state.principal = person
                 return person
-        raise Unauthorized("The API key is malformed", headers=_INVALID_TOKEN)
+            raise Unauthorized(
+                "Send an API key (kvn_<prefix>_<secret>); no identity provider is configured "
+                "for access tokens",
+                headers=_invalid_token("not an API key"),
+            )
+        raise Unauthorized("The API key is malformed", headers=_invalid_token("malformed key"))
     token_hash = hash_key(token)
     cache: KeyCache = request.app.state.key_cache
     principal = cache.get(token_hash)
@@ -289,7 +301,10 @@ async def authenticate(request: Request) -> Principal:
             or key.revoked_at is not None
             or not hmac.compare_digest(key.key_hash, token_hash)
         ):
-            raise Unauthorized("The API key is unknown or revoked", headers=_INVALID_TOKEN)
+            raise Unauthorized(
+                "The API key is unknown or revoked",
+                headers=_invalid_token("unknown or revoked key"),
+            )
         principal = Principal(
             key_id=key.id,
             name=key.name,

@@ -225,6 +225,7 @@ async def test_api_keys_keep_working_next_to_tokens(
     assert refused.status_code == 403
     unknown = await person("probe", "kvn_abcdef123456_nope").get("/probe/whoami")
     assert unknown.status_code == 401
+    assert 'error="invalid_token"' in unknown.headers["www-authenticate"]
 
 
 async def test_tokens_are_refused_when_no_issuer_is_configured(
@@ -232,6 +233,7 @@ async def test_tokens_are_refused_when_no_issuer_is_configured(
 ) -> None:
     response = await client("budget", issuer.token(roles=["admin"])).get("/v1/frames")
     assert response.status_code == 401
+    assert "no identity provider is configured" in response.json()["detail"]
 
 
 def test_issuer_config_refuses_symmetric_algorithms(issuer: TestIssuer) -> None:
