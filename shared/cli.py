@@ -130,7 +130,7 @@ def cmd_webhooks(_: argparse.Namespace) -> None:
     import httpx
 
     from shared.db import Database
-    from shared.webhooks import deliver_pending
+    from shared.webhooks import deliver_pending, prune_settled
 
     async def run() -> str:
         settings = get_settings()
@@ -138,11 +138,13 @@ def cmd_webhooks(_: argparse.Namespace) -> None:
         try:
             async with httpx.AsyncClient() as http:
                 report = await deliver_pending(db, http, settings=settings)
+            pruned = await prune_settled(db, settings=settings)
         finally:
             await db.dispose()
         return (
             f"fanned out {report.fanned_out}, attempted {report.attempted}: "
-            f"{report.delivered} delivered, {report.retrying} to retry, {report.failed} failed"
+            f"{report.delivered} delivered, {report.retrying} to retry, {report.failed} failed; "
+            f"pruned {pruned} settled events"
         )
 
     print(asyncio.run(run()))

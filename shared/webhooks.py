@@ -453,7 +453,6 @@ class DeliveryReport:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
-    pruned: int = 0
 
 
 @dataclass(frozen=True)
@@ -596,9 +595,6 @@ async def deliver_pending(
     async with database.unit_of_work() as session:
         row = (await session.execute(_FAN_OUT, {"limit": limit, "now": moment})).one()
         report.fanned_out = int(row.deliveries)
-        cutoff = moment - timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
-        pruned = await session.execute(_PRUNE, {"cutoff": cutoff})
-        report.pruned = int(pruned.rowcount or 0)  # type: ignore[attr-defined]
     lease = moment + timedelta(seconds=2 * settings.WEBHOOK_TIMEOUT_S + 30)
     async with database.unit_of_work() as session:
         rows = (
@@ -652,13 +648,34 @@ async def deliver_pending(
     return report
 
 
+async def prune_settled(
+    database: Database, *, settings: Settings, now: datetime | None = None
+) -> int:
+    """Delete events settled longer than WEBHOOK_RETENTION_DAYS ago (their log goes with
+    them); an event with a delivery still pending stays. Returns how many were deleted."""
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=settings.WEBHOOK_RETENTION_DAYS)
+    async with database.unit_of_work() as session:
+        result = await session.execute(_PRUNE, {"cutoff": cutoff})
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+PRUNE_EVERY_S = 3600.0
+
+
 async def delivery_loop(database: Database, http: httpx.AsyncClient, *, settings: Settings) -> None:
-    """Run deliver_pending every WEBHOOK_POLL_S until cancelled (the scheduler's leader)."""
+    """Run deliver_pending every WEBHOOK_POLL_S, and prune_settled hourly, until cancelled
+    (the scheduler's leader)."""
+    last_prune = float("-inf")
     while True:
         try:
             report = await deliver_pending(database, http, settings=settings)
             if report.attempted:
                 logger.info("webhook round", extra=report.__dict__)
+            if time.monotonic() - last_prune >= PRUNE_EVERY_S:
+                last_prune = time.monotonic()
+                pruned = await prune_settled(database, settings=settings)
+                if pruned:
+                    logger.info("pruned settled webhook events", extra={"events": pruned})
         except asyncio.CancelledError:
             raise
         except Exception:
@@ -672,6 +689,7 @@ __all__ = [
     "WebhookVerificationError",
     "deliver_pending",
     "delivery_loop",
+    "prune_settled",
     "sign",
     "signature_headers",
     "verify_signature",

@@ -115,6 +115,9 @@ def upgrade() -> None:
         ),
     )
     op.create_index(
+        op.f("ix_webhook_delivery_event_id"), "webhook_delivery", ["event_id"], unique=False
+    )
+    op.create_index(
         "ix_webhook_delivery_due",
         "webhook_delivery",
         ["next_attempt_at"],
@@ -129,6 +132,7 @@ def downgrade() -> None:
         table_name="webhook_delivery",
         postgresql_where=sa.text("state = 'pending'"),
     )
+    op.drop_index(op.f("ix_webhook_delivery_event_id"), table_name="webhook_delivery")
     op.drop_table("webhook_delivery")
     op.drop_index(
         op.f("ix_webhook_subscription_municipality_code"), table_name="webhook_subscription"
