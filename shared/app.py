@@ -113,7 +113,7 @@ def create_service_app(
         version=__version__,
         lifespan=lifespan,
         responses=COMMON_RESPONSES,
-        docs_url="/docs",
+        docs_url="/docs" if settings.docs_enabled else None,
         redoc_url=None,
     )
     app.router.route_class = JsonRoute
@@ -194,7 +194,20 @@ def create_service_app(
         return schema
 
     app.openapi = custom_openapi  # type: ignore[method-assign]
+    _wrap_for_browsers(app, settings)
     return app
+
+
+def _wrap_for_browsers(app: FastAPI, settings: Settings) -> None:
+    """--- identity: CORS and security headers outside the whole stack (errors included) ---"""
+    from shared.browser import wrap_for_browsers
+
+    build = app.build_middleware_stack
+
+    def build_wrapped() -> Any:
+        return wrap_for_browsers(build(), settings)
+
+    app.build_middleware_stack = build_wrapped  # type: ignore[method-assign]
 
 
 def configure_process(settings: Settings) -> None:

@@ -37,6 +37,8 @@ Scope = Literal[
     "budget:read",
     "budget:write",
     "admin",
+    "awards:decide",
+    "webhooks:manage",
 ]
 ALL_SCOPES: tuple[Scope, ...] = (
     "ingest:read",
@@ -48,27 +50,77 @@ ALL_SCOPES: tuple[Scope, ...] = (
     "budget:read",
     "budget:write",
     "admin",
+    "awards:decide",
+    "webhooks:manage",
 )
 NATIONAL = "0000"
 _CACHE_SECONDS = 10.0
 
 
+def _invalid_token(description: str) -> dict[str, str]:
+    """RFC 6750: a credential was sent but is not accepted (a missing one gets the bare
+    challenge)."""
+    return {
+        "WWW-Authenticate": 'Bearer realm="kvalitetsnavet", error="invalid_token", '
+        f'error_description="{description}"'
+    }
+
+
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the key, its municipality (None = all) and its scopes."""
+    """Who is calling: the key, its municipality (None = all) and its scopes.
+
+    A person signed in with an OIDC token is a Principal too (`subject` set, `key_id` a
+    stable UUID derived from issuer and subject). A municipal cooperation's key or person
+    also carries `municipalities`, the set it may act on (including `municipality_code`,
+    its home); a unit manager carries `unit_codes`, the only units it may write for.
+    """
 
     key_id: uuid.UUID
     name: str
     municipality_code: str | None
     scopes: frozenset[str]
     token: str = field(repr=False)
+    # --- identity: optional; the defaults keep API keys exactly as they were ---
+    municipalities: frozenset[str] | None = None
+    unit_codes: frozenset[str] | None = None
+    roles: frozenset[str] = frozenset()
+    subject: str | None = None
 
     @property
     def is_national(self) -> bool:
         return self.municipality_code is None
 
+    @property
+    def is_person(self) -> bool:
+        return self.subject is not None
+
+    @property
+    def visible_municipalities(self) -> frozenset[str] | None:
+        """Every municipality this principal may see; None for a national one (all)."""
+        if self.municipality_code is None:
+            return None
+        return self.municipalities or frozenset({self.municipality_code})
+
+    def may_write_unit(self, unit_code: str) -> bool:
+        """A unit manager may write local data only for its own units ('' = the
+        municipality as a whole, which is not a unit it manages)."""
+        return self.unit_codes is None or unit_code in self.unit_codes
+
+    def require_units(self, unit_codes: Iterable[str]) -> None:
+        foreign = sorted({u for u in unit_codes if not self.may_write_unit(u)})
+        if foreign:
+            raise Forbidden(
+                "A unit manager may write only for their own units; not for: "
+                + ", ".join(u or "(the municipality)" for u in foreign)
+            )
+
     def can_see(self, municipality_code: str) -> bool:
-        return self.municipality_code is None or self.municipality_code == municipality_code
+        if self.municipality_code is None:
+            return True
+        if self.municipalities is not None:
+            return municipality_code in self.municipalities
+        return self.municipality_code == municipality_code
 
     def require_municipality(self, municipality_code: str) -> None:
         """Another tenant's data is reported as absent, never as forbidden."""
@@ -86,6 +138,18 @@ class Principal:
                             loc=["query", "municipality_code"],
                             field="municipality_code",
                             message="required for a national key",
+                        )
+                    ],
+                )
+            if self.municipalities is not None and len(self.municipalities) > 1:
+                names = ", ".join(sorted(self.municipalities))
+                raise Unprocessable(
+                    f"This caller acts for several municipalities ({names}); name one",
+                    errors=[
+                        FieldError(
+                            loc=["query", "municipality_code"],
+                            field="municipality_code",
+                            message=f"required: one of {names}",
                         )
                     ],
                 )
@@ -124,6 +188,7 @@ async def create_api_key(
     municipality_code: str | None,
     scopes: Iterable[str],
     token: str | None = None,
+    cooperation: Iterable[str] | None = None,
 ) -> NewKey:
     """Store a new key and return it; the token is never retrievable again."""
     wanted = sorted(set(scopes))
@@ -134,6 +199,7 @@ async def create_api_key(
         len(municipality_code) != 4 or not municipality_code.isdigit()
     ):
         raise ValueError("municipality code must be 4 digits")
+    cooperation_codes = _cooperation_codes(municipality_code, cooperation)
     if token is None:
         prefix, token = generate_key()
     else:
@@ -147,10 +213,27 @@ async def create_api_key(
         name=name,
         municipality_code=municipality_code,
         scopes=wanted,
+        cooperation_codes=cooperation_codes,
     )
     session.add(key)
     await session.flush()
     return NewKey(id=key.id, token=token)
+
+
+def _cooperation_codes(
+    municipality_code: str | None, cooperation: Iterable[str] | None
+) -> list[str] | None:
+    """A cooperation key sees its own municipality and the named others."""
+    if cooperation is None:
+        return None
+    codes = set(cooperation)
+    if municipality_code is None:
+        raise ValueError("a cooperation key needs its own municipality code")
+    for code in codes:
+        if len(code) != 4 or not code.isdigit() or code == NATIONAL:
+            raise ValueError(f"cooperation municipality {code!r} must be a 4-digit municipality")
+    codes.add(municipality_code)
+    return sorted(codes) if len(codes) > 1 else None
 
 
 async def revoke_api_key(session: AsyncSession, key_id: uuid.UUID) -> bool:
@@ -190,7 +273,20 @@ async def authenticate(request: Request) -> Principal:
     token = token.strip()
     prefix = _split(token)
     if prefix is None:
-        raise Unauthorized("The API key is malformed")
+        if not token.startswith("kvn_"):
+            # --- identity: anything but an API key is tried as an OIDC access token ---
+            from shared.oidc import authenticate_token
+
+            person = await authenticate_token(request, token)
+            if person is not None:
+                request.state.principal = person
+                return person
+            raise Unauthorized(
+                "Send an API key (kvn_<prefix>_<secret>); no identity provider is configured "
+                "for access tokens",
+                headers=_invalid_token("not an API key"),
+            )
+        raise Unauthorized("The API key is malformed", headers=_invalid_token("malformed key"))
     token_hash = hash_key(token)
     cache: KeyCache = request.app.state.key_cache
     principal = cache.get(token_hash)
@@ -205,13 +301,17 @@ async def authenticate(request: Request) -> Principal:
             or key.revoked_at is not None
             or not hmac.compare_digest(key.key_hash, token_hash)
         ):
-            raise Unauthorized("The API key is unknown or revoked")
+            raise Unauthorized(
+                "The API key is unknown or revoked",
+                headers=_invalid_token("unknown or revoked key"),
+            )
         principal = Principal(
             key_id=key.id,
             name=key.name,
             municipality_code=key.municipality_code,
             scopes=frozenset(key.scopes),
             token=token,
+            municipalities=frozenset(key.cooperation_codes) if key.cooperation_codes else None,
         )
         cache.put(token_hash, principal)
     request.state.principal = principal
@@ -219,7 +319,10 @@ async def authenticate(request: Request) -> Principal:
 
 
 bearer_scheme = HTTPBearer(
-    auto_error=False, scheme_name="ApiKey", description="An API key: kvn_<prefix>_<secret>"
+    auto_error=False,
+    scheme_name="ApiKey",
+    description="An API key (kvn_<prefix>_<secret>) for machines, or a person's OpenID Connect "
+    "access token (JWT) from the municipality's identity provider",
 )
 
 

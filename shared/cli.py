@@ -93,6 +93,7 @@ def cmd_apikey(args: argparse.Namespace) -> None:
                         name=args.name or "api key",
                         municipality_code=municipality,
                         scopes=args.scope,
+                        cooperation=args.cooperation,
                     )
                     print(f"id:  {key.id}")
                     print(f"key: {key.token}")
@@ -125,6 +126,30 @@ def cmd_demo(_: argparse.Namespace) -> None:
     print("demo data loaded" if asyncio.run(run()) else "demo data already present")
 
 
+def cmd_webhooks(_: argparse.Namespace) -> None:
+    import httpx
+
+    from shared.db import Database
+    from shared.webhooks import deliver_pending, prune_settled
+
+    async def run() -> str:
+        settings = get_settings()
+        db = Database.from_settings(settings, url=_database_url())
+        try:
+            async with httpx.AsyncClient() as http:
+                report = await deliver_pending(db, http, settings=settings)
+            pruned = await prune_settled(db, settings=settings)
+        finally:
+            await db.dispose()
+        return (
+            f"fanned out {report.fanned_out}, attempted {report.attempted}: "
+            f"{report.delivered} delivered, {report.retrying} to retry, {report.failed} failed; "
+            f"pruned {pruned} settled events"
+        )
+
+    print(asyncio.run(run()))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kvn", description="Kvalitetsnavet command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -154,12 +179,23 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--national", action="store_true", help="a key that sees every municipality")
     c.add_argument("--scope", action="append", required=True, help="repeat for several scopes")
     c.add_argument("--name")
+    c.add_argument(
+        "--cooperation",
+        action="append",
+        metavar="NNNN",
+        help="another municipality of the same cooperation this key may act on (repeat)",
+    )
     r = keys.add_parser("revoke", help="revoke a key by id")
     r.add_argument("id")
     p.set_defaults(func=cmd_apikey)
 
     p = sub.add_parser("demo", help="load the demo data once")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("webhooks", help="webhook deliveries")
+    hooks = p.add_subparsers(dest="action", required=True)
+    hooks.add_parser("deliver", help="one delivery round now (the scheduler runs it every few s)")
+    p.set_defaults(func=cmd_webhooks)
     return parser
 
 

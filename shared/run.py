@@ -17,8 +17,10 @@ from fastapi.responses import JSONResponse
 
 from shared import __version__
 from shared.auth import create_api_key
+from shared.browser import wrap_for_browsers
 from shared.db import Database
 from shared.demo import load_demo
+from shared.devissuer import DevIssuer, dev_issuer_router
 from shared.embedded import EmbeddedPostgres
 from shared.errors import install_error_handlers
 from shared.migrate import upgrade
@@ -33,7 +35,9 @@ def service_factory(service: str) -> str:
     return f"services.{service}.app:create_app"
 
 
-def build_combined_app(settings: Settings, database_url: str) -> FastAPI:
+def build_combined_app(
+    settings: Settings, database_url: str, *, dev_issuer: DevIssuer | None = None
+) -> FastAPI:
     """Mount the four service apps; their lifespans run inside the parent's."""
     apps = {}
     for service in SERVICES:
@@ -80,7 +84,21 @@ def build_combined_app(settings: Settings, database_url: str) -> FastAPI:
 
     for service, sub in apps.items():
         parent.mount(f"/api/{service}", sub)
+    if dev_issuer is not None:
+        parent.mount("/dev/issuer", dev_issuer_app(dev_issuer, settings))
     return parent
+
+
+def dev_issuer_app(issuer: DevIssuer, settings: Settings) -> FastAPI:
+    """--- identity: the development-only token issuer, with the suite's browser headers ---"""
+    if not settings.DEV_ISSUER_ENABLED or settings.ENVIRONMENT == "production":
+        raise RuntimeError("the development issuer is off (DEV_ISSUER_ENABLED) or in production")
+    app = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    install_error_handlers(app)
+    app.include_router(dev_issuer_router(issuer))
+    build = app.build_middleware_stack
+    app.build_middleware_stack = lambda: wrap_for_browsers(build(), settings)  # type: ignore[method-assign]
+    return app
 
 
 def _read_or_create(
@@ -160,7 +178,15 @@ def main() -> None:
                 **{f"{s.upper()}_URL": f"{base}/api/{s}" for s in SERVICES},
             }
         )
-        app = build_combined_app(run_settings, database_url)
+        dev_issuer = None
+        if settings.DEV_ISSUER_ENABLED:
+            dev_issuer = DevIssuer.load_or_create(
+                VAR / "dev_issuer_key.pem", issuer=f"{base}/dev/issuer"
+            )
+            run_settings = run_settings.model_copy(
+                update={"OIDC_ISSUERS": [*run_settings.OIDC_ISSUERS, dev_issuer.config()]}
+            )
+        app = build_combined_app(run_settings, database_url, dev_issuer=dev_issuer)
         print(f"\nKvalitetsnavet {__version__} at {base}/", flush=True)
         for service in SERVICES:
             print(
@@ -173,6 +199,16 @@ def main() -> None:
             f"'{base}/api/indicators/v1/indicators/andel_nojda/values?municipality_code=9990&period=2024'",
             flush=True,
         )
+        if dev_issuer is not None:
+            print(
+                f"\nDEVELOPMENT-ONLY token issuer at {base}/dev/issuer (anyone may mint any role):"
+                f"\n  curl '{base}/dev/issuer/token?role=controller&municipality=9990'"
+                "\n  roles: reader unit_manager (&unit=HT-NORR) controller quality_developer "
+                "jury admin; cooperation: &municipality=1463&municipality=1460",
+                flush=True,
+            )
+        else:
+            print("(Set DEV_ISSUER_ENABLED=true for demo sign-in tokens per role.)", flush=True)
         print("Ctrl-C stops everything.\n", flush=True)
         uvicorn.run(
             app,

@@ -59,17 +59,23 @@ class LeaderScheduler:
         *,
         jobs: tuple[HttpJob, ...] = JOBS,
         retry_seconds: float = 15.0,
+        deliver_webhooks: bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.settings = settings
         self.database_url = libpq_url(database_url)
         self.jobs = jobs
         self.retry_seconds = retry_seconds
+        self.deliver_webhooks = deliver_webhooks
+        self.transport = transport
         self.is_leader = False
         self._task: asyncio.Task[None] | None = None
         self._http: httpx.AsyncClient | None = None
 
     async def start(self) -> None:
-        self._http = httpx.AsyncClient(timeout=self.settings.HTTP_TIMEOUT_S)
+        self._http = httpx.AsyncClient(
+            timeout=self.settings.HTTP_TIMEOUT_S, transport=self.transport
+        )
         self._task = asyncio.create_task(self._run(), name="scheduler-leader")
 
     async def stop(self) -> None:
@@ -117,13 +123,39 @@ class LeaderScheduler:
             logger.info(
                 "this process runs the scheduler", extra={"jobs": [j.id for j in self.jobs]}
             )
+            webhooks = self._start_webhook_delivery()
             try:
                 while True:
                     await asyncio.sleep(self.retry_seconds)
                     await conn.execute("SELECT 1")
             finally:
                 scheduler.shutdown(wait=False)
+                await self._stop_webhook_delivery(webhooks)
                 self.is_leader = False
+
+    # --- identity: the webhook delivery loop runs in the leader only ---
+    def _start_webhook_delivery(self) -> tuple[asyncio.Task[None], Any] | None:
+        if not self.deliver_webhooks:
+            return None
+        from shared.db import Database
+        from shared.webhooks import delivery_loop
+
+        database = Database.from_settings(self.settings, url=sync_url(self.database_url))
+        assert self._http is not None
+        task = asyncio.create_task(
+            delivery_loop(database, self._http, settings=self.settings), name="webhook-delivery"
+        )
+        return task, database
+
+    @staticmethod
+    async def _stop_webhook_delivery(started: tuple[asyncio.Task[None], Any] | None) -> None:
+        if started is None:
+            return
+        task, database = started
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await database.dispose()
 
     async def _call(self, job: HttpJob) -> None:
         assert self._http is not None

@@ -10,6 +10,8 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from shared.roles import OidcIssuer
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 ServiceName = Literal["ingest", "indicators", "awards", "budget"]
@@ -90,6 +92,62 @@ class Settings(BaseSettings):
             "budget": self.BUDGET_URL,
         }
         return urls[service]
+
+    # --- identity ---
+    OIDC_ISSUERS: list[OidcIssuer] = Field(
+        default_factory=list,
+        description="JSON list of OpenID Connect issuers whose access tokens are accepted",
+    )
+    OIDC_LEEWAY_S: int = Field(default=30, ge=0, le=300, description="clock skew for exp/nbf")
+    OIDC_JWKS_CACHE_S: float = Field(default=3600.0, ge=0, description="JWKS kept this long")
+    OIDC_JWKS_REFETCH_S: float = Field(
+        default=30.0, ge=0, description="at most one refetch per issuer this often (unknown kid)"
+    )
+    DEV_ISSUER_ENABLED: bool = Field(
+        default=False,
+        description="development only: `kvn run` mints demo tokens (never in production)",
+    )
+    CORS_ALLOW_ORIGINS: list[str] = Field(
+        default_factory=list, description="browser origins allowed to call the API"
+    )
+    CORS_ALLOW_CREDENTIALS: bool = False
+    CORS_MAX_AGE_S: int = Field(default=600, ge=0, description="how long a preflight is cached")
+    DOCS_ENABLED: bool | None = Field(
+        default=None, description="serve /docs; unset = only when ENVIRONMENT=development"
+    )
+    WEBHOOK_ALLOWED_HOSTS: list[str] = Field(
+        default_factory=list,
+        description="hosts webhook URLs may point at; '*.example.se' allows its subdomains",
+    )
+    WEBHOOK_ALLOW_PRIVATE: bool = Field(
+        default=False, description="allow loopback/private addresses (tests only)"
+    )
+    WEBHOOK_MAX_ATTEMPTS: int = Field(default=8, ge=1, le=20)
+    WEBHOOK_TIMEOUT_S: float = Field(default=5.0, gt=0)
+    WEBHOOK_POLL_S: float = Field(default=5.0, gt=0, description="delivery loop interval")
+    WEBHOOK_BATCH_SIZE: int = Field(default=50, ge=1, le=1000)
+    WEBHOOK_RETENTION_DAYS: int = Field(
+        default=30, ge=1, description="events and their delivery log kept this long once settled"
+    )
+
+    @property
+    def docs_enabled(self) -> bool:
+        if self.DOCS_ENABLED is not None:
+            return self.DOCS_ENABLED
+        return self.ENVIRONMENT == "development"
+
+    @model_validator(mode="after")
+    def _identity_rules(self) -> Settings:
+        if self.DEV_ISSUER_ENABLED and self.ENVIRONMENT == "production":
+            raise ValueError("DEV_ISSUER_ENABLED must not be set in production")
+        if "*" in self.CORS_ALLOW_ORIGINS and self.CORS_ALLOW_CREDENTIALS:
+            raise ValueError("CORS_ALLOW_ORIGINS may not be '*' when credentials are allowed")
+        for origin in self.CORS_ALLOW_ORIGINS:
+            if origin != "*" and (
+                not origin.startswith(("https://", "http://")) or origin.endswith("/")
+            ):
+                raise ValueError(f"CORS origin {origin!r} must be scheme://host[:port]")
+        return self
 
 
 @lru_cache

@@ -15,6 +15,7 @@ from shared.models.budget import (
     OperatingBudget,
     OperatingLine,
 )
+from shared.models.events import OutboxEvent, WebhookDelivery, WebhookSubscription
 from shared.models.indicators import Indicator, Measure, OrgUnit
 from shared.models.ingest import (
     DataVersion,
@@ -50,4 +51,7 @@ __all__ = [
     "OperatingBudget",
     "OperatingLine",
     "OrgUnit",
+    "OutboxEvent",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

@@ -24,4 +24,6 @@ class ApiKey(CreatedAt, Base):
     # NULL means a national operator: every municipality.
     municipality_code: Mapped[str | None] = mapped_column(CHAR(4), nullable=True)
     scopes: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    # A municipal cooperation's key: every municipality it may act on (its own included).
+    cooperation_codes: Mapped[list[str] | None] = mapped_column(ARRAY(CHAR(4)), nullable=True)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
