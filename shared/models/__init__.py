@@ -1,7 +1,16 @@
 """The one schema. Models are grouped by the service that owns (writes) them."""
 
 from shared.models.auth import ApiKey
-from shared.models.awards import AwardRun
+from shared.models.awards import (
+    AwardAudit,
+    AwardDecision,
+    AwardRun,
+    AwardScheme,
+    GrantEvaluation,
+    GrantRuleSet,
+    ImprovementProject,
+    ProjectFunding,
+)
 from shared.models.base import Base
 from shared.models.budget import BudgetFrame, FrameChange
 from shared.models.indicators import Indicator, Measure, OrgUnit
@@ -17,11 +26,17 @@ from shared.models.ingest import (
 
 __all__ = [
     "ApiKey",
+    "AwardAudit",
+    "AwardDecision",
     "AwardRun",
+    "AwardScheme",
     "Base",
     "BudgetFrame",
     "DataVersion",
     "FrameChange",
+    "GrantEvaluation",
+    "GrantRuleSet",
+    "ImprovementProject",
     "Indicator",
     "IngestBatch",
     "KoladaKpi",
@@ -31,4 +46,5 @@ __all__ = [
     "Observation",
     "ObservationRevision",
     "OrgUnit",
+    "ProjectFunding",
 ]
