@@ -94,7 +94,7 @@ def _column_ranks(x: FloatArray) -> FloatArray:
         if not present.any():
             continue
         vals = col[present]
-        uniq, inverse, counts = np.unique(vals, return_inverse=True, return_counts=True)
+        _uniq, inverse, counts = np.unique(vals, return_inverse=True, return_counts=True)
         ends = np.cumsum(counts) - 1
         avg = ends - (counts - 1) / 2.0
         out[present, j] = avg[inverse]
@@ -161,7 +161,7 @@ def _to_positive(filled: FloatArray) -> FloatArray:
     lo = np.nanmin(_safe(filled), axis=0)
     hi = np.nanmax(_safe(filled), axis=0)
     span = np.where(hi - lo > 0, hi - lo, 1.0)
-    return GEOMETRIC_FLOOR + (1 - GEOMETRIC_FLOOR) * (filled - lo) / span
+    return cast(FloatArray, GEOMETRIC_FLOOR + (1 - GEOMETRIC_FLOOR) * (filled - lo) / span)
 
 
 def _terms(filled: FloatArray, aggregation: Aggregation) -> FloatArray:
@@ -179,7 +179,7 @@ def _aggregate(terms: FloatArray, weights: FloatArray, aggregation: Aggregation)
     den = present.astype(np.float64) @ weights
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-    return np.exp(mean) if aggregation == "geometric" else mean
+    return cast(FloatArray, np.exp(mean)) if aggregation == "geometric" else mean
 
 
 def ranks_of(score: FloatArray) -> tuple[IntArray, IntArray]:
@@ -285,9 +285,7 @@ def sensitivity(
             "missing_policy": {
                 m: int((miss_pick == j).sum()) for j, m in enumerate(spec.missing_policies)
             },
-            "left_out": {
-                name: int((drop == k).sum()) for k, name in enumerate(problem.criteria)
-            }
+            "left_out": {name: int((drop == k).sum()) for k, name in enumerate(problem.criteria)}
             | {"none": int((drop < 0).sum())},
         },
     )
