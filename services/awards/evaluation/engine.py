@@ -253,7 +253,7 @@ def sensitivity(
     problem: Problem, spec: SensitivitySpec, aggregation: Aggregation, seed: int
 ) -> tuple[Sensitivity, FloatArray]:
     """Monte Carlo over weights, normalisation, missing-data policy and a left-out criterion.
-    Returns the summary and the ranks (U × D, 1-based)."""
+    Returns the summary and the ranks (D × U, 1-based)."""
     rng = np.random.Generator(np.random.PCG64(seed))
     u, d = len(problem.units), spec.draws
     base = problem.weights / problem.weights.sum()
@@ -270,14 +270,14 @@ def sensitivity(
             filled, _ = _fill(normalised, policy)
             scores[:, cols] = _aggregate(_terms(filled, aggregation), weights[:, cols], aggregation)
     ranks = rank_matrix(scores)
-    p05, p50, p95 = np.percentile(ranks, [5, 50, 95], axis=1)
+    p05, p50, p95 = np.percentile(ranks, [5, 50, 95], axis=0)
     summary = Sensitivity(
         draws=d,
         rank_p05=p05,
         rank_p50=p50,
         rank_p95=p95,
-        p_first=(ranks == 1).mean(axis=1),
-        p_top3=(ranks <= 3).mean(axis=1),
+        p_first=(ranks == 1).mean(axis=0),
+        p_top3=(ranks <= 3).mean(axis=0),
         choices={
             "normalisation": {
                 m: int((norm_pick == i).sum()) for i, m in enumerate(spec.normalisations)
@@ -293,11 +293,21 @@ def sensitivity(
 
 
 def rank_matrix(scores: FloatArray) -> FloatArray:
-    """Ranks (1-based) per column; a stable sort keeps the tie-rule order of the rows."""
+    """Ranks (1-based) per column of a U × D score matrix, returned as D × U. Scores are
+    compared to 1e-9; equal scores keep the rows' tie-rule order. The sort runs on an int64
+    key (score, row) over contiguous rows, several times faster than a stable float sort."""
     u, d = scores.shape
-    order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), axis=0, kind="stable")
-    ranks = np.empty((u, d), dtype=np.float64)
-    np.put_along_axis(ranks, order, np.arange(1, u + 1, dtype=np.float64)[:, None], axis=0)
+    s = np.ascontiguousarray(np.nan_to_num(scores.T, nan=-np.inf, posinf=np.inf))
+    limit = float(2**62 // max(u, 1))
+    finite = np.isfinite(s)
+    q = np.round(np.where(finite, s, 0.0) * 1e9)
+    if np.all(np.abs(q) < limit):
+        key = np.where(finite, -q, limit).astype(np.int64) * u + np.arange(u, dtype=np.int64)
+        order = np.argsort(key, axis=1)
+    else:
+        order = np.argsort(-s, axis=1, kind="stable")
+    ranks = np.empty((d, u), dtype=np.float64)
+    np.put_along_axis(ranks, order, np.arange(1, u + 1, dtype=np.float64)[None, :], axis=1)
     return ranks
 
 

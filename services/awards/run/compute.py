@@ -40,9 +40,17 @@ class Cell:
 
 
 def _dec(x: float | None, places: int) -> str | None:
-    if x is None or (isinstance(x, float) and not math.isfinite(x)):
+    """A float as a fixed-point decimal string (None for missing); deterministic."""
+    if x is None or not math.isfinite(x):
         return None
-    return format(Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-places)), "f")
+    text = f"{x:.{places}f}"
+    if text[0] == "-" and float(text) == 0:
+        return text[1:]
+    return text
+
+
+def _dec_matrix(values: Any, places: int) -> list[list[str | None]]:
+    return [[_dec(v, places) for v in row] for row in values.tolist()]
 
 
 def _number(entry: dict[str, Any] | None) -> Decimal | None:
@@ -306,42 +314,51 @@ def compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, An
             spec.aggregation,
             seed,
         )
+    normalised = _dec_matrix(scores.normalised, 6)
+    weights = _dec_matrix(scores.effective_weight, 6)
+    contributions = _dec_matrix(scores.contribution, 6)
+    imputed = scores.imputed.tolist()
+    score_text = [_dec(v, 6) for v in scores.score.tolist()]
+    ranks = scores.rank.tolist()
+    keys = [(col.key, col.criterion.code, col.transform) for col in columns]
     ranking: list[dict[str, Any]] = []
-    for i in (int(k) for k in scores.order):
+    for i in scores.order.tolist():
         candidate, cells = scored[i]
-        explained = []
-        for j, (col, cell) in enumerate(zip(columns, cells, strict=True)):
-            explained.append(
-                {
-                    "column": col.key,
-                    "criterion": col.criterion.code,
-                    "transform": col.transform,
-                    "value": None if cell.raw is None else str(cell.raw),
-                    "previous": None if cell.previous is None else str(cell.previous),
-                    "n": cell.n,
-                    "n_previous": cell.n_previous,
-                    "change": _dec(cell.change, 4),
-                    "standard_error": _dec(cell.standard_error, 4),
-                    "credited": _dec(cell.value, 4),
-                    "normalised": _dec(float(scores.normalised[i, j]), 6),
-                    "imputed": bool(scores.imputed[i, j]),
-                    "weight": _dec(float(scores.effective_weight[i, j]), 6),
-                    "contribution": _dec(float(scores.contribution[i, j]), 6),
-                    "missing": cell.missing,
-                }
+        explained = [
+            {
+                "column": key,
+                "criterion": code,
+                "transform": transform,
+                "value": None if cell.raw is None else str(cell.raw),
+                "previous": None if cell.previous is None else str(cell.previous),
+                "n": cell.n,
+                "n_previous": cell.n_previous,
+                "change": _dec(cell.change, 4),
+                "standard_error": _dec(cell.standard_error, 4),
+                "credited": _dec(cell.value, 4),
+                "normalised": norm,
+                "imputed": imp,
+                "weight": weight,
+                "contribution": contribution,
+                "missing": cell.missing,
+            }
+            for (key, code, transform), cell, norm, imp, weight, contribution in zip(
+                keys, cells, normalised[i], imputed[i], weights[i], contributions[i], strict=True
             )
+        ]
+        missing = [
+            f"{key}: {cell.missing}"
+            for (key, _, _), cell in zip(keys, cells, strict=True)
+            if cell.missing
+        ]
         entry: dict[str, Any] = {
-            "rank": int(scores.rank[i]),
+            "rank": ranks[i],
             "unit_code": candidate["code"],
             "unit_title": candidate["title"],
-            "score": _dec(float(scores.score[i]), 6),
-            "criteria_present": sum(1 for cell in cells if cell.missing is None),
+            "score": score_text[i],
+            "criteria_present": len(cells) - len(missing),
             "criteria": explained,
-            "missing": [
-                f"{col.key}: {cell.missing}"
-                for col, cell in zip(columns, cells, strict=True)
-                if cell.missing
-            ],
+            "missing": missing,
         }
         if sens is not None:
             entry["sensitivity"] = {

@@ -52,9 +52,9 @@ async def test_ranks_eligible_units_explains_each_score_and_lists_the_ineligible
     assert last["unit_code"] == "HT-C"
     assert Decimal(last["score"]) == 0
     for unit in run["ranking"]:
-        contributions = sum(Decimal(c["contribution"]) for c in unit["criteria"])
+        contributions = sum((Decimal(c["contribution"]) for c in unit["criteria"]), Decimal(0))
         assert abs(contributions - Decimal(unit["score"])) < Decimal("0.00001")
-        weights = sum(Decimal(c["weight"]) for c in unit["criteria"])
+        weights = sum((Decimal(c["weight"]) for c in unit["criteria"]), Decimal(0))
         assert abs(weights - 1) < Decimal("0.00001")
     top = run["ranking"][0]
     by_criterion = {c["criterion"]: c for c in top["criteria"]}
@@ -157,7 +157,7 @@ async def test_says_plainly_when_the_winner_is_not_robust(
     assert run["robustness"]["robust"] is False
     assert "NOT robust" in run["robustness"]["statement"]
     firsts = [Decimal(r["sensitivity"]["p_first"]) for r in run["ranking"]]
-    assert abs(sum(firsts) - 1) <= Decimal("0.005")  # p_first is rounded to 3 places
+    assert abs(sum(firsts, Decimal(0)) - 1) <= Decimal("0.005")  # p_first is rounded to 3 places
     assert max(firsts) < Decimal("0.75")
 
 
