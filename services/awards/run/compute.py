@@ -241,6 +241,11 @@ def compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, An
         f"improvement is change − {spec.improvement_z} × its standard error (Wilson-centred "
         f"binomial), and both years need at least {spec.improvement_min_respondents} answers",
     }
+    if spec.mode == "mix":
+        method["mix"] = (
+            f"each criterion counts {spec.level_share} for its level and "
+            f"{1 - spec.level_share} for its improvement"
+        )
     if spec.aggregation == "geometric":
         method["geometric_note"] = (
             f"each normalised criterion is mapped onto [{engine.GEOMETRIC_FLOOR}, 1] first"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tests.conftest import MakeClient, MakeKey
+from tests.services.awards import data
+from tests.services.awards.conftest import Fakes
 
 RULES: dict[str, Any] = {
     "code": "prestation",
@@ -97,3 +99,35 @@ async def test_a_grant_evaluation_with_unknown_criteria_or_no_population_is_refu
     assert missing.json()["total"] == "0"
     again = await national.post("/v1/grant-rules", json=RULES)
     assert again.status_code == 409
+
+
+async def test_grant_values_come_from_the_indicators_service_at_municipality_level(
+    client: MakeClient, make_key: MakeKey, fakes: Fakes
+) -> None:
+    key = await make_key(municipality=data.MUNI)
+    await data.build(client("ingest", key), client("indicators", key), fakes)
+    awards = client("awards", key)
+    rules = {
+        "code": "lokal",
+        "year": 2024,
+        "title": "Lokal kvalitetspeng",
+        "criteria": [
+            {
+                "code": "nojdhet",
+                "area": "Brukarnöjdhet",
+                "title": "Andel nöjda brukare",
+                "indicator_code": "andel_nojda",
+                "comparator": "at_least",
+                "threshold": "85",
+                "amount": {"kind": "fixed", "amount": "100000"},
+            }
+        ],
+    }
+    created = await awards.post("/v1/grant-rules", json=rules)
+    assert created.json()["municipality_code"] == data.MUNI
+    evaluated = await awards.post(f"/v1/grant-rules/{created.json()['id']}/evaluations", json={})
+    (result,) = evaluated.json()["criteria"]
+    # All units pooled: 373 satisfied of 438 answers = 85.2 %.
+    assert result["value"] == "85.2"
+    assert result["source"] == "indicators service: andel_nojda (2024)"
+    assert result["explanation"] == "met at least 85 % by 0,2 points → 100000 kr"
