@@ -30,11 +30,11 @@ def test_awards_migration_round_trips(pg_server: helpers.TestServer) -> None:
     url = pg_server.create_database(prefix="kvn_awards_mig")
     try:
         upgrade(url)
-        assert AWARDS_TABLES <= tables(url)
+        assert tables(url) >= AWARDS_TABLES
         downgrade(url, "9e03790a55ba")
         assert not AWARDS_TABLES & tables(url)
         assert "award_run" in tables(url)
         upgrade(url)
-        assert AWARDS_TABLES <= tables(url)
+        assert tables(url) >= AWARDS_TABLES
     finally:
         pg_server.drop_database(url)
