@@ -7,22 +7,34 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from services.awards.fields import Amount as MoneyAmount
+from services.awards.fields import Number, PositiveAmount, check_money
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
 
 class FixedAmount(InputModel):
     kind: Literal["fixed"] = "fixed"
-    amount: Decimal = Field(ge=0, allow_inf_nan=False)
+    amount: MoneyAmount
     unit: MoneyUnit = "kr"
+
+    @model_validator(mode="after")
+    def _precision(self) -> FixedAmount:
+        check_money(self.amount, self.unit)
+        return self
 
 
 class PopulationShare(InputModel):
     """A share of a national pot in proportion to the municipality's population."""
 
     kind: Literal["population_share"] = "population_share"
-    pot: Decimal = Field(gt=0, allow_inf_nan=False, examples=["915000000"])
+    pot: PositiveAmount = Field(examples=["915000000"])
     unit: MoneyUnit = "kr"
+
+    @model_validator(mode="after")
+    def _precision(self) -> PopulationShare:
+        check_money(self.pot, self.unit)
+        return self
 
 
 Amount = Annotated[FixedAmount | PopulationShare, Field(discriminator="kind")]
@@ -36,7 +48,7 @@ class GrantCriterion(InputModel):
         default=None, max_length=64, description="fetched at municipality level when given"
     )
     comparator: Literal["at_least", "at_most"]
-    threshold: Decimal = Field(allow_inf_nan=False, examples=["85"])
+    threshold: Number = Field(examples=["85"])
     value_unit: str = Field(default="%", max_length=16)
     amount: Amount
 
@@ -50,7 +62,7 @@ class GrantRuleSetIn(InputModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     year: int = Field(ge=2000, le=2100)
     title: str = Field(min_length=1, max_length=200)
-    national_population: int | None = Field(default=None, gt=0)
+    national_population: int | None = Field(default=None, gt=0, le=10**10)
     criteria: list[GrantCriterion] = Field(min_length=1, max_length=100)
 
     @model_validator(mode="after")
@@ -79,9 +91,9 @@ class GrantRuleSetOut(OutputModel):
 class GrantEvaluationIn(InputModel):
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     population: int | None = Field(
-        default=None, gt=0, description="needed for population_share amounts"
+        default=None, gt=0, le=10**10, description="needed for population_share amounts"
     )
-    values: dict[str, Decimal] = Field(
+    values: dict[str, Number] = Field(
         default_factory=dict,
         description="criterion code → value, for criteria without an indicator (or to state "
         "a value reported elsewhere; its source is then 'supplied')",

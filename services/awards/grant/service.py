@@ -223,6 +223,20 @@ async def evaluate(
                 code="required",
             )
         )
+    if (
+        payload.population is not None
+        and rule_set.national_population is not None
+        and payload.population > rule_set.national_population
+    ):
+        errors.append(
+            FieldError(
+                loc=["body", "population"],
+                field="population",
+                value=payload.population,
+                message=f"more than the national population {rule_set.national_population}",
+                code="out_of_range",
+            )
+        )
     if errors:
         raise Unprocessable("The grant evaluation cannot be made as asked", errors=errors)
     results: list[GrantCriterionResult] = []

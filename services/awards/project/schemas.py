@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from services.awards.fields import Code, PositiveAmount, check_money
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -17,8 +18,8 @@ class ProjectIn(InputModel):
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=10_000)
-    unit_codes: list[str] = Field(min_length=1, max_length=200)
-    target_indicators: list[str] = Field(min_length=1, max_length=50)
+    unit_codes: list[Code] = Field(min_length=1, max_length=200)
+    target_indicators: list[Code] = Field(min_length=1, max_length=50)
     started_on: date
     ended_on: date | None = None
 
@@ -36,22 +37,26 @@ class AdoptionIn(InputModel):
 
 
 class FundingIn(InputModel):
-    amount: Decimal = Field(gt=0, allow_inf_nan=False)
+    amount: PositiveAmount
     unit: MoneyUnit = "kr"
     purpose: str = Field(min_length=1, max_length=500, examples=["Arbetstid och material"])
+
+    @model_validator(mode="after")
+    def _precision(self) -> FundingIn:
+        check_money(self.amount, self.unit)
+        return self
 
 
 class FundingDecisionIn(InputModel):
     decision: Literal["granted", "rejected"]
     reason: str = Field(min_length=1, max_length=2000)
     fund_id: uuid.UUID | None = Field(default=None, description="required when granting")
-    amount: Decimal | None = Field(
-        default=None, gt=0, allow_inf_nan=False, description="default: the amount requested"
-    )
+    amount: PositiveAmount | None = Field(default=None, description="default: the amount requested")
     unit: MoneyUnit = "kr"
 
     @model_validator(mode="after")
     def _fund(self) -> FundingDecisionIn:
+        check_money(self.amount, self.unit)
         if self.decision == "granted" and self.fund_id is None:
             raise ValueError("a grant names the fund_id it is drawn from")
         return self

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from services.awards.fields import Amount, Number, ShortText, Weight, check_money
 from shared.money import MoneyUnit
 from shared.privacy import SUPPRESSION_THRESHOLD
 from shared.schemas import InputModel, OutputModel
@@ -37,7 +38,7 @@ class CriterionSpec(InputModel):
         "uncertainty, suppression below min_respondents)",
     )
     min_respondents: int = Field(default=SUPPRESSION_THRESHOLD, ge=SUPPRESSION_THRESHOLD)
-    target: Decimal | None = Field(default=None, allow_inf_nan=False)
+    target: Number | None = None
 
     @model_validator(mode="after")
     def _source_fields(self) -> CriterionSpec:
@@ -77,8 +78,10 @@ class SensitivitySpec(InputModel):
 class SchemeSpec(InputModel):
     """The method, stated in full: it is hashed into every run."""
 
-    unit_types: list[str] = Field(default_factory=list, description="eligible unit types")
-    group_weights: dict[CriterionGroup, Decimal]
+    unit_types: list[ShortText] = Field(
+        default_factory=list, max_length=20, description="eligible unit types"
+    )
+    group_weights: dict[CriterionGroup, Weight]
     criteria: list[CriterionSpec] = Field(min_length=1, max_length=100)
     normalisation: NormalisationName = "min_max"
     missing_policy: MissingPolicyName = "reweight"
@@ -129,12 +132,13 @@ class SchemeIn(InputModel):
     code: str = Code
     title: str = Field(min_length=1, max_length=200, examples=["Årets hemtjänstenhet"])
     candidates: Literal["units", "projects"] = "units"
-    prize_amount: Decimal = Field(ge=0, allow_inf_nan=False, examples=["25000"])
+    prize_amount: Amount = Field(examples=["25000"])
     unit: MoneyUnit = "kr"
     specification: SchemeSpec
 
     @model_validator(mode="after")
     def _candidates(self) -> SchemeIn:
+        check_money(self.prize_amount, self.unit)
         project_sources = {"project_effect", "project_spread"}
         sources = {c.source for c in self.specification.criteria}
         if self.candidates == "units" and sources & project_sources:
