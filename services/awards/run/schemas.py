@@ -87,6 +87,9 @@ class RunOut(OutputModel):
     ranking: list[RankedCandidate]
     ineligible: list[IneligibleCandidate]
     robustness: Robustness
+    leave_one_out: list[dict[str, Any]] = Field(
+        description="the winner with each criterion left out in turn"
+    )
     sensitivity: dict[str, Any] | None
     created_at: datetime
 

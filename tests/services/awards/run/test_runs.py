@@ -159,6 +159,9 @@ async def test_says_plainly_when_the_winner_is_not_robust(
     firsts = [Decimal(r["sensitivity"]["p_first"]) for r in run["ranking"]]
     assert abs(sum(firsts, Decimal(0)) - 1) <= Decimal("0.005")  # p_first is rounded to 3 places
     assert max(firsts) < Decimal("0.75")
+    # Leaving out either criterion hands the prize to someone else.
+    changes = {loo["left_out"]: loo["winner"] for loo in run["leave_one_out"]}
+    assert changes == {"mal": "HT-SMALL", "kontinuitet": "HT-A"}
 
 
 async def test_a_scheme_without_any_available_criterion_is_refused_and_stores_nothing(
