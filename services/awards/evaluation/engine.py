@@ -223,6 +223,25 @@ def evaluate(
     )
 
 
+def leave_one_out_winners(
+    problem: Problem,
+    *,
+    normalisation: Normalisation,
+    missing: MissingPolicy,
+    aggregation: Aggregation,
+) -> IntArray:
+    """For each criterion, the row that wins when it is left out (weights renormalised);
+    one matrix product for all criteria."""
+    c = len(problem.criteria)
+    filled, _ = _fill(normalise(problem, normalisation), missing)
+    weights = np.repeat((problem.weights / problem.weights.sum())[:, None], c, axis=1)
+    np.fill_diagonal(weights, 0.0)
+    totals = weights.sum(axis=0, keepdims=True)
+    weights = np.divide(weights, totals, out=np.zeros_like(weights), where=totals > 0)
+    ranks = rank_matrix(_aggregate(_terms(filled, aggregation), weights, aggregation))
+    return cast(IntArray, np.argmin(ranks, axis=1).astype(np.int64))
+
+
 @dataclass(frozen=True)
 class SensitivitySpec:
     draws: int = 1000
@@ -293,19 +312,17 @@ def sensitivity(
 
 
 def rank_matrix(scores: FloatArray) -> FloatArray:
-    """Ranks (1-based) per column of a U × D score matrix, returned as D × U. Scores are
-    compared to 1e-9; equal scores keep the rows' tie-rule order. The sort runs on an int64
-    key (score, row) over contiguous rows, several times faster than a stable float sort."""
+    """Ranks (1-based) per column of a U × D score matrix, returned as D × U (contiguous rows
+    sort fastest). Exactly equal scores keep the rows' tie-rule order: rows of draws with a
+    tie are re-sorted with a stable sort, the rest use the faster unstable one."""
     u, d = scores.shape
-    s = np.ascontiguousarray(np.nan_to_num(scores.T, nan=-np.inf, posinf=np.inf))
-    limit = float(2**62 // max(u, 1))
-    finite = np.isfinite(s)
-    q = np.round(np.where(finite, s, 0.0) * 1e9)
-    if np.all(np.abs(q) < limit):
-        key = np.where(finite, -q, limit).astype(np.int64) * u + np.arange(u, dtype=np.int64)
-        order = np.argsort(key, axis=1)
-    else:
-        order = np.argsort(-s, axis=1, kind="stable")
+    s = np.ascontiguousarray(-scores.T)
+    s[np.isnan(s)] = np.inf
+    order = np.argsort(s, axis=1)
+    ordered = np.take_along_axis(s, order, axis=1)
+    tied = np.flatnonzero((ordered[:, 1:] == ordered[:, :-1]).any(axis=1))
+    if tied.size:
+        order[tied] = np.argsort(s[tied], axis=1, kind="stable")
     ranks = np.empty((d, u), dtype=np.float64)
     np.put_along_axis(ranks, order, np.arange(1, u + 1, dtype=np.float64)[None, :], axis=1)
     return ranks

@@ -3,8 +3,9 @@ stored snapshot with its seed gives byte-identical results."""
 
 from __future__ import annotations
 
+import gc
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any, cast
@@ -27,11 +28,11 @@ class Column:
     higher: bool
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cell:
     value: float  # the number the engine uses; NaN when missing
-    raw: Decimal | None
-    previous: Decimal | None
+    raw: str | None
+    previous: str | None
     n: int | None
     n_previous: int | None
     change: float | None
@@ -49,14 +50,26 @@ def _dec(x: float | None, places: int) -> str | None:
     return text
 
 
-def _dec_matrix(values: Any, places: int) -> list[list[str | None]]:
-    return [[_dec(v, places) for v in row] for row in values.tolist()]
+def _round_matrix(values: Any, places: int) -> list[list[float | None]]:
+    """Row lists of numbers rounded to `places` (None where NaN), built in C: a national run
+    has 10⁵ of them. JSON keeps floats exactly, so a replay compares equal."""
+    rounded = np.round(values, places) + 0.0  # + 0.0 turns -0.0 into 0.0
+    missing = np.isnan(rounded)
+    if not missing.any():
+        result: list[list[float | None]] = rounded.tolist()
+        return result
+    boxed = rounded.astype(object)
+    boxed[missing] = None
+    result = boxed.tolist()
+    return result
 
 
-def _number(entry: dict[str, Any] | None) -> Decimal | None:
-    if entry is None or entry.get("value") is None:
+def _text(entry: dict[str, Any] | None) -> str | None:
+    """The value as the decimal string the indicators service sent (None when absent)."""
+    if entry is None:
         return None
-    return Decimal(str(entry["value"]))
+    value = entry.get("value")
+    return None if value is None else str(value)
 
 
 def _columns(spec: SchemeSpec, criteria: dict[str, Any]) -> list[Column]:
@@ -92,39 +105,37 @@ def _cell(
 ) -> Cell:
     c = column.criterion
     now_entry = data["current"].get(candidate)
-    raw = _number(now_entry)
+    raw = _text(now_entry)
     n = now_entry.get("n") if now_entry else None
     period, previous_period = periods
-
-    def missing(reason: str, **kw: Any) -> Cell:
-        return Cell(math.nan, raw, kw.get("previous"), n, kw.get("n_previous"), None, None, reason)
-
+    reason: str | None = None
     if now_entry is not None and now_entry.get("suppressed"):
-        return missing(f"suppressed for {period}: fewer than 7 answered")
-    if raw is None:
-        return missing(f"no value for {period}")
-    if c.kind == "share" and (n is None or n < c.min_respondents):
-        return missing(f"{n or 0} answered in {period}; results need at least {c.min_respondents}")
+        reason = f"suppressed for {period}: fewer than 7 answered"
+    elif raw is None:
+        reason = f"no value for {period}"
+    elif c.kind == "share" and (n is None or n < c.min_respondents):
+        reason = f"{n or 0} answered in {period}; results need at least {c.min_respondents}"
+    if reason is not None:
+        return Cell(math.nan, raw, None, n, None, None, None, reason)
+    assert raw is not None
     if column.transform == "level":
         return Cell(float(raw), raw, None, n, None, None, None, None)
 
     before_entry = data.get("previous", {}).get(candidate)
-    before = _number(before_entry)
+    before = _text(before_entry)
     n_before = before_entry.get("n") if before_entry else None
     if before is None or (before_entry is not None and before_entry.get("suppressed")):
-        return missing(f"no comparable value for {previous_period}")
+        reason = f"no comparable value for {previous_period}"
+        return Cell(math.nan, raw, None, n, None, None, None, reason)
     sign = 1.0 if (c.direction or data["direction"]) == "higher" else -1.0
     if c.kind == "share":
         need = spec.improvement_min_respondents
-        if (n or 0) < need or (n_before or 0) < need:
-            return missing(
+        if n is None or n_before is None or n < need or n_before < need:
+            reason = (
                 f"too few answers to measure change ({n} in {period}, {n_before} in "
-                f"{previous_period}; needs {need} in both)",
-                previous=before,
-                n_previous=n_before,
+                f"{previous_period}; needs {need} in both)"
             )
-        assert n is not None
-        assert n_before is not None
+            return Cell(math.nan, raw, before, n, n_before, None, None, reason)
         se_now = engine.share_standard_error(float(raw), n)
         se_before = engine.share_standard_error(float(before), n_before)
         change, se, credited = engine.conservative_change(
@@ -153,7 +164,20 @@ def _eligibility(candidate: dict[str, Any], spec: SchemeSpec, kind: str, year: i
 
 
 def compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, Any]:
-    """The whole evaluation of one snapshot. Raises Unprocessable when nothing can be scored."""
+    """The whole evaluation of one snapshot. Raises Unprocessable when nothing can be scored.
+
+    A national run builds some 10⁵ small dicts that all live on; the cyclic garbage collector
+    would walk them again and again for nothing, so it is paused while they are built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(spec, inputs, seed)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, Any]:
     criteria: dict[str, Any] = inputs["criteria"]
     kind: str = inputs["candidates_kind"]
     period, previous_period = inputs["period"], inputs.get("previous_period") or ""
@@ -321,9 +345,10 @@ def compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, An
             seed,
         )
     leave_one_out = _leave_one_out(problem, scores, spec, [cand["code"] for cand, _ in scored])
-    normalised = _dec_matrix(scores.normalised, 6)
-    weights = _dec_matrix(scores.effective_weight, 6)
-    contributions = _dec_matrix(scores.contribution, 6)
+    normalised = _round_matrix(scores.normalised, 6)
+    credited = _round_matrix(values, 4)
+    weights = _round_matrix(scores.effective_weight, 6)
+    contributions = _round_matrix(scores.contribution, 6)
     imputed = scores.imputed.tolist()
     score_text = [_dec(v, 6) for v in scores.score.tolist()]
     ranks = scores.rank.tolist()
@@ -331,28 +356,38 @@ def compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, An
     ranking: list[dict[str, Any]] = []
     for i in scores.order.tolist():
         candidate, cells = scored[i]
-        explained = [
-            {
+        explained: list[dict[str, Any]] = []
+        for (key, code, transform), cell, norm, imp, weight, contribution, credit in zip(
+            keys,
+            cells,
+            normalised[i],
+            imputed[i],
+            weights[i],
+            contributions[i],
+            credited[i],
+            strict=True,
+        ):
+            item = {
                 "column": key,
                 "criterion": code,
                 "transform": transform,
-                "value": None if cell.raw is None else str(cell.raw),
-                "previous": None if cell.previous is None else str(cell.previous),
+                "value": cell.raw,
                 "n": cell.n,
-                "n_previous": cell.n_previous,
-                "change": _dec(cell.change, 4),
-                "standard_error": _dec(cell.standard_error, 4),
-                "credited": _dec(cell.value, 4),
+                "credited": credit,
                 "normalised": norm,
                 "imputed": imp,
                 "weight": weight,
                 "contribution": contribution,
                 "missing": cell.missing,
             }
-            for (key, code, transform), cell, norm, imp, weight, contribution in zip(
-                keys, cells, normalised[i], imputed[i], weights[i], contributions[i], strict=True
-            )
-        ]
+            if transform == "change":
+                item["previous"] = cell.previous
+                item["n_previous"] = cell.n_previous
+                item["change"] = None if cell.change is None else _dec(cell.change, 4)
+                item["standard_error"] = (
+                    None if cell.standard_error is None else _dec(cell.standard_error, 4)
+                )
+            explained.append(item)
         missing = [
             f"{key}: {cell.missing}"
             for (key, _, _), cell in zip(keys, cells, strict=True)
@@ -397,24 +432,16 @@ def _leave_one_out(
     if len(problem.criteria) < 2:
         return []
     winner = int(scores.order[0])
-    out = []
-    for j, key in enumerate(problem.criteria):
-        weights = problem.weights.copy()
-        weights[j] = 0.0
-        alt = engine.evaluate(
-            replace(problem, weights=weights),
-            normalisation=spec.normalisation,
-            missing=spec.missing_policy,
-            aggregation=spec.aggregation,
-        )
-        out.append(
-            {
-                "left_out": key,
-                "winner": codes[int(alt.order[0])],
-                "winner_changes": int(alt.order[0]) != winner,
-            }
-        )
-    return out
+    winners = engine.leave_one_out_winners(
+        problem,
+        normalisation=spec.normalisation,
+        missing=spec.missing_policy,
+        aggregation=spec.aggregation,
+    ).tolist()
+    return [
+        {"left_out": key, "winner": codes[w], "winner_changes": w != winner}
+        for key, w in zip(problem.criteria, winners, strict=True)
+    ]
 
 
 def _robustness(

@@ -23,11 +23,15 @@ class CriterionExplanation(OutputModel):
     criterion: str
     transform: Literal["level", "change"]
     value: Decimal | None = Field(description="the criterion's value for the period")
-    previous: Decimal | None
     n: int | None
-    n_previous: int | None
-    change: Decimal | None = Field(description="change against the previous year, oriented")
-    standard_error: Decimal | None
+    previous: Decimal | None = Field(default=None, description="change columns only")
+    n_previous: int | None = Field(default=None, description="change columns only")
+    change: Decimal | None = Field(
+        default=None, description="change columns only: against the previous year, oriented"
+    )
+    standard_error: Decimal | None = Field(
+        default=None, description="change columns only: of the change, for survey shares"
+    )
     credited: Decimal | None = Field(description="the number the method used")
     normalised: Decimal | None
     imputed: bool

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import uuid
@@ -282,7 +283,8 @@ async def create_run(
     spec_hash = canonical_hash(specification)
     seed = payload.seed if payload.seed is not None else int(spec_hash[:15], 16)
     inputs = await gather_inputs(session, scheme, spec, principal=principal, indicators=indicators)
-    results = compute(spec, inputs, seed)
+    # CPU-bound (about a second for a national run): off the event loop.
+    results = await asyncio.to_thread(compute, spec, inputs, seed)
     run = await repository.add(
         session,
         AwardRun(
@@ -400,7 +402,7 @@ async def replay_run(
     run = await load_run(session, run_id, principal=principal)
     assert run.seed is not None
     spec = SchemeSpec.model_validate(run.specification["method"])
-    again = json.loads(json.dumps(compute(spec, run.inputs, run.seed)))
+    again = json.loads(json.dumps(await asyncio.to_thread(compute, spec, run.inputs, run.seed)))
     differences = _differences(run.results, again)
     await record(
         session,

@@ -60,7 +60,7 @@ async def test_ranks_eligible_units_explains_each_score_and_lists_the_ineligible
     by_criterion = {c["criterion"]: c for c in top["criteria"]}
     assert top["unit_code"] == "HT-SMALL"  # best goals (100) and continuity (8), 100 % satisfied
     assert by_criterion["kontinuitet"]["value"] == "8.0"
-    assert by_criterion["kontinuitet"]["normalised"] == "1.000000"  # lower is better
+    assert Decimal(by_criterion["kontinuitet"]["normalised"]) == 1  # lower is better
     assert by_criterion["nojdhet"]["n"] == 8
     # Robustness is stated in words, with the rank interval per unit.
     assert run["robustness"]["winner"] == "HT-SMALL"
