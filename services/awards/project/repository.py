@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -60,3 +61,26 @@ async def funding_for_update(
         .with_for_update()
     )
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def find_same_project(
+    session: AsyncSession, *, municipality_code: str, title: str, started_on: date
+) -> ImprovementProject | None:
+    query = select(ImprovementProject).where(
+        ImprovementProject.municipality_code == municipality_code,
+        ImprovementProject.title == title,
+        ImprovementProject.started_on == started_on,
+    )
+    return (await session.execute(query)).scalars().first()
+
+
+async def find_pending_application(
+    session: AsyncSession, *, project_id: uuid.UUID, purpose: str, requested_ore: int
+) -> ProjectFunding | None:
+    query = select(ProjectFunding).where(
+        ProjectFunding.project_id == project_id,
+        ProjectFunding.purpose == purpose,
+        ProjectFunding.requested_ore == requested_ore,
+        ProjectFunding.state == "requested",
+    )
+    return (await session.execute(query)).scalars().first()

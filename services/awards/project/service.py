@@ -121,6 +121,17 @@ async def create_project(
 ) -> ProjectOut:
     municipality = principal.tenant(payload.municipality_code)
     _no_personal_data(payload.model_dump(mode="json"))
+    same = await repository.find_same_project(
+        session,
+        municipality_code=municipality,
+        title=payload.title,
+        started_on=payload.started_on,
+    )
+    if same is not None:
+        raise Conflict(
+            f"A project '{payload.title}' starting {payload.started_on} is already registered",
+            extra={"project_id": str(same.id)},
+        )
     await _check_units(
         indicators,
         principal,
@@ -226,12 +237,18 @@ async def apply_for_funding(
 ) -> FundingOut:
     project = await _load(session, project_id, principal)
     _no_personal_data({"purpose": payload.purpose})
+    requested_ore = to_ore(payload.amount, payload.unit)
+    pending = await repository.find_pending_application(
+        session, project_id=project.id, purpose=payload.purpose, requested_ore=requested_ore
+    )
+    if pending is not None:  # a retry of the same application: never a second one
+        return _funding_out(pending)
     funding = ProjectFunding(
         id=uuid.uuid4(),
         project_id=project.id,
         municipality_code=project.municipality_code,
         purpose=payload.purpose,
-        requested_ore=to_ore(payload.amount, payload.unit),
+        requested_ore=requested_ore,
         state="requested",
     )
     await repository.add(session, funding)

@@ -105,3 +105,9 @@ def test_wilson_interval_and_standard_error_of_shares() -> None:
     change, se, credited = engine.conservative_change(90.0, 70.0, 3.0, 4.0, 1.645)
     assert (change, se) == (20.0, 5.0)
     assert credited == pytest.approx(20 - 1.645 * 5)
+
+
+def test_rank_matrix_keeps_the_tie_rule_order_in_every_draw() -> None:
+    scores = np.array([[1.0, 0.5], [1.0, 0.9], [0.0, 0.9]])  # units × draws
+    ranks = engine.rank_matrix(scores)
+    assert ranks.tolist() == [[1, 2, 3], [3, 1, 2]]  # draws × units; ties: earlier row first

@@ -42,6 +42,10 @@ async def test_a_project_text_with_a_personnummer_is_refused_and_nothing_is_stor
     assert unknown.status_code == 422
     assert unknown.json()["errors"][0]["value"] == "NOPE"
     assert (await awards.get("/v1/projects")).json()["total"] == 0
+    await register(awards)
+    again = await awards.post("/v1/projects", json=PROJECT)
+    assert again.status_code == 409
+    assert (await awards.get("/v1/projects")).json()["total"] == 1
 
 
 async def test_funding_is_drawn_from_the_pot_and_never_beyond_what_is_left(
@@ -55,6 +59,11 @@ async def test_funding_is_drawn_from_the_pot_and_never_beyond_what_is_left(
         json={"amount": "450000", "purpose": "Arbetstid för kontaktpersoner"},
     )
     assert applied.status_code == 201, applied.text
+    retried = await awards.post(
+        f"/v1/projects/{project['id']}/funding",
+        json={"amount": "450000", "purpose": "Arbetstid för kontaktpersoner"},
+    )
+    assert retried.json()["id"] == applied.json()["id"]  # a retry is not a second application
     granted = await awards.post(
         f"/v1/projects/{project['id']}/funding/{applied.json()['id']}/decision",
         json={"decision": "granted", "fund_id": str(pot), "reason": "Tydlig koppling till mål"},
