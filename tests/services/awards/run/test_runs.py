@@ -208,3 +208,38 @@ async def test_another_municipality_cannot_see_a_run(
     run = await run_scheme(awards, data.home_care_scheme())
     other = client("awards", await make_key(municipality="0880"))
     assert (await other.get(f"/v1/runs/{run['id']}")).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "method",
+    [
+        {"aggregation": "geometric", "normalisation": "z_score"},
+        # Only the survey has a 2023 value: one criterion in three, hence the lower share.
+        {
+            "normalisation": "rank",
+            "missing_policy": "worst",
+            "mode": "improvement",
+            "min_data_share": "0.3",
+        },
+        {
+            "normalisation": "distance_to_target",
+            "missing_policy": "mean",
+            "sensitivity": {"draws": 200, "normalisations": ["distance_to_target", "rank"]},
+        },
+    ],
+)
+async def test_every_method_choice_gives_a_complete_explained_ranking(
+    client: MakeClient, make_key: MakeKey, fakes: Fakes, method: dict[str, Any]
+) -> None:
+    awards = await setup(client, make_key, fakes)
+    scheme = data.home_care_scheme(**method)
+    scheme["specification"]["criteria"][2]["target"] = "10"  # continuity: at most 10 staff
+    run = await run_scheme(awards, scheme)
+    assert run["ranking"]
+    for key, value in method.items():
+        if key in {"normalisation", "aggregation", "missing_policy", "mode"}:
+            assert run["method"][key] == value
+    for unit in run["ranking"]:
+        assert unit["score"] is not None
+        sens = unit["sensitivity"]
+        assert Decimal(sens["rank_p05"]) <= Decimal(sens["rank_p50"]) <= Decimal(sens["rank_p95"])
