@@ -19,6 +19,14 @@ class DecisionIn(InputModel):
         description="the jury's motivation; required, and especially when the winner is not rank 1",
     )
 
+    decided_by: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=200,
+        description="the deciding body, e.g. 'Omsorgsnämndens jury'; default: the API key's name",
+        examples=["Omsorgsnämndens jury"],
+    )
+
 
 class PayoutIn(InputModel):
     fund_id: uuid.UUID = Field(description="the budget service fund the prize money is drawn from")

@@ -54,11 +54,12 @@ async def decide(
     session: AsyncSession, run_id: uuid.UUID, payload: DecisionIn, *, principal: Principal
 ) -> DecisionOut:
     run = await load_run(session, run_id, principal=principal)
-    if looks_like_personnummer(payload.reason):
-        raise Unprocessable(
-            "The reason must not contain a personal identity number",
-            errors=[_field_error("reason", None, "looks like a personnummer", "personal_data")],
-        )
+    for field in ("reason", "decided_by"):
+        if looks_like_personnummer(getattr(payload, field) or ""):
+            raise Unprocessable(
+                f"The {field} must not contain a personal identity number",
+                errors=[_field_error(field, None, "looks like a personnummer", "personal_data")],
+            )
     ranking: list[dict[str, Any]] = run.results.get("ranking", [])
     ineligible = {i["unit_code"]: i["reason"] for i in run.results.get("ineligible", [])}
     chosen = next((r for r in ranking if r["unit_code"] == payload.winner_code), None)
@@ -84,7 +85,7 @@ async def decide(
             "winner_rank": chosen["rank"],
             "differs_from_rank_one": chosen["rank"] != 1,
             "reason": payload.reason,
-            "decided_by": principal.name,
+            "decided_by": payload.decided_by or principal.name,
             "decided_by_key": principal.key_id,
             "prize_amount_ore": run.specification.get("prize_amount_ore", 0),
         },

@@ -22,6 +22,7 @@ async def test_jury_picks_rank_two_with_a_reason_publishes_and_books_the_prize_o
         json={
             "winner_code": second,
             "reason": "Juryn väger in det långsiktiga förbättringsarbetet under hela året.",
+            "decided_by": "Omsorgsnämndens jury",
         },
     )
     assert decided.status_code == 201, decided.text
@@ -30,6 +31,7 @@ async def test_jury_picks_rank_two_with_a_reason_publishes_and_books_the_prize_o
     assert decision["winner_rank"] == 2
     assert decision["rank_one_code"] == run["ranking"][0]["unit_code"]
     assert decision["state"] == "decided"
+    assert decision["decided_by"] == "Omsorgsnämndens jury"
     assert decision["prize_amount"] == "25000"
 
     early = await awards.post(
