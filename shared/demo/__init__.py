@@ -15,7 +15,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.demo import budget, catalogue, indicators, ingest
+from shared.demo import awards, budget, catalogue, indicators, ingest
 from shared.demo.common import DEMO_MUNICIPALITY, DEMO_MUNICIPALITY_TITLE
 from shared.models import IngestBatch
 
@@ -38,4 +38,5 @@ async def load_demo(session: AsyncSession) -> bool:
     await indicators.load(session)
     await ingest.load(session)
     await budget.load(session)
+    await awards.load(session)
     return True

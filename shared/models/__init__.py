@@ -1,7 +1,16 @@
 """The one schema. Models are grouped by the service that owns (writes) them."""
 
 from shared.models.auth import ApiKey
-from shared.models.awards import AwardRun
+from shared.models.awards import (
+    AwardAudit,
+    AwardDecision,
+    AwardRun,
+    AwardScheme,
+    GrantEvaluation,
+    GrantRuleSet,
+    ImprovementProject,
+    ProjectFunding,
+)
 from shared.models.base import Base
 from shared.models.budget import (
     AccountMapping,
@@ -30,7 +39,10 @@ from shared.models.ingest import (
 __all__ = [
     "AccountMapping",
     "ApiKey",
+    "AwardAudit",
+    "AwardDecision",
     "AwardRun",
+    "AwardScheme",
     "Base",
     "BudgetAudit",
     "BudgetFrame",
@@ -38,6 +50,9 @@ __all__ = [
     "FrameChange",
     "Fund",
     "FundAllocation",
+    "GrantEvaluation",
+    "GrantRuleSet",
+    "ImprovementProject",
     "Indicator",
     "IngestBatch",
     "InvestmentAmount",
@@ -52,6 +67,7 @@ __all__ = [
     "OperatingLine",
     "OrgUnit",
     "OutboxEvent",
+    "ProjectFunding",
     "WebhookDelivery",
     "WebhookSubscription",
 ]

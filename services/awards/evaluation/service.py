@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.awards.audit.service import record
 from services.awards.evaluation import repository
 from services.awards.evaluation.schemas import (
     EvaluationIn,
@@ -115,7 +116,17 @@ async def create_evaluation(
             specification=spec,
             inputs=data.model_dump(mode="json"),
             results=results,
+            kind="ranking",
         ),
+    )
+    await record(
+        session,
+        principal=principal,
+        municipality_code=municipality,
+        entity="evaluation",
+        entity_id=run.id,
+        action="ranked",
+        details={"indicator": data.indicator_code, "period": data.period, "spec_hash": spec_hash},
     )
     return _to_out(run)
 
@@ -124,6 +135,7 @@ async def get_evaluation(
     session: AsyncSession, run_id: uuid.UUID, *, principal: Principal
 ) -> EvaluationOut:
     run = await repository.get(session, run_id)
-    if run is None or not principal.can_see(run.municipality_code):
+    # Scheme-based runs live at /v1/runs/{id}; this resource is the single-indicator ranking.
+    if run is None or run.kind != "ranking" or not principal.can_see(run.municipality_code):
         raise NotFound(f"No evaluation {run_id}")
     return _to_out(run)

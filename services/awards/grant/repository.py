@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.models import GrantEvaluation, GrantRuleSet
+
+
+async def add(session: AsyncSession, item: GrantRuleSet | GrantEvaluation) -> None:
+    session.add(item)
+    await session.flush()
+    await session.refresh(item)
+
+
+async def find(
+    session: AsyncSession, *, code: str, year: int, municipality_code: str | None
+) -> GrantRuleSet | None:
+    query = select(GrantRuleSet).where(
+        GrantRuleSet.code == code,
+        GrantRuleSet.year == year,
+        GrantRuleSet.municipality_code.is_(None)
+        if municipality_code is None
+        else GrantRuleSet.municipality_code == municipality_code,
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def get(session: AsyncSession, rule_set_id: uuid.UUID) -> GrantRuleSet | None:
+    return await session.get(GrantRuleSet, rule_set_id)
+
+
+async def get_evaluation(session: AsyncSession, evaluation_id: uuid.UUID) -> GrantEvaluation | None:
+    return await session.get(GrantEvaluation, evaluation_id)
+
+
+async def page(
+    session: AsyncSession,
+    *,
+    municipality_code: str | None,
+    year: int | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[GrantRuleSet], int]:
+    """National rule sets and, for a municipal key, the municipality's own."""
+    filters = []
+    if municipality_code is not None:
+        filters.append(
+            or_(
+                GrantRuleSet.municipality_code.is_(None),
+                GrantRuleSet.municipality_code == municipality_code,
+            )
+        )
+    if year is not None:
+        filters.append(GrantRuleSet.year == year)
+    total = (
+        await session.execute(select(func.count()).select_from(GrantRuleSet).where(*filters))
+    ).scalar_one()
+    query = (
+        select(GrantRuleSet)
+        .where(*filters)
+        .order_by(GrantRuleSet.year.desc(), GrantRuleSet.code)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list((await session.execute(query)).scalars()), int(total)

@@ -1,0 +1,311 @@
+"""Performance grants (prestationsersättning): thresholds per criterion, money per criterion."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.awards.audit.service import record
+from services.awards.grant import repository
+from services.awards.grant.schemas import (
+    GrantCriterion,
+    GrantCriterionResult,
+    GrantEvaluationIn,
+    GrantEvaluationOut,
+    GrantRuleSetIn,
+    GrantRuleSetOut,
+)
+from shared.auth import Principal
+from shared.clients.base import PeerError
+from shared.clients.indicators import IndicatorsClient
+from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.models import GrantEvaluation, GrantRuleSet
+from shared.money import from_ore, to_ore
+from shared.pagination import Page, PageParams
+
+
+def _rule_out(r: GrantRuleSet) -> GrantRuleSetOut:
+    return GrantRuleSetOut.model_validate(
+        {
+            "id": r.id,
+            "municipality_code": r.municipality_code,
+            "code": r.code,
+            "year": r.year,
+            "title": r.title,
+            "national_population": r.national_population,
+            "criteria": r.criteria,
+            "created_at": r.created_at,
+        }
+    )
+
+
+async def create_rule_set(
+    session: AsyncSession, payload: GrantRuleSetIn, *, principal: Principal
+) -> GrantRuleSetOut:
+    # A national key without a municipality makes a national rule set; a municipal key's
+    # rule set is its own municipality's.
+    municipality = (
+        None
+        if principal.is_national and payload.municipality_code is None
+        else principal.tenant(payload.municipality_code)
+    )
+    if await repository.find(
+        session, code=payload.code, year=payload.year, municipality_code=municipality
+    ):
+        raise Conflict(f"Rule set {payload.code} for {payload.year} already exists")
+    rule_set = GrantRuleSet(
+        id=uuid.uuid4(),
+        municipality_code=municipality,
+        code=payload.code,
+        year=payload.year,
+        title=payload.title,
+        national_population=payload.national_population,
+        criteria=[c.model_dump(mode="json") for c in payload.criteria],
+    )
+    try:
+        async with session.begin_nested():
+            await repository.add(session, rule_set)
+    except IntegrityError as exc:
+        raise Conflict(f"Rule set {payload.code} for {payload.year} already exists") from exc
+    await record(
+        session,
+        principal=principal,
+        municipality_code=municipality or "0000",
+        entity="grant_rule_set",
+        entity_id=rule_set.id,
+        action="created",
+        details={"code": payload.code, "year": payload.year},
+    )
+    return _rule_out(rule_set)
+
+
+async def _load(
+    session: AsyncSession, rule_set_id: uuid.UUID, principal: Principal
+) -> GrantRuleSet:
+    rule_set = await repository.get(session, rule_set_id)
+    if rule_set is None or (
+        rule_set.municipality_code is not None and not principal.can_see(rule_set.municipality_code)
+    ):
+        raise NotFound(f"No grant rule set {rule_set_id}")
+    return rule_set
+
+
+async def get_rule_set(
+    session: AsyncSession, rule_set_id: uuid.UUID, *, principal: Principal
+) -> GrantRuleSetOut:
+    return _rule_out(await _load(session, rule_set_id, principal))
+
+
+async def list_rule_sets(
+    session: AsyncSession, *, principal: Principal, year: int | None, page: PageParams
+) -> Page[GrantRuleSetOut]:
+    items, total = await repository.page(
+        session,
+        municipality_code=principal.municipality_code,
+        year=year,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page[GrantRuleSetOut](
+        items=[_rule_out(r) for r in items], total=total, limit=page.limit, offset=page.offset
+    )
+
+
+def _fmt(x: Decimal) -> str:
+    text = format(x.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def judge(
+    criterion: GrantCriterion,
+    value: Decimal | None,
+    source: str,
+    *,
+    population: int | None,
+    national_population: int | None,
+) -> tuple[GrantCriterionResult, int]:
+    """One criterion's outcome and its amount in öre (pure)."""
+    if criterion.amount.kind == "fixed":
+        full_ore = to_ore(criterion.amount.amount, criterion.amount.unit)
+        how = ""
+    else:
+        assert population is not None
+        assert national_population is not None
+        pot_ore = to_ore(criterion.amount.pot, criterion.amount.unit)
+        full_ore = pot_ore * population // national_population  # rounded down to whole öre
+        how = f" ({population} of {national_population} inhabitants of the pot)"
+    word = "at least" if criterion.comparator == "at_least" else "at most"
+    target = f"{word} {_fmt(criterion.threshold)} {criterion.value_unit}".rstrip()
+    if value is None:
+        margin, met = None, False
+        explanation = f"no value for {target} → 0 kr"
+    else:
+        margin = (
+            value - criterion.threshold
+            if criterion.comparator == "at_least"
+            else criterion.threshold - value
+        )
+        met = margin >= 0
+        points = "points" if criterion.value_unit == "%" else criterion.value_unit
+        if met:
+            explanation = f"met {target} by {_fmt(margin)} {points} → {_fmt(from_ore(full_ore, 'kr'))} kr{how}"
+        else:
+            explanation = f"missed {target} by {_fmt(-margin)} {points} → 0 kr"
+    amount_ore = full_ore if met else 0
+    return (
+        GrantCriterionResult(
+            code=criterion.code,
+            area=criterion.area,
+            title=criterion.title,
+            value=value,
+            value_unit=criterion.value_unit,
+            source=source,
+            comparator=criterion.comparator,
+            threshold=criterion.threshold,
+            margin=margin,
+            met=met,
+            amount=from_ore(amount_ore, "kr"),
+            unit="kr",
+            explanation=explanation,
+        ),
+        amount_ore,
+    )
+
+
+def _evaluation_out(e: GrantEvaluation) -> GrantEvaluationOut:
+    return GrantEvaluationOut.model_validate(
+        {
+            "id": e.id,
+            "rule_set_id": e.rule_set_id,
+            "municipality_code": e.municipality_code,
+            "year": e.year,
+            "total": from_ore(e.total_ore, "kr"),
+            "unit": "kr",
+            "created_at": e.created_at,
+            **e.results,
+        }
+    )
+
+
+async def evaluate(
+    session: AsyncSession,
+    rule_set_id: uuid.UUID,
+    payload: GrantEvaluationIn,
+    *,
+    principal: Principal,
+    indicators: IndicatorsClient,
+) -> GrantEvaluationOut:
+    rule_set = await _load(session, rule_set_id, principal)
+    municipality = principal.tenant(payload.municipality_code or rule_set.municipality_code)
+    criteria = [GrantCriterion.model_validate(c) for c in rule_set.criteria]
+    errors: list[FieldError] = []
+    unknown = sorted(set(payload.values) - {c.code for c in criteria})
+    errors += [
+        FieldError(
+            loc=["body", "values", code],
+            field=f"values.{code}",
+            value=code,
+            message="not a criterion of this rule set",
+            code="unknown_criterion",
+        )
+        for code in unknown
+    ]
+    if payload.population is None and any(c.amount.kind == "population_share" for c in criteria):
+        errors.append(
+            FieldError(
+                loc=["body", "population"],
+                field="population",
+                message="the rule set shares a pot by population; give the population",
+                code="required",
+            )
+        )
+    if (
+        payload.population is not None
+        and rule_set.national_population is not None
+        and payload.population > rule_set.national_population
+    ):
+        errors.append(
+            FieldError(
+                loc=["body", "population"],
+                field="population",
+                value=payload.population,
+                message=f"more than the national population {rule_set.national_population}",
+                code="out_of_range",
+            )
+        )
+    if errors:
+        raise Unprocessable("The grant evaluation cannot be made as asked", errors=errors)
+    results: list[GrantCriterionResult] = []
+    inputs: dict[str, Any] = {}
+    total = 0
+    for c in criteria:
+        value: Decimal | None = None
+        source = "no value"
+        if c.code in payload.values:
+            value, source = payload.values[c.code], "supplied"
+        elif c.indicator_code:
+            try:
+                data = await indicators.indicator_values(
+                    c.indicator_code,
+                    token=principal.token,
+                    municipality_code=municipality,
+                    period=str(rule_set.year),
+                    level="municipality",
+                )
+                found = next((v for v in data.values if v.gender == "T"), None)
+                value = None if found is None else found.value
+                source = f"indicators service: {c.indicator_code} ({data.period})"
+            except PeerError as exc:
+                if exc.status != 404:
+                    raise
+                source = f"indicator {c.indicator_code} not available"
+        inputs[c.code] = {"value": None if value is None else str(value), "source": source}
+        result, amount_ore = judge(
+            c,
+            value,
+            source,
+            population=payload.population,
+            national_population=rule_set.national_population,
+        )
+        results.append(result)
+        total += amount_ore
+    evaluation = GrantEvaluation(
+        id=uuid.uuid4(),
+        rule_set_id=rule_set.id,
+        municipality_code=municipality,
+        year=rule_set.year,
+        total_ore=total,
+        inputs={"values": inputs, "population": payload.population},
+        results={
+            "met": sum(1 for r in results if r.met),
+            "criteria": [r.model_dump(mode="json") for r in results],
+        },
+    )
+    await repository.add(session, evaluation)
+    await record(
+        session,
+        principal=principal,
+        municipality_code=municipality,
+        entity="grant_evaluation",
+        entity_id=evaluation.id,
+        action="evaluated",
+        details={
+            "rule_set": rule_set.code,
+            "year": rule_set.year,
+            "total": str(from_ore(total, "kr")),
+        },
+    )
+    return _evaluation_out(evaluation)
+
+
+async def get_evaluation(
+    session: AsyncSession, evaluation_id: uuid.UUID, *, principal: Principal
+) -> GrantEvaluationOut:
+    evaluation = await repository.get_evaluation(session, evaluation_id)
+    if evaluation is None or not principal.can_see(evaluation.municipality_code):
+        raise NotFound(f"No grant evaluation {evaluation_id}")
+    return _evaluation_out(evaluation)

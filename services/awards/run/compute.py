@@ -1,0 +1,492 @@
+"""From an inputs snapshot and a scheme to results: pure and deterministic, so re-running a
+stored snapshot with its seed gives byte-identical results."""
+
+from __future__ import annotations
+
+import gc
+import math
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+import numpy as np
+
+from services.awards.evaluation import engine
+from services.awards.scheme.schemas import CriterionSpec, SchemeSpec
+from shared.errors import FieldError, Unprocessable
+
+ENGINE_VERSION = "composite-1"
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    criterion: CriterionSpec
+    transform: str  # "level" or "change"
+    weight: float
+    higher: bool
+
+
+@dataclass(slots=True)
+class Cell:
+    value: float  # the number the engine uses; NaN when missing
+    raw: str | None
+    previous: str | None
+    n: int | None
+    n_previous: int | None
+    change: float | None
+    standard_error: float | None
+    missing: str | None
+
+
+def _dec(x: float | None, places: int) -> str | None:
+    """A float as a fixed-point decimal string (None for missing); deterministic."""
+    if x is None or not math.isfinite(x):
+        return None
+    text = f"{x:.{places}f}"
+    if text[0] == "-" and float(text) == 0:
+        return text[1:]
+    return text
+
+
+def _round_matrix(values: Any, places: int) -> list[list[float | None]]:
+    """Row lists of numbers rounded to `places` (None where NaN), built in C: a national run
+    has 10⁵ of them. JSON keeps floats exactly, so a replay compares equal."""
+    rounded = np.round(values, places) + 0.0  # + 0.0 turns -0.0 into 0.0
+    missing = np.isnan(rounded)
+    if not missing.any():
+        result: list[list[float | None]] = rounded.tolist()
+        return result
+    boxed = rounded.astype(object)
+    boxed[missing] = None
+    result = boxed.tolist()
+    return result
+
+
+def _text(entry: dict[str, Any] | None) -> str | None:
+    """The value as the decimal string the indicators service sent (None when absent)."""
+    if entry is None:
+        return None
+    value = entry.get("value")
+    return None if value is None else str(value)
+
+
+def _columns(spec: SchemeSpec, criteria: dict[str, Any]) -> list[Column]:
+    available = [c for c in spec.criteria if criteria[c.code]["available"]]
+    group_totals: dict[str, Decimal] = {}
+    for c in available:
+        group_totals[c.group] = group_totals.get(c.group, Decimal(0)) + c.weight
+    columns: list[Column] = []
+    for c in available:
+        weight = float(spec.group_weights[c.group] * c.weight / group_totals[c.group])
+        higher = (c.direction or criteria[c.code]["direction"]) == "higher"
+        if c.source == "project_effect":
+            transforms = [("change", 1.0)]
+        elif c.source == "project_spread" or spec.mode == "level":
+            transforms = [("level", 1.0)]
+        elif spec.mode == "improvement":
+            transforms = [("change", 1.0)]
+        else:
+            share = float(spec.level_share)
+            transforms = [("level", share), ("change", 1.0 - share)]
+        for transform, part in transforms:
+            if part <= 0:
+                continue
+            key = c.code if len(transforms) == 1 else f"{c.code}:{transform}"
+            columns.append(
+                Column(key, c, transform, weight * part, higher if transform == "level" else True)
+            )
+    return columns
+
+
+def _cell(
+    column: Column, spec: SchemeSpec, data: dict[str, Any], candidate: str, periods: tuple[str, str]
+) -> Cell:
+    c = column.criterion
+    now_entry = data["current"].get(candidate)
+    raw = _text(now_entry)
+    n = now_entry.get("n") if now_entry else None
+    period, previous_period = periods
+    reason: str | None = None
+    if now_entry is not None and now_entry.get("suppressed"):
+        reason = f"suppressed for {period}: fewer than 7 answered"
+    elif raw is None:
+        reason = f"no value for {period}"
+    elif c.kind == "share" and (n is None or n < c.min_respondents):
+        reason = f"{n or 0} answered in {period}; results need at least {c.min_respondents}"
+    if reason is not None:
+        return Cell(math.nan, raw, None, n, None, None, None, reason)
+    assert raw is not None
+    if column.transform == "level":
+        return Cell(float(raw), raw, None, n, None, None, None, None)
+
+    before_entry = data.get("previous", {}).get(candidate)
+    before = _text(before_entry)
+    n_before = before_entry.get("n") if before_entry else None
+    if before is None or (before_entry is not None and before_entry.get("suppressed")):
+        reason = f"no comparable value for {previous_period}"
+        return Cell(math.nan, raw, None, n, None, None, None, reason)
+    sign = 1.0 if (c.direction or data["direction"]) == "higher" else -1.0
+    if c.kind == "share":
+        need = spec.improvement_min_respondents
+        if n is None or n_before is None or n < need or n_before < need:
+            reason = (
+                f"too few answers to measure change ({n} in {period}, {n_before} in "
+                f"{previous_period}; needs {need} in both)"
+            )
+            return Cell(math.nan, raw, before, n, n_before, None, None, reason)
+        se_now = engine.share_standard_error(float(raw), n)
+        se_before = engine.share_standard_error(float(before), n_before)
+        change, se, credited = engine.conservative_change(
+            sign * float(raw), sign * float(before), se_now, se_before, float(spec.improvement_z)
+        )
+        return Cell(credited, raw, before, n, n_before, change, se, None)
+    change = sign * (float(raw) - float(before))
+    return Cell(change, raw, before, n, n_before, change, None, None)
+
+
+def _eligibility(candidate: dict[str, Any], spec: SchemeSpec, kind: str, year: int) -> str | None:
+    if kind != "units":
+        return None
+    if candidate["unit_type"] not in spec.unit_types:
+        return (
+            f"unit type {candidate['unit_type']} is not eligible "
+            f"(eligible: {', '.join(spec.unit_types)})"
+        )
+    opened = candidate.get("opened_on")
+    closed = candidate.get("closed_on")
+    if opened is not None and date.fromisoformat(opened) > date(year, 1, 1):
+        return f"opened {opened}: not active the whole of {year}"
+    if closed is not None and date.fromisoformat(closed) < date(year, 12, 31):
+        return f"closed {closed}: not active the whole of {year}"
+    return None
+
+
+def compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The whole evaluation of one snapshot. Raises Unprocessable when nothing can be scored.
+
+    A national run builds some 10⁵ small dicts that all live on; the cyclic garbage collector
+    would walk them again and again for nothing, so it is paused while they are built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(spec, inputs, seed)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, Any]:
+    criteria: dict[str, Any] = inputs["criteria"]
+    kind: str = inputs["candidates_kind"]
+    period, previous_period = inputs["period"], inputs.get("previous_period") or ""
+    year = int(period[:4])
+    columns = _columns(spec, criteria)
+    unavailable = [
+        {"criterion": c.code, "title": c.title, "reason": criteria[c.code]["reason"]}
+        for c in spec.criteria
+        if not criteria[c.code]["available"]
+    ]
+    if not columns:
+        raise Unprocessable(
+            "No criterion of the scheme has data; nothing can be evaluated",
+            errors=[
+                FieldError(
+                    loc=["specification", "criteria", u["criterion"]],
+                    field="criteria",
+                    value=u["criterion"],
+                    message=u["reason"],
+                    code="criterion_unavailable",
+                )
+                for u in unavailable
+            ],
+        )
+
+    ineligible: list[dict[str, Any]] = []
+    scored: list[tuple[dict[str, Any], list[Cell]]] = []
+    for candidate in inputs["candidates"]:
+        reason = _eligibility(candidate, spec, kind, year)
+        if reason is not None:
+            ineligible.append(
+                {"unit_code": candidate["code"], "unit_title": candidate["title"], "reason": reason}
+            )
+            continue
+        cells = [
+            _cell(
+                col,
+                spec,
+                criteria[col.criterion.code],
+                candidate["code"],
+                (period, previous_period),
+            )
+            for col in columns
+        ]
+        present = sum(1 for cell in cells if cell.missing is None)
+        if present / len(columns) < float(spec.min_data_share):
+            ineligible.append(
+                {
+                    "unit_code": candidate["code"],
+                    "unit_title": candidate["title"],
+                    "reason": f"data for {present} of {len(columns)} criteria "
+                    f"({100 * present // len(columns)} %); the scheme needs "
+                    f"{int(spec.min_data_share * 100)} %",
+                    "missing": [
+                        f"{col.key}: {cell.missing}"
+                        for col, cell in zip(columns, cells, strict=True)
+                        if cell.missing
+                    ],
+                }
+            )
+            continue
+        scored.append((candidate, cells))
+
+    # The tie rule's order: more criteria present, larger total n, then code.
+    scored.sort(
+        key=lambda item: (
+            -sum(1 for cell in item[1] if cell.missing is None),
+            -sum(cell.n or 0 for cell in item[1] if cell.missing is None),
+            item[0]["code"],
+        )
+    )
+    method = {
+        "normalisation": spec.normalisation,
+        "missing_policy": spec.missing_policy,
+        "aggregation": spec.aggregation,
+        "mode": spec.mode,
+        "tie_rule": engine.TIE_RULE,
+        "missing_policy_note": {
+            "reweight": "a missing criterion is left out of the unit's score and the other "
+            "weights are scaled up to sum to one",
+            "mean": "a missing criterion gets the mean normalised value of the units that have it",
+            "worst": "a missing criterion gets the worst normalised value observed",
+        }[spec.missing_policy],
+        "improvement_rule": "change against the previous year; for survey shares the credited "
+        f"improvement is change − {spec.improvement_z} × its standard error (Wilson-centred "
+        f"binomial), and both years need at least {spec.improvement_min_respondents} answers",
+    }
+    if spec.mode == "mix":
+        method["mix"] = (
+            f"each criterion counts {spec.level_share} for its level and "
+            f"{1 - spec.level_share} for its improvement"
+        )
+    if spec.aggregation == "geometric":
+        method["geometric_note"] = (
+            f"each normalised criterion is mapped onto [{engine.GEOMETRIC_FLOOR}, 1] first"
+        )
+    base = {
+        "candidates_kind": kind,
+        "period": period,
+        "previous_period": previous_period or None,
+        "seed": seed,
+        "method": method,
+        "columns": [
+            {
+                "column": col.key,
+                "criterion": col.criterion.code,
+                "title": col.criterion.title,
+                "group": col.criterion.group,
+                "transform": col.transform,
+                "direction": "higher" if col.higher else "lower",
+                "weight": _dec(col.weight / sum(c.weight for c in columns), 6),
+            }
+            for col in columns
+        ],
+        "unavailable_criteria": unavailable,
+        "ineligible": ineligible,
+    }
+    if not scored:
+        return base | {
+            "leave_one_out": [],
+            "ranking": [],
+            "robustness": {
+                "winner": None,
+                "robust": False,
+                "statement": "No candidate is eligible; there is no winner.",
+            },
+            "sensitivity": None,
+        }
+
+    values = np.array([[cell.value for cell in cells] for _, cells in scored], dtype=np.float64)
+    problem = engine.Problem(
+        units=[cand["code"] for cand, _ in scored],
+        criteria=[col.key for col in columns],
+        values=values,
+        higher_is_better=np.array([col.higher for col in columns]),
+        weights=np.array([col.weight for col in columns], dtype=np.float64),
+        targets=np.array(
+            [
+                float(col.criterion.target)
+                if col.criterion.target is not None and col.transform == "level"
+                else np.nan
+                for col in columns
+            ]
+        ),
+    )
+    scores = engine.evaluate(
+        problem,
+        normalisation=spec.normalisation,
+        missing=spec.missing_policy,
+        aggregation=spec.aggregation,
+    )
+    sens: engine.Sensitivity | None = None
+    if len(scored) > 1:
+        s = spec.sensitivity
+        sens, _ = engine.sensitivity(
+            problem,
+            engine.SensitivitySpec(
+                draws=s.draws,
+                weight_spread=float(s.weight_spread),
+                normalisations=tuple(s.normalisations),
+                missing_policies=tuple(s.missing_policies),
+                leave_one_out_share=float(s.leave_one_out_share),
+            ),
+            spec.aggregation,
+            seed,
+        )
+    leave_one_out = _leave_one_out(problem, scores, spec, [cand["code"] for cand, _ in scored])
+    normalised = _round_matrix(scores.normalised, 6)
+    credited = _round_matrix(values, 4)
+    weights = _round_matrix(scores.effective_weight, 6)
+    contributions = _round_matrix(scores.contribution, 6)
+    imputed = scores.imputed.tolist()
+    score_text = [_dec(v, 6) for v in scores.score.tolist()]
+    ranks = scores.rank.tolist()
+    keys = [(col.key, col.criterion.code, col.transform) for col in columns]
+    ranking: list[dict[str, Any]] = []
+    for i in scores.order.tolist():
+        candidate, cells = scored[i]
+        explained: list[dict[str, Any]] = []
+        for (key, code, transform), cell, norm, imp, weight, contribution, credit in zip(
+            keys,
+            cells,
+            normalised[i],
+            imputed[i],
+            weights[i],
+            contributions[i],
+            credited[i],
+            strict=True,
+        ):
+            item = {
+                "column": key,
+                "criterion": code,
+                "transform": transform,
+                "value": cell.raw,
+                "n": cell.n,
+                "credited": credit,
+                "normalised": norm,
+                "imputed": imp,
+                "weight": weight,
+                "contribution": contribution,
+                "missing": cell.missing,
+            }
+            if transform == "change":
+                item["previous"] = cell.previous
+                item["n_previous"] = cell.n_previous
+                item["change"] = None if cell.change is None else _dec(cell.change, 4)
+                item["standard_error"] = (
+                    None if cell.standard_error is None else _dec(cell.standard_error, 4)
+                )
+            explained.append(item)
+        missing = [
+            f"{key}: {cell.missing}"
+            for (key, _, _), cell in zip(keys, cells, strict=True)
+            if cell.missing
+        ]
+        entry: dict[str, Any] = {
+            "rank": ranks[i],
+            "unit_code": candidate["code"],
+            "unit_title": candidate["title"],
+            "score": score_text[i],
+            "criteria_present": len(cells) - len(missing),
+            "criteria": explained,
+            "missing": missing,
+        }
+        if sens is not None:
+            entry["sensitivity"] = {
+                "rank_p05": _dec(float(sens.rank_p05[i]), 1),
+                "rank_p50": _dec(float(sens.rank_p50[i]), 1),
+                "rank_p95": _dec(float(sens.rank_p95[i]), 1),
+                "p_first": _dec(float(sens.p_first[i]), 3),
+                "p_top3": _dec(float(sens.p_top3[i]), 3),
+            }
+        ranking.append(entry)
+    return base | {
+        "leave_one_out": leave_one_out,
+        "ranking": ranking,
+        "robustness": _robustness(ranking, sens, spec),
+        "sensitivity": None
+        if sens is None
+        else {
+            "draws": sens.draws,
+            "weight_spread": str(spec.sensitivity.weight_spread),
+            "choices": sens.choices,
+        },
+    }
+
+
+def _leave_one_out(
+    problem: engine.Problem, scores: engine.Scores, spec: SchemeSpec, codes: list[str]
+) -> list[dict[str, Any]]:
+    """The winner with each criterion left out in turn (the rest of the method unchanged)."""
+    if len(problem.criteria) < 2:
+        return []
+    winner = int(scores.order[0])
+    winners = engine.leave_one_out_winners(
+        problem,
+        normalisation=spec.normalisation,
+        missing=spec.missing_policy,
+        aggregation=spec.aggregation,
+    ).tolist()
+    return [
+        {"left_out": key, "winner": codes[w], "winner_changes": w != winner}
+        for key, w in zip(problem.criteria, winners, strict=True)
+    ]
+
+
+def _robustness(
+    ranking: list[dict[str, Any]], sens: engine.Sensitivity | None, spec: SchemeSpec
+) -> dict[str, Any]:
+    winner = ranking[0]
+    tied = [r["unit_code"] for r in ranking[1:] if r["rank"] == 1]
+    if sens is None:
+        return {
+            "winner": winner["unit_code"],
+            "p_first": None,
+            "robust": False,
+            "statement": f"{winner['unit_title'] or winner['unit_code']} is the only eligible "
+            "candidate; there is nothing to compare it with.",
+        }
+    p_first = float(cast(str, winner["sensitivity"]["p_first"]))
+    threshold = float(spec.sensitivity.robust_share)
+    others = sorted(ranking[1:], key=lambda r: -float(r["sensitivity"]["p_first"]))
+    name = winner["unit_title"] or winner["unit_code"]
+    varied = (
+        f"{sens.draws} draws varying the weights (±{int(spec.sensitivity.weight_spread * 100)} %), "
+        f"the normalisation ({', '.join(spec.sensitivity.normalisations)}), the missing-data "
+        f"policy ({', '.join(spec.sensitivity.missing_policies)}) and leaving one criterion out"
+    )
+    robust = p_first >= threshold and not tied
+    if robust:
+        statement = f"{name} ranks first in {p_first:.0%} of {varied}: the winner is robust."
+    else:
+        runner = others[0] if others else None
+        runner_text = (
+            f"; {runner['unit_title'] or runner['unit_code']} ranks first in "
+            f"{float(runner['sensitivity']['p_first']):.0%}"
+            if runner
+            else ""
+        )
+        tie_text = f" It is tied on score with {', '.join(tied)}." if tied else ""
+        statement = (
+            f"The winner is NOT robust: {name} ranks first in only {p_first:.0%} of {varied}"
+            f"{runner_text} (robust needs {threshold:.0%}).{tie_text} The jury should weigh "
+            "the candidates, not the method's choices."
+        )
+    return {
+        "winner": winner["unit_code"],
+        "p_first": winner["sensitivity"]["p_first"],
+        "robust": robust,
+        "threshold": str(spec.sensitivity.robust_share),
+        "statement": statement,
+    }

@@ -1,0 +1,126 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+from pydantic import Field
+
+from shared.schemas import InputModel, OutputModel
+
+
+class RunIn(InputModel):
+    scheme_id: uuid.UUID
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    seed: int | None = Field(
+        default=None, ge=0, le=2**63 - 1, description="default: derived from the spec hash"
+    )
+
+
+class CriterionExplanation(OutputModel):
+    column: str
+    criterion: str
+    transform: Literal["level", "change"]
+    value: Decimal | None = Field(description="the criterion's value for the period")
+    n: int | None
+    previous: Decimal | None = Field(default=None, description="change columns only")
+    n_previous: int | None = Field(default=None, description="change columns only")
+    change: Decimal | None = Field(
+        default=None, description="change columns only: against the previous year, oriented"
+    )
+    standard_error: Decimal | None = Field(
+        default=None, description="change columns only: of the change, for survey shares"
+    )
+    credited: Decimal | None = Field(description="the number the method used")
+    normalised: Decimal | None
+    imputed: bool
+    weight: Decimal | None = Field(description="effective weight for this unit")
+    contribution: Decimal | None
+    missing: str | None
+
+
+class UnitSensitivity(OutputModel):
+    rank_p05: Decimal
+    rank_p50: Decimal
+    rank_p95: Decimal
+    p_first: Decimal
+    p_top3: Decimal
+
+
+class RankedCandidate(OutputModel):
+    rank: int
+    unit_code: str
+    unit_title: str | None
+    score: Decimal | None
+    criteria_present: int
+    criteria: list[CriterionExplanation]
+    missing: list[str]
+    sensitivity: UnitSensitivity | None = None
+
+
+class IneligibleCandidate(OutputModel):
+    unit_code: str
+    unit_title: str | None
+    reason: str
+    missing: list[str] | None = None
+
+
+class Robustness(OutputModel):
+    winner: str | None
+    p_first: Decimal | None = None
+    robust: bool
+    threshold: Decimal | None = None
+    statement: str
+
+
+class RunOut(OutputModel):
+    id: uuid.UUID
+    scheme_id: uuid.UUID
+    title: str
+    municipality_code: str
+    period: str
+    previous_period: str | None
+    candidates_kind: Literal["units", "projects"]
+    spec_hash: str
+    seed: int
+    code_version: str
+    method: dict[str, Any]
+    columns: list[dict[str, Any]]
+    unavailable_criteria: list[dict[str, Any]]
+    ranking: list[RankedCandidate]
+    ineligible: list[IneligibleCandidate]
+    robustness: Robustness
+    leave_one_out: list[dict[str, Any]] = Field(
+        description="the winner with each criterion left out in turn"
+    )
+    sensitivity: dict[str, Any] | None
+    created_at: datetime
+
+
+class RunSummary(OutputModel):
+    id: uuid.UUID
+    scheme_id: uuid.UUID | None
+    title: str
+    municipality_code: str
+    period: str
+    spec_hash: str
+    seed: int | None
+    winner: str | None
+    robust: bool | None
+    created_at: datetime
+
+
+class ReplayOut(OutputModel):
+    run_id: uuid.UUID
+    identical: bool
+    spec_hash_matches: bool
+    code_version_then: str
+    code_version_now: str
+    differences: list[str] = Field(description="JSON paths that differ (at most 20)")
+
+
+class RunInputsOut(OutputModel):
+    run_id: uuid.UUID
+    specification: dict[str, Any]
+    inputs: dict[str, Any]

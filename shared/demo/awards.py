@@ -1,0 +1,205 @@
+"""Demo prize schemes (seed 000: Kalmar's three quality prizes from 2021), the same schemes
+for Exempelstad (9990, synthetic data 2019–2024) so the demo evaluates end to end, one
+synthetic improvement project in Exempelstad, and an illustrative performance-grant rule set
+in the areas of seed 004.
+
+Criteria name indicator codes; those the indicators service does not define yet (the Kolada
+KPIs) are reported as unavailable by a run, never silently dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.demo.common import DEMO_MUNICIPALITY
+from shared.models import AwardScheme, GrantRuleSet, ImprovementProject
+
+KALMAR = "0880"
+KR = 100  # öre per kr
+SENSITIVITY = {"draws": 1000, "weight_spread": "0.5", "leave_one_out_share": "0.25"}
+GROUP_WEIGHTS = {"goals": 2, "kkik": 1, "survey": 2, "cooperation": 1, "special": 2}
+
+
+def _criterion(code: str, title: str, group: str, **extra: Any) -> dict[str, Any]:
+    return {"code": code, "title": title, "group": group, "weight": "1", **extra}
+
+
+GOALS = _criterion("namndens_mal", "Måluppfyllelse av nämndens mål", "goals", source="goal_status")
+SURVEY = _criterion(
+    "brukarundersokning_helhet",
+    "Socialstyrelsens brukarundersökning: nöjd med helheten",
+    "survey",
+    indicator_code="andel_nojda",
+    kind="share",
+)
+
+HOME_CARE: dict[str, Any] = {
+    "unit_types": ["hemtjanst"],
+    "group_weights": GROUP_WEIGHTS,
+    "criteria": [
+        GOALS,
+        _criterion(
+            "kkik_helhet", "KKiK: helhetssyn hemtjänst (U21468)", "kkik", indicator_code="U21468"
+        ),
+        _criterion(
+            "kkik_trygghet", "KKiK: trygghet hemtjänst (U21467)", "kkik", indicator_code="U21467"
+        ),
+        SURVEY,
+        _criterion(
+            "samverkan_hsl",
+            "Samverkan med kommunal hälso- och sjukvård vid vårdplanering (U21571)",
+            "cooperation",
+            indicator_code="U21571",
+        ),
+        _criterion(
+            "personalkontinuitet",
+            "Genomsnittlig personalkontinuitet under helåret (U21401; färre är bättre)",
+            "special",
+            indicator_code="U21401",
+            direction="lower",
+            weight="2",
+        ),
+    ],
+    "normalisation": "min_max",
+    "missing_policy": "reweight",
+    "aggregation": "arithmetic",
+    "mode": "mix",
+    "level_share": "0.7",
+    "min_data_share": "0.5",
+    "sensitivity": SENSITIVITY,
+}
+RESIDENTIAL: dict[str, Any] = HOME_CARE | {
+    "unit_types": ["sarskilt_boende"],
+    "criteria": [
+        GOALS,
+        _criterion(
+            "kkik_helhet",
+            "KKiK: helhetssyn särskilt boende (U23471)",
+            "kkik",
+            indicator_code="U23471",
+        ),
+        SURVEY,
+        _criterion(
+            "samverkan_hsl",
+            "Samverkan med kommunal hälso- och sjukvård vid vårdplanering (U23571)",
+            "cooperation",
+            indicator_code="U23571",
+        ),
+        _criterion(
+            "socialt_innehall_enkat",
+            "Socialt innehåll i brukarundersökningen: sociala aktiviteter (U23470)",
+            "special",
+            indicator_code="U23470",
+        ),
+        _criterion(
+            "socialt_innehall_kkik",
+            "Socialt innehåll i KKiK: aktiviteter och känsla av ensamhet (U23591)",
+            "special",
+            indicator_code="U23591",
+        ),
+    ],
+}
+IMPROVEMENT: dict[str, Any] = {
+    "group_weights": {"project": 1},
+    "criteria": [
+        _criterion(
+            "okad_nojdhet",
+            "Synligt ökad nöjdhet kopplad till förbättringsarbetet",
+            "project",
+            source="project_effect",
+            indicator_code="andel_nojda",
+            kind="share",
+            weight="2",
+        ),
+        _criterion(
+            "spridning",
+            "Spridning till fler delar av förvaltningen (antal enheter som tagit efter)",
+            "project",
+            source="project_spread",
+        ),
+    ],
+    "min_data_share": "0.5",
+    "sensitivity": SENSITIVITY,
+}
+SCHEMES: list[tuple[str, str, str, int, dict[str, Any]]] = [
+    ("arets_hemtjanstenhet", "Årets hemtjänstenhet", "units", 25_000, HOME_CARE),
+    ("arets_boendeenhet", "Årets boendeenhet", "units", 25_000, RESIDENTIAL),
+    ("arets_forbattringsarbete", "Årets förbättringsarbete", "projects", 20_000, IMPROVEMENT),
+]
+
+# Seed 004's areas; thresholds and the split of the 915 MSEK pot are ILLUSTRATIVE (the
+# article gives the areas and the pot, not the rules).
+GRANT_RULES: list[dict[str, Any]] = [
+    {
+        "code": "senior_alert",
+        "area": "Preventivt arbetssätt",
+        "title": "Andel brukare riskbedömda i Senior Alert",
+        "comparator": "at_least",
+        "threshold": "85",
+        "value_unit": "%",
+        "amount": {"kind": "population_share", "pot": "183000000", "unit": "kr"},
+    },
+    {
+        "code": "palliativregistret",
+        "area": "God vård i livets slut",
+        "title": "Andel avlidna registrerade i Svenska palliativregistret",
+        "comparator": "at_least",
+        "threshold": "97",
+        "value_unit": "%",
+        "amount": {"kind": "population_share", "pot": "183000000", "unit": "kr"},
+    },
+    {
+        "code": "aterinskrivning_30",
+        "area": "Sammanhållen vård och omsorg",
+        "title": "Återinskrivning inom 30 dagar, andel",
+        "indicator_code": "N20506",
+        "comparator": "at_most",
+        "threshold": "17.5",
+        "value_unit": "%",
+        "amount": {"kind": "population_share", "pot": "183000000", "unit": "kr"},
+    },
+]
+
+
+async def load(session: AsyncSession) -> None:
+    rows = [
+        {
+            "municipality_code": municipality,
+            "year": year,
+            "code": code,
+            "title": title,
+            "candidates": candidates,
+            "prize_amount_ore": amount * KR,
+            "specification": spec,
+        }
+        for municipality, year in ((KALMAR, 2021), (DEMO_MUNICIPALITY, 2024))
+        for code, title, candidates, amount, spec in SCHEMES
+    ]
+    await session.execute(pg_insert(AwardScheme).on_conflict_do_nothing(), rows)
+    session.add(
+        ImprovementProject(
+            municipality_code=DEMO_MUNICIPALITY,
+            title="Välkomstsamtal och fast omsorgskontakt (syntetiskt exempel)",
+            description="Varje ny brukare får ett välkomstsamtal och en fast omsorgskontakt; "
+            "uppföljning i brukarundersökningen.",
+            unit_codes=["HT-NORR"],
+            adopted_by=["HT-SODER"],
+            target_indicators=["andel_nojda"],
+            started_on=date(2023, 2, 1),
+        )
+    )
+    session.add(
+        GrantRuleSet(
+            municipality_code=None,
+            code="prestationsersattning_aldre",
+            year=2013,
+            title="Prestationsersättning äldre 2013 (illustrativa gränsvärden)",
+            national_population=9_600_000,
+            criteria=GRANT_RULES,
+        )
+    )
+    await session.flush()
