@@ -17,7 +17,8 @@ from shared.clients.base import PeerError
 from shared.clients.budget import BudgetClient
 from shared.contracts.budget import AllocationIn
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
-from shared.models import AwardDecision
+from shared.events import emit
+from shared.models import AwardDecision, AwardRun
 from shared.money import from_ore
 from shared.pagination import Page, PageParams
 from shared.privacy import looks_like_personnummer
@@ -160,6 +161,18 @@ async def publish(
         entity_id=decision.id,
         action="published",
         details={"winner": decision.winner_code},
+    )
+    run = await session.get(AwardRun, decision.run_id)
+    await emit(
+        session,
+        municipality_code=decision.municipality_code,
+        type="award.decision_published",
+        payload={
+            "decision_id": str(decision.id),
+            "prize": run.title if run is not None else "",
+            "period": run.period if run is not None else "",
+            "unit_codes": [decision.winner_code],
+        },
     )
     return to_out(decision, await _rank_one(session, decision, principal))
 

@@ -19,6 +19,7 @@ from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.events import emit
 from shared.models import BudgetFrame, FrameChange
 from shared.money import MoneyUnit, from_ore
 
@@ -182,6 +183,7 @@ async def create_frame(
         before=None,
         after=out,
     )
+    await _frame_saved(session, out)
     return out
 
 
@@ -218,7 +220,25 @@ async def update_frame(
         before=before,
         after=after,
     )
+    await _frame_saved(session, after)
     return after
+
+
+async def _frame_saved(session: AsyncSession, frame: FrameOut) -> None:
+    """Tell subscribed systems (webhooks) that a frame was saved; sent after the commit."""
+    await emit(
+        session,
+        municipality_code=frame.municipality_code,
+        type="budget.frame_saved",
+        payload={
+            "frame_id": str(frame.id),
+            "board": frame.board,
+            "year": frame.year,
+            "version": frame.version,
+            "amount": str(frame.amount),
+            "unit": frame.unit,
+        },
+    )
 
 
 async def _to_out(session: AsyncSession, frame: BudgetFrame) -> FrameOut:

@@ -33,6 +33,7 @@ from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.events import emit
 from shared.models import OperatingBudget, OperatingLine
 from shared.money import MoneyUnit, from_ore
 
@@ -160,7 +161,25 @@ async def create_budget(
         before=None,
         after=out,
     )
+    await _forecast_saved(session, budget)
     return out
+
+
+async def _forecast_saved(session: AsyncSession, budget: OperatingBudget) -> None:
+    """A saved forecast (prognos) is an event for subscribed systems; other phases are not."""
+    if budget.phase != "forecast":
+        return
+    await emit(
+        session,
+        municipality_code=budget.municipality_code,
+        type="budget.forecast_saved",
+        payload={
+            "forecast_id": str(budget.id),
+            "board": budget.board,
+            "period": f"{budget.year}T{budget.tertial}" if budget.tertial else str(budget.year),
+            "version": budget.version,
+        },
+    )
 
 
 async def _visible(
@@ -217,6 +236,7 @@ async def update_budget(
         before=before,
         after=after,
     )
+    await _forecast_saved(session, budget)
     return after
 
 

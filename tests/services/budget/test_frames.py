@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.models import OutboxEvent
 from tests.conftest import MakeClient, MakeKey
 
 SEED_CHANGES: list[dict[str, Any]] = [
@@ -50,6 +54,30 @@ async def test_seed_ledger_reconciles_and_is_stored_with_its_decisions(
     assert body["changes"][4]["decision_ref"] == "KF § 123"
     assert body["changes"][2]["counterpart_board"] == "Samhällsnämnden"
     assert created.headers["ETag"]
+
+
+async def test_a_saved_frame_is_an_event_for_subscribers_and_a_refused_one_is_not(
+    client: MakeClient, make_key: MakeKey, session: AsyncSession
+) -> None:
+    budget = client("budget", await make_key("budget:read", "budget:write"))
+    assert (await budget.post("/v1/frames", json=frame(amount="302357"))).status_code == 422
+    created = await budget.post("/v1/frames", json=frame())
+    events = (
+        (await session.execute(select(OutboxEvent).where(OutboxEvent.type == "budget.frame_saved")))
+        .scalars()
+        .all()
+    )
+    assert [e.payload for e in events] == [
+        {
+            "frame_id": created.json()["id"],
+            "board": "Socialnämnden",
+            "year": 2021,
+            "version": 1,
+            "amount": "302257",
+            "unit": "tkr",
+        }
+    ]
+    assert events[0].municipality_code == "9990"
 
 
 async def test_ledger_that_does_not_reconcile_is_refused_with_both_sums(

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shared.models import OutboxEvent
 from tests.conftest import MakeClient, MakeKey
 from tests.services.awards import data
 from tests.services.awards.conftest import Fakes
@@ -11,7 +15,7 @@ from tests.services.awards.run.test_runs import run_scheme, setup
 
 
 async def test_jury_picks_rank_two_with_a_reason_publishes_and_books_the_prize_once(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey, fakes: Fakes, session: AsyncSession
 ) -> None:
     awards = await setup(client, make_key, fakes)
     run = await run_scheme(awards, data.home_care_scheme())
@@ -41,6 +45,18 @@ async def test_jury_picks_rank_two_with_a_reason_publishes_and_books_the_prize_o
 
     published = await awards.post(f"/v1/decisions/{decision['id']}/publish")
     assert published.json()["state"] == "published"
+    events = (
+        (
+            await session.execute(
+                select(OutboxEvent).where(OutboxEvent.type == "award.decision_published")
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert [(e.payload["decision_id"], e.payload["unit_codes"]) for e in events] == [
+        (decision["id"], [second])
+    ]
     assert (await awards.post(f"/v1/decisions/{decision['id']}/publish")).status_code == 409
 
     fund = fakes.add_fund("70000")
