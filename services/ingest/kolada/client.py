@@ -161,7 +161,9 @@ class KoladaClient:
         *,
         sleep: Sleep = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        throttle_sleep: Sleep = asyncio.sleep,
     ) -> None:
+        """`sleep` waits between retries, `throttle_sleep` between requests (tests record them)."""
         self.http = http
         self.base_url = settings.KOLADA_BASE_URL.rstrip("/")
         self.allowed_hosts = list(settings.KOLADA_ALLOWED_HOSTS)
@@ -171,7 +173,7 @@ class KoladaClient:
         self.backoff = settings.KOLADA_BACKOFF_S
         self.max_retry_after = settings.KOLADA_MAX_RETRY_AFTER_S
         self.timeout = settings.KOLADA_TIMEOUT_S
-        self.throttle = Throttle(settings.KOLADA_RATE_PER_S, sleep, clock)
+        self.throttle = Throttle(settings.KOLADA_RATE_PER_S, throttle_sleep, clock)
         self._sleep = sleep
         self.requests = 0
 

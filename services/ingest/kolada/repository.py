@@ -83,7 +83,7 @@ async def claim_job(session: AsyncSession, stale_seconds: float) -> KoladaSyncJo
                 (KoladaSyncJob.state == "running")
                 & (
                     KoladaSyncJob.heartbeat_at
-                    < func.now() - func.make_interval(0, 0, 0, 0, 0, 0, stale_seconds)
+                    < func.clock_timestamp() - func.make_interval(0, 0, 0, 0, 0, 0, stale_seconds)
                 ),
             )
         )
@@ -96,8 +96,8 @@ async def claim_job(session: AsyncSession, stale_seconds: float) -> KoladaSyncJo
         return None
     job.state = "running"
     job.attempts += 1
-    job.started_at = job.started_at or func.now()
-    job.heartbeat_at = func.now()
+    job.started_at = job.started_at or func.clock_timestamp()
+    job.heartbeat_at = func.clock_timestamp()
     await session.flush()
     await session.refresh(job)
     return job
@@ -140,7 +140,7 @@ async def finish_chunk(
     chunk.rows = rows
     chunk.pages = pages
     chunk.error = error
-    chunk.finished_at = func.now()
+    chunk.finished_at = func.clock_timestamp()
     await session.flush()
 
 
@@ -165,7 +165,7 @@ async def add_progress(
         "unchanged": KoladaSyncJob.unchanged + counts.get("unchanged", 0),
         "deleted": KoladaSyncJob.deleted + counts.get("deleted", 0),
         "requests": KoladaSyncJob.requests + requests,
-        "heartbeat_at": func.now(),
+        "heartbeat_at": func.clock_timestamp(),
     }
     await session.execute(update(KoladaSyncJob).where(KoladaSyncJob.id == job_id).values(**values))
     if error is not None:
@@ -183,7 +183,7 @@ async def set_plan(
 ) -> None:
     job.plan = plan
     job.chunks_total = chunks_total
-    job.heartbeat_at = func.now()
+    job.heartbeat_at = func.clock_timestamp()
     await session.flush()
 
 
@@ -191,7 +191,9 @@ async def finish_job(session: AsyncSession, job_id: uuid.UUID, state: str) -> No
     await session.execute(
         update(KoladaSyncJob)
         .where(KoladaSyncJob.id == job_id)
-        .values(state=state, finished_at=func.now(), heartbeat_at=func.now())
+        .values(
+            state=state, finished_at=func.clock_timestamp(), heartbeat_at=func.clock_timestamp()
+        )
     )
 
 
