@@ -9,6 +9,7 @@ from services.ingest.batch.router import router as batch_router
 from services.ingest.kolada.jobs import kolada_lifespan
 from services.ingest.kolada.router import router as kolada_router
 from services.ingest.observation.router import router as observation_router
+from services.ingest.upload.router import router as upload_router
 from shared.app import create_service_app
 from shared.db import Database
 from shared.settings import Settings
@@ -28,7 +29,7 @@ def create_app(
         title="Kvalitetsnavet ingest",
         description="Kolada sync, local JSON batches and file uploads: validated, atomic, "
         "idempotent, traceable.",
-        routers=[batch_router, kolada_router, observation_router],
+        routers=[batch_router, kolada_router, observation_router, upload_router],
         settings=settings,
         database=database,
         transport=transport,

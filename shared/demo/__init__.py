@@ -32,6 +32,7 @@ async def load_demo(session: AsyncSession) -> bool:
     and measures before the observations that name them."""
     await catalogue.load(session)
     await indicators.load_definitions(session)
+    await ingest.load_measures(session)
     if await is_loaded(session):
         return False
     await indicators.load(session)
