@@ -119,9 +119,9 @@ class Observation(Base):
     denominator: Mapped[Decimal | None] = mapped_column(Numeric)
     respondents: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="final")
-    batch_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("ingest_batch.id"), index=True
-    )
+    # No foreign key (dropped in ingest_0002): the bulk path writes millions of rows, and a
+    # per-row check of a batch the same transaction just created buys nothing.
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     source_row: Mapped[int | None] = mapped_column(Integer)
     source_url: Mapped[str | None] = mapped_column(Text)
     sent_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

@@ -60,10 +60,10 @@ def csv_rows(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[Cell]
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         reader = csv.reader(text, delimiter=separator)
+        # Cells stay as read ('' for empty); the row checks treat blank cells as missing.
         for number, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            yield number, [cell if cell.strip() else None for cell in row]
+            if row and (any(row) and any(cell.strip() for cell in row)):
+                yield number, row  # type: ignore[misc]
 
     return header, rows(), {"encoding": encoding.replace("-sig", ""), "separator": separator}
 

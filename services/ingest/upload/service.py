@@ -1,15 +1,20 @@
 """Rules of file uploads: read row by row, validate every cell, stage with COPY, check the
 whole file set-based (duplicates, stored final values), then store all or nothing, once."""
 
-from __future__ import annotations
+from __future__ import annotations  # noqa: I001
 
 import hashlib
+import logging
+import time
 import json
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import psycopg
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.batch import repository as batch_repository
@@ -24,8 +29,8 @@ from shared.models import IngestBatch
 from shared.periods import Period, PeriodError
 from shared.privacy import SUPPRESSION_THRESHOLD, looks_like_personnummer
 
+logger = logging.getLogger("kvn.ingest.upload")
 MAX_REPORTED_ERRORS = 1000
-_DIGITS = re.compile(r"\d")
 
 
 @dataclass
@@ -76,27 +81,6 @@ class Errors:
             )
 
 
-def _check_number(rule: batch_repository.MeasureRule, number: float) -> tuple[str, str] | None:
-    """(reason, code) when the number does not fit the measure."""
-    kind = rule.value_kind
-    if kind == "count" and (number < 0 or not number.is_integer()):
-        return "a count must be a non-negative integer", "not_a_count"
-    low = (
-        float(rule.min_value) if rule.min_value is not None else (0.0 if kind == "share" else None)
-    )
-    high = (
-        float(rule.max_value)
-        if rule.max_value is not None
-        else (100.0 if kind == "share" else None)
-    )
-    if (low is not None and number < low) or (high is not None and number > high):
-        return (
-            f"out of range {low if low is not None else '-∞'}–{high if high is not None else '∞'}",
-            "out_of_range",
-        )
-    return None
-
-
 def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], list[FieldError]]:
     """Column name → index; unknown, doubled or missing required columns are errors."""
     errors: list[FieldError] = []
@@ -145,166 +129,263 @@ def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], lis
     return index, errors
 
 
-def _render(
-    rules: Rules, index: dict[str, int], number: int, cells: list[parsing.Cell], errors: Errors
-) -> list[str]:
-    """Validate one file row; its staging lines, or [] when it has errors (added to errors)."""
-    kind = rules.kind
-    before = errors.total
+@dataclass(frozen=True)
+class Limits:
+    count: bool
+    low: float | None
+    high: float | None
 
-    def cell(name: str) -> str | None:
-        i = index.get(name)
+
+def _limits(rule: batch_repository.MeasureRule) -> Limits:
+    share = rule.value_kind == "share"
+    return Limits(
+        count=rule.value_kind == "count",
+        low=float(rule.min_value) if rule.min_value is not None else (0.0 if share else None),
+        high=float(rule.max_value) if rule.max_value is not None else (100.0 if share else None),
+    )
+
+
+def _problem(limits: Limits, number: float) -> tuple[str, str] | None:
+    """(reason, code) when the number does not fit the measure."""
+    if limits.count and (number < 0 or not number.is_integer()):
+        return "a count must be a non-negative integer", "not_a_count"
+    low, high = limits.low, limits.high
+    if (low is not None and number < low) or (high is not None and number > high):
+        shown_low = "-∞" if low is None else f"{low:g}"
+        shown_high = "∞" if high is None else f"{high:g}"
+        return f"out of range {shown_low}–{shown_high}", "out_of_range"
+    return None
+
+
+Renderer = Callable[[int, list[parsing.Cell]], list[str]]
+
+
+def make_renderer(rules: Rules, index: dict[str, int], errors: Errors) -> Renderer:
+    """The per-row check and rendering for one upload, with everything it needs bound once
+    (this runs for every row of a file of millions)."""
+    kind = rules.kind
+    names = {i: name for name, i in index.items()}
+    limits = {code: _limits(rule) for code, rule in rules.measures.items()}
+    units = rules.units
+    municipality = rules.municipality
+    i_unit = index.get("unit_code")
+    i_period = index.get("period")
+    i_gender = index.get("gender")
+    i_respondents = index.get("respondents")
+    i_measure = index.get("measure_code")
+    i_value = index.get("value")
+    i_count = index.get("count")
+    measure_columns = [
+        (index[c.name], c.name, c.measure, c.required)
+        for c in kind.columns
+        if c.role in {"measure", "respondents"} and c.measure and c.name in index
+    ]
+    choice_columns = [
+        (index[c.name], c.name, c.choices) for c in kind.columns if c.role == "choice"
+    ]
+    long_form = kind.name == "observations"
+    incidents = kind.name == "incidents"
+    survey = kind.name == "survey"
+
+    def get(cells: list[parsing.Cell], i: int | None) -> str | None:
         if i is None or i >= len(cells):
             return None
         value = cells[i]
-        return value.strip() if value is not None else None
+        return (value.strip() or None) if value is not None else None
 
-    for i, raw in enumerate(cells):
-        if (
-            raw is not None
-            and len(raw) >= 10
-            and _DIGITS.search(raw)
-            and looks_like_personnummer(raw)
-        ):
-            errors.add(
-                number,
-                header_name(index, i),
-                "(hidden)",
-                "text that looks like a personal identity number",
-                "personal_data",
-            )
-    if errors.total > before:
-        return []
-
-    unit = cell("unit_code") or ""
-    if not unit and kind.unit_required:
-        errors.add(number, "unit_code", None, "a unit is required", "missing_unit")
-    elif unit and unit not in rules.units:
-        errors.add(
-            number,
-            "unit_code",
-            unit,
-            f"unknown unit in municipality {rules.municipality}",
-            "unknown_unit",
-        )
-    period_text = cell("period")
-    period: tuple[str, str, str] | None = None
-    if period_text is None:
-        errors.add(number, "period", None, "a period is required", "missing_period")
-    else:
-        found = rules.period(period_text)
-        if isinstance(found, str):
-            errors.add(number, "period", period_text, found, "bad_period")
-        else:
-            period = found
-    gender = (cell("gender") or "T").upper()
-    if gender not in ("T", "K", "M"):
-        errors.add(number, "gender", gender, "gender must be T, K or M", "bad_gender")
-
-    respondents: int | None = None
-    respondents_text = cell("respondents")
-    if respondents_text is not None:
-        try:
-            text, value = parsing.parse_number(respondents_text)
-        except ValueError as exc:
-            errors.add(number, "respondents", respondents_text, str(exc), "not_a_number")
-        else:
-            if value < 0 or not value.is_integer():
+    def render(number: int, cells: list[parsing.Cell]) -> list[str]:
+        before = errors.total
+        for i, raw in enumerate(cells):
+            if raw and len(raw) >= 10 and _PNR_HINT.search(raw) and looks_like_personnummer(raw):
                 errors.add(
                     number,
-                    "respondents",
-                    respondents_text,
-                    "a count must be a non-negative integer",
-                    "not_a_count",
+                    names.get(i, str(i)),
+                    "(hidden)",
+                    "text that looks like a personal identity number",
+                    "personal_data",
                 )
+        if errors.total > before:
+            return []
+
+        unit = get(cells, i_unit) or ""
+        if not unit:
+            if kind.unit_required:
+                errors.add(number, "unit_code", None, "a unit is required", "missing_unit")
+        elif unit not in units:
+            errors.add(
+                number,
+                "unit_code",
+                unit,
+                f"unknown unit in municipality {municipality}",
+                "unknown_unit",
+            )
+        period_text = get(cells, i_period)
+        period: tuple[str, str, str] | None = None
+        if period_text is None:
+            errors.add(number, "period", None, "a period is required", "missing_period")
+        else:
+            found = rules.period(period_text)
+            if isinstance(found, str):
+                errors.add(number, "period", period_text, found, "bad_period")
             else:
-                respondents = int(value)
+                period = found
+        gender = (get(cells, i_gender) or "T").upper()
+        if gender not in ("T", "K", "M"):
+            errors.add(number, "gender", gender, "gender must be T, K or M", "bad_gender")
 
-    values: list[tuple[str, str, float, str]] = []  # measure, number text, number, column
-
-    def add_value(measure: str | None, column: str, text: str | None) -> None:
-        if text is None or measure is None:
-            return
-        rule = rules.measures.get(measure)
-        if rule is None:
-            errors.add(number, column, measure, "unknown local measure", "unknown_measure")
-            return
-        try:
-            normalized, value = parsing.parse_number(text)
-        except ValueError as exc:
-            errors.add(number, column, text, str(exc), "not_a_number")
-            return
-        problem = _check_number(rule, value)
-        if problem:
-            errors.add(number, column, text, f"{problem[0]} for {measure}", problem[1])
-            return
-        values.append((measure, normalized, value, column))
-
-    if kind.name == "observations":
-        add_value(cell("measure_code"), "value", cell("value"))
-        if cell("measure_code") and cell("value") is None:
-            errors.add(number, "value", None, "a value is required", "missing_value")
-    elif kind.name == "incidents":
-        choice: dict[str, str] = {}
-        for column in kind.columns:
-            if column.role == "choice":
-                text = (cell(column.name) or "").lower()
-                if text not in column.choices:
+        respondents: int | None = None
+        respondents_text = get(cells, i_respondents)
+        if respondents_text is not None:
+            try:
+                _, amount = parsing.parse_number(respondents_text)
+            except ValueError as exc:
+                errors.add(number, "respondents", respondents_text, str(exc), "not_a_number")
+            else:
+                if amount < 0 or not amount.is_integer():
                     errors.add(
                         number,
-                        column.name,
-                        cell(column.name),
-                        "one of " + ", ".join(column.choices),
-                        "bad_choice",
+                        "respondents",
+                        respondents_text,
+                        "a count must be a non-negative integer",
+                        "not_a_count",
                     )
-                choice[column.name] = text
-        if len(choice) == 3 and all(choice.values()):
-            measure = incident_measure(choice["type"], choice["category"], choice["severity"])
-            if measure in rules.measures:
-                add_value(measure, "count", cell("count"))
-    else:
-        for spec in kind.columns:
-            if spec.role in {"measure", "respondents"} and spec.measure:
-                given = cell(spec.name)
-                if spec.required and given is None:
-                    errors.add(number, spec.name, None, "a value is required", "missing_value")
-                add_value(spec.measure, spec.name, given)
-        if kind.name == "survey" and respondents is not None:
-            for measure, _, amount, where in values:
-                if measure != "survey_respondents" and amount > respondents:
+                else:
+                    respondents = int(amount)
+
+        values: list[tuple[str, str, float, str]] = []  # measure, number text, number, column
+
+        def add_value(measure: str, column: str, given: str) -> None:
+            bounds = limits.get(measure)
+            if bounds is None:
+                errors.add(number, column, measure, "unknown local measure", "unknown_measure")
+                return
+            try:
+                normalized, amount = parsing.parse_number(given)
+            except ValueError as exc:
+                errors.add(number, column, given, str(exc), "not_a_number")
+                return
+            problem = _problem(bounds, amount)
+            if problem:
+                errors.add(number, column, given, f"{problem[0]} for {measure}", problem[1])
+                return
+            values.append((measure, normalized, amount, column))
+
+        if long_form:
+            measure_code = get(cells, i_measure)
+            given = get(cells, i_value)
+            if measure_code is None:
+                errors.add(number, "measure_code", None, "a measure is required", "missing_measure")
+            elif given is None:
+                errors.add(number, "value", None, "a value is required", "missing_value")
+            else:
+                add_value(measure_code, "value", given)
+        elif incidents:
+            choice: list[str] = []
+            for i, name, allowed in choice_columns:
+                picked = (get(cells, i) or "").lower()
+                if picked not in allowed:
                     errors.add(
-                        number,
-                        where,
-                        amount,
-                        f"more than the {respondents} respondents",
-                        "exceeds_respondents",
+                        number, name, get(cells, i), "one of " + ", ".join(allowed), "bad_choice"
                     )
-    if errors.total > before or period is None:
-        return []
-    if not values and kind.name != "observations":
-        errors.add(number, "", None, "the row holds no value", "empty_row")
-        return []
-    status = (
-        "suppressed" if respondents is not None and respondents < SUPPRESSION_THRESHOLD else "final"
-    )
-    canonical, start, end = period
-    resp = "\\N" if respondents is None else str(respondents)
-    unit_field = unit.translate(_ESC)
-    return [
-        f"{rules.municipality}\t{unit_field}\t{measure}\t{canonical}\t{start}\t{end}\t{gender}\t"
-        f"{text}\t\\N\t\\N\t{resp}\t{status}\t{number}\t\\N\n"
-        for measure, text, _, _ in values
-    ]
+                choice.append(picked)
+            given = get(cells, i_count)
+            if given is None:
+                errors.add(number, "count", None, "a value is required", "missing_value")
+            elif errors.total == before:
+                add_value(incident_measure(*choice), "count", given)
+        else:
+            for i, name, measure, required in measure_columns:
+                given = get(cells, i)
+                if given is None:
+                    if required:
+                        errors.add(number, name, None, "a value is required", "missing_value")
+                    continue
+                add_value(measure, name, given)
+            if survey and respondents is not None:
+                for measure, _, amount, where in values:
+                    if measure != "survey_respondents" and amount > respondents:
+                        errors.add(
+                            number,
+                            where,
+                            amount,
+                            f"more than the {respondents} respondents",
+                            "exceeds_respondents",
+                        )
+        if errors.total > before or period is None:
+            return []
+        if not values:
+            errors.add(number, "", None, "the row holds no value", "empty_row")
+            return []
+        suppressed = respondents is not None and respondents < SUPPRESSION_THRESHOLD
+        status = "suppressed" if suppressed else "final"
+        canonical, start, end = period
+        resp = "\\N" if respondents is None else str(respondents)
+        prefix = f"{municipality}\t{unit.translate(_ESC)}\t"
+        middle = f"\t{canonical}\t{start}\t{end}\t{gender}\t"
+        suffix = f"\t\\N\t\\N\t{resp}\t{status}\t{number}\t\\N\n"
+        return [prefix + measure + middle + text + suffix for measure, text, _, _ in values]
+
+    if kind.name != "observations":
+        return render
+    # The long form carries the millions of rows: a tight path for a valid row, falling back to
+    # the full check (which then names every problem) at the first doubt.
+    periods: dict[str, tuple[str, str, str]] = {}
+    width = max(index.values()) + 1
+    i_unit_ = i_unit if i_unit is not None else -1
+    i_gender_ = i_gender if i_gender is not None else -1
+    prefix_of: dict[str, str] = {}
+
+    def fast(number: int, cells: list[parsing.Cell]) -> list[str]:
+        if len(cells) < width or (i_respondents is not None and cells[i_respondents]):
+            return render(number, cells)
+        unit = cells[i_unit_].strip() if i_unit_ >= 0 else ""  # type: ignore[union-attr]
+        measure = cells[i_measure].strip()  # type: ignore[index, union-attr]
+        period_text = cells[i_period].strip()  # type: ignore[index, union-attr]
+        given = cells[i_value].strip()  # type: ignore[index, union-attr]
+        gender = (cells[i_gender_].strip() or "T") if i_gender_ >= 0 else "T"  # type: ignore[union-attr]
+        bounds = limits.get(measure)
+        period = periods.get(period_text)
+        if period is None:
+            found = rules.period(period_text) if period_text else "missing"
+            if isinstance(found, str):
+                return render(number, cells)
+            period = periods[period_text] = found
+        if (
+            bounds is None
+            or (unit and unit not in units)
+            or (not unit and kind.unit_required)
+            or gender not in _GENDERS
+            or not given
+        ):
+            return render(number, cells)
+        for raw in cells:
+            if raw and len(raw) >= 10 and _PNR_HINT.search(raw):
+                return render(number, cells)
+        if "," in given:
+            given = given.replace(",", ".")
+        if not _PLAIN_NUMBER.fullmatch(given):
+            return render(number, cells)
+        if _problem(bounds, float(given)) is not None:
+            return render(number, cells)
+        prefix = prefix_of.get(unit)
+        if prefix is None:
+            prefix = prefix_of[unit] = f"{municipality}\t{unit.translate(_ESC)}\t"
+        canonical, start, end = period
+        return [
+            f"{prefix}{measure}\t{canonical}\t{start}\t{end}\t{gender}\t{given}"
+            f"\t\\N\t\\N\t\\N\tfinal\t{number}\t\\N\n"
+        ]
+
+    return fast
+
+
+_GENDERS = frozenset({"T", "K", "M"})
+_PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+# Six digits in a row: the cheap test before the full personnummer check.
+_PNR_HINT = re.compile(r"\d{6}")
 
 
 _ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def header_name(index: dict[str, int], i: int) -> str:
-    for name, position in index.items():
-        if position == i:
-            return name
-    return str(i)
 
 
 def request_hash(kind: str, municipality: str, mode: str, file_sha256: str) -> str:
@@ -388,15 +469,17 @@ async def upload(
         measures=await repository.local_measure_rules(session, measures),
     )
     errors = Errors()
+    started = time.perf_counter()
     await bulk.create_stage(session)
     row_count = 0
     staged = 0
     async with await bulk.open_copy(session) as copy:
         buffer: list[str] = []
         size = 0
+        render = make_renderer(rules, index, errors)
         for number, cells in rows:
             row_count += 1
-            lines = _render(rules, index, number, cells, errors)
+            lines = render(number, cells)
             if lines:
                 staged += len(lines)
                 buffer.extend(lines)
@@ -408,48 +491,105 @@ async def upload(
         if buffer:
             await copy.write("".join(buffer))
 
-    for dup in await bulk.stage_duplicates(session):
-        first, *others = dup["source_rows"]
-        for row in others:
-            errors.add(
-                row,
-                "period",
-                dup["period"],
-                f"duplicate of row {first} (same unit, measure, period, gender: {dup['measure_code']})",
-                "duplicate_in_batch",
-            )
     column_of = {c.measure: c.name for c in kind.columns if c.measure}
-    if mode != "revise":
-        for hit in await bulk.stage_final_conflicts(session, "local"):
-            errors.add(
-                hit["source_row"],
-                column_of.get(
-                    hit["measure_code"], "count" if kind.name == "incidents" else "value"
-                ),
-                str(hit["new_value"]),
-                f"differs from the stored final value {hit['stored_value']} of {hit['measure_code']} "
-                "(upload with mode=revise to replace it; the old value is kept)",
-                "conflicts_with_final",
-            )
-    if errors.total:
+
+    async def report_set_based() -> None:
+        """Duplicates inside the file and changes to stored final values, by row."""
+        for dup in await bulk.stage_duplicates(session):
+            first, *others = dup["source_rows"]
+            for row in others:
+                errors.add(
+                    row,
+                    "period",
+                    dup["period"],
+                    f"duplicate of row {first} (same unit, measure, period and gender: "
+                    f"{dup['measure_code']})",
+                    "duplicate_in_batch",
+                )
+        if mode != "revise":
+            for hit in await bulk.stage_final_conflicts(session, "local"):
+                errors.add(
+                    hit["source_row"],
+                    column_of.get(
+                        hit["measure_code"], "count" if kind.name == "incidents" else "value"
+                    ),
+                    str(hit["new_value"]),
+                    f"differs from the stored final value {hit['stored_value']} of "
+                    f"{hit['measure_code']} (upload with mode=revise to replace it; the old "
+                    "value is kept)",
+                    "conflicts_with_final",
+                )
+
+    def rejected() -> Unprocessable:
         shown = (
             ""
             if errors.total <= MAX_REPORTED_ERRORS
             else f" (the first {MAX_REPORTED_ERRORS} are listed)"
         )
-        raise Unprocessable(
+        return Unprocessable(
             f"The file was rejected: {errors.total} problem(s){shown}; nothing was stored",
             errors=sorted(errors.items, key=lambda e: e.row or 0),
             extra={"error_count": errors.total},
         )
+
     if row_count == 0:
         raise Unprocessable(
             "The file has no data rows",
             errors=[FieldError(loc=["file"], message="no data rows", code="empty_file")],
         )
+    if errors.total:
+        await report_set_based()
+        raise rejected()
 
+    parsed = time.perf_counter()
+    batch: IngestBatch | None = None
+    if not dry_run:
+        batch = await batch_repository.add_batch(
+            session,
+            IngestBatch(
+                municipality_code=municipality,
+                kind=f"upload:{kind.name}",
+                filename=filename,
+                api_key_id=principal.key_id,
+                idempotency_key=idempotency_key,
+                request_hash=digest,
+                state="completed",
+                row_count=row_count,
+            ),
+        )
+    # The fast path: one set-based merge in a savepoint. If it doubled a key or changed a
+    # stored final value (without mode=revise) it is rolled back and the rows are reported;
+    # a dry run always rolls back and reports what would have happened.
+    counts: bulk.UpsertCounts | None = None
+    try:
+        async with session.begin_nested() as savepoint:
+            counts = await bulk.merge_stage(
+                session,
+                source="local",
+                staged=staged,
+                batch_id=batch.id if batch else None,
+                sent_by=principal.key_id,
+            )
+            if dry_run or (counts.blocked and mode != "revise"):
+                await savepoint.rollback()
+    except DBAPIError as exc:
+        if not isinstance(exc.orig, psycopg.errors.CardinalityViolation):
+            raise
+        counts = None  # a key twice in the file
+    if counts is None or (counts.blocked and mode != "revise"):
+        await report_set_based()
+        raise rejected()
+    merged = time.perf_counter()
+    logger.info(
+        "upload checked and merged",
+        extra={
+            "rows": row_count,
+            "read_and_copy_s": round(parsed - started, 3),
+            "merge_s": round(merged - parsed, 3),
+        },
+    )
     suppressed = await repository.staged_suppressed(session)
-    if dry_run:
+    if batch is None:
         return UploadOut(
             id=None,
             kind=kind.name,
@@ -459,31 +599,14 @@ async def upload(
             dry_run=True,
             rows=row_count,
             observations=staged,
-            created=0,
-            revised=0,
-            unchanged=0,
+            created=counts.created,
+            revised=counts.revised,
+            unchanged=counts.unchanged,
             suppressed=suppressed,
             data_version=None,
             file=detected,
             created_at=None,
         )
-
-    batch = await batch_repository.add_batch(
-        session,
-        IngestBatch(
-            municipality_code=municipality,
-            kind=f"upload:{kind.name}",
-            filename=filename,
-            api_key_id=principal.key_id,
-            idempotency_key=idempotency_key,
-            request_hash=digest,
-            state="completed",
-            row_count=row_count,
-        ),
-    )
-    counts = await bulk.merge_stage(
-        session, source="local", staged=staged, batch_id=batch.id, sent_by=principal.key_id
-    )
     version = await batch_repository.bump_data_version(session, municipality)
     await session.refresh(batch)
     out = UploadOut(

@@ -86,6 +86,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("job_id", "seq", name=op.f("uq_kolada_sync_chunk_job_id_seq")),
     )
     op.add_column("observation", sa.Column("kolada_job_id", sa.UUID(), nullable=True))
+    op.drop_constraint(
+        op.f("fk_observation_batch_id_ingest_batch"), "observation", type_="foreignkey"
+    )
     op.add_column("observation_revision", sa.Column("source_row", sa.Integer(), nullable=True))
     op.add_column("observation_revision", sa.Column("sent_by", sa.UUID(), nullable=True))
     op.add_column("observation_revision", sa.Column("kolada_job_id", sa.UUID(), nullable=True))
@@ -97,6 +100,13 @@ def downgrade() -> None:
     op.drop_column("observation_revision", "kolada_job_id")
     op.drop_column("observation_revision", "sent_by")
     op.drop_column("observation_revision", "source_row")
+    op.create_foreign_key(
+        op.f("fk_observation_batch_id_ingest_batch"),
+        "observation",
+        "ingest_batch",
+        ["batch_id"],
+        ["id"],
+    )
     op.drop_column("observation", "kolada_job_id")
     op.drop_table("kolada_sync_chunk")
     op.drop_index("ix_kolada_sync_job_state", table_name="kolada_sync_job")

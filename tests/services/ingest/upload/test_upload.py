@@ -343,3 +343,31 @@ async def test_kinds_are_listed_with_their_columns(client: Any, make_key: MakeKe
         "observations",
     }
     assert len(kinds["incidents"]["measures"]) == 30
+
+
+async def test_a_key_twice_in_an_otherwise_valid_file_is_reported_with_both_rows(
+    client: Any, make_key: MakeKey, session: AsyncSession
+) -> None:
+    content = (
+        b"unit_code;period;sick_leave_pct\n"
+        b"HT-NORR;2024-08;5\n"
+        b"HT-SODER;2024-08;6\n"
+        b"HT-NORR;2024-08;5\n"
+    )
+    response = await _post(client, await _key(make_key), "sick_leave", content)
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["row"] == 4
+    assert error["code"] == "duplicate_in_batch"
+    assert "row 2" in error["message"]
+    assert await _stored(session, "sick_leave_share") == []
+
+
+async def test_dry_run_reports_what_an_upload_would_do(client: Any, make_key: MakeKey) -> None:
+    key = await _key(make_key)
+    first = b"unit_code;period;sick_leave_pct\nHT-NORR;2024-09;5\n"
+    assert (await _post(client, key, "sick_leave", first)).status_code == 201
+    both = b"unit_code;period;sick_leave_pct\nHT-NORR;2024-09;6\nHT-SODER;2024-09;4\n"
+    preview = await _post(client, key, "sick_leave", both, mode="revise", dry_run="true")
+    assert preview.status_code == 200
+    assert (preview.json()["created"], preview.json()["revised"]) == (1, 1)
