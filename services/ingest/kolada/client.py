@@ -11,7 +11,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -40,7 +40,7 @@ class _Upstream(BaseModel):
 
 
 class KoladaValue(_Upstream):
-    gender: str = Field(pattern=r"^[TKM]$")
+    gender: Literal["T", "K", "M"]
     count: int | None = None
     status: str | None = None
     value: float | None = Field(default=None, allow_inf_nan=False)
@@ -103,6 +103,17 @@ class KoladaPage(_Upstream, Generic[RowT]):
     values: list[RowT]
     next_url: str | None = None
     previous_url: str | None = None
+
+
+_ADAPTERS: dict[type[BaseModel], TypeAdapter[Any]] = {}
+
+
+def _adapter(row: type[BaseModel]) -> TypeAdapter[Any]:
+    """One validator per row type (building one is far slower than using it)."""
+    found = _ADAPTERS.get(row)
+    if found is None:
+        found = _ADAPTERS[row] = TypeAdapter(KoladaPage[row])  # type: ignore[valid-type]
+    return found
 
 
 def chunked(ids: Sequence[str], size: int = MAX_IDS) -> list[list[str]]:
@@ -228,7 +239,7 @@ class KoladaClient:
         self, path: str, row: type[RowT], params: dict[str, Any] | None = None
     ) -> AsyncIterator[tuple[list[RowT], str]]:
         """Every page of a listing, following next_url until null; yields (rows, page URL)."""
-        adapter = TypeAdapter(KoladaPage[row])  # type: ignore[valid-type]
+        adapter = _adapter(row)
         url: str | None = f"{self.base_url}{path}"
         query: dict[str, Any] | None = {"per_page": self.per_page, **(params or {})}
         seen: set[str] = set()

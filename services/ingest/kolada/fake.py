@@ -23,15 +23,20 @@ Key = tuple[str, str, int, str]  # kpi, municipality or OU, year, gender
 _DATA = re.compile(r"^/v3/(data|oudata)/kpi/([^/]+)/(municipality|ou)/([^/]+)(?:/year/([^/]+))?$")
 
 
+_GENDER_STEP = {"T": 0, "K": 3, "M": 6}
+
+
 def default_value(kpi: str, where: str, year: int, gender: str) -> float:
-    seed = sum(map(ord, kpi + where)) + year * 7 + "TKM".index(gender) * 3
-    return round(40 + (seed % 600) / 10, 1)
+    seed = hash((kpi, where)) % 1000 + year * 7 + _GENDER_STEP[gender]
+    return (400 + seed % 600) / 10
 
 
 @dataclass
 class FakeKolada:
     base: str = "https://api.kolada.se/v3"
     genders: tuple[str, ...] = ("T", "K", "M")
+    # KPIs split by gender; None: every KPI. Others answer T only, as Kolada does.
+    gendered: set[str] | None = None
     value: Callable[[str, str, int, str], float | None] = default_value
     ous: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     # Values changed after a date: key → (changed on, value or None, status, deleted)
@@ -39,6 +44,8 @@ class FakeKolada:
     preliminary: set[Key] = field(default_factory=set)
     requests: list[str] = field(default_factory=list)
     _catalogue: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # The rows of the listing being paged (a client pages one listing at a time, or a few).
+    _listings: dict[tuple[str, str | None], list[dict[str, Any]]] = field(default_factory=dict)
 
     def catalogue(self, name: str) -> list[dict[str, Any]]:
         if name not in self._catalogue:
@@ -72,8 +79,13 @@ class FakeKolada:
         if max(len(kpi_list), len(id_list), len(year_list)) > 25:
             return _error(422, "at most 25 ids per segment")
         since = params.get("from_date")
-        rows = self._rows(kind, kpi_list, id_list, year_list, since)
-        return self._page(request, rows, per_page, page)
+        listing = (path, since)
+        cached = self._listings.get(listing)
+        if cached is None:
+            if len(self._listings) > 16:
+                self._listings.clear()
+            cached = self._listings[listing] = self._rows(kind, kpi_list, id_list, year_list, since)
+        return self._page(request, cached, per_page, page)
 
     def _rows(
         self, kind: str, kpis: list[str], ids: list[str], years: list[int], since: str | None
@@ -81,10 +93,11 @@ class FakeKolada:
         where_key = "municipality" if kind == "data" else "ou"
         rows: list[dict[str, Any]] = []
         for kpi in kpis:
+            genders = self.genders if self.gendered is None or kpi in self.gendered else ("T",)
             for where in ids:
                 for year in years:
                     values = []
-                    for gender in self.genders:
+                    for gender in genders:
                         key = (kpi, where, year, gender)
                         change = self.changes.get(key)
                         if since is not None and (change is None or change[0] < since):

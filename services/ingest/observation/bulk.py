@@ -151,11 +151,16 @@ class StageWriter:
             self._size = 0
 
 
-async def open_copy(session: AsyncSession) -> Any:
-    """An async context manager yielding psycopg's Copy into the staging table."""
+DIRECT_COLUMNS = (*STAGE_COLUMNS, "source", "batch_id", "sent_by", "revision")
+
+
+async def open_copy(session: AsyncSession, *, direct: bool = False) -> Any:
+    """An async context manager yielding psycopg's Copy into the staging table, or with
+    `direct` straight into observation (lines then end with source, batch, sender, revision)."""
     pg = await raw_connection(session)
-    columns = ", ".join(STAGE_COLUMNS)
-    return pg.cursor().copy(f"COPY {STAGE} ({columns}) FROM STDIN")
+    if direct:
+        return pg.cursor().copy(f"COPY observation ({', '.join(DIRECT_COLUMNS)}) FROM STDIN")
+    return pg.cursor().copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN")
 
 
 async def stage_duplicates(session: AsyncSession, limit: int = 1000) -> list[dict[str, Any]]:

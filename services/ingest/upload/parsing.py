@@ -61,9 +61,12 @@ def csv_rows(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[Cell]
     def rows() -> Iterator[tuple[int, list[Cell]]]:
         reader = csv.reader(text, delimiter=separator)
         # Cells stay as read ('' for empty); the row checks treat blank cells as missing.
-        for number, row in enumerate(reader, start=2):
-            if row and (any(row) and any(cell.strip() for cell in row)):
-                yield number, row  # type: ignore[misc]
+        try:
+            for number, row in enumerate(reader, start=2):
+                if row and (any(row) and any(cell.strip() for cell in row)):
+                    yield number, row  # type: ignore[misc]
+        finally:
+            text.detach()  # the caller's file stays open (it may be read again)
 
     return header, rows(), {"encoding": encoding.replace("-sig", ""), "separator": separator}
 
