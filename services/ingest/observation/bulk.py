@@ -113,8 +113,12 @@ async def create_stage(session: AsyncSession) -> None:
         )
     )
     await session.execute(text(f"TRUNCATE {STAGE}"))
-    # A large file or chunk may take longer than the default statement timeout, in this
-    # transaction only.
+    await allow_long_statements(session)
+
+
+async def allow_long_statements(session: AsyncSession) -> None:
+    """A large file or chunk may take longer than the default statement timeout; in this
+    transaction only."""
     await session.execute(text("SET LOCAL statement_timeout = '15min'"))
 
 

@@ -512,6 +512,7 @@ async def upload(
         # row with an error; then the savepoint is rolled back and the file read again
         # through the staging table, where every problem is found and reported.
         tail = f"\tlocal\t{batch.id}\t{principal.key_id}\t1\n"
+        await bulk.allow_long_statements(session)
         try:
             async with session.begin_nested() as savepoint:
                 async with await bulk.open_copy(session, direct=True) as copy:
