@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import psycopg
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.kolada import repository
@@ -278,6 +280,7 @@ class Fetched:
     """A chunk's answer, already validated and rendered as COPY lines."""
 
     lines: list[str] = field(default_factory=list)
+    deletions: int = 0
     rows: int = 0
     pages: int = 0
     catalogue: list[Any] = field(default_factory=list)
@@ -357,6 +360,7 @@ async def fetch_chunk(
         async for rows, url in pages:
             result.pages += 1
             result.lines.extend(render_rows(rows, chunk=chunk, url=url, seen=seen))
+            result.deletions += sum(1 for row in rows for v in row.values if v.isdeleted)
         result.rows = len(result.lines)
         return result
     result.pages = 1
@@ -412,6 +416,12 @@ async def store_chunk(
     counts = bulk.UpsertCounts(0, 0, 0, 0)
     if chunk.kind.startswith("catalogue:"):
         await _store_catalogue(session, chunk.kind, fetched.catalogue)
+    elif (
+        fetched.lines
+        and not fetched.deletions
+        and await _store_direct(session, job, chunk, fetched)
+    ):
+        counts = bulk.UpsertCounts(created=len(fetched.lines), revised=0, unchanged=0, deleted=0)
     elif fetched.lines:
         await bulk.create_stage(session)
         await bulk.copy_lines(session, _blocks(fetched.lines))
@@ -436,6 +446,28 @@ async def store_chunk(
         counts=counts.as_dict(),
         requests=requests,
     )
+    return True
+
+
+async def _store_direct(
+    session: AsyncSession, job: KoladaSyncJob, chunk: KoladaSyncChunk, fetched: Fetched
+) -> bool:
+    """A chunk of values never seen before (a first sync) goes straight into observation with
+    COPY; if any key exists already the savepoint is rolled back (False) and the caller takes
+    the staged upsert, which keeps revisions."""
+    sent_by = str(job.requested_by) if job.requested_by else "\\N"
+    tail = f"\tkolada\t\\N\t{sent_by}\t1\t{job.id}\n"
+    await bulk.allow_long_statements(session)
+    try:
+        async with session.begin_nested(), await bulk.open_copy(session, direct=True) as copy:
+            for block in _blocks([line[:-1] + tail for line in fetched.lines]):
+                await copy.write(block)
+    except (DBAPIError, psycopg.Error) as exc:
+        if not isinstance(getattr(exc, "orig", exc), psycopg.errors.UniqueViolation):
+            raise
+        return False
+    touched = [chunk.municipality_code] if chunk.kind == "oudata" else list(chunk.ids)
+    await bulk.bump_data_versions_for(session, [c for c in touched if c])
     return True
 
 

@@ -155,12 +155,13 @@ class StageWriter:
             self._size = 0
 
 
-DIRECT_COLUMNS = (*STAGE_COLUMNS, "source", "batch_id", "sent_by", "revision")
+DIRECT_COLUMNS = (*STAGE_COLUMNS, "source", "batch_id", "sent_by", "revision", "kolada_job_id")
 
 
 async def open_copy(session: AsyncSession, *, direct: bool = False) -> Any:
     """An async context manager yielding psycopg's Copy into the staging table, or with
-    `direct` straight into observation (lines then end with source, batch, sender, revision)."""
+    `direct` straight into observation (lines then end with source, batch, sender, revision
+    and Kolada job)."""
     pg = await raw_connection(session)
     if direct:
         return pg.cursor().copy(f"COPY observation ({', '.join(DIRECT_COLUMNS)}) FROM STDIN")
@@ -338,3 +339,18 @@ async def drop_unknown_deletions(session: AsyncSession, source: str) -> int:
         {"source": source},
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+async def bump_data_versions_for(session: AsyncSession, codes: Iterable[str]) -> None:
+    """Bump data_version of the given municipalities (same transaction as the change)."""
+    wanted = sorted(set(codes))
+    if wanted:
+        await session.execute(
+            text(
+                "INSERT INTO data_version (municipality_code, version) "
+                "SELECT unnest(CAST(:codes AS text[])), 1 "
+                "ON CONFLICT (municipality_code) DO UPDATE "
+                "SET version = data_version.version + 1, changed_at = now()"
+            ),
+            {"codes": wanted},
+        )

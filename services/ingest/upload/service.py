@@ -511,7 +511,7 @@ async def upload(
         # that exists already (or twice in the file) stops it with a unique violation, a bad
         # row with an error; then the savepoint is rolled back and the file read again
         # through the staging table, where every problem is found and reported.
-        tail = f"\tlocal\t{batch.id}\t{principal.key_id}\t1\n"
+        tail = f"\tlocal\t{batch.id}\t{principal.key_id}\t1\t\\N\n"
         await bulk.allow_long_statements(session)
         try:
             async with session.begin_nested() as savepoint:
