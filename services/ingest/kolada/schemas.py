@@ -2,13 +2,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from shared.schemas import InputModel, OutputModel
 
-KpiId = str
+KpiId = Annotated[str, StringConstraints(pattern=r"^[A-Z]\d{5}$")]
+MunicipalityCode = Annotated[str, StringConstraints(pattern=r"^\d{4}$")]
+Year = Annotated[int, Field(ge=1990, le=2100)]
 KOLADA_ATTRIBUTION = "Källa: Kolada"
 
 
@@ -27,34 +29,21 @@ class SyncIn(InputModel):
         description="whose plan; defaults to the key's municipality. A national key may omit "
         "it to sync every tenant municipality's plan",
     )
-    kpis: list[str] | None = Field(
+    kpis: list[KpiId] | None = Field(
         default=None, max_length=2000, description="Kolada KPI ids; default: the suite's set"
     )
-    municipalities: list[str] | None = Field(
+    municipalities: list[MunicipalityCode] | None = Field(
         default=None,
         max_length=400,
         description="default: the municipality, its 'Liknande kommuner' groups and 0000",
     )
-    years: list[int] | None = Field(default=None, max_length=60)
+    years: list[Year] | None = Field(default=None, max_length=60)
     include_ous: bool = Field(default=True, description="also sync the municipality's own OUs")
     include_catalogue: bool | None = Field(
         default=None,
         description="refresh the KPI, municipality and group catalogue first "
         "(default: yes for the scheduler, no otherwise)",
     )
-
-    def model_post_init(self, _context: object) -> None:
-        import re
-
-        for kpi in self.kpis or []:
-            if not re.fullmatch(r"[A-Z]\d{5}", kpi):
-                raise ValueError(f"'{kpi}' is not a Kolada KPI id (like U21468)")
-        for code in self.municipalities or []:
-            if not re.fullmatch(r"\d{4}", code):
-                raise ValueError(f"'{code}' is not a 4-digit municipality code")
-        for year in self.years or []:
-            if not 1990 <= year <= 2100:
-                raise ValueError(f"year {year} is out of range 1990–2100")
 
 
 class SyncProgress(OutputModel):

@@ -51,7 +51,9 @@ def sniff_separator(header_line: str) -> str:
 
 def csv_rows(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[Cell]]], dict[str, str]]:
     encoding = detect_encoding(file)
-    text = io.TextIOWrapper(file, encoding=encoding, newline="")
+    # Bytes Windows-1252 leaves undefined become U+FFFD: the header or cell check then names
+    # them, instead of the decoder failing half-way.
+    text = io.TextIOWrapper(file, encoding=encoding, newline="", errors="replace")
     first = text.readline()
     if not first.strip():
         raise FileError("the file is empty; the first row must name the columns")

@@ -353,3 +353,13 @@ async def test_a_run_killed_midway_resumes_without_losing_or_doubling_a_row(
     assert done["attempts"] == 2
     assert done["counts"]["created"] == len(stored)
     assert done["progress"]["rows_done"] == len(stored)
+
+
+async def test_a_bad_sync_request_is_a_located_422(client: Any, make_key: MakeKey) -> None:
+    key = await make_key("ingest:write", municipality="0482")
+    response = await client("ingest", key).post(
+        SYNC, json={"kpis": ["U21468", "DROP TABLE"], "years": [1800]}
+    )
+    assert response.status_code == 422
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"kpis", "years"}

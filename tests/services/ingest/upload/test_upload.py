@@ -371,3 +371,20 @@ async def test_dry_run_reports_what_an_upload_would_do(client: Any, make_key: Ma
     preview = await _post(client, key, "sick_leave", both, mode="revise", dry_run="true")
     assert preview.status_code == 200
     assert (preview.json()["created"], preview.json()["revised"]) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"", "unreadable_file"),
+        (b"\x81\x8d\x8f\x90\x9d;\x00\x01\n\x81;2\n", "unknown_column"),
+        (b"PK\x03\x04 not really a workbook", "unreadable_file"),
+        (b"unit_code;period;sick_leave_pct\n", "empty_file"),
+    ],
+)
+async def test_unreadable_or_empty_files_are_a_clear_422(
+    client: Any, make_key: MakeKey, content: bytes, code: str
+) -> None:
+    response = await _post(client, await _key(make_key), "sick_leave", content)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == code
