@@ -1,4 +1,5 @@
-"""`kvn`: the suite's command line (serve, run, migrate, scheduler, API keys, demo data)."""
+"""`kvn`: the suite's command line (serve, run, migrate, scheduler, API keys, demo data,
+file uploads)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,12 @@ import asyncio
 import contextlib
 import sys
 import uuid
+from typing import TYPE_CHECKING, TextIO
 
 from shared.settings import SERVICES, get_settings
+
+if TYPE_CHECKING:
+    import httpx
 
 
 def _database_url() -> str:
@@ -150,6 +155,100 @@ def cmd_webhooks(_: argparse.Namespace) -> None:
     print(asyncio.run(run()))
 
 
+def upload_file(
+    path: str,
+    *,
+    kind: str,
+    key: str,
+    url: str,
+    municipality: str | None = None,
+    mode: str = "insert",
+    dry_run: bool = False,
+    transport: httpx.BaseTransport | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Stream a CSV/XLSX file to the ingest service with a progress bar; print the outcome.
+    The Idempotency-Key is derived from the file's content, so running the same upload
+    twice stores it once. Returns the exit status."""
+    import hashlib
+    from collections.abc import Iterator
+    from pathlib import Path
+
+    import httpx
+
+    stream: TextIO = out if out is not None else sys.stderr
+    file = Path(path)
+    total = file.stat().st_size
+    digest = hashlib.sha256()
+    with file.open("rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+
+    def body() -> Iterator[bytes]:
+        sent = 0
+        with file.open("rb") as f:
+            while block := f.read(1 << 20):
+                sent += len(block)
+                done = int(30 * sent / total) if total else 30
+                percent = 100 * sent // total if total else 100
+                print(
+                    f"\r[{'#' * done}{'.' * (30 - done)}] {percent:3d}% {sent >> 20} MB",
+                    end="",
+                    file=stream,
+                    flush=True,
+                )
+                yield block
+        print(" sent; validating…", file=stream, flush=True)
+
+    params = {"kind": kind, "mode": mode, "filename": file.name}
+    if municipality:
+        params["municipality_code"] = municipality
+    if dry_run:
+        params["dry_run"] = "true"
+    media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    headers = {
+        "Authorization": f"Bearer {key}",
+        "Content-Type": media if file.suffix.lower() == ".xlsx" else "text/csv",
+    }
+    if not dry_run:
+        headers["Idempotency-Key"] = f"kvn-upload-{kind}-{digest.hexdigest()[:40]}"
+    with httpx.Client(transport=transport, timeout=httpx.Timeout(3600, connect=10)) as client:
+        response = client.post(
+            url.rstrip("/") + "/v1/uploads", params=params, content=body(), headers=headers
+        )
+    result = response.json() if response.content else {}
+    if response.status_code in (200, 201):
+        print(
+            f"{'checked (dry run)' if dry_run else 'stored'}: {result.get('rows')} rows, "
+            f"{result.get('created')} created, {result.get('revised')} revised, "
+            f"{result.get('unchanged')} unchanged, {result.get('suppressed')} suppressed",
+            file=stream,
+        )
+        return 0
+    print(f"rejected ({response.status_code}): {result.get('detail')}", file=stream)
+    for error in (result.get("errors") or [])[:50]:
+        print(
+            f"  row {error.get('row')}, {error.get('field')}: {error.get('message')} "
+            f"(value: {error.get('value')})",
+            file=stream,
+        )
+    return 1
+
+
+def cmd_upload(args: argparse.Namespace) -> None:
+    sys.exit(
+        upload_file(
+            args.file,
+            kind=args.kind,
+            key=args.key,
+            url=args.url or get_settings().INGEST_URL,
+            municipality=args.municipality,
+            mode="revise" if args.revise else "insert",
+            dry_run=args.dry_run,
+        )
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kvn", description="Kvalitetsnavet command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -196,6 +295,19 @@ def build_parser() -> argparse.ArgumentParser:
     hooks = p.add_subparsers(dest="action", required=True)
     hooks.add_parser("deliver", help="one delivery round now (the scheduler runs it every few s)")
     p.set_defaults(func=cmd_webhooks)
+    p = sub.add_parser("upload", help="upload a CSV or XLSX file of local data to ingest")
+    p.add_argument("file")
+    p.add_argument(
+        "--kind",
+        required=True,
+        choices=["survey", "continuity", "sick_leave", "incidents", "cases", "observations"],
+    )
+    p.add_argument("--key", required=True, help="an API key with ingest:write")
+    p.add_argument("--municipality", help="4-digit code (a national key must name it)")
+    p.add_argument("--url", help="the ingest service (default: INGEST_URL)")
+    p.add_argument("--revise", action="store_true", help="replace stored final values")
+    p.add_argument("--dry-run", action="store_true", help="validate only; store nothing")
+    p.set_defaults(func=cmd_upload)
     return parser
 
 

@@ -71,6 +71,22 @@ class Settings(BaseSettings):
         "more is an error",
     )
 
+    # --- ingest ---
+    KOLADA_TIMEOUT_S: float = Field(default=30.0, gt=0, description="per Kolada request")
+    KOLADA_RETRIES: int = Field(default=4, ge=0, le=10, description="on 429, 5xx, timeouts")
+    KOLADA_BACKOFF_S: float = Field(default=0.5, ge=0, description="first backoff; doubles")
+    KOLADA_MAX_RETRY_AFTER_S: float = Field(default=120.0, ge=0)
+    KOLADA_PER_PAGE: int = Field(default=5000, ge=1, le=5000)
+    KOLADA_CONCURRENCY: int = Field(default=4, ge=1, le=32, description="requests in flight")
+    KOLADA_SYNC_YEARS: int = Field(default=10, ge=1, le=50, description="default years back")
+    KOLADA_WORKER_ENABLED: bool | None = Field(
+        default=None, description="run the sync worker in the ingest process; unset: not in test"
+    )
+    KOLADA_WORKER_POLL_S: float = Field(default=5.0, gt=0)
+    KOLADA_JOB_STALE_S: float = Field(
+        default=120.0, gt=0, description="a running job without heartbeat this long is resumed"
+    )
+
     @field_validator("DATABASE_URL")
     @classmethod
     def _async_driver(cls, value: str | None) -> str | None:
@@ -82,6 +98,13 @@ class Settings(BaseSettings):
     def _no_placeholder_secrets_in_production(self) -> Settings:
         if self.ENVIRONMENT == "production" and self.SERVICE_API_KEY in _PLACEHOLDERS:
             raise ValueError("SERVICE_API_KEY must be set to a real key in production")
+        return self
+
+    @model_validator(mode="after")
+    def _kolada_base_url_allowed(self) -> Settings:
+        from shared.urls import check_allowed_https_url
+
+        check_allowed_https_url(self.KOLADA_BASE_URL, self.KOLADA_ALLOWED_HOSTS)
         return self
 
     def service_url(self, service: ServiceName) -> str:

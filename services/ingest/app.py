@@ -6,6 +6,10 @@ import httpx
 from fastapi import FastAPI
 
 from services.ingest.batch.router import router as batch_router
+from services.ingest.kolada.jobs import kolada_lifespan
+from services.ingest.kolada.router import router as kolada_router
+from services.ingest.observation.router import router as observation_router
+from services.ingest.upload.router import router as upload_router
 from shared.app import create_service_app
 from shared.db import Database
 from shared.settings import Settings
@@ -16,15 +20,19 @@ def create_app(
     *,
     database: Database | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
+    kolada_transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
+    """`kolada_transport` replaces the network for Kolada (benchmarks serve recorded payloads);
+    the base URL is still checked against KOLADA_ALLOWED_HOSTS."""
     return create_service_app(
         service="ingest",
         title="Kvalitetsnavet ingest",
         description="Kolada sync, local JSON batches and file uploads: validated, atomic, "
         "idempotent, traceable.",
-        routers=[batch_router],
+        routers=[batch_router, kolada_router, observation_router, upload_router],
         settings=settings,
         database=database,
         transport=transport,
+        extra_lifespan=kolada_lifespan(kolada_transport),
         upload_suffixes=("/uploads",),
     )

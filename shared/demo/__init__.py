@@ -33,6 +33,7 @@ async def load_demo(session: AsyncSession) -> bool:
     await catalogue.load(session)
     await indicators.load_definitions(session)
     await budget.load_definitions(session)
+    await ingest.load_measures(session)
     if await is_loaded(session):
         return False
     await indicators.load(session)

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.demo.common import DEMO_MUNICIPALITY, DEMO_YEARS, SEED
 from shared.demo.indicators import DEMO_UNITS
-from shared.models import DataVersion, IngestBatch, Observation
+from shared.models import DataVersion, IngestBatch, Measure, Observation
 from shared.periods import Period
 
 # Seed 003 (Melleruds kommun, published 2022-09-01): share of quality factors answered
@@ -26,6 +26,65 @@ MELLERUD_OJ = {
     "oj_positive_share_missbruk": (27, 32),
     "oj_positive_share_barn_unga": (27, 67),
 }
+
+
+_INCIDENT_TYPES = {"lex_sarah": "lex Sarah", "lex_maria": "lex Maria (vårdskada)"}
+_INCIDENT_CATEGORIES = {
+    "fall": "fall",
+    "lakemedel": "läkemedel",
+    "bemotande": "bemötande",
+    "omsorg": "omsorg och vård",
+    "ovrigt": "övrigt",
+}
+_INCIDENT_SEVERITIES = {"lag": "låg", "medel": "medel", "hog": "hög"}
+
+
+def _count(code: str, title: str) -> dict[str, Any]:
+    return {"code": code, "title": title, "source": "local", "unit": "antal", "value_kind": "count"}
+
+
+def _share(code: str, title: str) -> dict[str, Any]:
+    return {"code": code, "title": title, "source": "local", "unit": "%", "value_kind": "share"}
+
+
+# The local measures the upload kinds need (services/ingest/upload/kinds.py); survey_respondents
+# and survey_satisfied come with the indicators' definitions.
+LOCAL_MEASURES: list[dict[str, Any]] = [
+    _count("survey_safe", "Brukarundersökning: antal som känner sig trygga"),
+    _count("survey_treatment", "Brukarundersökning: antal med alltid bra bemötande"),
+    _count("survey_influence", "Brukarundersökning: antal vars åsikter och önskemål beaktas"),
+    {
+        "code": "staff_continuity",
+        "title": "Personalkontinuitet: antal personal en hemtjänsttagare möter på 14 dagar",
+        "source": "local",
+        "unit": "antal",
+        "value_kind": "average",
+        "min_value": Decimal(0),
+        "max_value": Decimal(200),
+    },
+    _count("continuity_users", "Personalkontinuitet: antal brukare i mätningen"),
+    _share("sick_leave_share", "Sjukfrånvaro, andel av arbetad tid"),
+    _share("short_sick_leave_share", "Korttidssjukfrånvaro (dag 1–14), andel av arbetad tid"),
+    _count("case_applications", "Antal ansökningar"),
+    _count("case_reports", "Antal anmälningar (orosanmälningar)"),
+    _count("case_investigations", "Antal inledda utredningar"),
+    _count("case_placements", "Antal placeringar"),
+    *(
+        _count(
+            f"incidents_{t}_{c}_{s}",
+            f"Avvikelser {tt}: {ct}, allvarlighetsgrad {st} (antal)",
+        )
+        for t, tt in _INCIDENT_TYPES.items()
+        for c, ct in _INCIDENT_CATEGORIES.items()
+        for s, st in _INCIDENT_SEVERITIES.items()
+    ),
+]
+
+
+async def load_measures(session: AsyncSession) -> None:
+    """The local measures uploads validate against (idempotent)."""
+    rows = [{"min_value": None, "max_value": None, **m} for m in LOCAL_MEASURES]
+    await session.execute(pg_insert(Measure).on_conflict_do_nothing(), rows)
 
 
 def _observation(

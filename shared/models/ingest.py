@@ -119,9 +119,9 @@ class Observation(Base):
     denominator: Mapped[Decimal | None] = mapped_column(Numeric)
     respondents: Mapped[int | None] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="final")
-    batch_id: Mapped[uuid.UUID | None] = mapped_column(
-        UUID(as_uuid=True), ForeignKey("ingest_batch.id"), index=True
-    )
+    # No foreign key (dropped in ingest_0002): the bulk path writes millions of rows, and a
+    # per-row check of a batch the same transaction just created buys nothing.
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
     source_row: Mapped[int | None] = mapped_column(Integer)
     source_url: Mapped[str | None] = mapped_column(Text)
     sent_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
@@ -129,6 +129,9 @@ class Observation(Base):
     arrived_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
+    # The Kolada sync run that stored this content (source='kolada'); batch_id for local data.
+    # No foreign key on purpose: a per-row FK check would slow the bulk path for nothing.
+    kolada_job_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
 
 class ObservationRevision(Base):
@@ -153,6 +156,73 @@ class ObservationRevision(Base):
         DateTime(timezone=True), server_default=func.now(), nullable=False
     )
     replaced_by_batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    sent_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    kolada_job_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    replaced_by_job_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+
+
+class KoladaSyncJob(CreatedAt, Base):
+    """One Kolada sync run: its plan, state, progress and errors. Chunks are its resumable steps."""
+
+    __tablename__ = "kolada_sync_job"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending','running','completed','failed')", name="state"),
+        CheckConstraint("mode IN ('full','incremental')", name="mode"),
+        Index("ix_kolada_sync_job_state", "state", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    # None: a national run (every tenant municipality's plan, or an explicit plan).
+    municipality_code: Mapped[str | None] = mapped_column(CHAR(4))
+    mode: Mapped[str] = mapped_column(String(12), nullable=False)
+    trigger: Mapped[str] = mapped_column(String(16), nullable=False)
+    state: Mapped[str] = mapped_column(String(12), nullable=False, default="pending")
+    from_date: Mapped[date | None] = mapped_column(Date)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSONB, nullable=False)
+    requested_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
+    chunks_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    chunks_done: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    chunks_failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    rows_done: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    created: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    revised: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    deleted: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    unchanged: Mapped[int] = mapped_column(BigInteger, nullable=False, default=0)
+    requests: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    errors: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False, default=list)
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class KoladaSyncChunk(Base):
+    """One request path of a sync (at most 25 ids per segment), stored whole or not at all."""
+
+    __tablename__ = "kolada_sync_chunk"
+    __table_args__ = (
+        UniqueConstraint("job_id", "seq"),
+        CheckConstraint("state IN ('pending','done','failed')", name="state"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    job_id: Mapped[uuid.UUID] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("kolada_sync_job.id", ondelete="CASCADE"), nullable=False
+    )
+    seq: Mapped[int] = mapped_column(Integer, nullable=False)
+    # 'data' (municipalities), 'oudata' (OUs of one municipality), or a catalogue name.
+    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    kpis: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, default=list)
+    ids: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, default=list)
+    years: Mapped[list[int]] = mapped_column(ARRAY(Integer), nullable=False, default=list)
+    # For 'oudata': the municipality the OUs belong to.
+    municipality_code: Mapped[str | None] = mapped_column(CHAR(4))
+    state: Mapped[str] = mapped_column(String(8), nullable=False, default="pending")
+    rows: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    pages: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class DataVersion(Base):
@@ -171,6 +241,8 @@ __all__ = [
     "DataVersion",
     "IngestBatch",
     "KoladaKpi",
+    "KoladaSyncChunk",
+    "KoladaSyncJob",
     "Municipality",
     "MunicipalityGroup",
     "Observation",

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from shared.contracts.ingest import BatchResult
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -86,4 +87,4 @@ class EfficiencyOut(OutputModel):
     inputs: dict[str, Any]
     attribution: Literal["derived"] = "derived"
     source_note: str
-    batch: dict[str, Any] = Field(description="the ingest batch that stored the observation")
+    batch: BatchResult = Field(description="the ingest batch that stored the observation")

@@ -1,0 +1,110 @@
+"""Benchmark: a full Kolada sync from recorded-shape payloads served by a local fake of the v3
+API (services/ingest/kolada/fake.py through an httpx transport: no network; the base URL is
+still https://api.kolada.se/v3 and passes the allow-list check). Default size: 300 KPIs × 312
+municipalities × 25 years (gender split where the catalogue says so). The job runs exactly as
+the worker runs it: plan, chunks of ≤ 25 ids, paging by next_url, validation, COPY + set-based
+merge per chunk. Prints figures; the last line is one JSON object."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench._common import scratch_database
+from services.ingest.kolada import jobs
+from services.ingest.kolada.client import KoladaClient
+from services.ingest.kolada.fake import FakeKolada
+from services.ingest.kolada.schemas import SyncIn
+from services.ingest.kolada.service import create_sync
+from shared.auth import create_api_key
+from shared.db import Database
+from shared.demo import catalogue
+from shared.settings import Settings
+
+
+async def run(
+    url: str, kpi_count: int, muni_count: int, year_count: int, rate: float
+) -> dict[str, object]:
+    settings = Settings(
+        DATABASE_URL=url,
+        ENVIRONMENT="development",
+        KOLADA_RATE_PER_S=rate,
+        KOLADA_CONCURRENCY=4,
+        KOLADA_BACKOFF_S=0.0,
+    )
+    database = Database.from_settings(settings)
+    kpi_file = catalogue.page("kolada_kpi.json")
+    kpis = sorted(k["id"] for k in kpi_file if k["municipality_type"] in ("K", "A"))[:kpi_count]
+    gendered = {k["id"] for k in kpi_file if k["is_divided_by_gender"]}
+    munis = sorted(m["id"] for m in catalogue.page("kolada_municipality.json"))[:muni_count]
+    years = list(range(2025 - year_count, 2025))
+    async with database.unit_of_work() as session:
+        await catalogue.load(session)
+        key = await create_api_key(
+            session, name="bench", municipality_code=None, scopes=["ingest:write"]
+        )
+    from shared.auth import Principal
+
+    principal = Principal(key.id, "bench", None, frozenset({"ingest:write"}), key.token)
+    async with database.unit_of_work() as session:
+        job = await create_sync(
+            session,
+            SyncIn(mode="full", kpis=kpis, municipalities=munis, years=years, include_ous=False),
+            principal=principal,
+        )
+    fake = FakeKolada(gendered=gendered)
+    async with httpx.AsyncClient(transport=httpx.MockTransport(fake)) as http:
+        client = KoladaClient(http, settings)
+        started = time.perf_counter()
+        state = await jobs.run_next(database, client, settings)
+        seconds = time.perf_counter() - started
+    await database.dispose()
+    with psycopg.connect(url) as conn:
+        row = conn.execute("SELECT count(*) FROM observation WHERE source = 'kolada'").fetchone()
+        stored = int(row[0]) if row else 0
+        info = conn.execute(
+            "SELECT chunks_total, chunks_done, requests, created FROM kolada_sync_job WHERE id = %s",
+            (job.id,),
+        ).fetchone()
+    assert info is not None
+    return {
+        "state": state,
+        "kpis": len(kpis),
+        "municipalities": len(munis),
+        "years": len(years),
+        "chunks": info[0],
+        "chunks_done": info[1],
+        "pages": info[2],
+        "values": stored,
+        "seconds": round(seconds, 2),
+        "values_per_s": round(stored / seconds),
+        "rate_limit_per_s": rate,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--kpis", type=int, default=300)
+    parser.add_argument("--municipalities", type=int, default=312)
+    parser.add_argument("--years", type=int, default=25)
+    parser.add_argument(
+        "--rate", type=float, default=1000.0, help="requests/s (the fake is local; 5 for Kolada)"
+    )
+    args = parser.parse_args()
+    with scratch_database("bench_kolada") as url:
+        figures = asyncio.run(run(url, args.kpis, args.municipalities, args.years, args.rate))
+    print(f"full sync: {figures['values']} values in {figures['seconds']} s ({figures['state']})")
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

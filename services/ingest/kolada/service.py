@@ -1,0 +1,570 @@
+"""Rules of Kolada syncs: plans, jobs, and storing each chunk whole or not at all."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import psycopg
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.ingest.kolada import repository
+from services.ingest.kolada.client import (
+    DataRow,
+    KoladaClient,
+    KoladaError,
+    OuDataRow,
+    chunked,
+)
+from services.ingest.kolada.schemas import (
+    SyncCounts,
+    SyncIn,
+    SyncJobOut,
+    SyncProgress,
+    SyncTimings,
+)
+from services.ingest.observation import bulk
+from shared.auth import Principal
+from shared.db import Database
+from shared.errors import Conflict, NotFound
+from shared.models import KoladaSyncChunk, KoladaSyncJob
+from shared.settings import Settings
+
+logger = logging.getLogger("kvn.ingest.kolada")
+
+# The elderly-care and social-services KPIs the indicators and prizes use (KOLADA.md, checked
+# against the catalogue in shared/kolada/kpi.json).
+DEFAULT_KPIS: tuple[str, ...] = (
+    "U21468",
+    "U23471",
+    "U21466",
+    "U23463",
+    "U21467",
+    "U23464",
+    "U21463",
+    "U23461",
+    "U23470",
+    "U21401",
+    "U23401",
+    "N21006",
+    "N23009",
+    "N20900",
+    "U21432",
+    "N20500",
+    "U20414",
+    "N01951",
+)
+# OU kinds synced per municipality: hemtjänst, särskilt boende, LSS and SoL units.
+OU_PREFIXES = ("V21", "V23", "V25", "V26", "V29", "V30", "V31", "V32", "V34")
+# The "Liknande kommuner" areas that matter to social services.
+GROUP_AREAS = ("äldreomsorg", "LSS", "IFO", "ekonomiskt bistånd")
+RIKET = "0000"
+CATALOGUE_KINDS = ("catalogue:municipality", "catalogue:municipality_groups", "catalogue:kpi")
+
+
+def job_url(job_id: uuid.UUID) -> str:
+    return f"/v1/kolada/syncs/{job_id}"
+
+
+def to_out(job: KoladaSyncJob) -> SyncJobOut:
+    seconds = None
+    if job.started_at and job.finished_at:
+        seconds = round((job.finished_at - job.started_at).total_seconds(), 3)
+    total = job.chunks_total
+    finished = job.chunks_done + job.chunks_failed
+    return SyncJobOut(
+        id=job.id,
+        url=job_url(job.id),
+        state=job.state,
+        mode=job.mode,
+        trigger=job.trigger,
+        municipality_code=job.municipality_code,
+        from_date=job.from_date,
+        plan=job.plan,
+        progress=SyncProgress(
+            chunks_total=total,
+            chunks_done=job.chunks_done,
+            chunks_failed=job.chunks_failed,
+            rows_done=job.rows_done,
+            percent=round(100.0 * finished / total, 1) if total else 0.0,
+        ),
+        counts=SyncCounts(
+            created=job.created,
+            revised=job.revised,
+            unchanged=job.unchanged,
+            deleted=job.deleted,
+            requests=job.requests,
+        ),
+        errors=job.errors,
+        attempts=job.attempts,
+        timings=SyncTimings(
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            seconds=seconds,
+        ),
+    )
+
+
+async def create_sync(
+    session: AsyncSession, payload: SyncIn, *, principal: Principal
+) -> SyncJobOut:
+    """Record a pending sync job; the worker runs it. One unfinished job per scope."""
+    if payload.municipality_code is None and principal.is_national:
+        scope: str | None = None
+    else:
+        scope = principal.tenant(payload.municipality_code)
+    running = await repository.unfinished_job(session, scope)
+    if running is not None:
+        raise Conflict(
+            f"A sync for {'every tenant' if scope is None else scope} is already "
+            f"pending or running: {job_url(running)}",
+            extra={"job": job_url(running)},
+        )
+    from_date: date | None = None
+    if payload.mode == "incremental":
+        last = await repository.last_completed_start(session, scope)
+        # A day of overlap: a value changed while the last run was running is fetched again.
+        from_date = (last - timedelta(days=1)).date() if last else None
+    include_catalogue = (
+        payload.include_catalogue
+        if payload.include_catalogue is not None
+        else payload.trigger == "scheduler"
+    )
+    job = await repository.add_job(
+        session,
+        KoladaSyncJob(
+            municipality_code=scope,
+            mode=payload.mode,
+            trigger=payload.trigger,
+            state="pending",
+            from_date=from_date,
+            plan={
+                "resolved": False,
+                "kpis": payload.kpis,
+                "municipalities": payload.municipalities,
+                "years": payload.years,
+                "include_ous": payload.include_ous,
+                "include_catalogue": include_catalogue,
+            },
+            requested_by=principal.key_id,
+            errors=[],
+        ),
+    )
+    return to_out(job)
+
+
+def _visible(job: KoladaSyncJob, principal: Principal) -> bool:
+    if job.municipality_code is None:
+        return principal.is_national
+    return principal.can_see(job.municipality_code)
+
+
+async def get_sync(session: AsyncSession, job_id: uuid.UUID, *, principal: Principal) -> SyncJobOut:
+    job = await repository.get_job(session, job_id)
+    if job is None or not _visible(job, principal):
+        raise NotFound(f"No Kolada sync {job_id}")
+    return to_out(job)
+
+
+async def list_syncs(
+    session: AsyncSession, *, principal: Principal, limit: int, offset: int
+) -> tuple[list[SyncJobOut], int]:
+    jobs, total = await repository.list_jobs(
+        session,
+        municipality_code=principal.municipality_code,
+        national=principal.is_national,
+        limit=limit,
+        offset=offset,
+    )
+    return [to_out(j) for j in jobs], total
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+def default_years(settings: Settings, today: date | None = None) -> list[int]:
+    year = (today or datetime.now(UTC).date()).year
+    return list(range(year - settings.KOLADA_SYNC_YEARS, year))
+
+
+async def build_plan(
+    session: AsyncSession, client: KoladaClient, job: KoladaSyncJob, settings: Settings
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Resolve the request into KPIs, municipalities, OUs and years, and cut it into chunks."""
+    spec = job.plan
+    kpis: list[str] = list(dict.fromkeys(spec.get("kpis") or DEFAULT_KPIS))
+    years: list[int] = sorted(set(spec.get("years") or default_years(settings)))
+    own = [job.municipality_code] if job.municipality_code else []
+    if not own and not spec.get("municipalities"):
+        own = await repository.tenant_municipalities(session)
+    if spec.get("municipalities"):
+        munis = list(dict.fromkeys(spec["municipalities"]))
+    else:
+        found: dict[str, None] = {}
+        for code in own:
+            found[code] = None
+            title = await repository.municipality_title(session, code)
+            if title:
+                for group in await repository.similar_groups(session, title):
+                    area = group.title.removeprefix("Liknande kommuner ").split(",")[0].strip()
+                    if area in GROUP_AREAS:
+                        found.update(dict.fromkeys(group.members))
+        found[RIKET] = None
+        munis = list(found)
+    ous: dict[str, list[str]] = {}
+    if spec.get("include_ous", True):
+        for code in own:
+            units = await client.ous(code)
+            ous[code] = sorted(u.id for u in units if u.id.startswith(OU_PREFIXES))
+    flags = await repository.kpi_flags(session, kpis)
+    ou_kpis = [k for k in kpis if flags.get(k)]
+    plan = {
+        "resolved": True,
+        "kpis": kpis,
+        "municipalities": munis,
+        "ous": ous,
+        "ou_kpis": ou_kpis,
+        "years": years,
+        "include_catalogue": bool(spec.get("include_catalogue")),
+    }
+    rows: list[dict[str, Any]] = []
+
+    def add(kind: str, **values: Any) -> None:
+        rows.append(
+            {
+                "job_id": job.id,
+                "seq": len(rows),
+                "kind": kind,
+                "kpis": values.get("kpis", []),
+                "ids": values.get("ids", []),
+                "years": values.get("years", []),
+                "municipality_code": values.get("municipality_code"),
+                "state": "pending",
+            }
+        )
+
+    if plan["include_catalogue"]:
+        for kind in CATALOGUE_KINDS:
+            add(kind)
+    year_parts = [years[i : i + 25] for i in range(0, len(years), 25)] or [[]]
+    for kpi_part in chunked(kpis):
+        for muni_part in chunked(munis):
+            for year_part in year_parts:
+                add("data", kpis=kpi_part, ids=muni_part, years=year_part)
+    for code, ou_ids in ous.items():
+        for kpi_part in chunked(ou_kpis):
+            for ou_part in chunked(ou_ids):
+                for year_part in year_parts:
+                    add(
+                        "oudata",
+                        kpis=kpi_part,
+                        ids=ou_part,
+                        years=year_part,
+                        municipality_code=code,
+                    )
+    return plan, rows
+
+
+# --- fetching and storing one chunk ---------------------------------------------------------
+
+
+@dataclass
+class Fetched:
+    """A chunk's answer, already validated and rendered as COPY lines."""
+
+    lines: list[str] = field(default_factory=list)
+    deletions: int = 0
+    rows: int = 0
+    pages: int = 0
+    catalogue: list[Any] = field(default_factory=list)
+
+
+def _status(status: str | None) -> str:
+    return "preliminary" if status and "prel" in status.lower() else "final"
+
+
+_ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def render_rows(
+    rows: Sequence[DataRow] | Sequence[OuDataRow],
+    *,
+    chunk: KoladaSyncChunk,
+    url: str,
+    seen: set[tuple[str, str, int, str]],
+) -> list[str]:
+    """Validate a page against its chunk and render it as staging lines (see bulk.STAGE)."""
+    kpis = set(chunk.kpis)
+    ids = set(chunk.ids)
+    years = set(chunk.years)
+    safe_url = url.translate(_ESC)
+    lines: list[str] = []
+    for row in rows:
+        if isinstance(row, DataRow):
+            where, municipality, unit = row.municipality, row.municipality, ""
+        else:
+            where, unit = row.ou, row.ou
+            municipality = chunk.municipality_code or ""
+        if row.kpi not in kpis or where not in ids or (years and row.period not in years):
+            raise KoladaError(
+                f"Kolada answered a row that was not asked for ({row.kpi}, {where}, "
+                f"{row.period}) at {url}",
+                url=url,
+            )
+        period = row.period
+        for entry in row.values:
+            key = (row.kpi, where, period, entry.gender)
+            if key in seen:
+                raise KoladaError(
+                    f"Kolada answered ({row.kpi}, {where}, {period}, {entry.gender}) twice "
+                    f"at {url}",
+                    url=url,
+                )
+            seen.add(key)
+            if entry.isdeleted:
+                value, status = "\\N", "deleted"
+            else:
+                value = "\\N" if entry.value is None else repr(entry.value)
+                status = _status(entry.status)
+            lines.append(
+                f"{municipality}\t{unit}\t{row.kpi}\t{period}\t{period}-01-01\t{period}-12-31\t"
+                f"{entry.gender}\t{value}\t\\N\t\\N\t\\N\t{status}\t\\N\t{safe_url}\n"
+            )
+    return lines
+
+
+async def fetch_chunk(
+    client: KoladaClient, chunk: KoladaSyncChunk, from_date: date | None
+) -> Fetched:
+    result = Fetched()
+    if chunk.kind == "catalogue:municipality":
+        result.catalogue = await client.municipalities()
+    elif chunk.kind == "catalogue:municipality_groups":
+        result.catalogue = await client.municipality_groups()
+    elif chunk.kind == "catalogue:kpi":
+        result.catalogue = await client.kpis()
+    else:
+        seen: set[tuple[str, str, int, str]] = set()
+        pages = (
+            client.data(chunk.kpis, chunk.ids, chunk.years, from_date)
+            if chunk.kind == "data"
+            else client.oudata(chunk.kpis, chunk.ids, chunk.years, from_date)
+        )
+        async for rows, url in pages:
+            result.pages += 1
+            result.lines.extend(render_rows(rows, chunk=chunk, url=url, seen=seen))
+            result.deletions += sum(1 for row in rows for v in row.values if v.isdeleted)
+        result.rows = len(result.lines)
+        return result
+    result.pages = 1
+    result.rows = len(result.catalogue)
+    return result
+
+
+async def _store_catalogue(session: AsyncSession, kind: str, items: list[Any]) -> None:
+    if kind == "catalogue:municipality":
+        await repository.upsert_municipalities(
+            session, [{"code": m.id, "title": m.title, "type": m.type} for m in items]
+        )
+    elif kind == "catalogue:municipality_groups":
+        await repository.upsert_groups(
+            session,
+            [
+                {
+                    "id": g.id,
+                    "title": g.title,
+                    "members": [m.member_id for m in g.members if len(m.member_id) == 4],
+                }
+                for g in items
+            ],
+        )
+    else:
+        await repository.upsert_kpis(
+            session,
+            [
+                {
+                    "id": k.id,
+                    "title": k.title,
+                    "description": k.description,
+                    "is_divided_by_gender": k.is_divided_by_gender,
+                    "municipality_type": k.municipality_type,
+                    "operating_area": k.operating_area,
+                    "perspective": k.perspective,
+                    "has_ou_data": k.has_ou_data,
+                    "publ_period": k.publ_period,
+                }
+                for k in items
+            ],
+        )
+
+
+async def store_chunk(
+    session: AsyncSession, job: KoladaSyncJob, chunk_id: int, fetched: Fetched, requests: int
+) -> bool:
+    """Store one chunk in the caller's transaction: its values, its 'done' mark, the job's
+    progress and every touched municipality's data_version. False if it was already done."""
+    chunk = await repository.lock_chunk(session, chunk_id)
+    if chunk is None:
+        return False
+    counts = bulk.UpsertCounts(0, 0, 0, 0)
+    if chunk.kind.startswith("catalogue:"):
+        await _store_catalogue(session, chunk.kind, fetched.catalogue)
+    elif (
+        fetched.lines
+        and not fetched.deletions
+        and await _store_direct(session, job, chunk, fetched)
+    ):
+        counts = bulk.UpsertCounts(created=len(fetched.lines), revised=0, unchanged=0, deleted=0)
+    elif fetched.lines:
+        await bulk.create_stage(session)
+        await bulk.copy_lines(session, _blocks(fetched.lines))
+        skipped = await bulk.drop_unknown_deletions(session, "kolada")
+        counts = await bulk.merge_stage(
+            session,
+            source="kolada",
+            staged=len(fetched.lines) - skipped,
+            job_id=job.id,
+            sent_by=job.requested_by,
+        )
+        if counts.created or counts.revised:
+            await bulk.bump_data_versions(session)
+    await repository.finish_chunk(
+        session, chunk, state="done", rows=fetched.rows, pages=fetched.pages, error=None
+    )
+    await repository.add_progress(
+        session,
+        job.id,
+        done=1,
+        rows=fetched.rows,
+        counts=counts.as_dict(),
+        requests=requests,
+    )
+    return True
+
+
+async def _store_direct(
+    session: AsyncSession, job: KoladaSyncJob, chunk: KoladaSyncChunk, fetched: Fetched
+) -> bool:
+    """A chunk of values never seen before (a first sync) goes straight into observation with
+    COPY; if any key exists already the savepoint is rolled back (False) and the caller takes
+    the staged upsert, which keeps revisions."""
+    sent_by = str(job.requested_by) if job.requested_by else "\\N"
+    tail = f"\tkolada\t\\N\t{sent_by}\t1\t{job.id}\n"
+    await bulk.allow_long_statements(session)
+    try:
+        async with session.begin_nested(), await bulk.open_copy(session, direct=True) as copy:
+            for block in _blocks([line[:-1] + tail for line in fetched.lines]):
+                await copy.write(block)
+    except (DBAPIError, psycopg.Error) as exc:
+        if not isinstance(getattr(exc, "orig", exc), psycopg.errors.UniqueViolation):
+            raise
+        return False
+    touched = [chunk.municipality_code] if chunk.kind == "oudata" else list(chunk.ids)
+    await bulk.bump_data_versions_for(session, [c for c in touched if c])
+    return True
+
+
+def _blocks(lines: list[str], size: int = 20_000) -> list[str]:
+    return ["".join(lines[i : i + size]) for i in range(0, len(lines), size)]
+
+
+async def fail_chunk(
+    session: AsyncSession, job_id: uuid.UUID, chunk_id: int, error: KoladaError, requests: int
+) -> None:
+    chunk = await repository.lock_chunk(session, chunk_id)
+    if chunk is None:
+        return
+    await repository.finish_chunk(session, chunk, state="failed", rows=0, pages=0, error=str(error))
+    await repository.add_progress(
+        session,
+        job_id,
+        failed=1,
+        requests=requests,
+        error={
+            "chunk": chunk.seq,
+            "kind": chunk.kind,
+            "kpis": chunk.kpis,
+            "ids": chunk.ids,
+            "years": chunk.years,
+            "url": error.url,
+            "status": error.status,
+            "message": str(error),
+        },
+    )
+
+
+# --- running a job --------------------------------------------------------------------------
+
+
+async def run_job(
+    database: Database, client: KoladaClient, job_id: uuid.UUID, settings: Settings
+) -> str:
+    """Run (or resume) a claimed job: plan once, then every pending chunk, fetched a few ahead
+    and stored one transaction each. A crash leaves finished chunks done; a rerun resumes."""
+    async with database.unit_of_work() as session:
+        job = await repository.get_job(session, job_id)
+        if job is None:
+            raise NotFound(f"No Kolada sync {job_id}")
+        planned = job.plan.get("resolved", False)
+    if not planned:
+        try:
+            async with database.unit_of_work() as session:
+                job = await repository.get_job(session, job_id)
+                assert job is not None
+                plan, rows = await build_plan(session, client, job, settings)
+                await repository.add_chunks(session, rows)
+                await repository.set_plan(session, job, plan, len(rows))
+        except KoladaError as exc:
+            async with database.unit_of_work() as session:
+                await repository.add_progress(
+                    session, job_id, error={"step": "plan", "url": exc.url, "message": str(exc)}
+                )
+                await repository.finish_job(session, job_id, "failed")
+            return "failed"
+    async with database.unit_of_work() as session:
+        job = await repository.get_job(session, job_id)
+        assert job is not None
+        pending = [c for c in await repository.chunks(session, job_id) if c.state == "pending"]
+        session.expunge_all()
+    from_date = job.from_date
+
+    ahead = max(1, settings.KOLADA_CONCURRENCY)
+    tasks: dict[int, asyncio.Task[Fetched]] = {}
+
+    def start(index: int) -> None:
+        if index < len(pending) and index not in tasks:
+            tasks[index] = asyncio.create_task(fetch_chunk(client, pending[index], from_date))
+
+    try:
+        for i in range(ahead):
+            start(i)
+        for index, chunk in enumerate(pending):
+            start(index + ahead)
+            try:
+                fetched = await tasks.pop(index)
+            except KoladaError as exc:
+                logger.warning("kolada chunk failed", extra={"chunk": chunk.seq, "error": str(exc)})
+                async with database.unit_of_work() as session:
+                    await fail_chunk(session, job_id, chunk.id, exc, 0)
+                continue
+            async with database.unit_of_work() as session:
+                await store_chunk(session, job, chunk.id, fetched, fetched.pages)
+    finally:
+        for task in tasks.values():
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks.values(), return_exceptions=True)
+
+    async with database.unit_of_work() as session:
+        job = await repository.get_job(session, job_id)
+        assert job is not None
+        state = "failed" if job.chunks_failed else "completed"
+        await repository.finish_job(session, job_id, state)
+    return state

@@ -1,0 +1,708 @@
+"""Rules of file uploads: read row by row, validate every cell, stage with COPY, check the
+whole file set-based (duplicates, stored final values), then store all or nothing, once."""
+
+from __future__ import annotations  # noqa: I001
+
+import hashlib
+import logging
+import time
+import json
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import psycopg
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.ingest.batch import repository as batch_repository
+from services.ingest.batch.service import StoredResponse
+from services.ingest.observation import bulk
+from services.ingest.upload import parsing, repository
+from services.ingest.upload.kinds import KINDS, UploadKind, incident_measure, kind_measures
+from services.ingest.upload.schemas import UploadOut
+from shared.auth import Principal
+from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.models import IngestBatch
+from shared.periods import Period, PeriodError
+from shared.privacy import SUPPRESSION_THRESHOLD, looks_like_personnummer
+
+logger = logging.getLogger("kvn.ingest.upload")
+MAX_REPORTED_ERRORS = 1000
+
+
+@dataclass
+class Rules:
+    """What a row is checked against, loaded once per upload."""
+
+    municipality: str
+    kind: UploadKind
+    units: set[str]
+    measures: dict[str, batch_repository.MeasureRule]
+    periods: dict[str, tuple[str, str, str] | str] = field(default_factory=dict)
+
+    def period(self, text: str) -> tuple[str, str, str] | str:
+        """(canonical, start, end) or the reason it is refused; cached per distinct text."""
+        found = self.periods.get(text)
+        if found is None:
+            try:
+                p = Period.parse(text)
+            except PeriodError as exc:
+                found = str(exc)
+            else:
+                if p.type not in self.kind.period_types:
+                    allowed = ", ".join(sorted(t.value for t in self.kind.period_types))
+                    found = f"a {self.kind.name} row needs a period of type {allowed}"
+                else:
+                    found = (str(p), p.start.isoformat(), p.end.isoformat())
+            self.periods[text] = found
+        return found
+
+
+class Errors:
+    def __init__(self) -> None:
+        self.items: list[FieldError] = []
+        self.total = 0
+
+    def add(self, row: int, column: str, value: Any, message: str, code: str) -> None:
+        self.total += 1
+        if len(self.items) < MAX_REPORTED_ERRORS:
+            self.items.append(
+                FieldError(
+                    loc=["file", row, column],
+                    row=row,
+                    field=column,
+                    value=value,
+                    message=message,
+                    code=code,
+                )
+            )
+
+
+def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], list[FieldError]]:
+    """Column name → index; unknown, doubled or missing required columns are errors."""
+    errors: list[FieldError] = []
+    index: dict[str, int] = {}
+    for i, raw in enumerate(header):
+        name = raw.strip().lstrip("\ufeff").lower()
+        if not name:
+            continue
+        column = kind.column(name)
+        if column is None:
+            errors.append(
+                FieldError(
+                    loc=["file", 1, i],
+                    row=1,
+                    field=raw,
+                    value="(hidden)" if looks_like_personnummer(raw) else raw,
+                    message=f"unknown column for kind {kind.name}; expected "
+                    + ", ".join(c.name for c in kind.columns),
+                    code="unknown_column",
+                )
+            )
+        elif column.name in index:
+            errors.append(
+                FieldError(
+                    loc=["file", 1, i],
+                    row=1,
+                    field=raw,
+                    value=raw,
+                    message="column given twice",
+                    code="duplicate_column",
+                )
+            )
+        else:
+            index[column.name] = i
+    for column in kind.columns:
+        if column.required and column.name not in index:
+            errors.append(
+                FieldError(
+                    loc=["file", 1, column.name],
+                    row=1,
+                    field=column.name,
+                    message="required column is missing",
+                    code="missing_column",
+                )
+            )
+    return index, errors
+
+
+@dataclass(frozen=True)
+class Limits:
+    count: bool
+    low: float | None
+    high: float | None
+
+
+def _limits(rule: batch_repository.MeasureRule) -> Limits:
+    share = rule.value_kind == "share"
+    return Limits(
+        count=rule.value_kind == "count",
+        low=float(rule.min_value) if rule.min_value is not None else (0.0 if share else None),
+        high=float(rule.max_value) if rule.max_value is not None else (100.0 if share else None),
+    )
+
+
+def _problem(limits: Limits, number: float) -> tuple[str, str] | None:
+    """(reason, code) when the number does not fit the measure."""
+    if limits.count and (number < 0 or not number.is_integer()):
+        return "a count must be a non-negative integer", "not_a_count"
+    low, high = limits.low, limits.high
+    if (low is not None and number < low) or (high is not None and number > high):
+        shown_low = "-∞" if low is None else f"{low:g}"
+        shown_high = "∞" if high is None else f"{high:g}"
+        return f"out of range {shown_low}–{shown_high}", "out_of_range"
+    return None
+
+
+Renderer = Callable[[int, list[parsing.Cell]], list[str]]
+
+
+def make_renderer(
+    rules: Rules, index: dict[str, int], errors: Errors, stats: dict[str, int], tail: str = "\n"
+) -> Renderer:
+    """The per-row check and rendering for one upload, with everything it needs bound once
+    (this runs for every row of a file of millions)."""
+    kind = rules.kind
+    names = {i: name for name, i in index.items()}
+    limits = {code: _limits(rule) for code, rule in rules.measures.items()}
+    units = rules.units
+    municipality = rules.municipality
+    i_unit = index.get("unit_code")
+    i_period = index.get("period")
+    i_gender = index.get("gender")
+    i_respondents = index.get("respondents")
+    i_measure = index.get("measure_code")
+    i_value = index.get("value")
+    i_count = index.get("count")
+    measure_columns = [
+        (index[c.name], c.name, c.measure, c.required)
+        for c in kind.columns
+        if c.role in {"measure", "respondents"} and c.measure and c.name in index
+    ]
+    choice_columns = [
+        (index[c.name], c.name, c.choices) for c in kind.columns if c.role == "choice"
+    ]
+    long_form = kind.name == "observations"
+    incidents = kind.name == "incidents"
+    survey = kind.name == "survey"
+
+    def get(cells: list[parsing.Cell], i: int | None) -> str | None:
+        if i is None or i >= len(cells):
+            return None
+        value = cells[i]
+        return (value.strip() or None) if value is not None else None
+
+    def render(number: int, cells: list[parsing.Cell]) -> list[str]:
+        before = errors.total
+        for i, raw in enumerate(cells):
+            if raw and len(raw) >= 10 and _PNR_HINT.search(raw) and looks_like_personnummer(raw):
+                errors.add(
+                    number,
+                    names.get(i, str(i)),
+                    "(hidden)",
+                    "text that looks like a personal identity number",
+                    "personal_data",
+                )
+        if errors.total > before:
+            return []
+
+        unit = get(cells, i_unit) or ""
+        if not unit:
+            if kind.unit_required:
+                errors.add(number, "unit_code", None, "a unit is required", "missing_unit")
+        elif unit not in units:
+            errors.add(
+                number,
+                "unit_code",
+                unit,
+                f"unknown unit in municipality {municipality}",
+                "unknown_unit",
+            )
+        period_text = get(cells, i_period)
+        period: tuple[str, str, str] | None = None
+        if period_text is None:
+            errors.add(number, "period", None, "a period is required", "missing_period")
+        else:
+            found = rules.period(period_text)
+            if isinstance(found, str):
+                errors.add(number, "period", period_text, found, "bad_period")
+            else:
+                period = found
+        gender = (get(cells, i_gender) or "T").upper()
+        if gender not in ("T", "K", "M"):
+            errors.add(number, "gender", gender, "gender must be T, K or M", "bad_gender")
+
+        respondents: int | None = None
+        respondents_text = get(cells, i_respondents)
+        if respondents_text is not None:
+            try:
+                _, amount = parsing.parse_number(respondents_text)
+            except ValueError as exc:
+                errors.add(number, "respondents", respondents_text, str(exc), "not_a_number")
+            else:
+                if amount < 0 or not amount.is_integer():
+                    errors.add(
+                        number,
+                        "respondents",
+                        respondents_text,
+                        "a count must be a non-negative integer",
+                        "not_a_count",
+                    )
+                else:
+                    respondents = int(amount)
+
+        values: list[tuple[str, str, float, str]] = []  # measure, number text, number, column
+
+        def add_value(measure: str, column: str, given: str) -> None:
+            bounds = limits.get(measure)
+            if bounds is None:
+                errors.add(number, column, measure, "unknown local measure", "unknown_measure")
+                return
+            try:
+                normalized, amount = parsing.parse_number(given)
+            except ValueError as exc:
+                errors.add(number, column, given, str(exc), "not_a_number")
+                return
+            problem = _problem(bounds, amount)
+            if problem:
+                errors.add(number, column, given, f"{problem[0]} for {measure}", problem[1])
+                return
+            values.append((measure, normalized, amount, column))
+
+        if long_form:
+            measure_code = get(cells, i_measure)
+            given = get(cells, i_value)
+            if measure_code is None:
+                errors.add(number, "measure_code", None, "a measure is required", "missing_measure")
+            elif given is None:
+                errors.add(number, "value", None, "a value is required", "missing_value")
+            else:
+                add_value(measure_code, "value", given)
+        elif incidents:
+            choice: list[str] = []
+            for i, name, allowed in choice_columns:
+                picked = (get(cells, i) or "").lower()
+                if picked not in allowed:
+                    errors.add(
+                        number, name, get(cells, i), "one of " + ", ".join(allowed), "bad_choice"
+                    )
+                choice.append(picked)
+            given = get(cells, i_count)
+            if given is None:
+                errors.add(number, "count", None, "a value is required", "missing_value")
+            elif errors.total == before:
+                add_value(incident_measure(*choice), "count", given)
+        else:
+            for i, name, measure, required in measure_columns:
+                given = get(cells, i)
+                if given is None:
+                    if required:
+                        errors.add(number, name, None, "a value is required", "missing_value")
+                    continue
+                add_value(measure, name, given)
+            if survey and respondents is not None:
+                for measure, _, amount, where in values:
+                    if measure != "survey_respondents" and amount > respondents:
+                        errors.add(
+                            number,
+                            where,
+                            amount,
+                            f"more than the {respondents} respondents",
+                            "exceeds_respondents",
+                        )
+        if errors.total > before or period is None:
+            return []
+        if not values:
+            errors.add(number, "", None, "the row holds no value", "empty_row")
+            return []
+        suppressed = respondents is not None and respondents < SUPPRESSION_THRESHOLD
+        status = "suppressed" if suppressed else "final"
+        canonical, start, end = period
+        resp = "\\N" if respondents is None else str(respondents)
+        prefix = f"{municipality}\t{unit.translate(_ESC)}\t"
+        middle = f"\t{canonical}\t{start}\t{end}\t{gender}\t"
+        suffix = f"\t\\N\t\\N\t{resp}\t{status}\t{number}\t\\N{tail}"
+        if suppressed:
+            stats["suppressed"] += len(values)
+        return [prefix + measure + middle + text + suffix for measure, text, _, _ in values]
+
+    if kind.name != "observations":
+        return render
+    # The long form carries the millions of rows: a tight path for a valid row, falling back to
+    # the full check (which then names every problem) at the first doubt.
+    periods: dict[str, tuple[str, str, str]] = {}
+    width = max(index.values()) + 1
+    i_unit_ = i_unit if i_unit is not None else -1
+    i_gender_ = i_gender if i_gender is not None else -1
+    prefix_of: dict[str, str] = {}
+
+    def fast(number: int, cells: list[parsing.Cell]) -> list[str]:
+        if len(cells) < width or (i_respondents is not None and cells[i_respondents]):
+            return render(number, cells)
+        unit = cells[i_unit_].strip() if i_unit_ >= 0 else ""  # type: ignore[union-attr]
+        measure = cells[i_measure].strip()  # type: ignore[index, union-attr]
+        period_text = cells[i_period].strip()  # type: ignore[index, union-attr]
+        given = cells[i_value].strip()  # type: ignore[index, union-attr]
+        gender = (cells[i_gender_].strip() or "T") if i_gender_ >= 0 else "T"  # type: ignore[union-attr]
+        bounds = limits.get(measure)
+        period = periods.get(period_text)
+        if period is None:
+            found = rules.period(period_text) if period_text else "missing"
+            if isinstance(found, str):
+                return render(number, cells)
+            period = periods[period_text] = found
+        if (
+            bounds is None
+            or (unit and unit not in units)
+            or (not unit and kind.unit_required)
+            or gender not in _GENDERS
+            or not given
+        ):
+            return render(number, cells)
+        for raw in cells:
+            if raw and len(raw) >= 10 and _PNR_HINT.search(raw):
+                return render(number, cells)
+        if "," in given:
+            given = given.replace(",", ".")
+        if not _PLAIN_NUMBER.fullmatch(given):
+            return render(number, cells)
+        if _problem(bounds, float(given)) is not None:
+            return render(number, cells)
+        prefix = prefix_of.get(unit)
+        if prefix is None:
+            prefix = prefix_of[unit] = f"{municipality}\t{unit.translate(_ESC)}\t"
+        canonical, start, end = period
+        return [
+            f"{prefix}{measure}\t{canonical}\t{start}\t{end}\t{gender}\t{given}"
+            f"\t\\N\t\\N\t\\N\tfinal\t{number}\t\\N{tail}"
+        ]
+
+    return fast
+
+
+_GENDERS = frozenset({"T", "K", "M"})
+_PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+# Six digits in a row: the cheap test before the full personnummer check.
+_PNR_HINT = re.compile(r"\d{6}")
+
+
+_ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def request_hash(kind: str, municipality: str, mode: str, file_sha256: str) -> str:
+    canonical = json.dumps([kind, municipality, mode, file_sha256])
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def _replay(
+    session: AsyncSession, principal: Principal, idempotency_key: str, digest: str
+) -> StoredResponse | None:
+    if not await batch_repository.try_lock_idempotency_key(
+        session, principal.key_id, idempotency_key
+    ):
+        raise Conflict(
+            "A request with this Idempotency-Key is still being processed; retry later",
+            headers={"Retry-After": "1"},
+        )
+    previous = await batch_repository.find_batch_by_idempotency_key(
+        session, principal.key_id, idempotency_key
+    )
+    if previous is None:
+        return None
+    if previous.request_hash != digest:
+        raise Unprocessable(
+            "This Idempotency-Key was used with another request",
+            errors=[
+                FieldError(
+                    loc=["header", "Idempotency-Key"],
+                    field="Idempotency-Key",
+                    value=idempotency_key,
+                    message="reused with another body",
+                    code="idempotency_key_reused",
+                )
+            ],
+        )
+    assert previous.response_body is not None
+    return StoredResponse(previous.response_status or 201, previous.response_body)
+
+
+async def upload(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    kind_name: str,
+    municipality_code: str | None,
+    mode: str,
+    dry_run: bool,
+    filename: str | None,
+    file: IO[bytes],
+    file_sha256: str,
+    idempotency_key: str | None,
+) -> UploadOut | StoredResponse:
+    kind = KINDS[kind_name]
+    municipality = principal.tenant(municipality_code)
+    digest = request_hash(kind.name, municipality, mode, file_sha256)
+    if idempotency_key and not dry_run:
+        replay = await _replay(session, principal, idempotency_key, digest)
+        if replay is not None:
+            return replay
+
+    fmt = parsing.detect_format(file)
+    try:
+        header, rows, detected = parsing.read_rows(file, fmt)
+    except parsing.FileError as exc:
+        raise Unprocessable(
+            f"The file was rejected: {exc}",
+            errors=[FieldError(loc=["file"], message=str(exc), code="unreadable_file")],
+        ) from exc
+    index, header_errors = map_header(kind, header)
+    if header_errors:
+        raise Unprocessable(
+            f"The file was rejected: {len(header_errors)} problem(s) in the header row; nothing was stored",
+            errors=header_errors,
+        )
+
+    measures = kind_measures(kind) if kind.name != "observations" else None
+    rules = Rules(
+        municipality=municipality,
+        kind=kind,
+        units=await repository.unit_codes(session, municipality),
+        measures=await repository.local_measure_rules(session, measures),
+    )
+    errors = Errors()
+    stats = {"rows": 0, "lines": 0, "suppressed": 0}
+    started = time.perf_counter()
+
+    async def stream(copy: Any, tail: str) -> None:
+        """Read, check and render every row into a COPY, in blocks."""
+        render = make_renderer(rules, index, errors, stats, tail)
+        buffer: list[str] = []
+        for number, cells in rows:
+            stats["rows"] += 1
+            lines = render(number, cells)
+            if lines:
+                stats["lines"] += len(lines)
+                buffer.extend(lines)
+                if len(buffer) >= 20_000:
+                    await copy.write("".join(buffer))
+                    buffer.clear()
+        if buffer:
+            await copy.write("".join(buffer))
+
+    batch: IngestBatch | None = None
+    if not dry_run:
+        batch = await batch_repository.add_batch(
+            session,
+            IngestBatch(
+                municipality_code=municipality,
+                kind=f"upload:{kind.name}",
+                filename=filename,
+                api_key_id=principal.key_id,
+                idempotency_key=idempotency_key,
+                request_hash=digest,
+                state="completed",
+                row_count=0,
+            ),
+        )
+        # The fast path for new data: COPY straight into observation in a savepoint. A key
+        # that exists already (or twice in the file) stops it with a unique violation, a bad
+        # row with an error; then the savepoint is rolled back and the file read again
+        # through the staging table, where every problem is found and reported.
+        tail = f"\tlocal\t{batch.id}\t{principal.key_id}\t1\t\\N\n"
+        await bulk.allow_long_statements(session)
+        try:
+            async with session.begin_nested() as savepoint:
+                async with await bulk.open_copy(session, direct=True) as copy:
+                    await stream(copy, tail)
+                if errors.total or stats["rows"] == 0:
+                    await savepoint.rollback()
+        except (DBAPIError, psycopg.Error) as exc:
+            # COPY through the raw connection raises psycopg's own error.
+            if not isinstance(getattr(exc, "orig", exc), psycopg.errors.UniqueViolation):
+                raise
+            errors.total = 1  # not a row's problem: take the careful path below
+        if errors.total == 0 and stats["rows"]:
+            batch.row_count = stats["rows"]
+            version = await batch_repository.bump_data_version(session, municipality)
+            await session.flush()
+            await session.refresh(batch)
+            logger.info(
+                "upload stored by the direct path",
+                extra={"rows": stats["rows"], "seconds": round(time.perf_counter() - started, 3)},
+            )
+            out = UploadOut(
+                id=batch.id,
+                kind=kind.name,
+                municipality_code=municipality,
+                filename=filename,
+                format=fmt,
+                dry_run=False,
+                rows=stats["rows"],
+                observations=stats["lines"],
+                created=stats["lines"],
+                revised=0,
+                unchanged=0,
+                suppressed=stats["suppressed"],
+                data_version=version,
+                file=detected,
+                created_at=batch.created_at,
+            )
+            await batch_repository.set_batch_response(
+                session, batch, 201, out.model_dump(mode="json")
+            )
+            return out
+        # Read the file again from the start for the careful path.
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+        errors = Errors()
+        stats = {"rows": 0, "lines": 0, "suppressed": 0}
+        header, rows, detected = parsing.read_rows(file, fmt)
+
+    await bulk.create_stage(session)
+    async with await bulk.open_copy(session) as copy:
+        await stream(copy, "\n")
+    row_count = stats["rows"]
+    staged = stats["lines"]
+
+    column_of = {c.measure: c.name for c in kind.columns if c.measure}
+
+    async def report_set_based() -> None:
+        """Duplicates inside the file and changes to stored final values, by row."""
+        for dup in await bulk.stage_duplicates(session):
+            first, *others = dup["source_rows"]
+            for row in others:
+                errors.add(
+                    row,
+                    "period",
+                    dup["period"],
+                    f"duplicate of row {first} (same unit, measure, period and gender: "
+                    f"{dup['measure_code']})",
+                    "duplicate_in_batch",
+                )
+        if mode != "revise":
+            for hit in await bulk.stage_final_conflicts(session, "local"):
+                errors.add(
+                    hit["source_row"],
+                    column_of.get(
+                        hit["measure_code"], "count" if kind.name == "incidents" else "value"
+                    ),
+                    str(hit["new_value"]),
+                    f"differs from the stored final value {hit['stored_value']} of "
+                    f"{hit['measure_code']} (upload with mode=revise to replace it; the old "
+                    "value is kept)",
+                    "conflicts_with_final",
+                )
+
+    def rejected() -> Unprocessable:
+        shown = (
+            ""
+            if errors.total <= MAX_REPORTED_ERRORS
+            else f" (the first {MAX_REPORTED_ERRORS} are listed)"
+        )
+        return Unprocessable(
+            f"The file was rejected: {errors.total} problem(s){shown}; nothing was stored",
+            errors=sorted(errors.items, key=lambda e: e.row or 0),
+            extra={"error_count": errors.total},
+        )
+
+    if row_count == 0:
+        raise Unprocessable(
+            "The file has no data rows",
+            errors=[FieldError(loc=["file"], message="no data rows", code="empty_file")],
+        )
+    if errors.total:
+        await report_set_based()
+        raise rejected()
+
+    parsed = time.perf_counter()
+    # The fast path: one set-based merge in a savepoint. If it doubled a key or changed a
+    # stored final value (without mode=revise) it is rolled back and the rows are reported;
+    # a dry run always rolls back and reports what would have happened.
+    counts: bulk.UpsertCounts | None = None
+    try:
+        async with session.begin_nested() as savepoint:
+            counts = await bulk.merge_stage(
+                session,
+                source="local",
+                staged=staged,
+                batch_id=batch.id if batch else None,
+                sent_by=principal.key_id,
+            )
+            if dry_run or (counts.blocked and mode != "revise"):
+                await savepoint.rollback()
+    except DBAPIError as exc:
+        if not isinstance(exc.orig, psycopg.errors.CardinalityViolation):
+            raise
+        counts = None  # a key twice in the file
+    if counts is None or (counts.blocked and mode != "revise"):
+        await report_set_based()
+        raise rejected()
+    merged = time.perf_counter()
+    logger.info(
+        "upload checked and merged",
+        extra={
+            "rows": row_count,
+            "read_and_copy_s": round(parsed - started, 3),
+            "merge_s": round(merged - parsed, 3),
+        },
+    )
+    suppressed = stats["suppressed"]
+    if batch is None:
+        return UploadOut(
+            id=None,
+            kind=kind.name,
+            municipality_code=municipality,
+            filename=filename,
+            format=fmt,
+            dry_run=True,
+            rows=row_count,
+            observations=staged,
+            created=counts.created,
+            revised=counts.revised,
+            unchanged=counts.unchanged,
+            suppressed=suppressed,
+            data_version=None,
+            file=detected,
+            created_at=None,
+        )
+    batch.row_count = row_count
+    version = await batch_repository.bump_data_version(session, municipality)
+    await session.flush()
+    await session.refresh(batch)
+    out = UploadOut(
+        id=batch.id,
+        kind=kind.name,
+        municipality_code=municipality,
+        filename=filename,
+        format=fmt,
+        dry_run=False,
+        rows=row_count,
+        observations=staged,
+        created=counts.created,
+        revised=counts.revised,
+        unchanged=counts.unchanged,
+        suppressed=suppressed,
+        data_version=version,
+        file=detected,
+        created_at=batch.created_at,
+    )
+    await batch_repository.set_batch_response(session, batch, 201, out.model_dump(mode="json"))
+    return out
+
+
+async def get_upload(
+    session: AsyncSession, upload_id: uuid.UUID, *, principal: Principal
+) -> UploadOut:
+    batch = await batch_repository.get_batch(session, upload_id)
+    if (
+        batch is None
+        or not batch.kind.startswith("upload:")
+        or not principal.can_see(batch.municipality_code)
+        or batch.response_body is None
+    ):
+        raise NotFound(f"No upload {upload_id}")
+    return UploadOut.model_validate(batch.response_body)
