@@ -68,17 +68,7 @@ async def build(ingest: httpx.AsyncClient, indicators: httpx.AsyncClient, fakes:
     for unit in UNITS:
         r = await indicators.post("/v1/units", json={"municipality_code": MUNI, **unit})
         assert r.status_code == 201, r.text
-    r = await indicators.post(
-        "/v1/measures",
-        json={
-            "code": "staff_continuity",
-            "title": "Personalkontinuitet, antal personal på 14 dagar",
-            "source": "local",
-            "unit": "antal",
-            "value_kind": "mean",
-        },
-    )
-    assert r.status_code == 201, r.text
+    # The measure staff_continuity comes with the demo catalogue (shared/demo/ingest.py).
     r = await indicators.post(
         "/v1/indicators",
         json={
