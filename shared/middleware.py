@@ -54,7 +54,12 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = list(message.get("headers", []))
+                # An error handler outside this middleware may have set them already.
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in (b"x-request-id", b"api-version")
+                ]
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.append((b"api-version", API_VERSION.encode()))
                 message["headers"] = headers
@@ -115,22 +120,22 @@ class BodyLimitMiddleware:
 
         response_started = False
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal response_started
+            if too_large:
+                # The app's answer to a cut-off body (a parse error) is replaced by the 413.
+                return
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not response_started:
-                await self._reject(scope, receive, send, limit)
+            await self.app(scope, limited_receive, guarded_send)
         except Exception:
-            if too_large and not response_started:
-                await self._reject(scope, receive, send, limit)
-            else:
+            if not too_large or response_started:
                 raise
+        if too_large and not response_started:
+            await self._reject(scope, receive, send, limit)
 
     @staticmethod
     async def _reject(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
