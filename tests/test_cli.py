@@ -18,7 +18,11 @@ KVN = Path(sys.executable).with_name("kvn")
 
 
 def kvn(database_url: str, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "KVN_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_", "KVN_", "SERVICE_API_KEY"))
+    }
     env.update({"DATABASE_URL": database_url, "LOG_JSON": "false"})
     return subprocess.run(
         [str(KVN), *args],
@@ -152,3 +156,30 @@ def test_commands_without_database_url_say_so(tmp_path: Path) -> None:
     )
     assert run.returncode != 0
     assert "DATABASE_URL is not set" in run.stderr
+
+
+def test_migrate_registers_the_service_key_once(database_url: str, tmp_path: Path) -> None:
+    token_run = kvn(database_url, "apikey", "token", cwd=tmp_path)
+    assert token_run.returncode == 0
+    token = token_run.stdout.strip()
+    assert re.fullmatch(r"kvn_[0-9a-f]{12}_\S{40,}", token)
+
+    env_file = tmp_path / ".env"
+    env_file.write_text(f"SERVICE_API_KEY={token}\n")  # read from the working directory
+    first = kvn(database_url, "migrate", "--ensure-service-key", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "service key registered" in first.stdout
+    again = kvn(database_url, "migrate", "--ensure-service-key", cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert "already registered" in again.stdout
+    with psycopg.connect(libpq(database_url)) as conn:
+        rows = conn.execute(
+            "SELECT municipality_code, scopes FROM api_key WHERE key_hash = %s",
+            (hash_key(token),),
+        ).fetchall()
+    assert rows == [(None, ["admin"])]
+
+    env_file.write_text("SERVICE_API_KEY=change-me\n")
+    placeholder = kvn(database_url, "migrate", "--ensure-service-key", cwd=tmp_path)
+    assert placeholder.returncode != 0
+    assert "kvn apikey token" in placeholder.stderr
