@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import sys
 import uuid
+from collections.abc import Iterator
+from pathlib import Path
 
 from shared.settings import SERVICES, get_settings
 
@@ -173,6 +175,51 @@ def cmd_demo(_: argparse.Namespace) -> None:
     print("demo data loaded" if asyncio.run(run()) else "demo data already present")
 
 
+@contextlib.contextmanager
+def _database_or_embedded() -> Iterator[str]:
+    """DATABASE_URL, else the embedded server `kvn run` uses (started for the command)."""
+    settings = get_settings()
+    if settings.DATABASE_URL:
+        yield settings.DATABASE_URL
+        return
+    from shared.embedded import EmbeddedPostgres
+
+    embedded = EmbeddedPostgres(settings.EMBEDDED_DATA_DIR)
+    try:
+        yield embedded.start()
+    finally:
+        embedded.stop()
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    from shared.backup import backup
+
+    with _database_or_embedded() as url:
+        print(f"backup written to {backup(url, Path(args.out))}")
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from shared.backup import restore
+
+    with _database_or_embedded() as url:
+        restore(url, Path(args.dump))
+    print(f"restored {args.dump}")
+
+
+def cmd_openapi(args: argparse.Namespace) -> None:
+    import importlib
+    import json
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    settings = get_settings()
+    for service in SERVICES:
+        app = importlib.import_module(f"services.{service}.app").create_app(settings)
+        path = out / f"{service}.json"
+        path.write_text(json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n")
+        print(path)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kvn", description="Kvalitetsnavet command line")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -215,6 +262,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="load the demo data once")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("backup", help="pg_dump (custom format) of the database")
+    p.add_argument("--out", default="var/backup/kvalitetsnavet.dump")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="pg_restore a custom-format dump into the database")
+    p.add_argument("--in", dest="dump", default="var/backup/kvalitetsnavet.dump")
+    p.set_defaults(func=cmd_restore)
+
+    p = sub.add_parser("openapi", help="write each service's OpenAPI document to a directory")
+    p.add_argument("--out", default="var/openapi")
+    p.set_defaults(func=cmd_openapi)
     return parser
 
 
