@@ -147,7 +147,8 @@ def problem_response(
         "title": title or phrase,
         "status": status,
         "detail": detail,
-        "instance": request.scope.get("root_path", "") + request.url.path,
+        # The path as the client sent it (under `kvn run`'s mounts it includes /api/<service>).
+        "instance": request.url.path,
         "request_id": getattr(request.state, "request_id", None),
     }
     if errors:

@@ -21,6 +21,7 @@ from shared.db import Database
 from shared.demo import load_demo
 from shared.embedded import EmbeddedPostgres
 from shared.errors import install_error_handlers
+from shared.middleware import RequestContextMiddleware
 from shared.migrate import upgrade
 from shared.scheduler import LeaderScheduler
 from shared.settings import REPO_ROOT, SERVICES, Settings, get_settings
@@ -60,6 +61,9 @@ def build_combined_app(settings: Settings, database_url: str) -> FastAPI:
         openapi_url=None,
     )
     install_error_handlers(parent)
+    # Request ids and API-Version on the parent's own answers (its 404) too; the mounted
+    # services reuse the id it chose. Metrics stay with the services.
+    parent.add_middleware(RequestContextMiddleware, service="run", metrics=False)
 
     @parent.get("/", include_in_schema=False)
     async def index() -> JSONResponse:
@@ -115,6 +119,7 @@ def _read_or_create(
 
 def main() -> None:
     settings = get_settings()
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     embedded: EmbeddedPostgres | None = None
     database_url = settings.DATABASE_URL
     if not database_url:
