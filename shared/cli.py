@@ -100,10 +100,15 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def cmd_run(_: argparse.Namespace) -> None:
-    from shared.app import configure_process
+    from shared.logging import configure_logging
     from shared.run import main
 
-    configure_process(get_settings())
+    settings = get_settings()
+    # A person at a terminal reads plain lines unless LOG_JSON was set explicitly.
+    json_format = settings.LOG_JSON
+    if "LOG_JSON" not in settings.model_fields_set and sys.stderr.isatty():
+        json_format = False
+    configure_logging(settings.LOG_LEVEL, json_format=json_format)
     main()
 
 
