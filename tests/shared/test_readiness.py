@@ -4,6 +4,7 @@ The app gets its own engine on a throwaway database that the test closes and reo
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
 
 import httpx
 import psycopg
@@ -30,7 +31,7 @@ async def test_readyz_is_503_while_the_database_is_down_and_200_when_back(
     pg_server: helpers.TestServer, settings: Settings
 ) -> None:
     url = pg_server.create_database("kvn_ready")
-    name = url.rsplit("/", 1)[1].split("?")[0]
+    name = urlsplit(url).path.lstrip("/")
     own = settings.model_copy(update={"DATABASE_URL": url})
     try:
         async with running(create_probe_app(own)) as app:
