@@ -12,7 +12,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
@@ -281,10 +281,42 @@ def _is_connection_error(exc: DBAPIError) -> bool:
     return bool(exc.connection_invalidated) or isinstance(exc, OperationalError)
 
 
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", None) or "")
+
+
+def _db_message(exc: DBAPIError) -> str:
+    diag = getattr(exc.orig, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    text = str(primary or exc.orig or "").strip() or "the value cannot be stored"
+    return text.splitlines()[0][:300]
+
+
 async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
+    """A safety net for what input validation missed: the database's refusal of a value is the
+    client's 422 (or 409 for a uniqueness/reference conflict), never a 500."""
     assert isinstance(exc, DBAPIError)
     if _is_connection_error(exc):
         return await _database_error(request, exc)
+    state = _sqlstate(exc)
+    if isinstance(exc, DataError) or state.startswith("22") or state == "23514":
+        logger.warning("database refused a value: %s", _db_message(exc))
+        return problem_response(
+            request,
+            status=422,
+            slug="validation-error",
+            title="Unprocessable Content",
+            detail=f"A value cannot be stored: {_db_message(exc)}",
+        )
+    if isinstance(exc, IntegrityError) and state in {"23505", "23503", "23P01"}:
+        logger.warning("database conflict: %s", _db_message(exc))
+        return problem_response(
+            request,
+            status=409,
+            slug="conflict",
+            title="Conflict",
+            detail=f"Conflict with stored data: {_db_message(exc)}",
+        )
     return await _unexpected(request, exc)
 
 

@@ -97,6 +97,28 @@ async def get_database_time(session: SessionDep) -> dict[str, str]:
     return {"now": str(value)}
 
 
+class StoreIn(InputModel):
+    text: str
+    small: int
+    conflict: bool = False
+
+
+@ops.post("/store")
+async def create_stored(payload: StoreIn, session: SessionDep) -> dict[str, str]:
+    """Hands values to PostgreSQL unchecked: the database's refusals must not become 500s."""
+    if payload.conflict:
+        await session.execute(
+            text("DO $$ BEGIN RAISE unique_violation USING MESSAGE = 'duplicate thing'; END $$")
+        )
+    row = (
+        await session.execute(
+            text("SELECT CAST(:t AS text), CAST(:n AS smallint)"),
+            {"t": payload.text, "n": payload.small},
+        )
+    ).one()
+    return {"text": str(row[0]), "small": str(row[1])}
+
+
 @ops.post("/echo")
 async def create_echo(payload: ThingIn) -> ThingIn:
     return payload

@@ -287,3 +287,16 @@ async def test_metrics_count_requests_by_route_template(http: httpx.AsyncClient)
     ), text[:2000]
     # Ids never become label values (cardinality).
     assert "00000000-0000-0000-0000-000000000000" not in text
+
+
+async def test_values_the_database_refuses_are_422_or_409_never_500(
+    http: httpx.AsyncClient,
+) -> None:
+    nul = await http.post("/v1/probe/store", json={"text": "a\u0000b", "small": 1})
+    assert "NUL" in str(assert_problem(nul, 422)["detail"])
+    overflow = await http.post("/v1/probe/store", json={"text": "a", "small": 100_000})
+    assert "out of range" in str(assert_problem(overflow, 422)["detail"])
+    conflict = await http.post("/v1/probe/store", json={"text": "a", "small": 1, "conflict": True})
+    assert "duplicate thing" in str(assert_problem(conflict, 409)["detail"])
+    ok = await http.post("/v1/probe/store", json={"text": "å", "small": 7})
+    assert ok.json() == {"text": "å", "small": "7"}
