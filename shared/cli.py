@@ -96,6 +96,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
         forwarded_allow_ips="*",
         server_header=False,
         workers=args.workers,
+        # The public prefix the gateway strips: docs, OpenAPI and problem `instance` links
+        # then name the public URL, and direct calls (probes on /readyz) still work.
+        root_path=f"/api/{args.service}" if args.root_path is None else args.root_path,
     )
 
 
@@ -244,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="0.0.0.0")  # noqa: S104 - containers listen on all addresses
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1)
+    p.add_argument(
+        "--root-path",
+        help="the public path prefix behind the gateway (default /api/<service>; '' for none)",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("run", help="the embedded default: all services in one process")

@@ -178,11 +178,17 @@ def test_unknown_route_is_404_problem(http: httpx.Client) -> None:
     inside = http.get("/api/ingest/v1/nothing")
     assert inside.status_code == 404
     assert inside.headers["content-type"].startswith(PROBLEM)
-    assert inside.json()["instance"] == "/v1/nothing"
+    assert inside.json()["instance"] == "/api/ingest/v1/nothing"  # the public path
 
 
 def test_openapi_and_health_are_served_anonymously(stack: Stack) -> None:
     for service in ("ingest", "indicators", "awards", "budget"):
+        docs = httpx.get(f"{stack.base_url}/api/{service}/docs", timeout=10)
+        assert docs.status_code == 200
+        assert f"'/api/{service}/openapi.json'" in docs.text  # Swagger UI loads the public URL
+        # The services answer their probes directly too (no prefix), as k8s and compose ask.
+        direct = httpx.get(f"http://127.0.0.1:{stack.ports[service]}/readyz", timeout=10)
+        assert direct.status_code == 200
         spec = httpx.get(f"{stack.base_url}/api/{service}/openapi.json", timeout=10)
         assert spec.status_code == 200
         assert spec.json()["servers"] == [{"url": f"/api/{service}"}]
