@@ -57,6 +57,7 @@ def backup(url: str, out: Path) -> Path:
         ],
         check=True,
     )
+    out.chmod(0o600)  # it holds the API keys' hashes and every figure
     return out
 
 
