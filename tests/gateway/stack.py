@@ -146,7 +146,7 @@ class Stack:
         main = self.workdir / "nginx.conf"
         main.write_text(main_config(self.workdir, conf))
         check = subprocess.run(
-            [self.nginx, "-t", "-p", str(self.workdir), "-c", str(main)],
+            [self.nginx, "-t", *self._nginx_args(main)],
             capture_output=True,
             text=True,
             timeout=30,
@@ -155,7 +155,7 @@ class Stack:
         if check.returncode != 0:
             raise RuntimeError(f"nginx -t failed:\n{check.stderr}")
         self.processes["gateway"] = subprocess.Popen(
-            [self.nginx, "-p", str(self.workdir), "-c", str(main)],
+            [self.nginx, *self._nginx_args(main)],
             cwd=self.workdir,
             stdout=subprocess.DEVNULL,
             stderr=self._log_file("nginx.stderr"),
@@ -164,6 +164,11 @@ class Stack:
         for service in SERVICES:
             self.wait_ready(f"http://127.0.0.1:{self.ports[service]}/readyz", service)
         self.wait_ready(f"{self.base_url}/healthz", "gateway")
+
+    def _nginx_args(self, main: Path) -> list[str]:
+        # -e: the startup error log too, so no path outside the work dir is needed.
+        error_log = str(self.workdir / "error.log")
+        return ["-p", str(self.workdir), "-e", error_log, "-c", str(main)]
 
     def wait_ready(self, url: str, name: str, timeout: float = 60.0) -> None:
         deadline = time.monotonic() + timeout
