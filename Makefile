@@ -1,19 +1,24 @@
 # The one entry point for people and CI. Each target bootstraps .venv itself.
-PYTHON ?= python3
+#   make run    serve the demo at http://127.0.0.1:8080 (embedded PostgreSQL unless DATABASE_URL)
+#   make test   the whole suite on real PostgreSQL (TEST_DATABASE_URL, else embedded)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+BACKUP ?= var/backup/kvalitetsnavet.dump
 
 .PHONY: run test lint typecheck check bench openapi backup restore clean
 
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed (found " + sys.version.split()[0] + "); run: make PYTHON=/path/to/python3.11")'
+	@echo "Installing into $(VENV) (the first time takes a few minutes) …"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 run: $(STAMP)  ## serve the demo at http://127.0.0.1:8080 (embedded PostgreSQL unless DATABASE_URL)
-	$(BIN)/kvn run
+	exec $(BIN)/kvn run
 
 test: $(STAMP)  ## the whole suite on real PostgreSQL (TEST_DATABASE_URL, else embedded)
 	$(BIN)/pytest
@@ -23,9 +28,18 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 
 typecheck: $(STAMP)
-	$(BIN)/mypy shared services tests bench
+	$(BIN)/mypy shared services tests $(wildcard bench)
 
 check: lint typecheck test
+
+openapi: $(STAMP)  ## write each service's OpenAPI document to var/openapi/<service>.json
+	$(BIN)/python -m shared.cli openapi --out var/openapi
+
+backup: $(STAMP)  ## pg_dump (custom format) of DATABASE_URL, else of the embedded server, to $(BACKUP)
+	$(BIN)/kvn backup --out $(BACKUP)
+
+restore: $(STAMP)  ## pg_restore $(BACKUP) into DATABASE_URL (else the embedded server)
+	$(BIN)/kvn restore --in $(BACKUP)
 
 clean:
 	rm -rf $(VENV) var/pgtest .pytest_cache .mypy_cache .ruff_cache

@@ -12,9 +12,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+
+from shared import API_VERSION
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://kvalitetsnavet.se/problems/"
@@ -144,7 +147,8 @@ def problem_response(
         "title": title or phrase,
         "status": status,
         "detail": detail,
-        "instance": request.scope.get("root_path", "") + request.url.path,
+        # The path as the client sent it (under `kvn run`'s mounts it includes /api/<service>).
+        "instance": request.url.path,
         "request_id": getattr(request.state, "request_id", None),
     }
     if errors:
@@ -205,16 +209,31 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None
     if exc.status_code == 404 and detail is None:
         detail = f"No resource at {request.url.path}"
-    if exc.status_code == 405 and detail is None:
-        allow = (exc.headers or {}).get("Allow", "")
-        detail = f"{request.method} is not allowed here; allowed: {allow}"
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request, headers.get("Allow", ""))
+        if detail is None:
+            detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
     return problem_response(
         request,
         status=exc.status_code,
         slug=slugs.get(exc.status_code, "http-error"),
         detail=detail,
-        headers=exc.headers,
+        headers=headers,
     )
+
+
+def _allowed_methods(request: Request, given: str) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    methods = [m.strip() for m in given.split(",") if m.strip()]
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        if method in methods:
+            continue
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] == Match.FULL for route in request.app.router.routes):
+            methods.append(method)
+    order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    return ", ".join(sorted(set(methods), key=lambda m: (order.index(m) if m in order else 99, m)))
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
@@ -243,11 +262,18 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", extra={"path": request.url.path})
+    # Starlette answers an unhandled exception outside every middleware, so the headers the
+    # request-context middleware adds are set here too (it replaces them when it sees them).
+    request_id = getattr(request.state, "request_id", None)
+    headers = {"API-Version": API_VERSION}
+    if request_id:
+        headers["X-Request-ID"] = request_id
     return problem_response(
         request,
         status=500,
         slug="internal-error",
         detail="An unexpected error occurred; it has been logged with this request id.",
+        headers=headers,
     )
 
 
@@ -255,10 +281,42 @@ def _is_connection_error(exc: DBAPIError) -> bool:
     return bool(exc.connection_invalidated) or isinstance(exc, OperationalError)
 
 
+def _sqlstate(exc: DBAPIError) -> str:
+    return str(getattr(exc.orig, "sqlstate", None) or "")
+
+
+def _db_message(exc: DBAPIError) -> str:
+    diag = getattr(exc.orig, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    text = str(primary or exc.orig or "").strip() or "the value cannot be stored"
+    return text.splitlines()[0][:300]
+
+
 async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
+    """A safety net for what input validation missed: the database's refusal of a value is the
+    client's 422 (or 409 for a uniqueness/reference conflict), never a 500."""
     assert isinstance(exc, DBAPIError)
     if _is_connection_error(exc):
         return await _database_error(request, exc)
+    state = _sqlstate(exc)
+    if isinstance(exc, DataError) or state.startswith("22") or state == "23514":
+        logger.warning("database refused a value: %s", _db_message(exc))
+        return problem_response(
+            request,
+            status=422,
+            slug="validation-error",
+            title="Unprocessable Content",
+            detail=f"A value cannot be stored: {_db_message(exc)}",
+        )
+    if isinstance(exc, IntegrityError) and state in {"23505", "23503", "23P01"}:
+        logger.warning("database conflict: %s", _db_message(exc))
+        return problem_response(
+            request,
+            status=409,
+            slug="conflict",
+            title="Conflict",
+            detail=f"Conflict with stored data: {_db_message(exc)}",
+        )
     return await _unexpected(request, exc)
 
 

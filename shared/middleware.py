@@ -31,9 +31,10 @@ LATENCY = Histogram(
 class RequestContextMiddleware:
     """Sets X-Request-ID (kept from the caller when well-formed) and API-Version; times requests."""
 
-    def __init__(self, app: ASGIApp, *, service: str) -> None:
+    def __init__(self, app: ASGIApp, *, service: str, metrics: bool = True) -> None:
         self.app = app
         self.service = service
+        self.metrics = metrics
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -44,8 +45,12 @@ class RequestContextMiddleware:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
                 break
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        scope.setdefault("state", {})["request_id"] = request_id
+        state = scope.setdefault("state", {})
+        # An outer instance (the `kvn run` parent app) may have chosen it already.
+        request_id = state.get("request_id") or (
+            incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        )
+        state["request_id"] = request_id
         token = request_id_var.set(request_id)
         started = time.perf_counter()
         status = 500
@@ -54,7 +59,12 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = list(message.get("headers", []))
+                # An error handler outside this middleware may have set them already.
+                headers = [
+                    (k, v)
+                    for k, v in message.get("headers", [])
+                    if k.lower() not in (b"x-request-id", b"api-version")
+                ]
                 headers.append((b"x-request-id", request_id.encode()))
                 headers.append((b"api-version", API_VERSION.encode()))
                 message["headers"] = headers
@@ -63,13 +73,17 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route = scope.get("route")
-            template = getattr(route, "path", "unmatched")
-            LATENCY.labels(self.service, scope["method"], template).observe(
-                time.perf_counter() - started
-            )
-            REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
+            if self.metrics:
+                self._observe(scope, status, started)
             request_id_var.reset(token)
+
+    def _observe(self, scope: Scope, status: int, started: float) -> None:
+        route = scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        LATENCY.labels(self.service, scope["method"], template).observe(
+            time.perf_counter() - started
+        )
+        REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
 
 
 class BodyLimitMiddleware:
@@ -115,22 +129,22 @@ class BodyLimitMiddleware:
 
         response_started = False
 
-        async def tracking_send(message: Message) -> None:
+        async def guarded_send(message: Message) -> None:
             nonlocal response_started
+            if too_large:
+                # The app's answer to a cut-off body (a parse error) is replaced by the 413.
+                return
             if message["type"] == "http.response.start":
                 response_started = True
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
-        except _TooLarge:
-            if not response_started:
-                await self._reject(scope, receive, send, limit)
+            await self.app(scope, limited_receive, guarded_send)
         except Exception:
-            if too_large and not response_started:
-                await self._reject(scope, receive, send, limit)
-            else:
+            if not too_large or response_started:
                 raise
+        if too_large and not response_started:
+            await self._reject(scope, receive, send, limit)
 
     @staticmethod
     async def _reject(scope: Scope, receive: Receive, send: Send, limit: int) -> None:

@@ -23,6 +23,7 @@ from shared.demo import load_demo
 from shared.devissuer import DevIssuer, dev_issuer_router
 from shared.embedded import EmbeddedPostgres
 from shared.errors import install_error_handlers
+from shared.middleware import RequestContextMiddleware
 from shared.migrate import upgrade
 from shared.scheduler import LeaderScheduler
 from shared.settings import REPO_ROOT, SERVICES, Settings, get_settings
@@ -64,6 +65,9 @@ def build_combined_app(
         openapi_url=None,
     )
     install_error_handlers(parent)
+    # Request ids and API-Version on the parent's own answers (its 404) too; the mounted
+    # services reuse the id it chose. Metrics stay with the services.
+    parent.add_middleware(RequestContextMiddleware, service="run", metrics=False)
 
     @parent.get("/", include_in_schema=False)
     async def index() -> JSONResponse:
@@ -133,6 +137,7 @@ def _read_or_create(
 
 def main() -> None:
     settings = get_settings()
+    logging.getLogger("pgserver").setLevel(logging.WARNING)
     embedded: EmbeddedPostgres | None = None
     database_url = settings.DATABASE_URL
     if not database_url:
