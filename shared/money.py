@@ -13,8 +13,14 @@ class MoneyPrecisionError(ValueError):
     pass
 
 
+MAX_ORE = 10**17
+"""The largest amount the suite stores (10^15 kr, far above any municipal budget; bigint-safe)."""
+
+
 def to_ore(amount: Decimal, unit: MoneyUnit) -> int:
-    """Exact conversion; refuses amounts finer than one öre."""
+    """Exact conversion; refuses amounts finer than one öre or beyond MAX_ORE."""
+    if not amount.is_finite() or abs(amount) * _ORE_PER[unit] > MAX_ORE:
+        raise MoneyPrecisionError(f"{amount} {unit} is out of range (at most {MAX_ORE // 100} kr)")
     ore = amount * _ORE_PER[unit]
     if ore != ore.to_integral_value():
         raise MoneyPrecisionError(f"{amount} {unit} is finer than one öre")
