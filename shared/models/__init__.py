@@ -4,7 +4,15 @@ from shared.models.auth import ApiKey
 from shared.models.awards import AwardRun
 from shared.models.base import Base
 from shared.models.budget import BudgetFrame, FrameChange
-from shared.models.indicators import Indicator, Measure, OrgUnit
+from shared.models.indicators import (
+    Indicator,
+    Measure,
+    OrgUnit,
+    PrioritisedGoal,
+    Scorecard,
+    Target,
+    UnitMembership,
+)
 from shared.models.ingest import (
     DataVersion,
     IngestBatch,
@@ -31,4 +39,8 @@ __all__ = [
     "Observation",
     "ObservationRevision",
     "OrgUnit",
+    "PrioritisedGoal",
+    "Scorecard",
+    "Target",
+    "UnitMembership",
 ]

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Query, Response, status
 
 from services.indicators.unit import service
-from services.indicators.unit.schemas import UnitIn, UnitOut
+from services.indicators.unit.schemas import MembershipOut, MoveIn, UnitIn, UnitOut
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
@@ -50,5 +50,29 @@ async def get_unit(
 ) -> UnitOut:
     """One org unit."""
     return await service.get_unit(
+        session, code, principal=principal, municipality_code=municipality_code
+    )
+
+
+@router.post("/{code}/moves", response_model=list[MembershipOut])
+async def create_unit_move(
+    code: str,
+    payload: MoveIn,
+    session: SessionDep,
+    principal: Writer,
+    municipality_code: MunicipalityQuery = None,
+) -> list[MembershipOut]:
+    """Move a unit to another area from a date; returns its area history."""
+    return await service.move_unit(
+        session, code, payload, principal=principal, municipality_code=municipality_code
+    )
+
+
+@router.get("/{code}/history", response_model=list[MembershipOut])
+async def get_unit_history(
+    code: str, session: SessionDep, principal: Reader, municipality_code: MunicipalityQuery = None
+) -> list[MembershipOut]:
+    """The areas a unit has belonged to, with dates."""
+    return await service.unit_history(
         session, code, principal=principal, municipality_code=municipality_code
     )

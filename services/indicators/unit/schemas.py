@@ -46,3 +46,15 @@ class UnitOut(OutputModel):
     opened_on: date | None
     closed_on: date | None
     synthetic: bool = Field(description="true for the demo's synthetic units")
+
+
+class MoveIn(InputModel):
+    area: Area
+    on: date = Field(description="the first day in the new area")
+
+
+class MembershipOut(OutputModel):
+    unit_code: str
+    area: str
+    valid_from: date
+    valid_to: date | None = Field(description="the last day in the area; null while current")

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.unit import repository
-from services.indicators.unit.schemas import UnitIn, UnitOut
+from services.indicators.unit.schemas import MembershipOut, MoveIn, UnitIn, UnitOut
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
-from shared.models import OrgUnit
+from shared.models import OrgUnit, UnitMembership
 from shared.pagination import Page, PageParams
 
 
@@ -30,6 +32,16 @@ async def create_unit(session: AsyncSession, payload: UnitIn, *, principal: Prin
         session,
         OrgUnit(
             **payload.model_dump(exclude={"municipality_code"}), municipality_code=municipality
+        ),
+    )
+    await repository.add_membership(
+        session,
+        UnitMembership(
+            municipality_code=municipality,
+            unit_code=unit.code,
+            area=unit.area,
+            valid_from=unit.opened_on or date(1900, 1, 1),
+            valid_to=unit.closed_on,
         ),
     )
     return UnitOut.model_validate(unit)
@@ -58,3 +70,71 @@ async def list_units(
         limit=page.limit,
         offset=page.offset,
     )
+
+
+async def move_unit(
+    session: AsyncSession,
+    code: str,
+    payload: MoveIn,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+) -> list[MembershipOut]:
+    """Move a unit to another area from a date; the history keeps where it was before."""
+    municipality = principal.tenant(municipality_code)
+    unit = await repository.find(session, municipality, code)
+    if unit is None:
+        raise NotFound(f"No unit {code} in {municipality}")
+    history = await repository.memberships(session, municipality, code)
+    if not history:
+        history = [
+            await repository.add_membership(
+                session,
+                UnitMembership(
+                    municipality_code=municipality,
+                    unit_code=code,
+                    area=unit.area,
+                    valid_from=unit.opened_on or date(1900, 1, 1),
+                ),
+            )
+        ]
+    current = history[-1]
+    if payload.on <= current.valid_from:
+        raise Unprocessable(
+            "A move must come after the unit's last move",
+            errors=[
+                FieldError(
+                    loc=["body", "on"],
+                    field="on",
+                    value=str(payload.on),
+                    message=f"on or before {current.valid_from}, when it joined {current.area}",
+                )
+            ],
+        )
+    if payload.area == current.area:
+        raise Conflict(f"Unit {code} is already in {payload.area}")
+    current.valid_to = payload.on - timedelta(days=1)
+    unit.area = payload.area
+    await repository.add_membership(
+        session,
+        UnitMembership(
+            municipality_code=municipality,
+            unit_code=code,
+            area=payload.area,
+            valid_from=payload.on,
+            valid_to=unit.closed_on,
+        ),
+    )
+    return await unit_history(session, code, principal=principal, municipality_code=municipality)
+
+
+async def unit_history(
+    session: AsyncSession, code: str, *, principal: Principal, municipality_code: str | None
+) -> list[MembershipOut]:
+    municipality = principal.tenant(municipality_code)
+    if await repository.find(session, municipality, code) is None:
+        raise NotFound(f"No unit {code} in {municipality}")
+    return [
+        MembershipOut.model_validate(m)
+        for m in await repository.memberships(session, municipality, code)
+    ]
