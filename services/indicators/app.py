@@ -7,6 +7,9 @@ from fastapi import FastAPI
 
 from services.indicators.indicator.router import router as indicator_router
 from services.indicators.measure.router import router as measure_router
+from services.indicators.scorecard.router import goals_router
+from services.indicators.scorecard.router import router as scorecard_router
+from services.indicators.target.router import router as target_router
 from services.indicators.unit.router import router as unit_router
 from shared.app import create_service_app
 from shared.db import Database
@@ -24,7 +27,14 @@ def create_app(
         title="Kvalitetsnavet indicators",
         description="Indicator catalogue and formulas, org units, periods, gender split, "
         "scorecards, comparisons and reports.",
-        routers=[indicator_router, measure_router, unit_router],
+        routers=[
+            indicator_router,
+            measure_router,
+            unit_router,
+            target_router,
+            scorecard_router,
+            goals_router,
+        ],
         settings=settings,
         database=database,
         transport=transport,

@@ -212,16 +212,22 @@ def unit_cell(
         elif denominator:
             value = numerator / denominator * definition.factor
     cell.value = value
+    if value is None:
+        return cell  # no value to show or to hide: 'no data', whatever the inputs' status
     respondents = [o.respondents for o in used if o.respondents is not None]
     if denominator is not None:
         cell.n = int(denominator)
     elif respondents:
         cell.n = min(respondents)
     few = any(r < SUPPRESSION_THRESHOLD for r in respondents)
-    if any(o.status == "suppressed" for o in used) or few or (
-        definition.suppression == "respondents"
-        and cell.n is not None
-        and cell.n < SUPPRESSION_THRESHOLD
+    if (
+        any(o.status == "suppressed" for o in used)
+        or few
+        or (
+            definition.suppression == "respondents"
+            and cell.n is not None
+            and cell.n < SUPPRESSION_THRESHOLD
+        )
     ):
         cell.suppressed, cell.suppression_reason = True, "few_respondents"
     raw = (
