@@ -60,6 +60,17 @@ class Settings(BaseSettings):
     HOST: str = "127.0.0.1"
     PORT: int = 8080
 
+    # --- indicators ---
+    INDICATORS_CACHE_ENTRIES: int = Field(
+        default=512, ge=0, description="analytics responses kept in memory per process; 0 = off"
+    )
+    INDICATORS_GENDER_GAP_THRESHOLD: float = Field(
+        default=5.0, ge=0, description="flag |women − men| above this (indicator's own wins)"
+    )
+    INDICATORS_GENDER_GAP_MIN_N: int = Field(
+        default=20, ge=1, description="flag a gender gap only when both groups have this n"
+    )
+
     @field_validator("DATABASE_URL")
     @classmethod
     def _async_driver(cls, value: str | None) -> str | None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import httpx
 from fastapi import FastAPI
 
+from services.indicators.analytics.router import router as analytics_router
+from services.indicators.analytics.service import ResponseCache
 from services.indicators.indicator.router import router as indicator_router
 from services.indicators.measure.router import router as measure_router
 from services.indicators.scorecard.router import goals_router
@@ -13,7 +18,16 @@ from services.indicators.target.router import router as target_router
 from services.indicators.unit.router import router as unit_router
 from shared.app import create_service_app
 from shared.db import Database
-from shared.settings import Settings
+from shared.settings import Settings, get_settings
+
+
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.analytics_cache = ResponseCache(settings.INDICATORS_CACHE_ENTRIES)
+        yield
+
+    return lifespan
 
 
 def create_app(
@@ -22,6 +36,7 @@ def create_app(
     database: Database | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
+    settings = settings or get_settings()
     return create_service_app(
         service="indicators",
         title="Kvalitetsnavet indicators",
@@ -34,8 +49,10 @@ def create_app(
             target_router,
             scorecard_router,
             goals_router,
+            analytics_router,
         ],
         settings=settings,
         database=database,
         transport=transport,
+        extra_lifespan=_lifespan(settings),
     )
