@@ -12,6 +12,7 @@ from services.indicators.analytics.router import router as analytics_router
 from services.indicators.analytics.service import ResponseCache
 from services.indicators.indicator.router import router as indicator_router
 from services.indicators.measure.router import router as measure_router
+from services.indicators.report.router import router as report_router
 from services.indicators.scorecard.router import goals_router
 from services.indicators.scorecard.router import router as scorecard_router
 from services.indicators.target.router import router as target_router
@@ -50,6 +51,7 @@ def create_app(
             scorecard_router,
             goals_router,
             analytics_router,
+            report_router,
         ],
         settings=settings,
         database=database,
