@@ -124,7 +124,7 @@ async def _store(
                 municipality_code=scorecard.municipality_code,
                 scorecard_id=scorecard.id,
                 decision=decision,
-                **spec.model_dump(),
+                **spec.model_dump(exclude={"decision"}),
             ),
         )
         goals[gi]["factors"][fi]["measures"][mi]["target_id"] = str(target.id)
