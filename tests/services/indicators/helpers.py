@@ -37,8 +37,13 @@ def survey_rows(
     return rows
 
 
-async def ingest(client: httpx.AsyncClient, rows: list[dict[str, object]]) -> None:
-    response = await client.post("/v1/batches", json={"observations": rows})
+async def ingest(
+    client: httpx.AsyncClient, rows: list[dict[str, object]], *, mode: str | None = None
+) -> None:
+    body: dict[str, object] = {"observations": rows}
+    if mode is not None:
+        body["mode"] = mode
+    response = await client.post("/v1/batches", json=body)
     assert response.status_code == 201, response.text
 
 
