@@ -41,7 +41,8 @@ def test_orders_by_start_then_longer_first() -> None:
 
 def test_containment_follows_the_calendar() -> None:
     year, t2 = Period.parse("2024"), Period.parse("2024T2")
-    assert year.contains(t2) and t2.contains(Period.parse("2024-08"))
+    assert year.contains(t2)
+    assert t2.contains(Period.parse("2024-08"))
     assert not t2.contains(Period.parse("2024-09"))
     assert not t2.contains(Period.parse("2024Q2"))  # Apr–Jun straddles T1/T2
     assert not t2.contains(year)

@@ -286,13 +286,14 @@ async def _compute(
                         group=group,
                         direction=indicator.direction,
                     )
+        asked = {str(p): p for p in periods}
         for c in computed.cells:
             if c.level not in query.levels or c.gender not in wanted_genders:
                 continue
-            p = Period.parse(c.period)
-            if p not in periods:
+            shown = asked.get(c.period)
+            if shown is None:
                 continue
-            indicator = computation.version_for(vs, p.end)
+            indicator = computation.version_for(vs, shown.end)
             items.append(
                 _cell(
                     c,
@@ -303,16 +304,18 @@ async def _compute(
                     targets=targets,
                     comparison_=comparisons.get((c.period, c.gender)),
                     gap=gap,
+                    period=shown,
                 )
             )
     order = {code: i for i, code in enumerate(query.indicators)}
     level_order = {"municipality": 0, "area": 1, "unit": 2}
+    period_order = {str(p): n for n, p in enumerate(periods)}
     items.sort(
         key=lambda i: (
             order[i.indicator_code],
             level_order[i.level],
             i.unit_code,
-            Period.parse(i.period),
+            period_order[i.period],
             "TKM".index(i.gender),
         )
     )
@@ -340,6 +343,7 @@ def _cell(
     targets: Sequence[Target],
     comparison_: comparison.Comparison | None,
     gap: GapRule,
+    period: Period,
 ) -> AnalyticsCell:
     shown = not c.suppressed
     decimals = indicator.decimals
@@ -366,7 +370,7 @@ def _cell(
         out.denominator = c.denominator
     if "provenance" in include:
         out.observation_ids = c.observation_ids
-    p = Period.parse(c.period)
+    p = period
     if include & {"target", "status"} and targets:
         target = target_service.applicable(
             targets,

@@ -131,6 +131,7 @@ class ObservationIndex:
             prior = chosen.get(key)
             if prior is None or (prior.source == "kolada" and row.source == "local"):
                 chosen[key] = row
+        self._bounds: dict[Period, tuple[str, date, date]] = {}
         self.by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
         self.units: set[str] = set()
         for (unit, measure, gender, _period), row in chosen.items():
@@ -144,12 +145,15 @@ class ObservationIndex:
         rows = self.by_key.get((unit, measure, gender))
         if not rows:
             return []
-        text = str(period)
+        bounds = self._bounds.get(period)
+        if bounds is None:
+            bounds = self._bounds[period] = (str(period), period.start, period.end)
+        text, start, end = bounds
         inside: dict[int, list[Obs]] = defaultdict(list)
         for row in rows:
             if row.period == text:
                 return [row]
-            if period.start <= row.period_start and row.period_end <= period.end:
+            if start <= row.period_start and row.period_end <= end:
                 months = (row.period_end.year - row.period_start.year) * 12 + (
                     row.period_end.month - row.period_start.month + 1
                 )

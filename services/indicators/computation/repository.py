@@ -47,7 +47,9 @@ async def observations(
     )
     if sources is not None:
         query = query.where(Observation.source.in_(list(sources)))
-    rows = await session.execute(query)
+    # Core execution: thousands of plain rows, no ORM identity work needed.
+    connection = await session.connection()
+    rows = await connection.execute(query)
     return [Obs(*row) for row in rows.all()]
 
 

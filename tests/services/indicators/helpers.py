@@ -47,9 +47,7 @@ async def ingest(
     assert response.status_code == 201, response.text
 
 
-async def kolada(
-    session: AsyncSession, kpi: str, period: str, values: dict[str, float]
-) -> None:
+async def kolada(session: AsyncSession, kpi: str, period: str, values: dict[str, float]) -> None:
     """Municipality-level Kolada values (gender T) for several municipalities."""
     p = Period.parse(period)
     for code, value in values.items():

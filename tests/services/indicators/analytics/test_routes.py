@@ -15,18 +15,18 @@ async def test_etag_gives_304_until_ingest_reports_a_change(
     await ingest(client("ingest", key), survey_rows("HT-NORR", "2030", k=(20, 18), m=(10, 7)))
     params = {"indicators": "andel_nojda", "period": "2030", "units": "HT-NORR"}
     first = await indicators.get("/v1/analytics", params=params)
-    assert first.status_code == 200 and first.json()["items"][0]["value"] == "83.3"
+    assert first.status_code == 200
+    assert first.json()["items"][0]["value"] == "83.3"
     etag = first.headers["etag"]
     again = await indicators.get("/v1/analytics", params=params, headers={"If-None-Match": etag})
-    assert again.status_code == 304 and again.content == b""
+    assert again.status_code == 304
+    assert again.content == b""
     await ingest(
         client("ingest", key),
         survey_rows("HT-NORR", "2030", k=(20, 20), m=(10, 10)),
         mode="revise",
     )
-    changed = await indicators.get(
-        "/v1/analytics", params=params, headers={"If-None-Match": etag}
-    )
+    changed = await indicators.get("/v1/analytics", params=params, headers={"If-None-Match": etag})
     assert changed.status_code == 200
     assert changed.headers["etag"] != etag
     assert changed.json()["items"][0]["value"] == "100.0"
@@ -82,8 +82,13 @@ async def test_area_level_and_paging(client: MakeClient, make_key: MakeKey) -> N
     indicators = client("indicators", key)
     response = await indicators.get(
         "/v1/analytics",
-        params={"indicators": "andel_nojda", "period": "2030", "level": "area,unit",
-                "limit": 2, "offset": 0},
+        params={
+            "indicators": "andel_nojda",
+            "period": "2030",
+            "level": "area,unit",
+            "limit": 2,
+            "offset": 0,
+        },
     )
     body = response.json()
     assert body["total"] == 11  # two areas + nine units
@@ -93,11 +98,17 @@ async def test_area_level_and_paging(client: MakeClient, make_key: MakeKey) -> N
     ]
     area, lss = body["items"]
     assert (area["value"], area["n"], area["units"]) == ("81.7", 60, 2)  # 49 / 60
-    assert lss["value"] is None and lss["units"] == 0
+    assert lss["value"] is None
+    assert lss["units"] == 0
     rest = await indicators.get(
         "/v1/analytics",
-        params={"indicators": "andel_nojda", "period": "2030", "level": "area,unit",
-                "limit": 500, "offset": 2},
+        params={
+            "indicators": "andel_nojda",
+            "period": "2030",
+            "level": "area,unit",
+            "limit": 500,
+            "offset": 2,
+        },
     )
     assert [i["level"] for i in rest.json()["items"]] == ["unit"] * 9
 
@@ -113,18 +124,31 @@ async def test_comparison_with_riket_similar_municipalities_and_rank(
         )
     )
     members = list(group.scalar_one())
-    values = {"0000": 86.0, "2085": 84.0, members[0]: 90.0, members[1]: 80.0, "0180": 70.0,
-              "0482": 95.0, "1463": 60.0, "2480": 88.0}
+    values = {
+        "0000": 86.0,
+        "2085": 84.0,
+        members[0]: 90.0,
+        members[1]: 80.0,
+        "0180": 70.0,
+        "0482": 95.0,
+        "1463": 60.0,
+        "2480": 88.0,
+    }
     await kolada(session, "U21468", "2030", values)
     indicators = client("indicators", await make_key(municipality="2085"))
     response = await indicators.get(
         "/v1/analytics",
-        params={"indicators": "kolada_nojd_hemtjanst", "period": "2030",
-                "level": "municipality", "include": "comparison"},
+        params={
+            "indicators": "kolada_nojd_hemtjanst",
+            "period": "2030",
+            "level": "municipality",
+            "include": "comparison",
+        },
     )
     (cell,) = response.json()["items"]
     assert cell["value"] == "84"
-    assert cell["attribution"] == "kolada" and cell["source_note"] == "Källa: Kolada"
+    assert cell["attribution"] == "kolada"
+    assert cell["source_note"] == "Källa: Kolada"
     comparison = cell["comparison"]
     assert comparison["riket"] == "86"
     assert comparison["group_title"].startswith("Liknande kommuner äldreomsorg, Ludvika")

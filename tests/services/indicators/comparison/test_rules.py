@@ -16,10 +16,22 @@ def test_rank_is_direction_aware_and_ties_share_the_better_rank() -> None:
 def test_kkik_colours_best_quarter_green_middle_half_yellow_worst_quarter_red() -> None:
     of = 290
     assert [colour(p, of) for p in (1, 73, 74, 217, 218, 290)] == [
-        "green", "green", "yellow", "yellow", "red", "red",
+        "green",
+        "green",
+        "yellow",
+        "yellow",
+        "red",
+        "red",
     ]
     assert [colour(p, 8) for p in range(1, 9)] == [
-        "green", "green", "yellow", "yellow", "yellow", "yellow", "red", "red",
+        "green",
+        "green",
+        "yellow",
+        "yellow",
+        "yellow",
+        "yellow",
+        "red",
+        "red",
     ]
 
 

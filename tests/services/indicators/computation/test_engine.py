@@ -40,8 +40,17 @@ def obs(
 ) -> Obs:
     p = Period.parse(period)
     return Obs(
-        next(_ids), source, unit, measure, str(p), p.start, p.end, gender,
-        Decimal(value), respondents, "final",
+        next(_ids),
+        source,
+        unit,
+        measure,
+        str(p),
+        p.start,
+        p.end,
+        gender,
+        Decimal(value),
+        respondents,
+        "final",
     )
 
 
@@ -77,7 +86,8 @@ def test_area_total_with_exactly_one_suppressed_unit_is_suppressed_too() -> None
     assert cells[("unit", "C", "T")].suppressed
     area = cells[("area", "aldreomsorg", "T")]
     # Shown: A 18/20 and B 7/10; a total of 30/35 would give C = 5/5 by subtraction.
-    assert area.suppressed and area.suppression_reason == "complementary"
+    assert area.suppressed
+    assert area.suppression_reason == "complementary"
 
 
 def test_area_total_is_shown_when_the_hidden_part_has_seven_or_more_respondents() -> None:
@@ -85,7 +95,8 @@ def test_area_total_is_shown_when_the_hidden_part_has_seven_or_more_respondents(
     area = cells_by(rows, ["area"])[("area", "aldreomsorg", "T")]
     assert not area.suppressed
     assert quantize(area.value, 1) == Decimal("89.7")  # (18 + 3 + 5) / 29
-    assert area.n == 29 and area.units == 3
+    assert area.n == 29
+    assert area.units == 3
 
 
 def test_weighted_rollup_divides_sums_not_averages_of_shares() -> None:
@@ -140,14 +151,23 @@ def test_only_an_untouched_kolada_value_is_attributed_to_kolada() -> None:
     raw = Definition("k", 1, "U21468", None, Decimal(1), 0, "mean", "mean", "none")
     rows = [obs("", "U21468", "2024", 88, source="kolada")]
     (cell,) = compute(
-        ObservationIndex(rows), raw, units=[], periods=[Period.parse("2024")],
-        genders=["T"], levels=["municipality"],
+        ObservationIndex(rows),
+        raw,
+        units=[],
+        periods=[Period.parse("2024")],
+        genders=["T"],
+        levels=["municipality"],
     )
-    assert cell.attribution == "kolada" and cell.value == 88
+    assert cell.attribution == "kolada"
+    assert cell.value == 88
     scaled = Definition("k", 1, "U21468", None, Decimal(2), 0, "mean", "mean", "none")
     (cell,) = compute(
-        ObservationIndex(rows), scaled, units=[], periods=[Period.parse("2024")],
-        genders=["T"], levels=["municipality"],
+        ObservationIndex(rows),
+        scaled,
+        units=[],
+        periods=[Period.parse("2024")],
+        genders=["T"],
+        levels=["municipality"],
     )
     assert cell.attribution == "derived"
 

@@ -28,9 +28,7 @@ async def test_creates_an_indicator_from_a_formula_and_computes_it(
     assert created.json()["measures"] == ["survey_satisfied", "survey_respondents"]
     assert created.headers["etag"] == '"andel_nojda_k.v1"'
     await ingest(client("ingest", key), survey_rows("HT-NORR", "2030", k=(20, 18), m=(10, 7)))
-    values = await indicators.get(
-        "/v1/indicators/andel_nojda_k/values", params={"period": "2030"}
-    )
+    values = await indicators.get("/v1/indicators/andel_nojda_k/values", params={"period": "2030"})
     (norr,) = values.json()["values"]
     assert norr["value"] == "60.0"  # 100 × 18 women satisfied ÷ 30 respondents
     assert norr["attribution"] == "derived"
@@ -100,11 +98,20 @@ async def test_values_contract_for_awards_is_unchanged(
     )
     body = response.json()
     assert set(body) == {
-        "indicator_code", "indicator_version", "title", "unit", "direction", "decimals",
-        "municipality_code", "period", "level", "values",
+        "indicator_code",
+        "indicator_version",
+        "title",
+        "unit",
+        "direction",
+        "decimals",
+        "municipality_code",
+        "period",
+        "level",
+        "values",
     }
     by_gender = {v["gender"]: v for v in body["values"] if v["unit_code"] == "HT-SODER"}
-    assert by_gender["T"]["value"] == "83.3" and by_gender["T"]["n"] == 24
+    assert by_gender["T"]["value"] == "83.3"
+    assert by_gender["T"]["n"] == 24
     assert by_gender["T"]["unit_title"] == "Hemtjänst Söder"
 
 

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+import copy
 from decimal import Decimal
+from typing import Any
 
 from shared.contracts.indicators import GoalStatusSummary
 from tests.conftest import MakeClient, MakeKey
@@ -14,17 +16,13 @@ async def test_ludvikas_scorecard_is_loaded_with_its_target_values(
     listed = await indicators.get("/v1/scorecards")
     (card,) = listed.json()["items"]
     assert card["vision"] == "En trygg vardag med egen makt för kvinnor och män"
-    measures = {
-        m["text"]: m
-        for g in card["goals"]
-        for f in g["factors"]
-        for m in f["measures"]
-    }
+    measures = {m["text"]: m for g in card["goals"] for f in g["factors"] for m in f["measures"]}
     assert measures["Högst 442 kr per hemtjänsttimme (ÄO)"]["target"]["comparator"] == "at_most"
     assert measures["Högst 2,5% korttidssjukfrånvaro"]["target"]["value"] == "2.5"
     assert measures["Ekonomiskt resultat = 0"]["target"]["comparator"] == "equal"
     nojda = measures["Minst 90% av brukarna nöjda med omsorgen i sin helhet (ÄO)"]
-    assert nojda["target"]["value"] == "90" and nojda["by_gender"] is True
+    assert nojda["target"]["value"] == "90"
+    assert nojda["by_gender"] is True
     targets = await indicators.get("/v1/targets", params={"limit": 100})
     assert targets.json()["total"] == 8
     status = await indicators.get(f"/v1/scorecards/{card['id']}/status")
@@ -55,7 +53,7 @@ async def test_scorecard_status_shows_the_arithmetic_for_women_and_men(
         client("ingest", key),
         survey_rows("HT-NORR", "2030", k=(40, 38), m=(30, 24), extra="survey_safe"),
     )
-    card = {
+    card: dict[str, Any] = {
         "board": "Vård- och omsorgsnämnden",
         "title": "Styrkort 2030",
         "vision": "En trygg vardag",
@@ -71,8 +69,11 @@ async def test_scorecard_status_shows_the_arithmetic_for_women_and_men(
                             {
                                 "text": "Minst 90 % nöjda",
                                 "indicator_code": "andel_nojda",
-                                "target": {"comparator": "at_least", "value": "90",
-                                           "tolerance": "5"},
+                                "target": {
+                                    "comparator": "at_least",
+                                    "value": "90",
+                                    "tolerance": "5",
+                                },
                                 "by_gender": True,
                             },
                             {"text": "Minst 45 pressmeddelanden"},
@@ -97,15 +98,22 @@ async def test_scorecard_status_shows_the_arithmetic_for_women_and_men(
         f"/v1/scorecards/{created.json()['id']}", json=card, headers={"If-Match": '"x"'}
     )
     assert stale.status_code == 412
-    bad = {**card, "goals": [{**card["goals"][0]}]}
+    bad = copy.deepcopy(card)
     bad["goals"][0]["factors"][0]["measures"][0]["indicator_code"] = "nosuch"
     refused = await indicators.put(
-        f"/v1/scorecards/{created.json()['id']}", json=bad,
+        f"/v1/scorecards/{created.json()['id']}",
+        json=bad,
         headers={"If-Match": created.headers["etag"]},
     )
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["loc"][:7] == [
-        "body", "goals", 0, "factors", 0, "measures", 0,
+        "body",
+        "goals",
+        0,
+        "factors",
+        0,
+        "measures",
+        0,
     ]
 
 
@@ -130,4 +138,5 @@ async def test_goal_status_summary_per_unit_matches_the_contract(
     assert (soder.met, soder.partly_met, soder.not_met) == (1, 2, 0)
     assert norr.fulfilment_share == Decimal("100.0")
     assert soder.fulfilment_share == Decimal("66.7")
-    assert units["LSS-VALLMON"].no_data == 3 and units["LSS-VALLMON"].fulfilment_share is None
+    assert units["LSS-VALLMON"].no_data == 3
+    assert units["LSS-VALLMON"].fulfilment_share is None

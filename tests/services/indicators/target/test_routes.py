@@ -30,7 +30,8 @@ async def test_create_update_with_if_match_and_delete(
     updated = await indicators.put(
         f"/v1/targets/{target_id}", json=change, headers={"If-Match": etag}
     )
-    assert updated.status_code == 200 and updated.json()["value"] == "92"
+    assert updated.status_code == 200
+    assert updated.json()["value"] == "92"
     stale = await indicators.put(
         f"/v1/targets/{target_id}", json=change, headers={"If-Match": etag}
     )
@@ -94,16 +95,30 @@ async def test_a_units_own_target_overrides_the_boards(
         + survey_rows("HT-SODER", "2030", k=(20, 17), m=(10, 8)),
     )
     for body in (
-        {"indicator_code": "andel_nojda", "comparator": "at_least", "value": "95",
-         "period": "2030"},
-        {"indicator_code": "andel_nojda", "scope_type": "unit", "scope_value": "HT-NORR",
-         "comparator": "at_least", "value": "80", "period": "2030"},
+        {
+            "indicator_code": "andel_nojda",
+            "comparator": "at_least",
+            "value": "95",
+            "period": "2030",
+        },
+        {
+            "indicator_code": "andel_nojda",
+            "scope_type": "unit",
+            "scope_value": "HT-NORR",
+            "comparator": "at_least",
+            "value": "80",
+            "period": "2030",
+        },
     ):
         assert (await indicators.post("/v1/targets", json=body)).status_code == 201
     response = await indicators.get(
         "/v1/analytics",
-        params={"indicators": "andel_nojda", "period": "2030", "include": "target,status",
-                "units": "HT-NORR,HT-SODER"},
+        params={
+            "indicators": "andel_nojda",
+            "period": "2030",
+            "include": "target,status",
+            "units": "HT-NORR,HT-SODER",
+        },
     )
     cells = {c["unit_code"]: c for c in response.json()["items"]}
     assert cells["HT-NORR"]["target"]["value"] == "80"
@@ -117,8 +132,13 @@ async def test_a_units_own_target_overrides_the_boards(
     )
     board = await indicators.get(
         "/v1/analytics",
-        params={"indicators": "andel_nojda", "period": "2030", "include": "target,status",
-                "level": "municipality"},
+        params={
+            "indicators": "andel_nojda",
+            "period": "2030",
+            "include": "target,status",
+            "level": "municipality",
+        },
     )
     (whole,) = board.json()["items"]
-    assert whole["target"]["value"] == "95" and whole["status"]["status"] == "not_met"
+    assert whole["target"]["value"] == "95"
+    assert whole["status"]["status"] == "not_met"
