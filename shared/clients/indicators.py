@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from shared.clients.base import ServiceClient
-from shared.contracts.indicators import IndicatorValues
+from shared.contracts.indicators import GoalStatusSummary, IndicatorValues
 from shared.settings import ServiceName
 
 
@@ -30,4 +30,15 @@ class IndicatorsClient(ServiceClient):
                 "level": level,
                 "gender": gender,
             },
+        )
+
+    async def goal_status(
+        self, *, token: str, municipality_code: str, period: str
+    ) -> GoalStatusSummary:
+        """Per unit: targets met / partly met / not met / without data, and the share."""
+        return await self.get_model(
+            "/v1/scorecards/status",
+            GoalStatusSummary,
+            token=token,
+            params={"municipality_code": municipality_code, "period": period, "level": "unit"},
         )

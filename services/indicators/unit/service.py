@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.unit import repository
-from services.indicators.unit.schemas import MembershipOut, MoveIn, UnitIn, UnitOut
+from services.indicators.unit.schemas import MembershipOut, MoveIn, UnitIn, UnitOut, UnitUpdate
 from shared.auth import Principal
-from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unprocessable,
+)
 from shared.models import OrgUnit, UnitMembership
 from shared.pagination import Page, PageParams
 
@@ -138,3 +146,67 @@ async def unit_history(
         MembershipOut.model_validate(m)
         for m in await repository.memberships(session, municipality, code)
     ]
+
+
+def etag(unit: OrgUnit | UnitOut) -> str:
+    """Units carry no version column; the ETag is a digest of what a client can change."""
+    state = "|".join(
+        str(v)
+        for v in (
+            unit.title,
+            unit.unit_type,
+            unit.area,
+            unit.kolada_ou_id,
+            unit.opened_on,
+            unit.closed_on,
+        )
+    )
+    return '"' + hashlib.sha256(state.encode()).hexdigest()[:20] + '"'
+
+
+async def update_unit(
+    session: AsyncSession,
+    code: str,
+    payload: UnitUpdate,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    if_match: str | None,
+) -> UnitOut:
+    """Rename, retype, reopen or close a unit (If-Match required)."""
+    municipality = principal.tenant(municipality_code)
+    unit = await repository.find(session, municipality, code)
+    if unit is None:
+        raise NotFound(f"No unit {code} in {municipality}")
+    if if_match is None:
+        raise PreconditionRequired(f"Send If-Match: {etag(unit)} to change unit {code}")
+    if if_match.strip() != etag(unit):
+        raise PreconditionFailed(f"Unit {code} has changed; its current ETag is {etag(unit)}")
+    errors = []
+    if payload.area != unit.area:
+        errors.append(
+            FieldError(
+                loc=["body", "area"],
+                field="area",
+                value=payload.area,
+                message=f"move the unit instead: POST /v1/units/{code}/moves",
+            )
+        )
+    if payload.opened_on and payload.closed_on and payload.closed_on < payload.opened_on:
+        errors.append(
+            FieldError(
+                loc=["body", "closed_on"],
+                field="closed_on",
+                value=str(payload.closed_on),
+                message="before opened_on",
+            )
+        )
+    if errors:
+        raise Unprocessable("The unit cannot be changed so", errors=errors)
+    for key, value in payload.model_dump(exclude={"area"}).items():
+        setattr(unit, key, value)
+    history = await repository.memberships(session, municipality, code)
+    if history:
+        history[-1].valid_to = payload.closed_on
+    await session.flush()
+    return UnitOut.model_validate(unit)

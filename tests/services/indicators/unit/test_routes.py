@@ -44,3 +44,27 @@ async def test_a_unit_moved_between_areas_is_counted_where_it_was_at_the_time(
     )
     assert early.status_code == 422
     assert early.json()["errors"][0]["field"] == "on"
+
+
+async def test_closing_a_unit_needs_if_match_and_leaves_it_out_afterwards(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    indicators = client("indicators", await make_key())
+    current = await indicators.get("/v1/units/LSS-VALLMON")
+    etag = current.headers["etag"]
+    change = {k: current.json()[k] for k in ("title", "unit_type", "area", "kolada_ou_id")}
+    change.update(opened_on="2015-01-01", closed_on="2029-12-31")
+    assert (await indicators.put("/v1/units/LSS-VALLMON", json=change)).status_code == 428
+    moved = {**change, "area": "ifo"}
+    refused = await indicators.put("/v1/units/LSS-VALLMON", json=moved, headers={"If-Match": etag})
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "area"
+    closed = await indicators.put("/v1/units/LSS-VALLMON", json=change, headers={"If-Match": etag})
+    assert closed.status_code == 200
+    assert closed.json()["closed_on"] == "2029-12-31"
+    stale = await indicators.put("/v1/units/LSS-VALLMON", json=change, headers={"If-Match": etag})
+    assert stale.status_code == 412
+    status = await indicators.get("/v1/scorecards/status", params={"period": "2030"})
+    assert "LSS-VALLMON" not in {u["unit_code"] for u in status.json()["units"]}
+    earlier = await indicators.get("/v1/scorecards/status", params={"period": "2029"})
+    assert "LSS-VALLMON" in {u["unit_code"] for u in earlier.json()["units"]}
