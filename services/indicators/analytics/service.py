@@ -380,6 +380,7 @@ def _cell(
             unit=unit,
             period=p,
             gender=c.gender,
+            indicator_area=indicator.area,
         )
         if target is not None:
             if "target" in include:

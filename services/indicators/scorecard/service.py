@@ -251,6 +251,7 @@ async def scorecard_status(
         }
     )
     versions = await indicator_repository.versions_of(session, codes)
+    units = await computation.hierarchy(session, scorecard.municipality_code, [p], None)
     cells = {}
     for code, vs in versions.items():
         computed = await computation.compute(
@@ -260,7 +261,7 @@ async def scorecard_status(
             periods=[p],
             genders=["T", "K", "M"],
             levels=["municipality"],
-            units=await computation.hierarchy(session, scorecard.municipality_code, [p], None),
+            units=units,
         )
         for c in computed.cells:
             cells[(code, c.gender)] = c

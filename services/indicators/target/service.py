@@ -200,10 +200,13 @@ def applicable(
     unit: UnitRef | None,
     period: Period,
     gender: str,
+    indicator_area: str | None = None,
 ) -> Target | None:
     """The target that applies to one cell: the most specific scope (unit > unit type > area >
     municipality), then the most specific period (exact > containing year > standing), then the
-    newest. Board-level targets apply to units unless the unit has its own."""
+    newest. Board-level targets apply to units unless the unit has its own — to the units of
+    the indicator's area (an elderly-care target says nothing about a group home), or to every
+    unit for an indicator of area 'overgripande'."""
     best: tuple[int, int, datetime] | None = None
     chosen: Target | None = None
     for t in targets:
@@ -218,7 +221,11 @@ def applicable(
                 level == "unit" and unit is not None and unit.area == t.scope_value
             )
         else:
-            ok = True
+            ok = (
+                level != "unit"
+                or indicator_area in (None, "overgripande")
+                or (unit is not None and unit.area == indicator_area)
+            )
         if not ok:
             continue
         prank = _period_rank(t, period)
@@ -270,6 +277,7 @@ async def unit_statuses(
                     unit=by_code[unit.code],
                     period=period,
                     gender=g,
+                    indicator_area=indicator.area,
                 )
                 if target is None:
                     continue
