@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import Depends, Header, Query, Response, status
@@ -47,11 +48,17 @@ async def get_goal_status_summary(
     period: PeriodQuery,
     municipality_code: MunicipalityQuery = None,
     level: Literal["unit"] = "unit",
+    as_of: Annotated[date | None, Query(description="the organisation as it was then")] = None,
 ) -> GoalStatusSummary:
     """Per unit: how many of the targets that apply to it are met, partly met, not met or
-    without data, and the fulfilment share ((met + ½ partly) ÷ judged × 100)."""
+    without data, and the fulfilment share ((met + ½ partly) ÷ judged × 100). Units are those
+    open during the period (or on `as_of`)."""
     return await service.goal_status_summary(
-        session, principal=principal, municipality_code=municipality_code, period=period
+        session,
+        principal=principal,
+        municipality_code=municipality_code,
+        period=period,
+        as_of=as_of,
     )
 
 

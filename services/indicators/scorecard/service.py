@@ -4,7 +4,7 @@ board's prioritised goals, and goal fulfilment per unit."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -316,12 +316,15 @@ async def goal_status_summary(
     principal: Principal,
     municipality_code: str | None,
     period: str,
+    as_of: date | None = None,
 ) -> GoalStatusSummary:
     """How each unit stands against the targets that apply to it (the awards service reads
     this): counts of met / partly met / not met / no data and the fulfilment share."""
     municipality = principal.tenant(municipality_code)
     p = computation.parse_period(period)
-    units, judged = await target_service.unit_statuses(session, municipality=municipality, period=p)
+    units, judged = await target_service.unit_statuses(
+        session, municipality=municipality, period=p, as_of=as_of
+    )
     rows = []
     for unit in units:
         counts = {"met": 0, "partly_met": 0, "not_met": 0, "no_data": 0}
