@@ -167,7 +167,8 @@ async def analytics(
     if cached is not None:
         return etag, cached
     page = await _compute(session, query, municipality=municipality, sources=sources, gap=gap_rule)
-    body = page.model_dump_json().encode()
+    # Parts not asked for by include= are left out rather than sent as null.
+    body = page.model_dump_json(exclude_unset=True).encode()
     cache.put(etag, body)
     return etag, body
 
