@@ -70,6 +70,11 @@ class Settings(BaseSettings):
     INDICATORS_GENDER_GAP_MIN_N: int = Field(
         default=20, ge=1, description="flag a gender gap only when both groups have this n"
     )
+    INDICATORS_STATE_TTL_S: float = Field(
+        default=1.0,
+        ge=0,
+        description="seconds a municipality's data state is reused by the analytics cache",
+    )
 
     @field_validator("DATABASE_URL")
     @classmethod

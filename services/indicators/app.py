@@ -25,7 +25,10 @@ from shared.settings import Settings, get_settings
 def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.analytics_cache = ResponseCache(settings.INDICATORS_CACHE_ENTRIES)
+        app.state.analytics_cache = ResponseCache(
+            settings.INDICATORS_CACHE_ENTRIES,
+            state_ttl=0.0 if settings.ENVIRONMENT == "test" else settings.INDICATORS_STATE_TTL_S,
+        )
         yield
 
     return lifespan

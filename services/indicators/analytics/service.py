@@ -8,8 +8,10 @@ the ETag: a repeated query is served from memory, a conditional one gets 304.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -49,10 +51,14 @@ MAX_INDICATORS = 50
 class ResponseCache:
     """A small LRU of serialized responses, keyed by ETag (which embeds the state token)."""
 
-    def __init__(self, entries: int) -> None:
+    def __init__(self, entries: int, *, state_ttl: float = 0.0) -> None:
         self.entries = entries
+        self.state_ttl = state_ttl
+        self._states: dict[str, tuple[float, str]] = {}
         self._data: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
+        # Identical queries arriving together are computed once (single flight).
+        self.inflight: dict[str, asyncio.Future[bytes]] = {}
 
     def get(self, key: str) -> bytes | None:
         with self._lock:
@@ -60,6 +66,20 @@ class ResponseCache:
             if found is not None:
                 self._data.move_to_end(key)
             return found
+
+    async def state(self, session: AsyncSession, municipality: str) -> str:
+        """The municipality's state token, reused for `state_ttl` seconds: a hot dashboard
+        query then needs no database round trip (a change shows within that time)."""
+        now = time.monotonic()
+        found = self._states.get(municipality)
+        if found is not None and found[0] > now:
+            return found[1]
+        token = await computation_repository.state_token(session, municipality)
+        if self.state_ttl > 0:
+            if len(self._states) > 10_000:
+                self._states.clear()
+            self._states[municipality] = (now + self.state_ttl, token)
+        return token
 
     def put(self, key: str, body: bytes) -> None:
         if self.entries <= 0:
@@ -158,7 +178,7 @@ async def analytics(
     """(ETag, body); body is None when If-None-Match already names the current ETag."""
     municipality = query.municipality_code or principal.tenant(None)
     sources = visible_sources(principal, municipality)
-    token = await computation_repository.state_token(session, municipality)
+    token = await cache.state(session, municipality)
     digest = hashlib.sha256(repr((token, query, sources)).encode()).hexdigest()[:32]
     etag = f'W/"{digest}"'
     if if_none_match is not None and etag in {t.strip() for t in if_none_match.split(",")}:
@@ -166,9 +186,24 @@ async def analytics(
     cached = cache.get(etag)
     if cached is not None:
         return etag, cached
-    page = await _compute(session, query, municipality=municipality, sources=sources, gap=gap_rule)
-    # Parts not asked for by include= are left out rather than sent as null.
-    body = page.model_dump_json(exclude_unset=True).encode()
+    pending = cache.inflight.get(etag)
+    if pending is not None:
+        return etag, await asyncio.shield(pending)
+    future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+    cache.inflight[etag] = future
+    try:
+        page = await _compute(
+            session, query, municipality=municipality, sources=sources, gap=gap_rule
+        )
+        # Parts not asked for by include= are left out rather than sent as null.
+        body = page.model_dump_json(exclude_unset=True).encode()
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: waiters re-raise it, nobody logs it as lost
+        raise
+    finally:
+        cache.inflight.pop(etag, None)
+    future.set_result(body)
     cache.put(etag, body)
     return etag, body
 

@@ -199,3 +199,14 @@ async def test_bad_queries_are_located(client: MakeClient, make_key: MakeKey) ->
         response = await indicators.get("/v1/analytics", params=params)
         assert response.status_code == 422, (params, response.text)
         assert response.json()["errors"][0]["field"] == field
+
+
+async def test_a_period_range_expands_to_every_period_in_it(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    indicators = client("indicators", await make_key())
+    response = await indicators.get(
+        "/v1/analytics",
+        params={"indicators": "andel_nojda", "from": "2023T3", "to": "2024T2", "level": "area"},
+    )
+    assert response.json()["periods"] == ["2023T3", "2024T1", "2024T2"]
