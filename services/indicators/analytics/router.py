@@ -72,6 +72,7 @@ async def get_analytics(
     principal: Reader,
     params: Annotated[AnalyticsParams, Query()],
     if_none_match: Annotated[str | None, Header()] = None,
+    accept_encoding: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Everything a dashboard cell needs, in one paginated response with an ETag."""
     settings: Settings = request.app.state.settings
@@ -102,7 +103,10 @@ async def get_analytics(
         ),
         if_none_match=if_none_match,
     )
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
     if body is None:
         return Response(status_code=304, headers=headers)
-    return Response(content=body, media_type="application/json", headers=headers)
+    if accept_encoding is not None and "gzip" in accept_encoding.lower():
+        headers["Content-Encoding"] = "gzip"
+        return Response(content=body.gzipped, media_type="application/json", headers=headers)
+    return Response(content=body.raw, media_type="application/json", headers=headers)

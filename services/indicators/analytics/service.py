@@ -9,6 +9,7 @@ the ETag: a repeated query is served from memory, a conditional one gets 304.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import threading
 import time
@@ -48,6 +49,18 @@ MAX_PERIODS = 240
 MAX_INDICATORS = 50
 
 
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A serialized response, also gzip-compressed once so a cached hit costs no CPU for it."""
+
+    raw: bytes
+    gzipped: bytes
+
+    @classmethod
+    def of(cls, raw: bytes) -> Body:
+        return cls(raw, gzip.compress(raw, compresslevel=5, mtime=0))
+
+
 class ResponseCache:
     """A small LRU of serialized responses, keyed by ETag (which embeds the state token)."""
 
@@ -55,12 +68,13 @@ class ResponseCache:
         self.entries = entries
         self.state_ttl = state_ttl
         self._states: dict[str, tuple[float, str]] = {}
-        self._data: OrderedDict[str, bytes] = OrderedDict()
+        self._state_inflight: dict[str, asyncio.Future[str]] = {}
+        self._data: OrderedDict[str, Body] = OrderedDict()
         self._lock = threading.Lock()
         # Identical queries arriving together are computed once (single flight).
-        self.inflight: dict[str, asyncio.Future[bytes]] = {}
+        self.inflight: dict[str, asyncio.Future[Body]] = {}
 
-    def get(self, key: str) -> bytes | None:
+    def get(self, key: str) -> Body | None:
         with self._lock:
             found = self._data.get(key)
             if found is not None:
@@ -74,14 +88,28 @@ class ResponseCache:
         found = self._states.get(municipality)
         if found is not None and found[0] > now:
             return found[1]
-        token = await computation_repository.state_token(session, municipality)
-        if self.state_ttl > 0:
-            if len(self._states) > 10_000:
-                self._states.clear()
-            self._states[municipality] = (now + self.state_ttl, token)
+        if self.state_ttl <= 0:
+            return await computation_repository.state_token(session, municipality)
+        pending = self._state_inflight.get(municipality)
+        if pending is not None:  # one refresh per municipality, not one per waiting request
+            return await asyncio.shield(pending)
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._state_inflight[municipality] = future
+        try:
+            token = await computation_repository.state_token(session, municipality)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()
+            raise
+        finally:
+            self._state_inflight.pop(municipality, None)
+        future.set_result(token)
+        if len(self._states) > 10_000:
+            self._states.clear()
+        self._states[municipality] = (now + self.state_ttl, token)
         return token
 
-    def put(self, key: str, body: bytes) -> None:
+    def put(self, key: str, body: Body) -> None:
         if self.entries <= 0:
             return
         with self._lock:
@@ -174,7 +202,7 @@ async def analytics(
     cache: ResponseCache,
     gap_rule: GapRule,
     if_none_match: str | None = None,
-) -> tuple[str, bytes | None]:
+) -> tuple[str, Body | None]:
     """(ETag, body); body is None when If-None-Match already names the current ETag."""
     municipality = query.municipality_code or principal.tenant(None)
     sources = visible_sources(principal, municipality)
@@ -189,14 +217,14 @@ async def analytics(
     pending = cache.inflight.get(etag)
     if pending is not None:
         return etag, await asyncio.shield(pending)
-    future: asyncio.Future[bytes] = asyncio.get_running_loop().create_future()
+    future: asyncio.Future[Body] = asyncio.get_running_loop().create_future()
     cache.inflight[etag] = future
     try:
         page = await _compute(
             session, query, municipality=municipality, sources=sources, gap=gap_rule
         )
         # Parts not asked for by include= are left out rather than sent as null.
-        body = page.model_dump_json(exclude_unset=True).encode()
+        body = Body.of(page.model_dump_json(exclude_unset=True).encode())
     except BaseException as exc:
         future.set_exception(exc)
         future.exception()  # retrieved: waiters re-raise it, nobody logs it as lost
