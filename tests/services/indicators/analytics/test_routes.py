@@ -18,6 +18,12 @@ async def test_etag_gives_304_until_ingest_reports_a_change(
     assert first.status_code == 200
     assert first.json()["items"][0]["value"] == "83.3"
     etag = first.headers["etag"]
+    assert first.headers["content-encoding"] == "gzip"  # httpx asks for it, as browsers do
+    plain = await indicators.get(
+        "/v1/analytics", params=params, headers={"Accept-Encoding": "identity"}
+    )
+    assert "content-encoding" not in plain.headers
+    assert plain.json() == first.json() and plain.headers["etag"] == etag
     again = await indicators.get("/v1/analytics", params=params, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.content == b""
