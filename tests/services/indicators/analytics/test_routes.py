@@ -23,7 +23,8 @@ async def test_etag_gives_304_until_ingest_reports_a_change(
         "/v1/analytics", params=params, headers={"Accept-Encoding": "identity"}
     )
     assert "content-encoding" not in plain.headers
-    assert plain.json() == first.json() and plain.headers["etag"] == etag
+    assert plain.json() == first.json()
+    assert plain.headers["etag"] == etag
     again = await indicators.get("/v1/analytics", params=params, headers={"If-None-Match": etag})
     assert again.status_code == 304
     assert again.content == b""
