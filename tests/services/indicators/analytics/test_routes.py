@@ -217,3 +217,27 @@ async def test_a_period_range_expands_to_every_period_in_it(
         params={"indicators": "andel_nojda", "from": "2023T3", "to": "2024T2", "level": "area"},
     )
     assert response.json()["periods"] == ["2023T3", "2024T1", "2024T2"]
+
+
+async def test_an_area_total_never_reveals_a_suppressed_unit(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    key = await make_key()
+    await ingest(
+        client("ingest", key),
+        survey_rows("HT-NORR", "2030", k=(20, 18), m=(10, 7))
+        + survey_rows("HT-SODER", "2030", k=(15, 12), m=(9, 8))
+        + survey_rows("HT-VASTER", "2030", k=(4, 4), m=(2, 2)),  # 6 respondents: hidden
+    )
+    response = await client("indicators", key).get(
+        "/v1/analytics",
+        params={"indicators": "andel_nojda", "period": "2030", "level": "unit,area"},
+    )
+    cells = {(c["level"], c["unit_code"]): c for c in response.json()["items"]}
+    assert cells[("unit", "HT-VASTER")]["value"] is None
+    assert cells[("unit", "HT-NORR")]["value"] == "83.3"
+    area = cells[("area", "aldreomsorg")]
+    # 45 / 54 shown beside 25/30 and 20/24 would give Väster's 6/6 by subtraction.
+    assert area["suppressed"] is True
+    assert area["suppression_reason"] == "complementary"
+    assert area["value"] is None and area["n"] is None
