@@ -87,6 +87,22 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="a running job without heartbeat this long is resumed"
     )
 
+    # --- indicators ---
+    INDICATORS_CACHE_ENTRIES: int = Field(
+        default=512, ge=0, description="analytics responses kept in memory per process; 0 = off"
+    )
+    INDICATORS_GENDER_GAP_THRESHOLD: float = Field(
+        default=5.0, ge=0, description="flag |women − men| above this (indicator's own wins)"
+    )
+    INDICATORS_GENDER_GAP_MIN_N: int = Field(
+        default=20, ge=1, description="flag a gender gap only when both groups have this n"
+    )
+    INDICATORS_STATE_TTL_S: float = Field(
+        default=1.0,
+        ge=0,
+        description="seconds a municipality's data state is reused by the analytics cache",
+    )
+
     @field_validator("DATABASE_URL")
     @classmethod
     def _async_driver(cls, value: str | None) -> str | None:

@@ -2,15 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 import httpx
 from fastapi import FastAPI
 
+from services.indicators.analytics.router import router as analytics_router
+from services.indicators.analytics.service import ResponseCache
 from services.indicators.indicator.router import router as indicator_router
 from services.indicators.measure.router import router as measure_router
+from services.indicators.report.router import router as report_router
+from services.indicators.scorecard.router import goals_router
+from services.indicators.scorecard.router import router as scorecard_router
+from services.indicators.target.router import router as target_router
 from services.indicators.unit.router import router as unit_router
 from shared.app import create_service_app
 from shared.db import Database
-from shared.settings import Settings
+from shared.settings import Settings, get_settings
+
+
+def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        app.state.analytics_cache = ResponseCache(
+            settings.INDICATORS_CACHE_ENTRIES,
+            state_ttl=0.0 if settings.ENVIRONMENT == "test" else settings.INDICATORS_STATE_TTL_S,
+        )
+        yield
+
+    return lifespan
 
 
 def create_app(
@@ -19,13 +40,24 @@ def create_app(
     database: Database | None = None,
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> FastAPI:
+    settings = settings or get_settings()
     return create_service_app(
         service="indicators",
         title="Kvalitetsnavet indicators",
         description="Indicator catalogue and formulas, org units, periods, gender split, "
         "scorecards, comparisons and reports.",
-        routers=[indicator_router, measure_router, unit_router],
+        routers=[
+            indicator_router,
+            measure_router,
+            unit_router,
+            target_router,
+            scorecard_router,
+            goals_router,
+            analytics_router,
+            report_router,
+        ],
         settings=settings,
         database=database,
         transport=transport,
+        extra_lifespan=_lifespan(settings),
     )

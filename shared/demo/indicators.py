@@ -1,4 +1,6 @@
-"""Demo definitions owned by the indicators service: measures, indicators, Exempelstad's units."""
+"""Demo definitions owned by the indicators service: measures, indicators, Exempelstad's units,
+Ludvika's scorecard (seed 002), Lilla Edet's prioritised goals (seed 001 §4), and targets for
+Exempelstad (9990) so its units get goal statuses."""
 
 from __future__ import annotations
 
@@ -11,7 +13,16 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.demo.common import DEMO_MUNICIPALITY
-from shared.models import Indicator, Measure, OrgUnit
+from shared.models import (
+    Indicator,
+    Measure,
+    OrgUnit,
+    PrioritisedGoal,
+    Scorecard,
+    Target,
+    UnitMembership,
+)
+from shared.models.base import new_id
 
 MEASURES: list[dict[str, Any]] = [
     {
@@ -86,23 +97,346 @@ MEASURES: list[dict[str, Any]] = [
     },
 ]
 
+
+def _measure(code: str, title: str, source: str, unit: str, kind: str) -> dict[str, Any]:
+    return {"code": code, "title": title, "source": source, "unit": unit, "value_kind": kind}
+
+
+# Measures behind seed 002's scorecard and seed 001's follow-up of the basic mission.
+MEASURES += [
+    _measure("survey_safe", "Brukarundersökning: antal trygga", "local", "antal", "count"),
+    _measure(
+        "survey_considered",
+        "Brukarundersökning: hänsyn till åsikter och önskemål, antal",
+        "local",
+        "antal",
+        "count",
+    ),
+    _measure(
+        "survey_treatment", "Brukarundersökning: bra bemötande, antal", "local", "antal", "count"
+    ),
+    _measure("sick_leave_short_hours", "Korttidssjukfrånvaro, timmar", "local", "timmar", "count"),
+    _measure("scheduled_hours", "Ordinarie arbetstid, timmar", "local", "timmar", "count"),
+    _measure("home_care_cost", "Kostnad hemtjänst, kr", "local", "kr", "amount"),
+    _measure("home_care_hours", "Utförda hemtjänsttimmar", "local", "timmar", "count"),
+    _measure("economic_result", "Ekonomiskt resultat mot budget, tkr", "local", "tkr", "amount"),
+    _measure(
+        "senior_alert_assessed",
+        "Brukare riskbedömda i Senior Alert, antal",
+        "local",
+        "antal",
+        "count",
+    ),
+    _measure("residents", "Brukare i särskilt boende, antal", "local", "antal", "count"),
+    _measure("applications", "Antal ansökningar", "local", "antal", "count"),
+    _measure("reports_of_concern", "Antal anmälningar", "local", "antal", "count"),
+    _measure("investigations", "Antal utredningar", "local", "antal", "count"),
+    _measure("placements", "Antal placeringar", "local", "antal", "count"),
+    _measure("home_care_users", "Antal brukare med hemtjänstinsatser", "local", "antal", "count"),
+    _measure("sabo_places", "Antal platser på särskilt boende", "local", "antal", "count"),
+    _measure(
+        "incidents_lex_sarah", "Avvikelser: missförhållanden (lex Sarah)", "local", "antal", "count"
+    ),
+    _measure(
+        "U23401",
+        "Väntetid i antal dagar från ansökningsdatum till erbjudet inflyttningsdatum till SÄBO, medelvärde",
+        "kolada",
+        "dagar",
+        "duration",
+    ),
+]
+
+
+def _indicator(
+    code: str,
+    title: str,
+    area: str,
+    classification: str,
+    perspective: str,
+    unit: str,
+    direction: str,
+    numerator: str,
+    denominator: str | None = None,
+    factor: int = 1,
+    rollup: str = "weighted",
+    decimals: int = 1,
+    suppression: str = "none",
+    kolada_kpi: str | None = None,
+    description: str | None = None,
+) -> dict[str, Any]:
+    return {
+        "code": code,
+        "title": title,
+        "description": description,
+        "area": area,
+        "classification": classification,
+        "perspective": perspective,
+        "unit": unit,
+        "direction": direction,
+        "decimals": decimals,
+        "rollup": rollup,
+        "numerator_formula": numerator,
+        "denominator_formula": denominator,
+        "numerator_measure": numerator,
+        "denominator_measure": denominator,
+        "factor": Decimal(factor),
+        "suppression": suppression,
+        "kolada_kpi": kolada_kpi,
+        "threshold_gender_gap": Decimal(5) if unit == "%" else None,
+    }
+
+
 INDICATORS: list[dict[str, Any]] = [
     {
-        "code": "andel_nojda",
-        "title": "Andel nöjda brukare (helhetssyn)",
-        "description": "Andel svarande som är mycket eller ganska nöjda med omsorgen i sin helhet: "
-        "nöjda ÷ svarande × 100.",
-        "area": "aldreomsorg",
-        "classification": "effekt",
-        "perspective": "malgrupp",
-        "unit": "%",
-        "direction": "higher",
-        "decimals": 1,
-        "rollup": "weighted",
-        "numerator_measure": "survey_satisfied",
-        "denominator_measure": "survey_respondents",
-        "factor": Decimal(100),
+        **_indicator(
+            "andel_nojda",
+            "Andel nöjda brukare (helhetssyn)",
+            "aldreomsorg",
+            "effekt",
+            "malgrupp",
+            "%",
+            "higher",
+            "survey_satisfied",
+            "survey_respondents",
+            factor=100,
+            suppression="respondents",
+            kolada_kpi="U21468",
+        ),
+        "description": "Andel svarande som är mycket eller ganska nöjda med omsorgen i sin "
+        "helhet: nöjda ÷ svarande × 100.",
     },
+    _indicator(
+        "andel_trygga",
+        "Andel brukare som känner trygghet",
+        "aldreomsorg",
+        "effekt",
+        "malgrupp",
+        "%",
+        "higher",
+        "survey_safe",
+        "survey_respondents",
+        factor=100,
+        suppression="respondents",
+        kolada_kpi="U21467",
+    ),
+    _indicator(
+        "andel_hansyn",
+        "Andel brukare som tycker att personalen tar hänsyn till åsikter och önskemål",
+        "aldreomsorg",
+        "effekt",
+        "malgrupp",
+        "%",
+        "higher",
+        "survey_considered",
+        "survey_respondents",
+        factor=100,
+        suppression="respondents",
+    ),
+    _indicator(
+        "andel_bemotande",
+        "Andel brukare som tycker att personalens bemötande är bra",
+        "aldreomsorg",
+        "effekt",
+        "malgrupp",
+        "%",
+        "higher",
+        "survey_treatment",
+        "survey_respondents",
+        factor=100,
+        suppression="respondents",
+    ),
+    _indicator(
+        "korttidssjukfranvaro",
+        "Korttidssjukfrånvaro",
+        "overgripande",
+        "process",
+        "medarbetare",
+        "%",
+        "lower",
+        "sick_leave_short_hours",
+        "scheduled_hours",
+        factor=100,
+    ),
+    _indicator(
+        "kostnad_per_hemtjansttimme",
+        "Kostnad per hemtjänsttimme",
+        "aldreomsorg",
+        "process",
+        "ekonomi",
+        "kr",
+        "lower",
+        "home_care_cost",
+        "home_care_hours",
+        decimals=0,
+    ),
+    _indicator(
+        "ekonomiskt_resultat",
+        "Ekonomiskt resultat",
+        "overgripande",
+        "effekt",
+        "ekonomi",
+        "tkr",
+        "higher",
+        "economic_result",
+        rollup="sum",
+        decimals=0,
+    ),
+    _indicator(
+        "andel_riskbedomda",
+        "Andel brukare riskbedömda i Senior Alert",
+        "aldreomsorg",
+        "process",
+        "verksamhet",
+        "%",
+        "higher",
+        "senior_alert_assessed",
+        "residents",
+        factor=100,
+    ),
+    _indicator(
+        "ifo_ansokningar",
+        "Antal ansökningar",
+        "ifo",
+        "struktur",
+        "malgrupp",
+        "antal",
+        "lower",
+        "applications",
+        rollup="sum",
+        decimals=0,
+    ),
+    _indicator(
+        "ifo_anmalningar",
+        "Antal anmälningar",
+        "ifo",
+        "struktur",
+        "malgrupp",
+        "antal",
+        "lower",
+        "reports_of_concern",
+        rollup="sum",
+        decimals=0,
+    ),
+    _indicator(
+        "ifo_utredningar",
+        "Antal utredningar",
+        "ifo",
+        "process",
+        "verksamhet",
+        "antal",
+        "lower",
+        "investigations",
+        rollup="sum",
+        decimals=0,
+    ),
+    _indicator(
+        "ifo_placeringar",
+        "Placeringar",
+        "ifo",
+        "process",
+        "verksamhet",
+        "antal",
+        "lower",
+        "placements",
+        rollup="sum",
+        decimals=0,
+    ),
+    _indicator(
+        "ao_hemtjanst_brukare",
+        "Antal brukare med hemtjänstinsatser",
+        "aldreomsorg",
+        "struktur",
+        "malgrupp",
+        "antal",
+        "higher",
+        "home_care_users",
+        rollup="sum",
+        decimals=0,
+    ),
+    _indicator(
+        "ao_sabo_platser",
+        "Antal platser på särskilt boende",
+        "aldreomsorg",
+        "struktur",
+        "verksamhet",
+        "antal",
+        "higher",
+        "sabo_places",
+        rollup="sum",
+        decimals=0,
+    ),
+    _indicator(
+        "ao_vantetid_sabo",
+        "Väntetid på särskilt boende, antal dagar",
+        "aldreomsorg",
+        "process",
+        "malgrupp",
+        "dagar",
+        "lower",
+        "U23401",
+        rollup="mean",
+        decimals=0,
+        kolada_kpi="U23401",
+    ),
+    _indicator(
+        "avvikelser_lex_sarah",
+        "Avvikelser: SoL, LSS (missförhållanden, lex Sarah)",
+        "overgripande",
+        "effekt",
+        "verksamhet",
+        "antal",
+        "lower",
+        "incidents_lex_sarah",
+        rollup="sum",
+        decimals=0,
+    ),
+    _indicator(
+        "kolada_nojd_hemtjanst",
+        "Brukarbedömning hemtjänst – helhetssyn (Kolada)",
+        "aldreomsorg",
+        "effekt",
+        "malgrupp",
+        "%",
+        "higher",
+        "U21468",
+        rollup="mean",
+        kolada_kpi="U21468",
+        decimals=0,
+    ),
+    _indicator(
+        "kolada_nojd_sabo",
+        "Brukarbedömning särskilt boende – helhetssyn (Kolada)",
+        "aldreomsorg",
+        "effekt",
+        "malgrupp",
+        "%",
+        "higher",
+        "U23471",
+        rollup="mean",
+        kolada_kpi="U23471",
+        decimals=0,
+    ),
+] + [
+    _indicator(
+        f"oj_{area}",
+        f"Öppna jämförelser {title}: andel positiva svar",
+        area_code,
+        "struktur",
+        "verksamhet",
+        "%",
+        "higher",
+        f"oj_positive_share_{area}",
+        rollup="mean",
+        decimals=0,
+    )
+    for area, title, area_code in [
+        ("aldreomsorg", "äldreomsorg", "aldreomsorg"),
+        ("hsl", "kommunal hälso- och sjukvård", "hsl"),
+        ("lss", "LSS", "lss"),
+        ("ekonomiskt_bistand", "ekonomiskt bistånd", "ifo"),
+        ("missbruk", "missbruks- och beroendevård", "ifo"),
+        ("barn_unga", "social barn- och ungdomsvård", "ifo"),
+    ]
 ]
 
 DEMO_UNITS = [
@@ -128,8 +462,397 @@ async def load_definitions(session: AsyncSession) -> None:
     await session.flush()
 
 
+def _m(
+    text: str,
+    indicator: str | None = None,
+    comparator: str | None = None,
+    value: str | None = None,
+    *,
+    by_gender: bool = False,
+) -> dict[str, Any]:
+    target = None
+    if comparator is not None and value is not None:
+        target = {"comparator": comparator, "value": value}
+    return {"text": text, "indicator_code": indicator, "target": target, "by_gender": by_gender}
+
+
+# Seed 002: Ludvika kommun, Vård- och omsorgsnämndens balanserade styrkort, målvärden 2014.
+# Measures whose target value is blank in the source ("Högst kr per dygn…") carry no target.
+LUDVIKA_VISION = "En trygg vardag med egen makt för kvinnor och män"
+LUDVIKA_GOALS: list[dict[str, Any]] = [
+    {
+        "perspective": "Brukare och allmänhet",
+        "title": "Trygg allmänhet",
+        "factors": [
+            {
+                "title": "Aktuell information och aktiv kommunikation",
+                "measures": [_m("Minst 45 pressmeddelanden och/eller nyheter på webben")],
+            }
+        ],
+    },
+    {
+        "perspective": "Brukare och allmänhet",
+        "title": "Nöjda brukare",
+        "factors": [
+            {
+                "title": "God upplevd kvalitet",
+                "measures": [
+                    _m(
+                        "Minst 90% av brukarna nöjda med omsorgen i sin helhet (ÄO)",
+                        "andel_nojda",
+                        "at_least",
+                        "90",
+                        by_gender=True,
+                    ),
+                    _m(
+                        "Minst 60% av personalen tror att brukarna är nöjda med omsorgen i sin helhet"
+                    ),
+                    _m(
+                        "Minst 90% av brukarna känner trygghet (ÄO)",
+                        "andel_trygga",
+                        "at_least",
+                        "90",
+                        by_gender=True,
+                    ),
+                ],
+            }
+        ],
+    },
+    {
+        "perspective": "Process och medarbetare",
+        "title": "Brukarens behov och önskemål styr",
+        "factors": [
+            {
+                "title": "Individanpassad verksamhet",
+                "measures": [
+                    _m("Minst 85% av brukarna delaktiga i att upprätta sin genomförandeplan"),
+                    _m("Minst 87% av brukarna har utsedd kontaktpersonal"),
+                    _m(
+                        "Minst 90% av brukarna tycker att personalen tar hänsyn till åsikter och "
+                        "önskemål (ÄO)",
+                        "andel_hansyn",
+                        "at_least",
+                        "90",
+                        by_gender=True,
+                    ),
+                    _m(
+                        "Minst 80% av personalen tycker att man låter brukarens behov och "
+                        "önskemål styra"
+                    ),
+                ],
+            }
+        ],
+    },
+    {
+        "perspective": "Process och medarbetare",
+        "title": "Gemensam värdegrund",
+        "factors": [
+            {
+                "title": "Värdegrund känd och förankrad",
+                "measures": [
+                    _m("Minst 17 timmar per årsarbetare i avsatt tid för värdegrundsarbete"),
+                    _m(
+                        "Minst 97% av brukarna tycker att personalens bemötande är bra (ÄO)",
+                        "andel_bemotande",
+                        "at_least",
+                        "97",
+                        by_gender=True,
+                    ),
+                ],
+            }
+        ],
+    },
+    {
+        "perspective": "Process och medarbetare",
+        "title": "Motiverade medarbetare med rätt kompetens",
+        "factors": [
+            {
+                "title": "Medarbetare som trivs och mår bra",
+                "measures": [
+                    _m("Högst 2,5% korttidssjukfrånvaro", "korttidssjukfranvaro", "at_most", "2.5")
+                ],
+            },
+            {
+                "title": "Kvalifikationskrav och kompetensutveckling",
+                "measures": [
+                    _m("Minst 90% av nyrekryterad omvårdnadspersonal har efterfrågad utbildning")
+                ],
+            },
+        ],
+    },
+    {
+        "perspective": "Process och medarbetare",
+        "title": "Effektiva arbetssätt & verksamhetsstöd",
+        "factors": [
+            {
+                "title": "Aktiv användning av nationella kvalitetsregister",
+                "measures": [
+                    _m(
+                        "Minst 85% av brukarna riskbedömda i Senior Alert (ÄO SÄBO)",
+                        "andel_riskbedomda",
+                        "at_least",
+                        "85",
+                    ),
+                    _m("Minst 97% av avlidna personer registrerade i Palliativregistret (ÄO SÄBO)"),
+                ],
+            }
+        ],
+    },
+    {
+        "perspective": "Utveckling",
+        "title": "Stark utvecklingskraft",
+        "factors": [
+            {
+                "title": "Nära kontakt med utbildning och forskning",
+                "measures": [
+                    _m("Minst 15 anställda har behörighet att ta emot studenter på högskolenivå")
+                ],
+            },
+            {
+                "title": "Ta tillvara alla medarbetares initiativkraft",
+                "measures": [
+                    _m(
+                        "Minst 60% av personalen tycker att man tillsammans utvecklar o "
+                        "förbättrar arbetet"
+                    )
+                ],
+            },
+        ],
+    },
+    {
+        "perspective": "Ekonomi",
+        "title": "God ekonomisk hushållning",
+        "factors": [
+            {
+                "title": "Kontroll över ekonomin",
+                "measures": [_m("Ekonomiskt resultat = 0", "ekonomiskt_resultat", "equal", "0")],
+            },
+            {
+                "title": "Effektiv användning av resurserna",
+                "measures": [
+                    _m(
+                        "Högst 442 kr per hemtjänsttimme (ÄO)",
+                        "kostnad_per_hemtjansttimme",
+                        "at_most",
+                        "442",
+                    ),
+                    _m("Högst kr per dygn i särskilt boende (ÄO)"),
+                    _m("Högst kr per dygn i särskilt boende (psykiatri)"),
+                    _m("Högst kr per dygn i gruppbostad vuxna (LSS)"),
+                    _m("Högst 60 kr per SFB-timme personlig assistans (LSS)"),
+                ],
+            },
+        ],
+    },
+]
+
+# Seed 001 §4: Lilla Edets kommun, Socialnämnden, Mål och resursplan 2021 (SON 2020/2).
+LILLA_EDET_GOALS: list[dict[str, Any]] = [
+    {
+        "number": 1,
+        "title": "Kompetensförsörjning",
+        "why": "Vi behöver rätt och kompetent personal för att bedriva en effektiv äldreomsorg "
+        "med god kvalitet inom given ram.",
+        "problem": "Det är konkurrens om medarbetare till äldreomsorgen och det har varit svårt "
+        "att rekrytera och behålla rätt medarbetare.",
+        "desired_results": [
+            "Attraktiv arbetsgivare som kan rekrytera och behålla rätt medarbetare",
+            "Låg personalomsättning",
+            "Låg sjukfrånvaro",
+        ],
+        "strategies": [
+            "Fortsatt arbete med heltidsresan, bemanning och schemaplanering",
+            "Kompetensutveckling",
+            "Arbetsmiljöförbättrande åtgärder för personalen som arbetar inom äldreomsorgen",
+        ],
+        "actions": [
+            "Genomföra kompetensutveckling enligt plan",
+            "Arbetsmiljöarbete enligt årshjul",
+            "Samplanering inom funktionshinderverksamheten",
+            "Arbete med planerad frånvaro och resurspass för att möjliggöra högre "
+            "sysselsättningsgrad och minska behovet av timanställda",
+            "Delta i GR:s branschråd",
+        ],
+        "indicator_codes": ["korttidssjukfranvaro"],
+    },
+    {
+        "number": 2,
+        "title": "Förebyggande arbete barn och unga",
+        "why": "Förebyggande tidiga insatser till föräldrar och barn kan innebära att personer "
+        "söker hjälp innan problemen blir allt för stora eller till och med förhindra att "
+        "problem uppstår.",
+        "problem": "Allt för många barn upplever våld i hemmet.",
+        "desired_results": [
+            "Att barn inte utsätts för eller bevittnar våld",
+            "Fler barn ska slippa placeras utanför föräldrahemmet",
+        ],
+        "strategies": [
+            "Samverkan med andra aktörer som kommer i kontakt med barn och ungdomar för att nå ut "
+            "brett. Samverkanspartner är tex ungdomsmottagning, skola, primärvård, och BVC.",
+            "Fokus ligger under året inom områdena våldsprevention samt att stärka psykiska "
+            "hälsan hos våra barn och ungdomar.",
+        ],
+        "actions": [
+            "Tidiga hembesök till föräldrar med nyfödda barn samt då barnet är 8 månader",
+            "Föräldrautbildning ABC",
+            "Föräldracafé",
+            "Lokal handlingsplan psykisk hälsa",
+            'Utbildning i "Första hjälpen till psykisk hälsa"',
+            'Utveckla hemsida för att ha fler "kanaler" att nå ut till ungdomar samt att '
+            "ungdomar kan nå oss",
+        ],
+        "indicator_codes": ["ifo_placeringar", "ifo_anmalningar"],
+    },
+    {
+        "number": 3,
+        "title": "Förebyggande arbete äldre",
+        "why": "Personal och ekonomiska resurser kommer inte att räcka till i framtiden om inte "
+        "arbetssätt förändras. Behovet av kostsamma insatser behöver förebyggas eller i alla "
+        "fall skjutas upp. Äldre ska ges möjlighet att leva ett tryggt och självständigt liv "
+        "och kunna bo kvar hemma.",
+        "problem": "Socialstyrelsens Öppna jämförelser visar att många äldre i Lilla Edet "
+        "upplever ensamhet. I jämförelse med liknande kommuner har framkommit att Lilla Edets "
+        "kommun har fler antal platser på särskilt boende.",
+        "desired_results": [
+            "Äldre ska ges möjlighet att leva ett självständigt liv och kunna bo kvar hemma",
+            "Rätt insatser i rätt tid för rätt personer",
+            "Behov av kostsamma insatser ska skjutas upp",
+        ],
+        "strategies": [
+            "Ta reda på vad äldre upplever som ensamhet och vad de behöver",
+            "Satsning på insatser i ordinärt boende",
+        ],
+        "actions": [
+            "Skapa fokusgrupp för att ta reda på vilka åtgärder som behövs för att förebygga "
+            "ensamhet hos äldre",
+            "Utveckla träffpunktsverksamheten",
+            "Rehabilitering i ordinärt boende",
+        ],
+        "indicator_codes": ["ao_sabo_platser", "ao_hemtjanst_brukare"],
+    },
+]
+
+# Exempelstad (9990, synthetic): board-level targets that apply to every unit, a stricter one
+# for home care, and one unit's own target (it overrides the board's for that unit).
+DEMO_TARGETS: list[dict[str, Any]] = [
+    {
+        "indicator_code": "andel_nojda",
+        "scope_type": "municipality",
+        "scope_value": "",
+        "comparator": "at_least",
+        "value": Decimal(85),
+        "tolerance": Decimal(5),
+        "label": "Minst 85 % av brukarna nöjda med omsorgen i sin helhet",
+    },
+    {
+        "indicator_code": "andel_nojda",
+        "scope_type": "unit_type",
+        "scope_value": "hemtjanst",
+        "comparator": "at_least",
+        "value": Decimal(88),
+        "tolerance": Decimal(5),
+        "label": "Minst 88 % nöjda i hemtjänsten",
+    },
+    {
+        "indicator_code": "andel_nojda",
+        "scope_type": "unit",
+        "scope_value": "SABO-EKEN",
+        "comparator": "at_least",
+        "value": Decimal(80),
+        "tolerance": Decimal(4),
+        "label": "Ekens eget mål: minst 80 % nöjda",
+    },
+    {
+        "indicator_code": "andel_nojda",
+        "scope_type": "municipality",
+        "scope_value": "",
+        "gender": "K",
+        "comparator": "at_least",
+        "value": Decimal(85),
+        "tolerance": Decimal(5),
+        "label": "Minst 85 % av kvinnorna nöjda",
+    },
+    {
+        "indicator_code": "andel_nojda",
+        "scope_type": "municipality",
+        "scope_value": "",
+        "gender": "M",
+        "comparator": "at_least",
+        "value": Decimal(85),
+        "tolerance": Decimal(5),
+        "label": "Minst 85 % av männen nöjda",
+    },
+]
+
+
+def _scorecard_targets(
+    scorecard: Scorecard, goals: list[dict[str, Any]], decision: str
+) -> tuple[list[dict[str, Any]], list[Target]]:
+    out_goals = []
+    targets = []
+    for g in goals:
+        factors = []
+        for f in g["factors"]:
+            measures = []
+            for m in f["measures"]:
+                m = dict(m)
+                spec = m["target"]
+                if spec is not None:
+                    target = Target(
+                        id=new_id(),
+                        municipality_code=scorecard.municipality_code,
+                        indicator_code=m["indicator_code"],
+                        scope_type="municipality",
+                        scope_value="",
+                        period=str(scorecard.year),
+                        gender="T",
+                        comparator=spec["comparator"],
+                        value=Decimal(spec["value"]),
+                        tolerance=Decimal(0),
+                        label=m["text"],
+                        decision=decision,
+                        scorecard_id=scorecard.id,
+                    )
+                    targets.append(target)
+                    m["target"] = {
+                        "comparator": spec["comparator"],
+                        "value": spec["value"],
+                        "upper_value": None,
+                        "tolerance": "0",
+                        "gender": "T",
+                        "scope_type": "municipality",
+                        "scope_value": "",
+                        "period": str(scorecard.year),
+                    }
+                    m["target_id"] = str(target.id)
+                measures.append(m)
+            factors.append({"title": f["title"], "measures": measures})
+        out_goals.append({"perspective": g["perspective"], "title": g["title"], "factors": factors})
+    return out_goals, targets
+
+
+async def _scorecard(
+    session: AsyncSession, municipality: str, board: str, title: str, year: int
+) -> None:
+    scorecard = Scorecard(
+        id=new_id(),
+        municipality_code=municipality,
+        board=board,
+        title=title,
+        vision=LUDVIKA_VISION,
+        year=year,
+        goals=[],
+    )
+    goals, targets = _scorecard_targets(scorecard, LUDVIKA_GOALS, f"{board}: {title} ({year})")
+    scorecard.goals = goals
+    session.add(scorecard)
+    await session.flush()
+    session.add_all(targets)
+    await session.flush()
+
+
 async def load(session: AsyncSession) -> None:
-    """Exempelstad's units (synthetic)."""
+    """Exempelstad's units (synthetic), the seed scorecards, goals and demo targets."""
     for code, title, unit_type, area in DEMO_UNITS:
         session.add(
             OrgUnit(
@@ -141,5 +864,36 @@ async def load(session: AsyncSession) -> None:
                 opened_on=date(2015, 1, 1),
                 synthetic=True,
             )
+        )
+        session.add(
+            UnitMembership(
+                municipality_code=DEMO_MUNICIPALITY,
+                unit_code=code,
+                area=area,
+                valid_from=date(2015, 1, 1),
+            )
+        )
+    await session.flush()
+    await _scorecard(
+        session, "2085", "Vård- och omsorgsnämnden", "Balanserat styrkort, målvärden 2014", 2014
+    )
+    await _scorecard(
+        session,
+        DEMO_MUNICIPALITY,
+        "Vård- och omsorgsnämnden",
+        "Styrkort 2024 (efter Ludvikas modell; syntetiskt exempel)",
+        2024,
+    )
+    for spec in DEMO_TARGETS:
+        session.add(
+            Target(
+                municipality_code=DEMO_MUNICIPALITY,
+                decision="Vård- och omsorgsnämnden (syntetiskt exempel)",
+                **{"gender": "T", **spec},
+            )
+        )
+    for goal in LILLA_EDET_GOALS:
+        session.add(
+            PrioritisedGoal(municipality_code="0482", board="Socialnämnden", year=2021, **goal)
         )
     await session.flush()

@@ -25,7 +25,15 @@ from shared.models.budget import (
     OperatingLine,
 )
 from shared.models.events import OutboxEvent, WebhookDelivery, WebhookSubscription
-from shared.models.indicators import Indicator, Measure, OrgUnit
+from shared.models.indicators import (
+    Indicator,
+    Measure,
+    OrgUnit,
+    PrioritisedGoal,
+    Scorecard,
+    Target,
+    UnitMembership,
+)
 from shared.models.ingest import (
     DataVersion,
     IngestBatch,
@@ -71,7 +79,11 @@ __all__ = [
     "OperatingLine",
     "OrgUnit",
     "OutboxEvent",
+    "PrioritisedGoal",
     "ProjectFunding",
+    "Scorecard",
+    "Target",
+    "UnitMembership",
     "WebhookDelivery",
     "WebhookSubscription",
 ]

@@ -1,13 +1,28 @@
-"""Tables written by the indicators service: org units, measures, indicators."""
+"""Tables written by the indicators service: org units and their history, measures, indicators,
+targets, scorecards and the board's prioritised goals."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import CHAR, CheckConstraint, Date, Integer, Numeric, String, Text, UniqueConstraint
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import (
+    CHAR,
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.models.base import Base, CreatedAt, new_id
@@ -69,8 +84,112 @@ class Indicator(CreatedAt, Base):
     direction: Mapped[str] = mapped_column(String(8), nullable=False)
     decimals: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     rollup: Mapped[str] = mapped_column(String(16), nullable=False, default="weighted")
-    numerator_measure: Mapped[str] = mapped_column(String(64), nullable=False)
+    # The first measure of the numerator formula (kept for readers of the first schema).
+    numerator_measure: Mapped[str | None] = mapped_column(String(64))
     denominator_measure: Mapped[str | None] = mapped_column(String(64))
     factor: Mapped[Decimal] = mapped_column(Numeric, nullable=False, default=Decimal(1))
     valid_from: Mapped[date] = mapped_column(Date, nullable=False)
     valid_to: Mapped[date | None] = mapped_column(Date)
+    # Formulas over measures, parsed by services.indicators.formula (never eval'd).
+    numerator_formula: Mapped[str | None] = mapped_column(Text)
+    denominator_formula: Mapped[str | None] = mapped_column(Text)
+    # How values over periods roll up (units use `rollup`): sum, mean, weighted, last.
+    period_rollup: Mapped[str | None] = mapped_column(String(16))
+    # 'respondents' makes values from fewer than 7 respondents suppressed (survey results).
+    suppression: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="none", server_default="none"
+    )
+    kolada_kpi: Mapped[str | None] = mapped_column(String(16))
+    threshold_gender_gap: Mapped[Decimal | None] = mapped_column(Numeric)
+
+
+class UnitMembership(Base):
+    """Which area a unit belonged to, and when: units open, close and move between areas."""
+
+    __tablename__ = "org_unit_membership"
+    __table_args__ = (
+        Index("ix_org_unit_membership_unit", "municipality_code", "unit_code", "valid_from"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False)
+    unit_code: Mapped[str] = mapped_column(String(64), nullable=False)
+    area: Mapped[str] = mapped_column(String(32), nullable=False)
+    valid_from: Mapped[date] = mapped_column(Date, nullable=False)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+
+
+class Scorecard(CreatedAt, Base):
+    """A balanced scorecard: vision → strategic goals → success factors → measures."""
+
+    __tablename__ = "scorecard"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False, index=True)
+    board: Mapped[str] = mapped_column(Text, nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    vision: Mapped[str | None] = mapped_column(Text)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    goals: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class Target(CreatedAt, Base):
+    """A target value (målvärde) for an indicator over a scope and period."""
+
+    __tablename__ = "target"
+    __table_args__ = (
+        CheckConstraint(
+            "scope_type IN ('municipality','area','unit_type','unit')", name="scope_type"
+        ),
+        CheckConstraint(
+            "comparator IN ('at_least','at_most','equal','between')", name="comparator"
+        ),
+        CheckConstraint("gender IN ('T','K','M')", name="gender"),
+        Index("ix_target_lookup", "municipality_code", "indicator_code"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False)
+    indicator_code: Mapped[str] = mapped_column(String(64), nullable=False)
+    scope_type: Mapped[str] = mapped_column(String(16), nullable=False)
+    scope_value: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    period: Mapped[str | None] = mapped_column(String(10))
+    gender: Mapped[str] = mapped_column(CHAR(1), nullable=False, default="T")
+    comparator: Mapped[str] = mapped_column(String(8), nullable=False)
+    value: Mapped[Decimal] = mapped_column(Numeric, nullable=False)
+    upper_value: Mapped[Decimal | None] = mapped_column(Numeric)
+    tolerance: Mapped[Decimal] = mapped_column(Numeric, nullable=False, default=Decimal(0))
+    label: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(Text)
+    scorecard_id: Mapped[uuid.UUID | None] = mapped_column(
+        UUID(as_uuid=True), ForeignKey("scorecard.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), nullable=False
+    )
+
+
+class PrioritisedGoal(CreatedAt, Base):
+    """One of the board's prioritised goals (seed 001 §4)."""
+
+    __tablename__ = "prioritised_goal"
+    __table_args__ = (UniqueConstraint("municipality_code", "board", "year", "number"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False, index=True)
+    board: Mapped[str] = mapped_column(Text, nullable=False)
+    year: Mapped[int] = mapped_column(Integer, nullable=False)
+    number: Mapped[int] = mapped_column(Integer, nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    why: Mapped[str | None] = mapped_column(Text)
+    problem: Mapped[str | None] = mapped_column(Text)
+    desired_results: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    strategies: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    actions: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    indicator_codes: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)

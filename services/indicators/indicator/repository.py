@@ -1,22 +1,9 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal
-
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.models import Indicator, Observation
-
-
-@dataclass(frozen=True)
-class MeasureTotal:
-    unit_code: str
-    gender: str
-    measure_code: str
-    total: Decimal | None
-    suppressed: bool
-    source: str
+from shared.models import Indicator
 
 
 async def current(session: AsyncSession, code: str) -> Indicator | None:
@@ -26,7 +13,30 @@ async def current(session: AsyncSession, code: str) -> Indicator | None:
         .order_by(Indicator.version.desc())
         .limit(1)
     )
+    found = result.scalar_one_or_none()
+    if found is not None:
+        return found
+    result = await session.execute(
+        select(Indicator).where(Indicator.code == code).order_by(Indicator.version.desc()).limit(1)
+    )
     return result.scalar_one_or_none()
+
+
+async def versions(session: AsyncSession, code: str) -> list[Indicator]:
+    result = await session.execute(
+        select(Indicator).where(Indicator.code == code).order_by(Indicator.version)
+    )
+    return list(result.scalars())
+
+
+async def versions_of(session: AsyncSession, codes: list[str]) -> dict[str, list[Indicator]]:
+    result = await session.execute(
+        select(Indicator).where(Indicator.code.in_(codes)).order_by(Indicator.version)
+    )
+    out: dict[str, list[Indicator]] = {}
+    for ind in result.scalars():
+        out.setdefault(ind.code, []).append(ind)
+    return out
 
 
 async def add(session: AsyncSession, indicator: Indicator) -> Indicator:
@@ -36,45 +46,25 @@ async def add(session: AsyncSession, indicator: Indicator) -> Indicator:
 
 
 async def list_current(
-    session: AsyncSession, *, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    limit: int,
+    offset: int,
+    area: str | None = None,
+    classification: str | None = None,
 ) -> tuple[list[Indicator], int]:
     query = select(Indicator).where(Indicator.valid_to.is_(None))
+    if area is not None:
+        query = query.where(Indicator.area == area)
+    if classification is not None:
+        query = query.where(Indicator.classification == classification)
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = await session.execute(query.order_by(Indicator.code).limit(limit).offset(offset))
     return list(rows.scalars()), int(total)
 
 
-async def measure_totals(
-    session: AsyncSession,
-    *,
-    municipality_code: str,
-    measures: list[str],
-    period: str,
-    genders: list[str],
-    unit_level: bool,
-) -> list[MeasureTotal]:
-    """Sums of the stored values per unit (or municipality row), gender and measure.
-
-    Reads `observation` (written by ingest) directly: the values are the bulk input of every
-    computation, and moving them over HTTP would copy the table for nothing.
-    """
-    query = (
-        select(
-            Observation.unit_code,
-            Observation.gender,
-            Observation.measure_code,
-            func.sum(Observation.value),
-            func.bool_or(Observation.status == "suppressed"),
-            func.min(Observation.source),
-        )
-        .where(
-            Observation.municipality_code == municipality_code,
-            Observation.measure_code.in_(measures),
-            Observation.period == period,
-            Observation.gender.in_(genders),
-            Observation.status != "deleted",
-            (Observation.unit_code != "") if unit_level else (Observation.unit_code == ""),
-        )
-        .group_by(Observation.unit_code, Observation.gender, Observation.measure_code)
+async def all_current(session: AsyncSession) -> list[Indicator]:
+    rows = await session.execute(
+        select(Indicator).where(Indicator.valid_to.is_(None)).order_by(Indicator.code)
     )
-    return [MeasureTotal(*row) for row in (await session.execute(query)).all()]
+    return list(rows.scalars())

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, status
+from fastapi import Depends, Header, Query, Response, status
 
 from services.indicators.indicator import service
-from services.indicators.indicator.schemas import IndicatorIn, IndicatorOut
+from services.indicators.indicator.schemas import IndicatorIn, IndicatorOut, IndicatorVersionIn
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.contracts.indicators import IndicatorValues
@@ -17,26 +17,66 @@ Reader = Annotated[Principal, Depends(require("indicators:read"))]
 Writer = Annotated[Principal, Depends(require("indicators:write"))]
 
 
+def _etag(response: Response, indicator: IndicatorOut) -> IndicatorOut:
+    response.headers["ETag"] = f'"{indicator.code}.v{indicator.version}"'
+    return indicator
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=IndicatorOut)
 async def create_indicator(
-    payload: IndicatorIn, session: SessionDep, principal: Writer
+    payload: IndicatorIn, session: SessionDep, principal: Writer, response: Response
 ) -> IndicatorOut:
-    """Define an indicator: a formula over measures with direction, unit and roll-up rule."""
-    return await service.create_indicator(session, payload)
+    """Define an indicator: formulas over measures with direction, unit and roll-up rules.
+    A formula that cannot be parsed is refused with the position of the problem."""
+    created = await service.create_indicator(session, payload)
+    response.headers["Location"] = f"/v1/indicators/{created.code}"
+    return _etag(response, created)
 
 
 @router.get("", response_model=Page[IndicatorOut])
 async def list_indicators(
-    session: SessionDep, principal: Reader, page: PageDep
+    session: SessionDep,
+    principal: Reader,
+    page: PageDep,
+    area: Annotated[str | None, Query(max_length=32)] = None,
+    classification: Literal["struktur", "process", "effekt"] | None = None,
 ) -> Page[IndicatorOut]:
     """The indicator catalogue (current versions)."""
-    return await service.list_indicators(session, page)
+    return await service.list_indicators(session, page, area=area, classification=classification)
 
 
 @router.get("/{code}", response_model=IndicatorOut)
-async def get_indicator(code: str, session: SessionDep, principal: Reader) -> IndicatorOut:
-    """One indicator's current definition."""
-    return await service.get_indicator(session, code)
+async def get_indicator(
+    code: str, session: SessionDep, principal: Reader, response: Response
+) -> IndicatorOut:
+    """One indicator's current definition (ETag names its version)."""
+    return _etag(response, await service.get_indicator(session, code))
+
+
+@router.get("/{code}/versions", response_model=list[IndicatorOut])
+async def list_indicator_versions(
+    code: str, session: SessionDep, principal: Reader
+) -> list[IndicatorOut]:
+    """Every version of a definition, with the dates it applies."""
+    return await service.list_versions(session, code)
+
+
+@router.post(
+    "/{code}/versions",
+    status_code=status.HTTP_201_CREATED,
+    response_model=IndicatorOut,
+    responses={412: {"description": "stale If-Match"}, 428: {"description": "If-Match missing"}},
+)
+async def create_indicator_version(
+    code: str,
+    payload: IndicatorVersionIn,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> IndicatorOut:
+    """A new version of the definition from `valid_from`; older results keep their version."""
+    return _etag(response, await service.create_version(session, code, payload, if_match=if_match))
 
 
 @router.get("/{code}/values", response_model=IndicatorValues)
@@ -49,7 +89,8 @@ async def get_indicator_values(
     level: Literal["unit", "municipality"] = "unit",
     gender: Literal["T", "K", "M", "all"] = "T",
 ) -> IndicatorValues:
-    """Computed values per unit (or for the municipality), by gender, with n and suppression."""
+    """Computed values per unit (or for the municipality), by gender, with n and suppression.
+    Another municipality's values are computed from its public Kolada data only."""
     return await service.indicator_values(
         session,
         code,

@@ -5,30 +5,67 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from shared.schemas import InputModel, OutputModel
 
 Classification = Literal["struktur", "process", "effekt"]
 Perspective = Literal["malgrupp", "verksamhet", "medarbetare", "ekonomi"]
 Rollup = Literal["sum", "mean", "weighted", "last"]
+Area = Literal["aldreomsorg", "lss", "ifo", "hsl", "socialpsykiatri", "overgripande"]
 
 
-class IndicatorIn(InputModel):
-    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")
+class IndicatorDefinitionIn(InputModel):
+    """Everything of a definition that may change from one version to the next."""
+
     title: str = Field(min_length=1, max_length=300)
     description: str | None = Field(default=None, max_length=4000)
-    area: Literal["aldreomsorg", "lss", "ifo", "hsl", "socialpsykiatri", "overgripande"]
+    area: Area
     classification: Classification
     perspective: Perspective
     unit: str = Field(min_length=1, max_length=16, examples=["%"])
     direction: Literal["higher", "lower"]
     decimals: int = Field(default=1, ge=0, le=6)
-    rollup: Rollup = "weighted"
-    numerator_measure: str = Field(min_length=1, max_length=64)
+    rollup: Rollup = Field(default="weighted", description="how unit values roll up to areas")
+    period_rollup: Rollup | None = Field(
+        default=None,
+        description="how finer periods roll up (months → tertial → year); default: sum for "
+        "weighted and sum indicators, else the same as rollup",
+    )
+    numerator: str | None = Field(
+        default=None,
+        max_length=1000,
+        description="formula over measures, e.g. '100 * survey_satisfied' or 'staff[K]'",
+        examples=["survey_satisfied"],
+    )
+    denominator: str | None = Field(default=None, max_length=1000, examples=["survey_respondents"])
+    numerator_measure: str | None = Field(
+        default=None, max_length=64, description="shorthand for a numerator of one measure"
+    )
     denominator_measure: str | None = Field(default=None, max_length=64)
     factor: Decimal = Field(default=Decimal(1), gt=0, allow_inf_nan=False)
+    suppression: Literal["none", "respondents"] = Field(
+        default="none", description="'respondents': n below 7 is never shown (survey results)"
+    )
+    kolada_kpi: str | None = Field(default=None, pattern=r"^[A-Z]\d{5}$")
+    gender_gap_threshold: Decimal | None = Field(
+        default=None, ge=0, allow_inf_nan=False, description="flag |K − M| above this"
+    )
+
+    @model_validator(mode="after")
+    def _one_numerator(self) -> IndicatorDefinitionIn:
+        if self.numerator is None and self.numerator_measure is None:
+            raise ValueError("give a numerator formula (or numerator_measure)")
+        return self
+
+
+class IndicatorIn(IndicatorDefinitionIn):
+    code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")
     valid_from: date = date(2000, 1, 1)
+
+
+class IndicatorVersionIn(IndicatorDefinitionIn):
+    valid_from: date = Field(description="the first day the new definition applies")
 
 
 class IndicatorOut(OutputModel):
@@ -44,8 +81,15 @@ class IndicatorOut(OutputModel):
     direction: str
     decimals: int
     rollup: str
-    numerator_measure: str
+    period_rollup: str | None
+    numerator: str | None = Field(validation_alias="numerator_formula")
+    denominator: str | None = Field(validation_alias="denominator_formula")
+    numerator_measure: str | None
     denominator_measure: str | None
+    measures: list[str] = Field(default_factory=list, description="measures the formula reads")
     factor: Decimal
+    suppression: str
+    kolada_kpi: str | None
+    gender_gap_threshold: Decimal | None = Field(validation_alias="threshold_gender_gap")
     valid_from: date
     valid_to: date | None

@@ -1,64 +1,189 @@
-"""Indicator definitions and their computed values."""
+"""Indicator definitions (versioned, with formulas) and their computed values."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import timedelta
 from typing import Literal, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.indicators.computation import engine
+from services.indicators.computation import service as computation
+from services.indicators.formula.parser import FormulaError, measures, parse
 from services.indicators.indicator import repository
-from services.indicators.indicator.schemas import IndicatorIn, IndicatorOut
+from services.indicators.indicator.schemas import (
+    IndicatorDefinitionIn,
+    IndicatorIn,
+    IndicatorOut,
+    IndicatorVersionIn,
+)
 from services.indicators.measure import repository as measure_repository
-from services.indicators.unit import repository as unit_repository
 from shared.auth import Principal
 from shared.contracts.indicators import Direction, Gender, IndicatorValue, IndicatorValues
-from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unprocessable,
+)
 from shared.models import Indicator
 from shared.pagination import Page, PageParams
-from shared.periods import Period, PeriodError
-from shared.privacy import SUPPRESSION_THRESHOLD
 
 GenderChoice = Literal["T", "K", "M", "all"]
 
 
-async def create_indicator(session: AsyncSession, payload: IndicatorIn) -> IndicatorOut:
-    errors = []
-    for field in ("numerator_measure", "denominator_measure"):
-        code = getattr(payload, field)
-        if code is not None and await measure_repository.get(session, code) is None:
+def to_out(indicator: Indicator) -> IndicatorOut:
+    out = IndicatorOut.model_validate(indicator)
+    try:
+        out.measures = engine.definition_measures(computation.definition(indicator))
+    except FormulaError:
+        out.measures = []
+    return out
+
+
+def etag(indicator: Indicator) -> str:
+    return f'"{indicator.code}.v{indicator.version}"'
+
+
+async def _formulas(
+    session: AsyncSession, payload: IndicatorDefinitionIn
+) -> tuple[str, str | None, list[str]]:
+    """Parse and check the formulas; a bad one is a 422 naming the field and the position."""
+    numerator = payload.numerator or payload.numerator_measure or ""
+    denominator = payload.denominator or payload.denominator_measure
+    errors: list[FieldError] = []
+    used: list[str] = []
+    for field, text in (("numerator", numerator), ("denominator", denominator)):
+        if text is None:
+            continue
+        try:
+            node = parse(text)
+        except FormulaError as exc:
             errors.append(
-                FieldError(loc=["body", field], field=field, value=code, message="unknown measure")
+                FieldError(
+                    loc=["body", field],
+                    field=field,
+                    value=text,
+                    message=exc.message,
+                    code="formula_syntax",
+                    position=exc.position,
+                )
             )
+            continue
+        for code in measures(node):
+            if await measure_repository.get(session, code) is None:
+                errors.append(
+                    FieldError(
+                        loc=["body", field],
+                        field=field,
+                        value=code,
+                        message=f"unknown measure '{code}'",
+                        code="unknown_measure",
+                        position=text.find(code),
+                    )
+                )
+            elif code not in used:
+                used.append(code)
     if errors:
-        raise Unprocessable("The formula names unknown measures", errors=errors)
+        raise Unprocessable("The formula cannot be used", errors=errors)
+    return numerator, denominator, used
+
+
+def _row(
+    payload: IndicatorDefinitionIn, numerator: str, denominator: str | None, used: list[str]
+) -> dict[str, object]:
+    data = payload.model_dump(
+        exclude={"numerator", "denominator", "numerator_measure", "denominator_measure"}
+    )
+    data["threshold_gender_gap"] = data.pop("gender_gap_threshold")
+    data.pop("code", None)
+    data.update(
+        numerator_formula=numerator,
+        denominator_formula=denominator,
+        numerator_measure=used[0] if used else None,
+        denominator_measure=payload.denominator_measure
+        or (denominator if denominator and denominator in used else None),
+    )
+    return data
+
+
+async def create_indicator(session: AsyncSession, payload: IndicatorIn) -> IndicatorOut:
+    numerator, denominator, used = await _formulas(session, payload)
     if await repository.current(session, payload.code) is not None:
         raise Conflict(f"Indicator {payload.code} already exists")
-    return IndicatorOut.model_validate(
-        await repository.add(session, Indicator(**payload.model_dump()))
+    indicator = Indicator(
+        code=payload.code, version=1, **_row(payload, numerator, denominator, used)
     )
+    return to_out(await repository.add(session, indicator))
+
+
+async def create_version(
+    session: AsyncSession, code: str, payload: IndicatorVersionIn, *, if_match: str | None
+) -> IndicatorOut:
+    """A new version from `valid_from`; the current one ends the day before. If-Match needed."""
+    current = await repository.current(session, code)
+    if current is None:
+        raise NotFound(f"No indicator {code}")
+    if if_match is None:
+        raise PreconditionRequired(f"Send If-Match: {etag(current)} to change indicator {code}")
+    if if_match.strip() != etag(current):
+        raise PreconditionFailed(
+            f"Indicator {code} has changed; its current ETag is {etag(current)}"
+        )
+    if payload.valid_from <= current.valid_from:
+        raise Unprocessable(
+            "A new version must start after the current one",
+            errors=[
+                FieldError(
+                    loc=["body", "valid_from"],
+                    field="valid_from",
+                    value=str(payload.valid_from),
+                    message=f"on or before {current.valid_from}",
+                )
+            ],
+        )
+    numerator, denominator, used = await _formulas(session, payload)
+    current.valid_to = payload.valid_from - timedelta(days=1)
+    indicator = Indicator(
+        code=code, version=current.version + 1, **_row(payload, numerator, denominator, used)
+    )
+    return to_out(await repository.add(session, indicator))
 
 
 async def get_indicator(session: AsyncSession, code: str) -> IndicatorOut:
     indicator = await repository.current(session, code)
     if indicator is None:
         raise NotFound(f"No indicator {code}")
-    return IndicatorOut.model_validate(indicator)
+    return to_out(indicator)
 
 
-async def list_indicators(session: AsyncSession, page: PageParams) -> Page[IndicatorOut]:
-    items, total = await repository.list_current(session, limit=page.limit, offset=page.offset)
+async def list_versions(session: AsyncSession, code: str) -> list[IndicatorOut]:
+    versions = await repository.versions(session, code)
+    if not versions:
+        raise NotFound(f"No indicator {code}")
+    return [to_out(v) for v in versions]
+
+
+async def list_indicators(
+    session: AsyncSession,
+    page: PageParams,
+    *,
+    area: str | None = None,
+    classification: str | None = None,
+) -> Page[IndicatorOut]:
+    items, total = await repository.list_current(
+        session, limit=page.limit, offset=page.offset, area=area, classification=classification
+    )
     return Page[IndicatorOut](
-        items=[IndicatorOut.model_validate(i) for i in items],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
+        items=[to_out(i) for i in items], total=total, limit=page.limit, offset=page.offset
     )
 
 
-def _quantize(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+def visible_sources(principal: Principal, municipality: str) -> list[str] | None:
+    """Kolada data is public; a municipality's local data only for its own (or national) keys."""
+    return None if principal.can_see(municipality) else ["kolada"]
 
 
 async def indicator_values(
@@ -72,89 +197,44 @@ async def indicator_values(
     gender: GenderChoice,
 ) -> IndicatorValues:
     """The indicator per unit (or for the municipality) for one period, by gender."""
-    municipality = principal.tenant(municipality_code)
-    indicator = await repository.current(session, code)
-    if indicator is None:
+    municipality = principal.tenant(None) if municipality_code is None else municipality_code
+    versions = await repository.versions(session, code)
+    if not versions:
         raise NotFound(f"No indicator {code}")
-    try:
-        canonical = str(Period.parse(period))
-    except PeriodError as exc:
-        raise Unprocessable(
-            str(exc),
-            errors=[
-                FieldError(loc=["query", "period"], field="period", value=period, message=str(exc))
-            ],
-        ) from exc
+    p = computation.parse_period(period)
+    sources = visible_sources(principal, municipality)
     genders: list[str] = ["T", "K", "M"] if gender == "all" else [gender]
-    measures = [indicator.numerator_measure]
-    if indicator.denominator_measure:
-        measures.append(indicator.denominator_measure)
-    totals = await repository.measure_totals(
+    units = await computation.hierarchy(session, municipality, [p], None) if sources is None else []
+    result = await computation.compute(
         session,
-        municipality_code=municipality,
-        measures=measures,
-        period=canonical,
+        versions,
+        municipality=municipality,
+        periods=[p],
         genders=genders,
-        unit_level=level == "unit",
+        levels=[level],
+        units=units,
+        sources=sources,
     )
-    if level == "municipality" and not totals:
-        unit_totals = await repository.measure_totals(
-            session,
-            municipality_code=municipality,
-            measures=measures,
-            period=canonical,
-            genders=genders,
-            unit_level=True,
-        )
-        merged: dict[tuple[str, str], repository.MeasureTotal] = {}
-        for t in unit_totals:
-            key = (t.gender, t.measure_code)
-            prior = merged.get(key)
-            total = (prior.total or Decimal(0)) + (t.total or Decimal(0)) if prior else t.total
-            merged[key] = repository.MeasureTotal(
-                "", t.gender, t.measure_code, total, False, "local"
-            )
-        totals = list(merged.values())
-
-    cells: dict[tuple[str, str], dict[str, repository.MeasureTotal]] = defaultdict(dict)
-    for t in totals:
-        cells[(t.unit_code, t.gender)][t.measure_code] = t
-    titles = await unit_repository.titles(session, municipality) if level == "unit" else {}
+    indicator = computation.version_for(versions, p.end)
+    titles = {u.code: u.title for u in units}
     values = []
-    for (unit_code, g), by_measure in sorted(cells.items()):
-        num = by_measure.get(indicator.numerator_measure)
-        den = (
-            by_measure.get(indicator.denominator_measure) if indicator.denominator_measure else None
-        )
-        n = int(den.total) if den is not None and den.total is not None else None
-        suppressed = any(t.suppressed for t in by_measure.values()) or (
-            n is not None and n < SUPPRESSION_THRESHOLD
-        )
-        value: Decimal | None = None
-        if num is not None and num.total is not None:
-            if indicator.denominator_measure is None:
-                value = num.total * indicator.factor
-            elif den is not None and den.total:
-                value = num.total / den.total * indicator.factor
-        raw_kolada = (
-            num is not None
-            and num.source == "kolada"
-            and indicator.denominator_measure is None
-            and indicator.factor == 1
-        )
+    for c in sorted(result.cells, key=lambda c: (c.code, "TKM".index(c.gender))):
+        if not c.has_data:
+            continue
+        shown = not c.suppressed
         values.append(
             IndicatorValue(
-                unit_code=unit_code,
-                unit_title=titles.get(unit_code),
-                period=canonical,
-                gender=cast(Gender, g),
-                value=None if suppressed or value is None else _quantize(value, indicator.decimals),
-                numerator=None if suppressed or num is None else num.total,
-                denominator=None if suppressed or den is None else den.total,
-                n=None if suppressed else n,
-                suppressed=suppressed,
-                attribution="kolada" if raw_kolada else "derived",
-                source_note="Källa: Kolada" if raw_kolada else None,
+                unit_code=c.code,
+                unit_title=titles.get(c.code),
+                period=c.period,
+                gender=cast(Gender, c.gender),
+                value=engine.quantize(c.value, indicator.decimals) if shown else None,
+                numerator=c.numerator if shown else None,
+                denominator=c.denominator if shown else None,
+                n=c.n if shown else None,
+                suppressed=c.suppressed,
+                attribution="kolada" if c.attribution == "kolada" else "derived",
+                source_note="Källa: Kolada" if c.attribution == "kolada" else None,
             )
         )
     return IndicatorValues(
@@ -165,7 +245,7 @@ async def indicator_values(
         direction=cast(Direction, indicator.direction),
         decimals=indicator.decimals,
         municipality_code=municipality,
-        period=canonical,
+        period=str(p),
         level=level,
         values=values,
     )

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.models import OrgUnit
+from services.indicators.computation.engine import UnitRef
+from shared.models import OrgUnit, UnitMembership
 
 
 async def find(session: AsyncSession, municipality_code: str, code: str) -> OrgUnit | None:
@@ -37,3 +40,62 @@ async def titles(session: AsyncSession, municipality_code: str) -> dict[str, str
         select(OrgUnit.code, OrgUnit.title).where(OrgUnit.municipality_code == municipality_code)
     )
     return dict(rows.all())
+
+
+async def add_membership(session: AsyncSession, membership: UnitMembership) -> UnitMembership:
+    session.add(membership)
+    await session.flush()
+    return membership
+
+
+async def memberships(
+    session: AsyncSession, municipality_code: str, unit_code: str | None = None
+) -> list[UnitMembership]:
+    query = select(UnitMembership).where(UnitMembership.municipality_code == municipality_code)
+    if unit_code is not None:
+        query = query.where(UnitMembership.unit_code == unit_code)
+    rows = await session.execute(
+        query.order_by(UnitMembership.unit_code, UnitMembership.valid_from)
+    )
+    return list(rows.scalars())
+
+
+async def units_of(session: AsyncSession, municipality_code: str) -> list[OrgUnit]:
+    rows = await session.execute(
+        select(OrgUnit).where(OrgUnit.municipality_code == municipality_code).order_by(OrgUnit.code)
+    )
+    return list(rows.scalars())
+
+
+async def hierarchy(
+    session: AsyncSession, municipality_code: str, *, start: date, end: date, as_of: date
+) -> list[UnitRef]:
+    """The units open at some time in [start, end], each in the area it belonged to on `as_of`
+    (the membership history; a unit with no history row is in its registered area)."""
+    units = await units_of(session, municipality_code)
+    history: dict[str, list[UnitMembership]] = {}
+    for m in await memberships(session, municipality_code):
+        history.setdefault(m.unit_code, []).append(m)
+    result = []
+    for u in units:
+        if u.opened_on is not None and u.opened_on > end:
+            continue
+        if u.closed_on is not None and u.closed_on < start:
+            continue
+        area = u.area
+        rows = history.get(u.code, [])
+        if rows:
+            current = [
+                m
+                for m in rows
+                if m.valid_from <= as_of and (m.valid_to is None or as_of <= m.valid_to)
+            ]
+            if current:
+                area = current[-1].area
+            elif rows[0].valid_from > as_of:
+                area = rows[0].area
+            else:
+                area = rows[-1].area
+        aliases = (u.kolada_ou_id,) if u.kolada_ou_id else ()
+        result.append(UnitRef(u.code, u.title, area, u.unit_type, aliases))
+    return result

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Response, status
+from fastapi import Depends, Header, Query, Response, status
 
 from services.indicators.unit import service
-from services.indicators.unit.schemas import UnitIn, UnitOut
+from services.indicators.unit.schemas import MembershipOut, MoveIn, UnitIn, UnitOut, UnitUpdate
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
@@ -46,9 +46,66 @@ async def list_units(
 
 @router.get("/{code}", response_model=UnitOut)
 async def get_unit(
-    code: str, session: SessionDep, principal: Reader, municipality_code: MunicipalityQuery = None
+    code: str,
+    session: SessionDep,
+    principal: Reader,
+    response: Response,
+    municipality_code: MunicipalityQuery = None,
 ) -> UnitOut:
     """One org unit."""
-    return await service.get_unit(
+    unit = await service.get_unit(
         session, code, principal=principal, municipality_code=municipality_code
     )
+    response.headers["ETag"] = service.etag(unit)
+    return unit
+
+
+@router.post("/{code}/moves", response_model=list[MembershipOut])
+async def create_unit_move(
+    code: str,
+    payload: MoveIn,
+    session: SessionDep,
+    principal: Writer,
+    municipality_code: MunicipalityQuery = None,
+) -> list[MembershipOut]:
+    """Move a unit to another area from a date; returns its area history."""
+    return await service.move_unit(
+        session, code, payload, principal=principal, municipality_code=municipality_code
+    )
+
+
+@router.get("/{code}/history", response_model=list[MembershipOut])
+async def get_unit_history(
+    code: str, session: SessionDep, principal: Reader, municipality_code: MunicipalityQuery = None
+) -> list[MembershipOut]:
+    """The areas a unit has belonged to, with dates."""
+    return await service.unit_history(
+        session, code, principal=principal, municipality_code=municipality_code
+    )
+
+
+@router.put(
+    "/{code}",
+    response_model=UnitOut,
+    responses={412: {"description": "stale If-Match"}, 428: {"description": "If-Match missing"}},
+)
+async def update_unit(
+    code: str,
+    payload: UnitUpdate,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+    municipality_code: MunicipalityQuery = None,
+) -> UnitOut:
+    """Change a unit's details or close it; If-Match is required (428 without, 412 stale)."""
+    unit = await service.update_unit(
+        session,
+        code,
+        payload,
+        principal=principal,
+        municipality_code=municipality_code,
+        if_match=if_match,
+    )
+    response.headers["ETag"] = service.etag(unit)
+    return unit

@@ -46,3 +46,26 @@ class UnitOut(OutputModel):
     opened_on: date | None
     closed_on: date | None
     synthetic: bool = Field(description="true for the demo's synthetic units")
+
+
+class MoveIn(InputModel):
+    area: Area
+    on: date = Field(description="the first day in the new area")
+
+
+class MembershipOut(OutputModel):
+    unit_code: str
+    area: str
+    valid_from: date
+    valid_to: date | None = Field(description="the last day in the area; null while current")
+
+
+class UnitUpdate(InputModel):
+    """Replace a unit's details; its area changes only through a move (kept in the history)."""
+
+    title: str = Field(min_length=1, max_length=200)
+    unit_type: UnitType
+    area: Area
+    kolada_ou_id: str | None = Field(default=None, pattern=r"^V\d{2}E\d+$")
+    opened_on: date | None = None
+    closed_on: date | None = None

@@ -1,12 +1,22 @@
 from __future__ import annotations
 
+import hashlib
+from datetime import date, timedelta
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.unit import repository
-from services.indicators.unit.schemas import UnitIn, UnitOut
+from services.indicators.unit.schemas import MembershipOut, MoveIn, UnitIn, UnitOut, UnitUpdate
 from shared.auth import Principal
-from shared.errors import Conflict, FieldError, NotFound, Unprocessable
-from shared.models import OrgUnit
+from shared.errors import (
+    Conflict,
+    FieldError,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unprocessable,
+)
+from shared.models import OrgUnit, UnitMembership
 from shared.pagination import Page, PageParams
 
 
@@ -30,6 +40,16 @@ async def create_unit(session: AsyncSession, payload: UnitIn, *, principal: Prin
         session,
         OrgUnit(
             **payload.model_dump(exclude={"municipality_code"}), municipality_code=municipality
+        ),
+    )
+    await repository.add_membership(
+        session,
+        UnitMembership(
+            municipality_code=municipality,
+            unit_code=unit.code,
+            area=unit.area,
+            valid_from=unit.opened_on or date(1900, 1, 1),
+            valid_to=unit.closed_on,
         ),
     )
     return UnitOut.model_validate(unit)
@@ -58,3 +78,135 @@ async def list_units(
         limit=page.limit,
         offset=page.offset,
     )
+
+
+async def move_unit(
+    session: AsyncSession,
+    code: str,
+    payload: MoveIn,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+) -> list[MembershipOut]:
+    """Move a unit to another area from a date; the history keeps where it was before."""
+    municipality = principal.tenant(municipality_code)
+    unit = await repository.find(session, municipality, code)
+    if unit is None:
+        raise NotFound(f"No unit {code} in {municipality}")
+    history = await repository.memberships(session, municipality, code)
+    if not history:
+        history = [
+            await repository.add_membership(
+                session,
+                UnitMembership(
+                    municipality_code=municipality,
+                    unit_code=code,
+                    area=unit.area,
+                    valid_from=unit.opened_on or date(1900, 1, 1),
+                ),
+            )
+        ]
+    current = history[-1]
+    if payload.on <= current.valid_from:
+        raise Unprocessable(
+            "A move must come after the unit's last move",
+            errors=[
+                FieldError(
+                    loc=["body", "on"],
+                    field="on",
+                    value=str(payload.on),
+                    message=f"on or before {current.valid_from}, when it joined {current.area}",
+                )
+            ],
+        )
+    if payload.area == current.area:
+        raise Conflict(f"Unit {code} is already in {payload.area}")
+    current.valid_to = payload.on - timedelta(days=1)
+    unit.area = payload.area
+    await repository.add_membership(
+        session,
+        UnitMembership(
+            municipality_code=municipality,
+            unit_code=code,
+            area=payload.area,
+            valid_from=payload.on,
+            valid_to=unit.closed_on,
+        ),
+    )
+    return await unit_history(session, code, principal=principal, municipality_code=municipality)
+
+
+async def unit_history(
+    session: AsyncSession, code: str, *, principal: Principal, municipality_code: str | None
+) -> list[MembershipOut]:
+    municipality = principal.tenant(municipality_code)
+    if await repository.find(session, municipality, code) is None:
+        raise NotFound(f"No unit {code} in {municipality}")
+    return [
+        MembershipOut.model_validate(m)
+        for m in await repository.memberships(session, municipality, code)
+    ]
+
+
+def etag(unit: OrgUnit | UnitOut) -> str:
+    """Units carry no version column; the ETag is a digest of what a client can change."""
+    state = "|".join(
+        str(v)
+        for v in (
+            unit.title,
+            unit.unit_type,
+            unit.area,
+            unit.kolada_ou_id,
+            unit.opened_on,
+            unit.closed_on,
+        )
+    )
+    return '"' + hashlib.sha256(state.encode()).hexdigest()[:20] + '"'
+
+
+async def update_unit(
+    session: AsyncSession,
+    code: str,
+    payload: UnitUpdate,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    if_match: str | None,
+) -> UnitOut:
+    """Rename, retype, reopen or close a unit (If-Match required)."""
+    municipality = principal.tenant(municipality_code)
+    unit = await repository.find(session, municipality, code)
+    if unit is None:
+        raise NotFound(f"No unit {code} in {municipality}")
+    if if_match is None:
+        raise PreconditionRequired(f"Send If-Match: {etag(unit)} to change unit {code}")
+    if if_match.strip() != etag(unit):
+        raise PreconditionFailed(f"Unit {code} has changed; its current ETag is {etag(unit)}")
+    errors = []
+    if payload.area != unit.area:
+        errors.append(
+            FieldError(
+                loc=["body", "area"],
+                field="area",
+                value=payload.area,
+                message=f"move the unit instead: POST /v1/units/{code}/moves",
+            )
+        )
+    if payload.opened_on and payload.closed_on and payload.closed_on < payload.opened_on:
+        errors.append(
+            FieldError(
+                loc=["body", "closed_on"],
+                field="closed_on",
+                value=str(payload.closed_on),
+                message="before opened_on",
+            )
+        )
+    if errors:
+        raise Unprocessable("The unit cannot be changed so", errors=errors)
+    for key, value in payload.model_dump(exclude={"area"}).items():
+        setattr(unit, key, value)
+    history = await repository.memberships(session, municipality, code)
+    if history:
+        history[-1].valid_to = payload.closed_on
+    await session.flush()
+    return UnitOut.model_validate(unit)

@@ -1,0 +1,508 @@
+"""The one analytics query a dashboard needs: indicators × units (or a level) × periods ×
+gender, with targets, statuses, comparisons, trends and the women/men gap in one response.
+
+Responses are keyed by the computation's state token (ingest's data_version for the
+municipality and for Riket, and the definitions, units and targets it reads), which is also
+the ETag: a repeated query is served from memory, a conditional one gets 304.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.indicators.analytics.schemas import (
+    AnalyticsCell,
+    AnalyticsPage,
+    CellComparison,
+    CellTarget,
+    GenderGap,
+    IndicatorMeta,
+    Trend,
+)
+from services.indicators.comparison import service as comparison
+from services.indicators.computation import engine
+from services.indicators.computation import repository as computation_repository
+from services.indicators.computation import service as computation
+from services.indicators.computation.engine import Cell, UnitRef
+from services.indicators.indicator import repository as indicator_repository
+from services.indicators.indicator.service import visible_sources
+from services.indicators.scorecard.service import arithmetic
+from services.indicators.target import repository as target_repository
+from services.indicators.target import service as target_service
+from shared.auth import Principal
+from shared.errors import FieldError, Unprocessable
+from shared.models import Indicator, Target
+from shared.periods import Period
+
+MAX_PERIODS = 240
+MAX_INDICATORS = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """A serialized response, also gzip-compressed once so a cached hit costs no CPU for it."""
+
+    raw: bytes
+    gzipped: bytes
+
+    @classmethod
+    def of(cls, raw: bytes) -> Body:
+        return cls(raw, gzip.compress(raw, compresslevel=5, mtime=0))
+
+
+class ResponseCache:
+    """A small LRU of serialized responses, keyed by ETag (which embeds the state token)."""
+
+    def __init__(self, entries: int, *, state_ttl: float = 0.0) -> None:
+        self.entries = entries
+        self.state_ttl = state_ttl
+        self._states: dict[str, tuple[float, str]] = {}
+        self._state_inflight: dict[str, asyncio.Future[str]] = {}
+        self._data: OrderedDict[str, Body] = OrderedDict()
+        self._lock = threading.Lock()
+        # Identical queries arriving together are computed once (single flight).
+        self.inflight: dict[str, asyncio.Future[Body]] = {}
+
+    def get(self, key: str) -> Body | None:
+        with self._lock:
+            found = self._data.get(key)
+            if found is not None:
+                self._data.move_to_end(key)
+            return found
+
+    async def state(self, session: AsyncSession, municipality: str) -> str:
+        """The municipality's state token, reused for `state_ttl` seconds: a hot dashboard
+        query then needs no database round trip (a change shows within that time)."""
+        now = time.monotonic()
+        found = self._states.get(municipality)
+        if found is not None and found[0] > now:
+            return found[1]
+        if self.state_ttl <= 0:
+            return await computation_repository.state_token(session, municipality)
+        pending = self._state_inflight.get(municipality)
+        if pending is not None:  # one refresh per municipality, not one per waiting request
+            return await asyncio.shield(pending)
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        self._state_inflight[municipality] = future
+        try:
+            token = await computation_repository.state_token(session, municipality)
+        except BaseException as exc:
+            future.set_exception(exc)
+            future.exception()
+            raise
+        finally:
+            self._state_inflight.pop(municipality, None)
+        future.set_result(token)
+        if len(self._states) > 10_000:
+            self._states.clear()
+        self._states[municipality] = (now + self.state_ttl, token)
+        return token
+
+    def put(self, key: str, body: Body) -> None:
+        if self.entries <= 0:
+            return
+        with self._lock:
+            self._data[key] = body
+            self._data.move_to_end(key)
+            while len(self._data) > self.entries:
+                self._data.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class AnalyticsQuery:
+    municipality_code: str | None
+    indicators: tuple[str, ...]
+    levels: tuple[str, ...]
+    units: tuple[str, ...] | None
+    periods: tuple[str, ...]
+    from_period: str | None
+    to_period: str | None
+    genders: tuple[str, ...]
+    include: tuple[str, ...]
+    as_of: date | None
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True)
+class GapRule:
+    threshold: Decimal
+    min_n: int
+
+
+def _bad(field: str, value: object, message: str) -> Unprocessable:
+    return Unprocessable(
+        message,
+        errors=[FieldError(loc=["query", field], field=field, value=value, message=message)],
+    )
+
+
+def resolve_periods(query: AnalyticsQuery) -> list[Period]:
+    periods = [computation.parse_period(p, field="period") for p in query.periods]
+    if query.from_period or query.to_period:
+        if not (query.from_period and query.to_period):
+            raise _bad("to", query.to_period, "give both from and to")
+        first = computation.parse_period(query.from_period, field="from")
+        last = computation.parse_period(query.to_period, field="to")
+        if first.type != last.type:
+            raise _bad("to", query.to_period, "from and to must be the same kind of period")
+        if last < first:
+            raise _bad("to", query.to_period, "to is before from")
+        p = first
+        while p <= last:
+            periods.append(p)
+            p = p.next()
+            if len(periods) > MAX_PERIODS:
+                raise _bad("to", query.to_period, f"at most {MAX_PERIODS} periods")
+    if not periods:
+        raise _bad("period", None, "give period=… or from=…&to=…")
+    return sorted(set(periods))
+
+
+def _three_years_ago(p: Period) -> Period:
+    return Period(p.year - 3, p.type, p.index)
+
+
+def _shown(cell: Cell | None, decimals: int) -> Decimal | None:
+    if cell is None or cell.suppressed:
+        return None
+    return engine.quantize(cell.value, decimals)
+
+
+def _cell_target(t: Target) -> CellTarget:
+    return CellTarget(
+        id=t.id,
+        scope_type=t.scope_type,
+        scope_value=t.scope_value,
+        period=t.period,
+        comparator=t.comparator,
+        value=t.value,
+        upper_value=t.upper_value,
+        tolerance=t.tolerance,
+        label=t.label,
+    )
+
+
+async def analytics(
+    session: AsyncSession,
+    query: AnalyticsQuery,
+    *,
+    principal: Principal,
+    cache: ResponseCache,
+    gap_rule: GapRule,
+    if_none_match: str | None = None,
+) -> tuple[str, Body | None]:
+    """(ETag, body); body is None when If-None-Match already names the current ETag."""
+    municipality = query.municipality_code or principal.tenant(None)
+    sources = visible_sources(principal, municipality)
+    token = await cache.state(session, municipality)
+    digest = hashlib.sha256(repr((token, query, sources)).encode()).hexdigest()[:32]
+    etag = f'W/"{digest}"'
+    if if_none_match is not None and etag in {t.strip() for t in if_none_match.split(",")}:
+        return etag, None
+    cached = cache.get(etag)
+    if cached is not None:
+        return etag, cached
+    pending = cache.inflight.get(etag)
+    if pending is not None:
+        return etag, await asyncio.shield(pending)
+    future: asyncio.Future[Body] = asyncio.get_running_loop().create_future()
+    cache.inflight[etag] = future
+    try:
+        page = await _compute(
+            session, query, municipality=municipality, sources=sources, gap=gap_rule
+        )
+        # Parts not asked for by include= are left out rather than sent as null.
+        body = Body.of(page.model_dump_json(exclude_unset=True).encode())
+    except BaseException as exc:
+        future.set_exception(exc)
+        future.exception()  # retrieved: waiters re-raise it, nobody logs it as lost
+        raise
+    finally:
+        cache.inflight.pop(etag, None)
+    future.set_result(body)
+    cache.put(etag, body)
+    return etag, body
+
+
+async def _compute(
+    session: AsyncSession,
+    query: AnalyticsQuery,
+    *,
+    municipality: str,
+    sources: list[str] | None,
+    gap: GapRule,
+) -> AnalyticsPage:
+    if not query.indicators:
+        raise _bad("indicators", "", "name at least one indicator")
+    if len(query.indicators) > MAX_INDICATORS:
+        raise _bad("indicators", len(query.indicators), f"at most {MAX_INDICATORS} indicators")
+    versions = await indicator_repository.versions_of(session, list(query.indicators))
+    unknown = [c for c in query.indicators if c not in versions]
+    if unknown:
+        raise Unprocessable(
+            "Unknown indicator(s)",
+            errors=[
+                FieldError(
+                    loc=["query", "indicators"],
+                    field="indicators",
+                    value=c,
+                    message="unknown indicator",
+                )
+                for c in unknown
+            ],
+        )
+    periods = resolve_periods(query)
+    include = set(query.include)
+    all_periods = set(periods)
+    if "trend" in include:
+        for p in periods:
+            all_periods.update({p.previous(), _three_years_ago(p)})
+    wanted_genders = list(query.genders)
+    genders = list(wanted_genders)
+    if "gender_gap" in include:
+        genders = list(dict.fromkeys([*genders, "K", "M"]))
+    levels = list(query.levels)
+    if "comparison" in include and "municipality" not in levels:
+        levels.append("municipality")
+    units: list[UnitRef] = (
+        await computation.hierarchy(session, municipality, sorted(all_periods), query.as_of)
+        if sources is None
+        else []
+    )
+    if query.units is not None:
+        known = {u.code for u in units}
+        missing = [u for u in query.units if u not in known]
+        if missing:
+            raise Unprocessable(
+                "Unknown unit(s)",
+                errors=[
+                    FieldError(
+                        loc=["query", "units"],
+                        field="units",
+                        value=u,
+                        message=f"no unit {u} in {municipality} at that time",
+                    )
+                    for u in missing
+                ],
+            )
+    by_code = {u.code: u for u in units}
+    targets: list[Target] = []
+    if include & {"target", "status"} and sources is None:
+        targets = await target_repository.for_municipality(
+            session, municipality, list(query.indicators)
+        )
+    metas: list[IndicatorMeta] = []
+    items: list[AnalyticsCell] = []
+    for code in query.indicators:
+        vs = versions[code]
+        current = computation.version_for(vs, max(periods).end)
+        metas.append(
+            IndicatorMeta(
+                code=code,
+                version=current.version,
+                title=current.title,
+                area=current.area,
+                classification=current.classification,
+                perspective=current.perspective,
+                unit=current.unit,
+                direction=current.direction,
+                decimals=current.decimals,
+            )
+        )
+        computed = await computation.compute(
+            session,
+            vs,
+            municipality=municipality,
+            periods=sorted(all_periods),
+            genders=genders,
+            levels=levels,
+            units=units,
+            only_units=list(query.units) if query.units is not None else None,
+            sources=sources,
+        )
+        cells = {(c.level, c.code, c.period, c.gender): c for c in computed.cells}
+        comparisons: dict[tuple[str, str], comparison.Comparison] = {}
+        if "comparison" in include:
+            group = await comparison.similar_group(session, municipality, current.area)
+            for p in periods:
+                indicator = computation.version_for(vs, p.end)
+                national = await comparison.national_values(
+                    session, computation.definition(indicator), p, wanted_genders
+                )
+                for g in wanted_genders:
+                    own = cells.get(("municipality", "", str(p), g))
+                    comparisons[(str(p), g)] = comparison.compare(
+                        national.get(g, {}),
+                        municipality=municipality,
+                        own=None if own is None or own.suppressed else own.value,
+                        group=group,
+                        direction=indicator.direction,
+                    )
+        asked = {str(p): p for p in periods}
+        for c in computed.cells:
+            if c.level not in query.levels or c.gender not in wanted_genders:
+                continue
+            shown = asked.get(c.period)
+            if shown is None:
+                continue
+            indicator = computation.version_for(vs, shown.end)
+            items.append(
+                _cell(
+                    c,
+                    indicator,
+                    include=include,
+                    unit=by_code.get(c.code) if c.level == "unit" else None,
+                    cells=cells,
+                    targets=targets,
+                    comparison_=comparisons.get((c.period, c.gender)),
+                    gap=gap,
+                    period=shown,
+                )
+            )
+    order = {code: i for i, code in enumerate(query.indicators)}
+    level_order = {"municipality": 0, "area": 1, "unit": 2}
+    period_order = {str(p): n for n, p in enumerate(periods)}
+    items.sort(
+        key=lambda i: (
+            order[i.indicator_code],
+            level_order[i.level],
+            i.unit_code,
+            period_order[i.period],
+            "TKM".index(i.gender),
+        )
+    )
+    data_version = await computation_repository.data_version(session, municipality)
+    return AnalyticsPage(
+        municipality_code=municipality,
+        data_version=data_version,
+        as_of=query.as_of,
+        periods=[str(p) for p in periods],
+        indicators=metas,
+        items=items[query.offset : query.offset + query.limit],
+        total=len(items),
+        limit=query.limit,
+        offset=query.offset,
+    )
+
+
+def _cell(
+    c: Cell,
+    indicator: Indicator,
+    *,
+    include: set[str],
+    unit: UnitRef | None,
+    cells: dict[tuple[str, str, str, str], Cell],
+    targets: Sequence[Target],
+    comparison_: comparison.Comparison | None,
+    gap: GapRule,
+    period: Period,
+) -> AnalyticsCell:
+    shown = not c.suppressed
+    decimals = indicator.decimals
+    out = AnalyticsCell(
+        indicator_code=indicator.code,
+        indicator_version=indicator.version,
+        level=c.level,
+        unit_code=c.code,
+        unit_title=unit.title if unit else None,
+        area=unit.area if unit else (c.code if c.level == "area" else None),
+        period=c.period,
+        gender=c.gender,
+        value=engine.quantize(c.value, decimals) if shown else None,
+        n=c.n if shown else None,
+        units=c.units if c.level != "unit" else None,
+        suppressed=c.suppressed,
+        suppression_reason=c.suppression_reason,
+        attribution="kolada" if c.attribution == "kolada" else "derived",
+        source_note="Källa: Kolada" if c.attribution == "kolada" else None,
+    )
+    if "numerator" in include and shown:
+        out.numerator = c.numerator
+    if "denominator" in include and shown:
+        out.denominator = c.denominator
+    if "provenance" in include:
+        out.observation_ids = c.observation_ids
+    p = period
+    if include & {"target", "status"} and targets:
+        target = target_service.applicable(
+            targets,
+            indicator_code=indicator.code,
+            level=c.level,
+            code=c.code,
+            unit=unit,
+            period=p,
+            gender=c.gender,
+            indicator_area=indicator.area,
+        )
+        if target is not None:
+            if "target" in include:
+                out.target = _cell_target(target)
+            if "status" in include:
+                out.status = arithmetic(target_service.judge_cell(c, target, indicator), c.gender)
+    if "trend" in include:
+        value = _shown(c, decimals)
+        prev, old = p.previous(), _three_years_ago(p)
+        prev_v = _shown(cells.get((c.level, c.code, str(prev), c.gender)), decimals)
+        old_v = _shown(cells.get((c.level, c.code, str(old), c.gender)), decimals)
+        out.trend = Trend(
+            previous_period=str(prev),
+            previous_value=prev_v,
+            change=None if value is None or prev_v is None else value - prev_v,
+            three_years_ago_period=str(old),
+            three_years_ago_value=old_v,
+            change_three_years=None if value is None or old_v is None else value - old_v,
+        )
+    if comparison_ is not None:
+        out.comparison = CellComparison(
+            riket=engine.quantize(comparison_.riket, decimals),
+            group_id=comparison_.group_id,
+            group_title=comparison_.group_title,
+            group_mean=engine.quantize(comparison_.group_mean, decimals),
+            group_members=comparison_.group_members,
+            group_members_with_data=comparison_.group_members_with_data,
+            rank=comparison_.rank if c.level == "municipality" else None,
+            of=comparison_.of if c.level == "municipality" else None,
+            colour=comparison_.colour if c.level == "municipality" else None,
+        )
+    if "gender_gap" in include and c.gender == "T":
+        out.gender_gap = gender_gap(
+            cells.get((c.level, c.code, c.period, "K")),
+            cells.get((c.level, c.code, c.period, "M")),
+            indicator=indicator,
+            rule=gap,
+        )
+    return out
+
+
+def gender_gap(
+    women: Cell | None, men: Cell | None, *, indicator: Indicator, rule: GapRule
+) -> GenderGap:
+    """Women − men; flagged when it exceeds the threshold and both groups are large enough."""
+    k = _shown(women, indicator.decimals)
+    m = _shown(men, indicator.decimals)
+    threshold = (
+        Decimal(indicator.threshold_gender_gap)
+        if indicator.threshold_gender_gap is not None
+        else rule.threshold
+    )
+    difference = None if k is None or m is None else k - m
+    large = all(c is not None and c.n is not None and c.n >= rule.min_n for c in (women, men))
+    return GenderGap(
+        women=k,
+        men=m,
+        gap=difference,
+        threshold=threshold,
+        flagged=difference is not None and abs(difference) > threshold and large,
+    )

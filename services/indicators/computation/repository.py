@@ -1,0 +1,138 @@
+"""Reads of the observations and of the catalogue snapshot a computation needs.
+
+`observation`, `data_version` and `municipality_group` are written by ingest; they are read here
+directly (read-only) because they are the bulk input of every computation, and moving them over
+HTTP would copy the tables for nothing (CONVENTIONS.md, "Data").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.indicators.computation.engine import Obs
+from shared.models import DataVersion, Municipality, MunicipalityGroup, Observation
+
+
+async def observations(
+    session: AsyncSession,
+    *,
+    municipality_code: str,
+    measures: Sequence[str],
+    start: date,
+    end: date,
+    sources: Sequence[str] | None = None,
+) -> list[Obs]:
+    query = select(
+        Observation.id,
+        Observation.source,
+        Observation.unit_code,
+        Observation.measure_code,
+        Observation.period,
+        Observation.period_start,
+        Observation.period_end,
+        Observation.gender,
+        Observation.value,
+        Observation.respondents,
+        Observation.status,
+    ).where(
+        Observation.municipality_code == municipality_code,
+        Observation.measure_code.in_(list(measures)),
+        Observation.period_start >= start,
+        Observation.period_end <= end,
+        Observation.status != "deleted",
+    )
+    if sources is not None:
+        query = query.where(Observation.source.in_(list(sources)))
+    # Core execution: thousands of plain rows, no ORM identity work needed.
+    connection = await session.connection()
+    rows = await connection.execute(query)
+    return [Obs(*row) for row in rows.all()]
+
+
+async def national_observations(
+    session: AsyncSession, *, measures: Sequence[str], period: str
+) -> list[tuple[str, Obs]]:
+    """Municipality-level Kolada observations of every municipality for one period (public)."""
+    rows = await session.execute(
+        select(
+            Observation.municipality_code,
+            Observation.id,
+            Observation.source,
+            Observation.unit_code,
+            Observation.measure_code,
+            Observation.period,
+            Observation.period_start,
+            Observation.period_end,
+            Observation.gender,
+            Observation.value,
+            Observation.respondents,
+            Observation.status,
+        ).where(
+            Observation.source == "kolada",
+            Observation.unit_code == "",
+            Observation.measure_code.in_(list(measures)),
+            Observation.period == period,
+            Observation.status != "deleted",
+        )
+    )
+    return [(row[0], Obs(*row[1:])) for row in rows.all()]  # type: ignore[call-arg]
+
+
+async def data_version(session: AsyncSession, municipality_code: str) -> int:
+    found = await session.execute(
+        select(DataVersion.version).where(DataVersion.municipality_code == municipality_code)
+    )
+    return int(found.scalar_one_or_none() or 0)
+
+
+_STATE = text(
+    """
+    SELECT
+      coalesce((SELECT version FROM data_version WHERE municipality_code = :m), 0),
+      coalesce((SELECT version FROM data_version WHERE municipality_code = '0000'), 0),
+      (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM indicator),
+      (SELECT count(*) || ':' || coalesce(max(created_at)::text, '')
+         FROM org_unit WHERE municipality_code = :m),
+      (SELECT count(*) || ':' || coalesce(max(valid_from)::text, '') || ':'
+              || count(valid_to) FROM org_unit_membership WHERE municipality_code = :m),
+      (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '')
+         FROM target WHERE municipality_code = :m)
+    """
+)
+
+
+async def state_token(session: AsyncSession, municipality_code: str) -> str:
+    """A string that changes whenever anything a computation for this municipality reads does:
+    the ingest data version (its own and the national one), definitions, units, targets."""
+    row = (await session.execute(_STATE, {"m": municipality_code})).one()
+    return "|".join(str(part) for part in row)
+
+
+async def municipality_title(session: AsyncSession, code: str) -> str | None:
+    found = await session.execute(select(Municipality.title).where(Municipality.code == code))
+    return found.scalar_one_or_none()
+
+
+async def municipality_count(session: AsyncSession) -> int:
+    found = await session.execute(
+        select(func.count()).select_from(Municipality).where(Municipality.type == "K")
+    )
+    return int(found.scalar_one())
+
+
+async def similar_group(
+    session: AsyncSession, *, title_prefix: str
+) -> tuple[str, str, list[str]] | None:
+    """The newest 'Liknande kommuner <area>, <kommun>, <år>' group whose title starts so."""
+    found = await session.execute(
+        select(MunicipalityGroup.id, MunicipalityGroup.title, MunicipalityGroup.members)
+        .where(MunicipalityGroup.title.startswith(title_prefix, autoescape=True))
+        .order_by(MunicipalityGroup.title.desc())
+        .limit(1)
+    )
+    row = found.first()
+    return None if row is None else (row[0], row[1], list(row[2]))

@@ -1,0 +1,131 @@
+"""Compute an indicator for a municipality: the bridge from stored rows to engine cells."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.indicators.computation import engine, repository
+from services.indicators.computation.engine import Cell, Definition, ObservationIndex, UnitRef
+from services.indicators.unit import repository as unit_repository
+from shared.errors import FieldError, Unprocessable
+from shared.models import Indicator
+from shared.periods import Period, PeriodError
+
+
+def definition(indicator: Indicator) -> Definition:
+    numerator = indicator.numerator_formula or indicator.numerator_measure or "0"
+    denominator = indicator.denominator_formula or indicator.denominator_measure
+    rollup = indicator.rollup
+    return Definition(
+        code=indicator.code,
+        version=indicator.version,
+        numerator=numerator,
+        denominator=denominator,
+        factor=Decimal(indicator.factor),
+        decimals=indicator.decimals,
+        rollup=rollup,
+        period_rollup=indicator.period_rollup or ("sum" if rollup == "weighted" else rollup),
+        suppression=indicator.suppression or "none",
+    )
+
+
+def parse_period(text: str, *, field: str = "period") -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise Unprocessable(
+            str(exc),
+            errors=[FieldError(loc=["query", field], field=field, value=text, message=str(exc))],
+        ) from exc
+
+
+def version_for(versions: Sequence[Indicator], on: date) -> Indicator:
+    """The definition valid on a date (a result names the version that produced it); the
+    oldest for dates before the first version, the newest after the last."""
+    ordered = sorted(versions, key=lambda v: v.version)
+    for v in ordered:
+        if v.valid_from <= on and (v.valid_to is None or on <= v.valid_to):
+            return v
+    return ordered[0] if on < ordered[0].valid_from else ordered[-1]
+
+
+@dataclass
+class Computed:
+    cells: list[Cell]
+    versions: dict[str, int]  # period → indicator version used
+    units: list[UnitRef]
+
+
+async def hierarchy(
+    session: AsyncSession,
+    municipality: str,
+    periods: Sequence[Period],
+    as_of: date | None,
+) -> list[UnitRef]:
+    start = min(p.start for p in periods)
+    end = max(p.end for p in periods)
+    if as_of is not None:
+        return await unit_repository.hierarchy(
+            session, municipality, start=as_of, end=as_of, as_of=as_of
+        )
+    return await unit_repository.hierarchy(session, municipality, start=start, end=end, as_of=end)
+
+
+async def compute(
+    session: AsyncSession,
+    versions: Sequence[Indicator],
+    *,
+    municipality: str,
+    periods: Sequence[Period],
+    genders: Sequence[str],
+    levels: Sequence[str],
+    units: Sequence[UnitRef],
+    only_units: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+) -> Computed:
+    """Cells for every period × gender × level; each period uses the version valid at its end."""
+    by_version: dict[int, tuple[Indicator, list[Period]]] = {}
+    for p in periods:
+        v = version_for(versions, p.end)
+        by_version.setdefault(v.version, (v, []))[1].append(p)
+    measures: list[str] = []
+    for v, _ in by_version.values():
+        for m in engine.definition_measures(definition(v)):
+            if m not in measures:
+                measures.append(m)
+    # Aggregates always cover every unit; `only_units` filters the unit cells shown.
+    rows = await repository.observations(
+        session,
+        municipality_code=municipality,
+        measures=measures,
+        start=min(p.start for p in periods),
+        end=max(p.end for p in periods),
+        sources=sources,
+    )
+    aliases = {alias: u.code for u in units for alias in u.aliases}
+    index = ObservationIndex(rows, aliases)
+    cells: list[Cell] = []
+    used: dict[str, int] = {}
+    for v, ps in by_version.values():
+        d = definition(v)
+        cells.extend(
+            engine.compute(
+                index,
+                d,
+                units=units,
+                periods=ps,
+                genders=genders,
+                levels=levels,
+            )
+        )
+        for p in ps:
+            used[str(p)] = v.version
+    if only_units is not None:
+        allowed = set(only_units)
+        cells = [c for c in cells if c.level != "unit" or c.code in allowed]
+    return Computed(cells=cells, versions=used, units=list(units))

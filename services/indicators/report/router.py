@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Depends, Query, Response
+
+from services.indicators.report import render, service
+from services.indicators.report.schemas import TertialReport
+from shared.app import service_router
+from shared.auth import Principal, require
+from shared.db import SessionDep
+
+router = service_router(prefix="/v1/reports", tags=["reports"])
+Reader = Annotated[Principal, Depends(require("indicators:read"))]
+MEDIA = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "html": "text/html; charset=utf-8",
+}
+
+
+@router.get(
+    "/tertial",
+    response_model=TertialReport,
+    responses={
+        200: {
+            "content": {
+                "text/csv": {},
+                "text/html": {},
+                MEDIA["xlsx"]: {},
+            }
+        }
+    },
+)
+async def get_tertial_report(
+    session: SessionDep,
+    principal: Reader,
+    period: Annotated[str, Query(max_length=10, examples=["2024T2"])],
+    municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
+    area: Annotated[str | None, Query(max_length=32)] = None,
+    format: Literal["json", "csv", "xlsx", "html"] = "json",
+) -> Response:
+    """The follow-up of the basic mission: per area, STRUKTUR / PROCESS / EFFEKT indicators
+    with value, target, status, trend and the women/men split; JSON, CSV, XLSX or printable
+    HTML with inline SVG charts."""
+    report = await service.tertial_report(
+        session,
+        principal=principal,
+        municipality_code=municipality_code,
+        period=period,
+        area=area,
+    )
+    name = f"uppfoljning-{report.municipality_code}-{report.period}"
+    if format == "json":
+        return Response(report.model_dump_json(), media_type="application/json")
+    if format == "csv":
+        body = render.to_csv(report)
+    elif format == "xlsx":
+        body = render.to_xlsx(report)
+    else:
+        return Response(render.to_html(report), media_type=MEDIA["html"])
+    return Response(
+        body,
+        media_type=MEDIA[format],
+        headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
+    )

@@ -1,0 +1,140 @@
+"""The follow-up of the basic mission (uppföljning av grunduppdraget, seed 001's appendix):
+per area, STRUKTUR / PROCESS / EFFEKT indicators with value, target, status, trend, gender."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.indicators.computation import engine
+from services.indicators.computation import repository as computation_repository
+from services.indicators.computation import service as computation
+from services.indicators.indicator import repository as indicator_repository
+from services.indicators.report.schemas import (
+    ReportIndicator,
+    ReportSection,
+    SeriesPoint,
+    TertialReport,
+)
+from services.indicators.scorecard.service import arithmetic
+from services.indicators.target import repository as target_repository
+from services.indicators.target import service as target_service
+from shared.auth import Principal
+
+SECTIONS = [
+    ("ifo", "Stöd till barn, unga och familj samt vuxna (IFO)"),
+    ("lss", "Stöd till personer med funktionshinder"),
+    ("aldreomsorg", "Stöd till äldre"),
+    ("hsl", "Hälso- och sjukvård"),
+    ("socialpsykiatri", "Socialpsykiatri"),
+    ("overgripande", "Övergripande (medarbetare och ekonomi)"),
+]
+SERIES_LENGTH = 6
+
+
+def _shown(cell: engine.Cell | None, decimals: int) -> Decimal | None:
+    if cell is None or cell.suppressed:
+        return None
+    return engine.quantize(cell.value, decimals)
+
+
+async def tertial_report(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    period: str,
+    area: str | None = None,
+) -> TertialReport:
+    municipality = principal.tenant(municipality_code)
+    p = computation.parse_period(period)
+    series_periods = [p]
+    while len(series_periods) < SERIES_LENGTH:
+        series_periods.insert(0, series_periods[0].previous())
+    last_year = p.same_period_last_year()
+    wanted = sorted({*series_periods, last_year})
+    units = await computation.hierarchy(session, municipality, wanted, None)
+    targets = await target_repository.for_municipality(session, municipality)
+    indicators = await indicator_repository.all_current(session)
+    versions = await indicator_repository.versions_of(session, [i.code for i in indicators])
+    sections = []
+    for area_code, title in SECTIONS:
+        if area is not None and area != area_code:
+            continue
+        rows: dict[str, list[ReportIndicator]] = {"struktur": [], "process": [], "effekt": []}
+        counts = {"met": 0, "partly_met": 0, "not_met": 0, "no_data": 0}
+        for current in (i for i in indicators if i.area == area_code):
+            vs = versions[current.code]
+            computed = await computation.compute(
+                session,
+                vs,
+                municipality=municipality,
+                periods=wanted,
+                genders=["T", "K", "M"],
+                levels=["municipality"],
+                units=units,
+            )
+            cells = {(c.period, c.gender): c for c in computed.cells}
+            indicator = computation.version_for(vs, p.end)
+            d = indicator.decimals
+            cell = cells.get((str(p), "T"))
+            target = target_service.applicable(
+                targets,
+                indicator_code=indicator.code,
+                level="municipality",
+                code="",
+                unit=None,
+                period=p,
+                gender="T",
+            )
+            status = None
+            if target is not None:
+                judgement = target_service.judge_cell(cell, target, indicator)
+                status = arithmetic(judgement)
+                counts[judgement.status] += 1
+            value = _shown(cell, d)
+            previous = _shown(cells.get((str(p.previous()), "T")), d)
+            women = _shown(cells.get((str(p), "K")), d)
+            men = _shown(cells.get((str(p), "M")), d)
+            kolada = cell is not None and cell.attribution == "kolada"
+            rows[indicator.classification].append(
+                ReportIndicator(
+                    code=indicator.code,
+                    version=indicator.version,
+                    title=indicator.title,
+                    classification=indicator.classification,
+                    unit=indicator.unit,
+                    direction=indicator.direction,
+                    value=value,
+                    n=cell.n if cell is not None and not cell.suppressed else None,
+                    suppressed=cell is not None and cell.suppressed,
+                    attribution="kolada" if kolada else "derived",
+                    source_note="Källa: Kolada" if kolada else None,
+                    target=target.value if target is not None else None,
+                    target_label=target.label if target is not None else None,
+                    status=status,
+                    previous_period=str(p.previous()),
+                    previous_value=previous,
+                    change=None if value is None or previous is None else value - previous,
+                    last_year_period=str(last_year),
+                    last_year_value=_shown(cells.get((str(last_year), "T")), d),
+                    women=women,
+                    men=men,
+                    gender_gap=None if women is None or men is None else women - men,
+                    series=[
+                        SeriesPoint(period=str(s), value=_shown(cells.get((str(s), "T")), d))
+                        for s in series_periods
+                    ],
+                )
+            )
+        if any(rows.values()):
+            sections.append(ReportSection(area=area_code, title=title, **rows, **counts))
+    return TertialReport(
+        title=f"Uppföljning av grunduppdraget {p}",
+        municipality_code=municipality,
+        municipality_title=await computation_repository.municipality_title(session, municipality),
+        period=str(p),
+        data_version=await computation_repository.data_version(session, municipality),
+        sections=sections,
+    )

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from shared.schemas import InputModel, OutputModel
+
+ScopeType = Literal["municipality", "area", "unit_type", "unit"]
+Comparator = Literal["at_least", "at_most", "equal", "between"]
+
+
+class TargetFields(InputModel):
+    indicator_code: str = Field(min_length=1, max_length=64)
+    scope_type: ScopeType = "municipality"
+    scope_value: str = Field(
+        default="",
+        max_length=64,
+        description="area code, unit type or unit code; empty for the municipality",
+    )
+    period: str | None = Field(
+        default=None,
+        max_length=10,
+        description="2024, 2024T2 …; a year's target applies to its tertials; null = standing",
+    )
+    gender: Literal["T", "K", "M"] = "T"
+    comparator: Comparator
+    value: Decimal = Field(allow_inf_nan=False)
+    upper_value: Decimal | None = Field(default=None, allow_inf_nan=False)
+    tolerance: Decimal = Field(
+        default=Decimal(0), ge=0, allow_inf_nan=False, description="margin for 'partly met'"
+    )
+    label: str | None = Field(default=None, max_length=300, examples=["Minst 90 % nöjda"])
+    decision: str | None = Field(
+        default=None, max_length=300, description="the decision the target comes from"
+    )
+
+    @model_validator(mode="after")
+    def _consistent(self) -> TargetFields:
+        if self.comparator == "between":
+            if self.upper_value is None:
+                raise ValueError("a 'between' target needs upper_value")
+            if self.upper_value < self.value:
+                raise ValueError("upper_value is below value")
+        elif self.upper_value is not None:
+            raise ValueError("upper_value is only for 'between'")
+        if self.scope_type == "municipality" and self.scope_value:
+            raise ValueError("a municipality-wide target has no scope_value")
+        if self.scope_type != "municipality" and not self.scope_value:
+            raise ValueError(f"a {self.scope_type} target needs scope_value")
+        return self
+
+
+class TargetIn(TargetFields):
+    municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
+
+
+class TargetOut(OutputModel):
+    id: uuid.UUID
+    municipality_code: str
+    indicator_code: str
+    scope_type: str
+    scope_value: str
+    period: str | None
+    gender: str
+    comparator: str
+    value: Decimal
+    upper_value: Decimal | None
+    tolerance: Decimal
+    label: str | None
+    decision: str | None
+    scorecard_id: uuid.UUID | None
+    version: int
+    updated_at: datetime

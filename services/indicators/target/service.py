@@ -1,0 +1,299 @@
+"""Targets (målvärden): stored per municipality; which one applies to a cell; its status."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import get_args
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.indicators.computation import service as computation
+from services.indicators.computation.engine import Cell, UnitRef, quantize
+from services.indicators.indicator import repository as indicator_repository
+from services.indicators.target import repository
+from services.indicators.target.rules import SCOPE_RANK, Judgement, judge
+from services.indicators.target.schemas import TargetFields, TargetIn, TargetOut
+from services.indicators.unit import repository as unit_repository
+from services.indicators.unit.schemas import Area, UnitType
+from shared.auth import Principal
+from shared.errors import (
+    FieldError,
+    NotFound,
+    PreconditionFailed,
+    PreconditionRequired,
+    Unprocessable,
+)
+from shared.models import Indicator, Target
+from shared.pagination import Page, PageParams
+from shared.periods import Period, PeriodError
+
+
+def etag(target: Target) -> str:
+    return f'"{target.id}.v{target.version}"'
+
+
+async def check(
+    session: AsyncSession, municipality: str, payload: TargetFields, loc: Sequence[str | int]
+) -> list[FieldError]:
+    """Every problem with a target's references, located (a rejected batch stores nothing)."""
+    errors: list[FieldError] = []
+    if await indicator_repository.current(session, payload.indicator_code) is None:
+        errors.append(
+            FieldError(
+                loc=[*loc, "indicator_code"],
+                field="indicator_code",
+                value=payload.indicator_code,
+                message="unknown indicator",
+            )
+        )
+    if payload.period is not None:
+        try:
+            Period.parse(payload.period)
+        except PeriodError as exc:
+            errors.append(
+                FieldError(
+                    loc=[*loc, "period"], field="period", value=payload.period, message=str(exc)
+                )
+            )
+    allowed = {"area": get_args(Area), "unit_type": get_args(UnitType)}.get(payload.scope_type)
+    if allowed is not None and payload.scope_value not in allowed:
+        errors.append(
+            FieldError(
+                loc=[*loc, "scope_value"],
+                field="scope_value",
+                value=payload.scope_value,
+                message=f"not a known {payload.scope_type}: {', '.join(allowed)}",
+            )
+        )
+    if payload.scope_type == "unit" and (
+        await unit_repository.find(session, municipality, payload.scope_value) is None
+    ):
+        errors.append(
+            FieldError(
+                loc=[*loc, "scope_value"],
+                field="scope_value",
+                value=payload.scope_value,
+                message=f"no unit {payload.scope_value} in {municipality}",
+            )
+        )
+    return errors
+
+
+def _row(payload: TargetFields) -> dict[str, object]:
+    data = payload.model_dump(exclude={"municipality_code"})
+    if data["period"] is not None:
+        data["period"] = str(Period.parse(data["period"]))
+    return data
+
+
+async def create_target(
+    session: AsyncSession, payload: TargetIn, *, principal: Principal
+) -> TargetOut:
+    municipality = principal.tenant(payload.municipality_code)
+    errors = await check(session, municipality, payload, ["body"])
+    if errors:
+        raise Unprocessable("The target cannot be stored", errors=errors)
+    target = Target(municipality_code=municipality, **_row(payload))
+    return TargetOut.model_validate(await repository.add(session, target))
+
+
+async def _find(
+    session: AsyncSession, target_id: uuid.UUID, principal: Principal, municipality_code: str | None
+) -> Target:
+    municipality = principal.tenant(municipality_code)
+    target = await repository.get(session, municipality, target_id)
+    if target is None:
+        raise NotFound(f"No target {target_id} in {municipality}")
+    return target
+
+
+def _precondition(target: Target, if_match: str | None) -> None:
+    if if_match is None:
+        raise PreconditionRequired(f"Send If-Match: {etag(target)} to change this target")
+    if if_match.strip() != etag(target):
+        raise PreconditionFailed(f"The target has changed; its current ETag is {etag(target)}")
+
+
+async def get_target(
+    session: AsyncSession,
+    target_id: uuid.UUID,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+) -> TargetOut:
+    return TargetOut.model_validate(await _find(session, target_id, principal, municipality_code))
+
+
+async def update_target(
+    session: AsyncSession,
+    target_id: uuid.UUID,
+    payload: TargetFields,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    if_match: str | None,
+) -> TargetOut:
+    target = await _find(session, target_id, principal, municipality_code)
+    _precondition(target, if_match)
+    errors = await check(session, target.municipality_code, payload, ["body"])
+    if errors:
+        raise Unprocessable("The target cannot be stored", errors=errors)
+    for key, value in _row(payload).items():
+        setattr(target, key, value)
+    target.version += 1
+    target.updated_at = datetime.now(UTC)
+    await session.flush()
+    return TargetOut.model_validate(target)
+
+
+async def delete_target(
+    session: AsyncSession,
+    target_id: uuid.UUID,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    if_match: str | None,
+) -> None:
+    target = await _find(session, target_id, principal, municipality_code)
+    _precondition(target, if_match)
+    await repository.remove(session, target)
+
+
+async def list_targets(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    indicator_code: str | None,
+    page: PageParams,
+) -> Page[TargetOut]:
+    municipality = principal.tenant(municipality_code)
+    items, total = await repository.list_targets(
+        session, municipality, indicator_code=indicator_code, limit=page.limit, offset=page.offset
+    )
+    return Page[TargetOut](
+        items=[TargetOut.model_validate(t) for t in items],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
+    )
+
+
+def _period_rank(target: Target, period: Period) -> int:
+    if target.period is None:
+        return 1
+    own = Period.parse(target.period)
+    if own == period:
+        return 3
+    return 2 if own.contains(period) else 0
+
+
+def applicable(
+    targets: Sequence[Target],
+    *,
+    indicator_code: str,
+    level: str,
+    code: str,
+    unit: UnitRef | None,
+    period: Period,
+    gender: str,
+    indicator_area: str | None = None,
+) -> Target | None:
+    """The target that applies to one cell: the most specific scope (unit > unit type > area >
+    municipality), then the most specific period (exact > containing year > standing), then the
+    newest. Board-level targets apply to units unless the unit has its own — to the units of
+    the indicator's area (an elderly-care target says nothing about a group home), or to every
+    unit for an indicator of area 'overgripande'."""
+    best: tuple[int, int, datetime] | None = None
+    chosen: Target | None = None
+    for t in targets:
+        if t.indicator_code != indicator_code or t.gender != gender:
+            continue
+        if t.scope_type == "unit":
+            ok = level == "unit" and t.scope_value == code
+        elif t.scope_type == "unit_type":
+            ok = level == "unit" and unit is not None and unit.unit_type == t.scope_value
+        elif t.scope_type == "area":
+            ok = (level == "area" and t.scope_value == code) or (
+                level == "unit" and unit is not None and unit.area == t.scope_value
+            )
+        else:
+            ok = (
+                level != "unit"
+                or indicator_area in (None, "overgripande")
+                or (unit is not None and unit.area == indicator_area)
+            )
+        if not ok:
+            continue
+        prank = _period_rank(t, period)
+        if prank == 0:
+            continue
+        key = (SCOPE_RANK[t.scope_type], prank, t.created_at)
+        if best is None or key > best:
+            best, chosen = key, t
+    return chosen
+
+
+async def unit_statuses(
+    session: AsyncSession,
+    *,
+    municipality: str,
+    period: Period,
+    as_of: date | None = None,
+) -> tuple[list[UnitRef], dict[str, list[tuple[Target, Judgement]]]]:
+    """For every unit open in the period: each target that applies to it and its judgement."""
+    units = await computation.hierarchy(session, municipality, [period], as_of)
+    targets = await repository.for_municipality(session, municipality)
+    wanted: dict[str, set[str]] = {}
+    for t in targets:
+        wanted.setdefault(t.indicator_code, set()).add(t.gender)
+    versions = await indicator_repository.versions_of(session, sorted(wanted))
+    result: dict[str, list[tuple[Target, Judgement]]] = {u.code: [] for u in units}
+    by_code = {u.code: u for u in units}
+    for code, genders in sorted(wanted.items()):
+        if code not in versions:
+            continue
+        computed = await computation.compute(
+            session,
+            versions[code],
+            municipality=municipality,
+            periods=[period],
+            genders=sorted(genders),
+            levels=["unit"],
+            units=units,
+        )
+        indicator = computation.version_for(versions[code], period.end)
+        cells = {(c.code, c.gender): c for c in computed.cells}
+        for unit in units:
+            for g in sorted(genders):
+                target = applicable(
+                    targets,
+                    indicator_code=code,
+                    level="unit",
+                    code=unit.code,
+                    unit=by_code[unit.code],
+                    period=period,
+                    gender=g,
+                    indicator_area=indicator.area,
+                )
+                if target is None:
+                    continue
+                cell = cells.get((unit.code, g))
+                result[unit.code].append((target, judge_cell(cell, target, indicator)))
+    return units, result
+
+
+def judge_cell(cell: Cell | None, target: Target, indicator: Indicator) -> Judgement:
+    value = None if cell is None else quantize(cell.value, indicator.decimals)
+    return judge(
+        value,
+        comparator=target.comparator,
+        target=Decimal(target.value),
+        upper=None if target.upper_value is None else Decimal(target.upper_value),
+        tolerance=Decimal(target.tolerance),
+        suppressed=cell is not None and cell.suppressed,
+        unit=indicator.unit,
+    )
