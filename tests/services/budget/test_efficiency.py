@@ -130,7 +130,7 @@ async def test_published_cost_per_hour_is_an_indicator_value_like_any_other(
     defined = await indicators.post(
         "/v1/indicators",
         json={
-            "code": "kostnad_per_hemtjansttimme",
+            "code": "budget_kostnad_per_hemtjansttimme",
             "title": "Kostnad per hemtjänsttimme",
             "area": "aldreomsorg",
             "classification": "struktur",
@@ -157,7 +157,7 @@ async def test_published_cost_per_hour_is_an_indicator_value_like_any_other(
         assert published.status_code == 200, published.text
 
     values = await indicators.get(
-        "/v1/indicators/kostnad_per_hemtjansttimme/values", params={"period": "2024"}
+        "/v1/indicators/budget_kostnad_per_hemtjansttimme/values", params={"period": "2024"}
     )
     assert values.status_code == 200, values.text
     by_unit = {v["unit_code"]: v for v in values.json()["values"]}
