@@ -15,6 +15,7 @@ from shared.demo.common import DEMO_MUNICIPALITY, DEMO_YEARS, SEED
 from shared.demo.indicators import DEMO_UNITS
 from shared.models import DataVersion, IngestBatch, Measure, Observation
 from shared.periods import Period
+from shared.privacy import SUPPRESSION_THRESHOLD
 
 # Seed 003 (Melleruds kommun, published 2022-09-01): share of quality factors answered
 # positively in Öppna jämförelser, 2021 → 2022.
@@ -138,6 +139,72 @@ def synthetic_survey(seed: int = SEED) -> list[tuple[str, int, str, int, int]]:
     return rows
 
 
+SeriesRow = tuple[
+    str, str, str, str, Decimal, int | None
+]  # unit, measure, period, gender, value, n
+
+
+def synthetic_series(seed: int = SEED + 1) -> list[SeriesRow]:
+    """The other series Exempelstad's follow-up needs, so every demo indicator has data:
+    more survey questions (same respondents as the satisfaction series), staff continuity and
+    sick leave per month, volumes and costs per year, IFO case counts per tertial."""
+    rng = random.Random(seed)
+    rows: list[SeriesRow] = []
+    respondents = {(u, y, g): n for u, y, g, n, _ in synthetic_survey()}
+    for (unit, year, gender), n in sorted(respondents.items()):
+        if gender == "T":
+            continue
+        for measure, level in (
+            ("survey_safe", 0.85),
+            ("survey_treatment", 0.93),
+            ("survey_influence", 0.8),
+        ):
+            answered = min(n, max(0, round(n * rng.uniform(level - 0.1, level + 0.05))))
+            rows.append((unit, measure, str(year), gender, Decimal(answered), n))
+    totals: dict[tuple[str, str, str], Decimal] = {}
+    for unit, measure, period, _gender, value, _n in rows:
+        key = (unit, measure, period)
+        totals[key] = totals.get(key, Decimal(0)) + value
+    for (unit, measure, period), value in sorted(totals.items()):
+        rows.append((unit, measure, period, "T", value, respondents[(unit, int(period), "T")]))
+    for code, _title, unit_type, _area in DEMO_UNITS:
+        continuity = rng.uniform(9, 15)
+        sick, short = rng.uniform(5, 9), rng.uniform(1.8, 3.6)
+        for year in DEMO_YEARS:
+            for month in range(1, 13):
+                period = f"{year}-{month:02d}"
+                if unit_type == "hemtjanst":
+                    value = Decimal(str(round(continuity + rng.gauss(0, 0.8), 1)))
+                    rows.append((code, "staff_continuity", period, "T", value, None))
+                    users = Decimal(rng.randint(35, 70))
+                    rows.append((code, "continuity_users", period, "T", users, None))
+                sick_month = Decimal(str(round(max(1.0, sick + rng.gauss(0, 1.2)), 1)))
+                short_month = Decimal(str(round(max(0.3, short + rng.gauss(0, 0.5)), 1)))
+                rows.append((code, "sick_leave_share", period, "T", sick_month, None))
+                rows.append((code, "short_sick_leave_share", period, "T", short_month, None))
+            if unit_type == "hemtjanst":
+                hours = rng.randint(20_000, 45_000)
+                rows.append((code, "home_care_hours", str(year), "T", Decimal(hours), None))
+                cost = Decimal(hours * rng.randint(400, 480))
+                rows.append((code, "home_care_cost", str(year), "T", cost, None))
+                users = Decimal(rng.randint(60, 120))
+                rows.append((code, "home_care_users", str(year), "T", users, None))
+            if unit_type == "sarskilt_boende":
+                places = Decimal(rng.choice((32, 40, 48)))
+                rows.append((code, "sabo_places", str(year), "T", places, None))
+    for year in DEMO_YEARS:
+        for tertial in (1, 2, 3):
+            period = f"{year}T{tertial}"
+            for measure, low, high in (
+                ("case_applications", 90, 140),
+                ("case_reports", 60, 110),
+                ("case_investigations", 40, 80),
+                ("case_placements", 2, 9),
+            ):
+                rows.append(("", measure, period, "T", Decimal(rng.randint(low, high)), None))
+    return rows
+
+
 async def load(session: AsyncSession) -> None:
     synthetic_batch = uuid.uuid4()
     session.add(
@@ -179,6 +246,23 @@ async def load(session: AsyncSession) -> None:
                 i,
                 respondents=n,
                 status=status,
+            )
+        )
+    offset = len(rows)
+    for i, (unit, measure, period, gender, value, answered) in enumerate(synthetic_series()):
+        suppressed = answered is not None and answered < SUPPRESSION_THRESHOLD
+        rows.append(
+            _observation(
+                synthetic_batch,
+                DEMO_MUNICIPALITY,
+                unit,
+                measure,
+                period,
+                gender,
+                value,
+                offset + i,
+                respondents=answered,
+                status="suppressed" if suppressed else "final",
             )
         )
     await session.execute(insert(Observation), rows)

@@ -93,7 +93,7 @@ KINDS: dict[str, UploadKind] = {
             _MONTH,
             (
                 _UNIT,
-                _period("2024-05"),
+                _period("2025-05"),
                 _GENDER,
                 _measure("continuity", "staff_continuity", "11.5", required=True),
                 _measure("users", "continuity_users", "42"),
@@ -105,7 +105,7 @@ KINDS: dict[str, UploadKind] = {
             _MONTH,
             (
                 _UNIT,
-                _period("2024-05"),
+                _period("2025-05"),
                 _GENDER,
                 _measure("sick_leave_pct", "sick_leave_share", "6,4", required=True),
                 _measure("short_sick_leave_pct", "short_sick_leave_share", "2,1"),
@@ -118,7 +118,7 @@ KINDS: dict[str, UploadKind] = {
             _MONTH,
             (
                 _UNIT,
-                _period("2024-05"),
+                _period("2025-05"),
                 Column(
                     "type",
                     "choice",
@@ -158,7 +158,7 @@ KINDS: dict[str, UploadKind] = {
             frozenset({PeriodType.TERTIAL}),
             (
                 _UNIT_OPTIONAL,
-                _period("2024T2"),
+                _period("2025T2"),
                 _GENDER,
                 _measure("applications", "case_applications", "120"),
                 _measure("reports", "case_reports", "85"),

@@ -10,7 +10,7 @@ from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.models import DataVersion, Observation, ObservationRevision
+from shared.models import DataVersion, IngestBatch, Observation, ObservationRevision
 
 MakeKey = Callable[..., Any]
 UPLOADS = "/v1/uploads"
@@ -29,9 +29,13 @@ async def _post(
 
 
 async def _stored(session: AsyncSession, *measures: str) -> list[Observation]:
+    """What the test stored: Exempelstad's observations of these measures, less the demo's."""
+    demo = select(IngestBatch.id).where(IngestBatch.kind == "demo")
     result = await session.execute(
         select(Observation).where(
-            Observation.municipality_code == "9990", Observation.measure_code.in_(measures)
+            Observation.municipality_code == "9990",
+            Observation.measure_code.in_(measures),
+            Observation.batch_id.not_in(demo),
         )
     )
     return list(result.scalars())
@@ -61,8 +65,8 @@ async def test_csv_in_each_encoding_separator_and_decimal_mark_is_stored(
 
     lines = [
         separator.join(["enhet", "period", "kön", "sick_leave_pct", "short_sick_leave_pct"]),
-        separator.join(["HT-NORR", "2024-05", "K", number("6.4"), number("2.1")]),
-        separator.join(["HT-SODER", "2024-05", "T", number("7"), ""]),
+        separator.join(["HT-NORR", "2025-05", "K", number("6.4"), number("2.1")]),
+        separator.join(["HT-SODER", "2025-05", "T", number("7"), ""]),
     ]
     content = ("\r\n".join(lines) + "\r\n").encode(encoding)
     response = await _post(client, await _key(make_key), "sick_leave", content, filename="hr.csv")
@@ -90,8 +94,8 @@ async def test_xlsx_upload_reads_dates_and_numbers_from_a_real_workbook(
     book = Workbook()
     sheet = book.active
     sheet.append(["unit_code", "period", "continuity", "users"])
-    sheet.append(["HT-NORR", datetime(2024, 3, 1), 11.5, 40])
-    sheet.append(["HT-OSTER", "2024-04", 9, 31])
+    sheet.append(["HT-NORR", datetime(2025, 3, 1), 11.5, 40])
+    sheet.append(["HT-OSTER", "2025-04", 9, 31])
     out = io.BytesIO()
     book.save(out)
     response = await _post(
@@ -108,15 +112,15 @@ async def test_xlsx_upload_reads_dates_and_numbers_from_a_real_workbook(
         for o in await _stored(session, "staff_continuity", "continuity_users")
     }
     assert stored == {
-        ("HT-NORR", "2024-03", "staff_continuity"): 11.5,
-        ("HT-NORR", "2024-03", "continuity_users"): 40.0,
-        ("HT-OSTER", "2024-04", "staff_continuity"): 9.0,
-        ("HT-OSTER", "2024-04", "continuity_users"): 31.0,
+        ("HT-NORR", "2025-03", "staff_continuity"): 11.5,
+        ("HT-NORR", "2025-03", "continuity_users"): 40.0,
+        ("HT-OSTER", "2025-04", "staff_continuity"): 9.0,
+        ("HT-OSTER", "2025-04", "continuity_users"): 31.0,
     }
 
 
 async def test_multipart_form_upload_is_accepted(client: Any, make_key: MakeKey) -> None:
-    content = b"unit_code;period;applications;placements\r\n;2024T2;120;4\r\n"
+    content = b"unit_code;period;applications;placements\r\n;2025T2;120;4\r\n"
     response = await client("ingest", await _key(make_key)).post(
         UPLOADS,
         params={"kind": "cases"},
@@ -135,10 +139,10 @@ async def test_every_problem_is_reported_at_once_and_nothing_is_stored(
         b"HT-NORR;survey_satisfied;2025;T;12\n"  # row 2: fine
         b"HT-NOWHERE;survey_satisfied;2025;T;12\n"  # row 3: unknown unit
         b"HT-NORR;no_such_measure;2024;T;1\n"  # row 4: unknown measure
-        b"HT-NORR;sick_leave_share;2024-05;T;120\n"  # row 5: share out of range
+        b"HT-NORR;sick_leave_share;2025-05;T;120\n"  # row 5: share out of range
         b"HT-NORR;survey_safe;2024;T;-1\n"  # row 6: negative count
         b"HT-NORR;survey_treatment;2024;T;2,5\n"  # row 7: count not an integer
-        b"HT-NORR;survey_safe;2024T4;T;3\n"  # row 8: bad period
+        b"HT-NORR;survey_safe;2025T4;T;3\n"  # row 8: bad period
         b"HT-NORR;survey_satisfied;2025;T;13\n"  # row 9: duplicate of row 2
         b"HT-NORR;survey_safe;2023;X;3\n"  # row 10: bad gender
         b"HT-NORR 19121212-1212;survey_safe;2022;T;3\n"  # row 11: personnummer
@@ -208,9 +212,9 @@ async def test_changing_a_stored_final_value_needs_revise_and_keeps_history(
     client: Any, make_key: MakeKey, session: AsyncSession
 ) -> None:
     key = await _key(make_key)
-    first = b"unit_code;period;sick_leave_pct\nHT-NORR;2024-06;5,0\n"
+    first = b"unit_code;period;sick_leave_pct\nHT-NORR;2025-06;5,0\n"
     assert (await _post(client, key, "sick_leave", first)).status_code == 201
-    changed = b"unit_code;period;sick_leave_pct\nHT-NORR;2024-06;5,5\n"
+    changed = b"unit_code;period;sick_leave_pct\nHT-NORR;2025-06;5,5\n"
     refused = await _post(client, key, "sick_leave", changed)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["code"] == "conflicts_with_final"
@@ -250,7 +254,7 @@ async def test_dry_run_validates_without_storing(
         DataVersion.municipality_code == "9990"
     )
     before = (await session.execute(versions)).scalar_one()
-    content = b"unit_code;period;type;category;severity;count\nSABO-EKEN;2024-05;lex_sarah;bemotande;medel;2\n"
+    content = b"unit_code;period;type;category;severity;count\nSABO-EKEN;2025-05;lex_sarah;bemotande;medel;2\n"
     response = await _post(client, await _key(make_key), "incidents", content, dry_run="true")
     assert response.status_code == 200
     assert response.json()["id"] is None
@@ -267,7 +271,7 @@ async def test_dry_run_validates_without_storing(
 
 async def test_incident_choices_are_checked(client: Any, make_key: MakeKey) -> None:
     content = (
-        b"unit_code;period;type;category;severity;count\nSABO-EKEN;2024-05;lex_x;fall;medel;1\n"
+        b"unit_code;period;type;category;severity;count\nSABO-EKEN;2025-05;lex_x;fall;medel;1\n"
     )
     response = await _post(client, await _key(make_key), "incidents", content)
     assert response.status_code == 422
@@ -277,7 +281,7 @@ async def test_incident_choices_are_checked(client: Any, make_key: MakeKey) -> N
 async def test_a_municipal_key_uploads_only_for_its_own_municipality(
     client: Any, make_key: MakeKey
 ) -> None:
-    content = b"unit_code;period;sick_leave_pct\nHT-NORR;2024-06;5\n"
+    content = b"unit_code;period;sick_leave_pct\nHT-NORR;2025-06;5\n"
     response = await _post(
         client, await _key(make_key), "sick_leave", content, municipality_code="0880"
     )
@@ -288,9 +292,9 @@ async def test_upload_retry_with_idempotency_key_replays_and_stores_once(
     client: Any, make_key: MakeKey, session: AsyncSession
 ) -> None:
     key = await _key(make_key)
-    content = b"unit_code;period;sick_leave_pct\nHT-VASTER;2024-07;4\n"
+    content = b"unit_code;period;sick_leave_pct\nHT-VASTER;2025-07;4\n"
     http = client("ingest", key)
-    headers = {"Content-Type": "text/csv", "Idempotency-Key": "hr-2024-07"}
+    headers = {"Content-Type": "text/csv", "Idempotency-Key": "hr-2025-07"}
     first = await http.post(
         UPLOADS, params={"kind": "sick_leave"}, content=content, headers=headers
     )
@@ -350,9 +354,9 @@ async def test_a_key_twice_in_an_otherwise_valid_file_is_reported_with_both_rows
 ) -> None:
     content = (
         b"unit_code;period;sick_leave_pct\n"
-        b"HT-NORR;2024-08;5\n"
-        b"HT-SODER;2024-08;6\n"
-        b"HT-NORR;2024-08;5\n"
+        b"HT-NORR;2025-08;5\n"
+        b"HT-SODER;2025-08;6\n"
+        b"HT-NORR;2025-08;5\n"
     )
     response = await _post(client, await _key(make_key), "sick_leave", content)
     assert response.status_code == 422
@@ -365,9 +369,9 @@ async def test_a_key_twice_in_an_otherwise_valid_file_is_reported_with_both_rows
 
 async def test_dry_run_reports_what_an_upload_would_do(client: Any, make_key: MakeKey) -> None:
     key = await _key(make_key)
-    first = b"unit_code;period;sick_leave_pct\nHT-NORR;2024-09;5\n"
+    first = b"unit_code;period;sick_leave_pct\nHT-NORR;2025-09;5\n"
     assert (await _post(client, key, "sick_leave", first)).status_code == 201
-    both = b"unit_code;period;sick_leave_pct\nHT-NORR;2024-09;6\nHT-SODER;2024-09;4\n"
+    both = b"unit_code;period;sick_leave_pct\nHT-NORR;2025-09;6\nHT-SODER;2025-09;4\n"
     preview = await _post(client, key, "sick_leave", both, mode="revise", dry_run="true")
     assert preview.status_code == 200
     assert (preview.json()["created"], preview.json()["revised"]) == (1, 1)
