@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import warnings
 from pathlib import Path
 from typing import Any
@@ -25,6 +27,7 @@ class EmbeddedPostgres:
             import pgserver
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._forget_dead_users()
         self._server = pgserver.get_server(str(self.data_dir), cleanup_mode="stop")  # type: ignore[attr-defined]
         # The name is ours (a constant or a test's generated name), never user input.
         exists = self._server.psql(
@@ -46,3 +49,29 @@ class EmbeddedPostgres:
         if self._server is not None:
             self._server.cleanup()
             self._server = None
+
+    def _forget_dead_users(self) -> None:
+        """pgserver stops the server when its last user leaves, counting users by the pids in
+        .handle_pids.json. A process that was killed never removes its pid, and then no later
+        run would ever stop the server: forget pids whose process is gone."""
+        pids_file = self.data_dir / ".handle_pids.json"
+        try:
+            pids = json.loads(pids_file.read_text())
+        except (OSError, ValueError):
+            return
+        alive = [pid for pid in pids if isinstance(pid, int) and _running(pid)]
+        if alive != pids:
+            logger.info(
+                "forgetting embedded-server users that are gone: %s", set(pids) - set(alive)
+            )
+            pids_file.write_text(json.dumps(alive))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
