@@ -35,13 +35,7 @@ from tests import helpers
 # More for a deeper local run: KVN_SCHEMATHESIS_EXAMPLES=500 make test
 MAX_EXAMPLES = int(os.environ.get("KVN_SCHEMATHESIS_EXAMPLES", "25"))
 # "operationId" of operations excluded, each naming the bug it waits for.
-EXCLUDED: dict[str, str] = {
-    # Bug (awards + shared/clients/indicators.py): POST /v1/evaluations with a control
-    # character in indicator_code, e.g. {"indicator_code": "\u0003", "period": "2025",
-    # "title": "x"}, answers 500: the client puts the code into the URL path unquoted
-    # (httpx.InvalidURL) and EvaluationIn does not constrain the code's characters.
-    "create_evaluation_v1_evaluations_post": "awards: control character in indicator_code → 500",
-}
+EXCLUDED: dict[str, str] = {}
 
 
 def _in_thread(coroutine: Any) -> Any:

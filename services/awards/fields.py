@@ -16,6 +16,10 @@ Amount = Annotated[Decimal, Field(allow_inf_nan=False, ge=0, le=MAX_KR)]
 PositiveAmount = Annotated[Decimal, Field(allow_inf_nan=False, gt=0, le=MAX_KR)]
 Weight = Annotated[Decimal, Field(allow_inf_nan=False, gt=0, le=1000)]
 Code = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+# An indicator's code as the indicators service's catalogue allows it (IndicatorIn.code).
+IndicatorCode = Annotated[
+    str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$", examples=["andel_nojda"])
+]
 ShortText = Annotated[str, Field(min_length=1, max_length=32)]
 
 

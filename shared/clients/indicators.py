@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import quote
 
 from pydantic import BaseModel, ConfigDict
 
@@ -25,7 +26,7 @@ class IndicatorsClient(ServiceClient):
         gender: str = "T",
     ) -> IndicatorValues:
         return await self.get_model(
-            f"/v1/indicators/{code}/values",
+            f"/v1/indicators/{_segment(code)}/values",
             IndicatorValues,
             token=token,
             params={
@@ -50,6 +51,11 @@ class IndicatorsClient(ServiceClient):
     async def units(self, *, token: str, municipality_code: str) -> list[UnitSummary]:
         """Every org unit of the municipality (all pages of GET /v1/units)."""
         return await _all_units(self, token=token, municipality_code=municipality_code)
+
+
+def _segment(value: str) -> str:
+    """One URL path segment, percent-encoded (a code never reaches the URL raw)."""
+    return quote(value, safe="")
 
 
 class UnitSummary(BaseModel):

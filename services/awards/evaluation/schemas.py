@@ -7,13 +7,14 @@ from typing import Literal
 
 from pydantic import Field
 
+from services.awards.fields import IndicatorCode
 from shared.schemas import InputModel, OutputModel
 
 
 class EvaluationIn(InputModel):
     title: str = Field(min_length=1, max_length=200, examples=["Årets hemtjänstenhet 2024"])
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
-    indicator_code: str = Field(min_length=1, max_length=64)
+    indicator_code: IndicatorCode
     period: str = Field(max_length=10, examples=["2024"])
     gender: Literal["T", "K", "M"] = "T"
 

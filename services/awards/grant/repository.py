@@ -38,18 +38,18 @@ async def get_evaluation(session: AsyncSession, evaluation_id: uuid.UUID) -> Gra
 async def page(
     session: AsyncSession,
     *,
-    municipality_code: str | None,
+    municipalities: frozenset[str] | None,
     year: int | None,
     limit: int,
     offset: int,
 ) -> tuple[list[GrantRuleSet], int]:
-    """National rule sets and, for a municipal key, the municipality's own."""
+    """National rule sets and those of the given municipalities (None: every one)."""
     filters = []
-    if municipality_code is not None:
+    if municipalities is not None:
         filters.append(
             or_(
                 GrantRuleSet.municipality_code.is_(None),
-                GrantRuleSet.municipality_code == municipality_code,
+                GrantRuleSet.municipality_code.in_(sorted(municipalities)),
             )
         )
     if year is not None:

@@ -43,9 +43,13 @@ async def list_grant_rule_sets(
     principal: Reader,
     page: PageDep,
     year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
 ) -> Page[GrantRuleSetOut]:
-    """National rule sets and the key's municipality's own."""
-    return await service.list_rule_sets(session, principal=principal, year=year, page=page)
+    """National rule sets and the municipalities' own: the one asked for, else every one the
+    key may see (a cooperation key: each member municipality's)."""
+    return await service.list_rule_sets(
+        session, principal=principal, municipality_code=municipality_code, year=year, page=page
+    )
 
 
 @router.get("/v1/grant-rules/{rule_set_id}", response_model=GrantRuleSetOut)

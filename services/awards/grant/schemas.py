@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from services.awards.fields import Amount as MoneyAmount
-from services.awards.fields import Number, PositiveAmount, check_money
+from services.awards.fields import IndicatorCode, Number, PositiveAmount, check_money
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -44,8 +44,8 @@ class GrantCriterion(InputModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     area: str = Field(min_length=1, max_length=100, examples=["Preventivt arbetssätt"])
     title: str = Field(min_length=1, max_length=300)
-    indicator_code: str | None = Field(
-        default=None, max_length=64, description="fetched at municipality level when given"
+    indicator_code: IndicatorCode | None = Field(
+        default=None, description="fetched at municipality level when given"
     )
     comparator: Literal["at_least", "at_most"]
     threshold: Number = Field(examples=["85"])

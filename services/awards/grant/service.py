@@ -101,11 +101,21 @@ async def get_rule_set(
 
 
 async def list_rule_sets(
-    session: AsyncSession, *, principal: Principal, year: int | None, page: PageParams
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    year: int | None,
+    page: PageParams,
 ) -> Page[GrantRuleSetOut]:
+    municipalities = (
+        principal.visible_municipalities
+        if municipality_code is None
+        else frozenset({principal.tenant(municipality_code)})
+    )
     items, total = await repository.page(
         session,
-        municipality_code=principal.municipality_code,
+        municipalities=municipalities,
         year=year,
         limit=page.limit,
         offset=page.offset,

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from services.awards.fields import Code, PositiveAmount, check_money
+from services.awards.fields import Code, IndicatorCode, PositiveAmount, check_money
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -19,7 +19,7 @@ class ProjectIn(InputModel):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(min_length=1, max_length=10_000)
     unit_codes: list[Code] = Field(min_length=1, max_length=200)
-    target_indicators: list[Code] = Field(min_length=1, max_length=50)
+    target_indicators: list[IndicatorCode] = Field(min_length=1, max_length=50)
     started_on: date
     ended_on: date | None = None
 

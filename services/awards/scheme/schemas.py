@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from services.awards.fields import Amount, Number, ShortText, Weight, check_money
+from services.awards.fields import Amount, IndicatorCode, Number, ShortText, Weight, check_money
 from shared.money import MoneyUnit
 from shared.privacy import SUPPRESSION_THRESHOLD
 from shared.schemas import InputModel, OutputModel
@@ -27,7 +27,7 @@ class CriterionSpec(InputModel):
     title: str = Field(min_length=1, max_length=200)
     group: CriterionGroup
     source: CriterionSource = "indicator"
-    indicator_code: str | None = Field(default=None, min_length=1, max_length=64)
+    indicator_code: IndicatorCode | None = None
     weight: Decimal = Field(default=Decimal(1), gt=0, le=1000, allow_inf_nan=False)
     direction: Literal["higher", "lower"] | None = Field(
         default=None, description="default: the indicator's own direction"

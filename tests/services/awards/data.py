@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+import uuid
 from typing import Any
 
 import httpx
-
-from shared.contracts.indicators import UnitGoalStatus
-from tests.services.awards.conftest import Fakes
 
 MUNI = "9971"
 UNITS: list[dict[str, Any]] = [
@@ -45,7 +42,11 @@ SURVEY = {
 }
 # Average number of staff a user meets in 14 days (lower is better).
 CONTINUITY = {"HT-A": 12, "HT-B": 9, "HT-C": 15, "HT-SMALL": 8, "HT-NEW": 10, "SABO-X": 5}
-GOALS = {"HT-A": "80", "HT-B": "60", "HT-C": "40", "HT-SMALL": "100"}
+# Goal fulfilment per unit (%): each unit's value of the measure goal_points is judged
+# against GOAL_THRESHOLDS, one indicator and one municipality-wide target "at least t" per
+# threshold, so the scorecard status of a unit with value v is the share of thresholds ≤ v.
+GOALS = {"HT-A": 80, "HT-B": 60, "HT-C": 40, "HT-SMALL": 100}
+GOAL_THRESHOLDS = (10, 20, 30, 40, 50, 60, 70, 80, 90, 100)
 
 
 def survey_rows(survey: dict[tuple[str, int], tuple[int, int]]) -> list[dict[str, Any]]:
@@ -64,7 +65,12 @@ def survey_rows(survey: dict[tuple[str, int], tuple[int, int]]) -> list[dict[str
     return rows
 
 
-async def build(ingest: httpx.AsyncClient, indicators: httpx.AsyncClient, fakes: Fakes) -> None:
+async def build(
+    ingest: httpx.AsyncClient,
+    indicators: httpx.AsyncClient,
+    goals: dict[str, int] | None = None,
+) -> None:
+    """Units, indicators, survey and continuity data, and the board's targets of 9971."""
     for unit in UNITS:
         r = await indicators.post("/v1/units", json={"municipality_code": MUNI, **unit})
         assert r.status_code == 201, r.text
@@ -84,23 +90,92 @@ async def build(ingest: httpx.AsyncClient, indicators: httpx.AsyncClient, fakes:
         },
     )
     assert r.status_code == 201, r.text
+    await _goal_targets(indicators)
     rows = survey_rows(SURVEY) + [
         {"measure_code": "staff_continuity", "unit_code": unit, "period": "2024", "value": v}
         for unit, v in CONTINUITY.items()
     ]
+    rows += [
+        {"measure_code": "goal_points", "unit_code": unit, "period": "2024", "value": v}
+        for unit, v in (GOALS if goals is None else goals).items()
+    ]
     r = await ingest.post("/v1/batches", json={"municipality_code": MUNI, "observations": rows})
     assert r.status_code == 201, r.text
-    fakes.goal_status[(MUNI, "2024")] = [
-        UnitGoalStatus(
-            unit_code=u,
-            met=int(share) // 20,
-            partly_met=0,
-            not_met=5 - int(share) // 20,
-            no_data=0,
-            fulfilment_share=Decimal(share),
+
+
+async def _goal_targets(indicators: httpx.AsyncClient) -> None:
+    r = await indicators.post(
+        "/v1/measures",
+        json={
+            "code": "goal_points",
+            "title": "Måluppfyllelse (testmått)",
+            "source": "local",
+            "unit": "%",
+            "value_kind": "mean",
+        },
+    )
+    assert r.status_code == 201, r.text
+    for threshold in GOAL_THRESHOLDS:
+        code = f"mal_{threshold}"
+        r = await indicators.post(
+            "/v1/indicators",
+            json={
+                "code": code,
+                "title": f"Nämndens mål, nivå {threshold}",
+                "area": "aldreomsorg",
+                "classification": "effekt",
+                "perspective": "malgrupp",
+                "unit": "%",
+                "direction": "higher",
+                "rollup": "mean",
+                "numerator_measure": "goal_points",
+            },
         )
-        for u, share in GOALS.items()
-    ]
+        assert r.status_code == 201, r.text
+        r = await indicators.post(
+            "/v1/targets",
+            json={
+                "municipality_code": MUNI,
+                "indicator_code": code,
+                "period": "2024",
+                "comparator": "at_least",
+                "value": str(threshold),
+            },
+        )
+        assert r.status_code == 201, r.text
+
+
+async def add_fund(
+    budget: httpx.AsyncClient, amount: str, *, code: str = "pris", municipality: str = MUNI
+) -> uuid.UUID:
+    """A prize-money fund created through the budget service's API."""
+    r = await budget.post(
+        "/v1/funds",
+        json={
+            "municipality_code": municipality,
+            "code": code,
+            "title": "Kvalitetspris (test)",
+            "year": 2024,
+            "kind": "prize_money",
+            "amount": amount,
+        },
+    )
+    assert r.status_code == 201, r.text
+    return uuid.UUID(r.json()["id"])
+
+
+async def fund(budget: httpx.AsyncClient, fund_id: uuid.UUID) -> dict[str, Any]:
+    r = await budget.get(f"/v1/funds/{fund_id}")
+    assert r.status_code == 200, r.text
+    found: dict[str, Any] = r.json()
+    return found
+
+
+async def allocations(budget: httpx.AsyncClient, fund_id: uuid.UUID) -> list[dict[str, Any]]:
+    r = await budget.get(f"/v1/funds/{fund_id}/allocations")
+    assert r.status_code == 200, r.text
+    found: list[dict[str, Any]] = r.json()
+    return found
 
 
 def home_care_scheme(**method: Any) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Jury decisions, publication, prize money booked against the budget (contract fake)."""
+"""Jury decisions, publication, prize money booked against the real budget service."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.models import OutboxEvent
 from tests.conftest import MakeClient, MakeKey
 from tests.services.awards import data
-from tests.services.awards.conftest import Fakes
-from tests.services.awards.run.test_runs import run_scheme, setup
+from tests.services.awards.run.test_runs import peer, run_scheme, setup
 
 
 async def test_jury_picks_rank_two_with_a_reason_publishes_and_books_the_prize_once(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes, session: AsyncSession
+    client: MakeClient, make_key: MakeKey, session: AsyncSession
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
+    budget = peer(client, awards, "budget")
     run = await run_scheme(awards, data.home_care_scheme())
     second = run["ranking"][1]["unit_code"]
 
@@ -39,7 +39,8 @@ async def test_jury_picks_rank_two_with_a_reason_publishes_and_books_the_prize_o
     assert decision["prize_amount"] == "25000"
 
     early = await awards.post(
-        f"/v1/decisions/{decision['id']}/payout", json={"fund_id": str(fakes.add_fund("70000"))}
+        f"/v1/decisions/{decision['id']}/payout",
+        json={"fund_id": str(await data.add_fund(budget, "70000"))},
     )
     assert early.status_code == 409  # not published yet
 
@@ -59,16 +60,17 @@ async def test_jury_picks_rank_two_with_a_reason_publishes_and_books_the_prize_o
     ]
     assert (await awards.post(f"/v1/decisions/{decision['id']}/publish")).status_code == 409
 
-    fund = fakes.add_fund("70000")
+    fund = await data.add_fund(budget, "70000", code="pris2")
     paid = await awards.post(f"/v1/decisions/{decision['id']}/payout", json={"fund_id": str(fund)})
     assert paid.status_code == 200, paid.text
     assert paid.json()["allocation_id"] is not None
     again = await awards.post(f"/v1/decisions/{decision['id']}/payout", json={"fund_id": str(fund)})
     assert again.json()["allocation_id"] == paid.json()["allocation_id"]
-    allocations = list(fakes.funds[fund].allocations.values())
+    allocations = await data.allocations(budget, fund)
     assert len(allocations) == 1
-    assert allocations[0].amount == Decimal(25000)
-    assert allocations[0].reference == f"award-decision:{decision['id']}"
+    assert Decimal(allocations[0]["amount"]) == Decimal(25000)
+    assert allocations[0]["reference"] == f"award-decision:{decision['id']}"
+    assert Decimal((await data.fund(budget, fund))["remaining"]) == Decimal(45000)
 
     trail = await awards.get("/v1/audit", params={"entity_id": decision["id"]})
     assert [e["action"] for e in trail.json()["items"]] == ["decided", "published", "paid_out"]
@@ -81,9 +83,9 @@ async def test_jury_picks_rank_two_with_a_reason_publishes_and_books_the_prize_o
 
 
 async def test_payout_a_fund_cannot_cover_is_refused_clearly_and_books_nothing(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     run = await run_scheme(awards, data.home_care_scheme())
     decided = await awards.post(
         f"/v1/runs/{run['id']}/decision",
@@ -94,21 +96,23 @@ async def test_payout_a_fund_cannot_cover_is_refused_clearly_and_books_nothing(
     )
     decision_id = decided.json()["id"]
     await awards.post(f"/v1/decisions/{decision_id}/publish")
-    short = fakes.add_fund("20000")
+    budget = peer(client, awards, "budget")
+    short = await data.add_fund(budget, "20000")
     refused = await awards.post(f"/v1/decisions/{decision_id}/payout", json={"fund_id": str(short)})
     assert refused.status_code == 409
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert "cannot cover the prize of 25000 kr" in refused.json()["detail"]
     assert "20000" in refused.json()["detail"]  # the budget service's own words passed on
-    assert fakes.funds[short].allocations == {}
+    assert await data.allocations(budget, short) == []
+    assert Decimal((await data.fund(budget, short))["remaining"]) == Decimal(20000)
     current = await awards.get(f"/v1/decisions/{decision_id}")
     assert current.json()["allocation_id"] is None
 
 
 async def test_deciding_needs_the_decide_scope_and_an_eligible_winner(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     run = await run_scheme(awards, data.home_care_scheme())
     writer = client("awards", await make_key("awards:read", "awards:write", municipality=data.MUNI))
     forbidden = await writer.post(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -61,5 +63,72 @@ async def test_exempelstad_home_care_prize_evaluates_end_to_end(
     ranked = {r["unit_code"] for r in body["ranking"]}
     assert ranked <= {"HT-NORR", "HT-SODER", "HT-VASTER", "HT-OSTER"}
     unavailable = {u["criterion"] for u in body["unavailable_criteria"]}
-    assert "namndens_mal" in unavailable  # no scorecard for Exempelstad in the fake
     assert "brukarundersokning_helhet" not in unavailable
+    # The board's goals are judged by the indicators service against Exempelstad's targets;
+    # the run uses each unit's fulfilment share exactly as the scorecard status states it.
+    assert "namndens_mal" not in unavailable
+    indicators = client("indicators", await make_key())
+    status = await indicators.get(
+        "/v1/scorecards/status", params={"municipality_code": DEMO_MUNICIPALITY, "period": "2024"}
+    )
+    assert status.status_code == 200, status.text
+    shares = {u["unit_code"]: u["fulfilment_share"] for u in status.json()["units"]}
+    for unit in body["ranking"]:
+        goal = next(c for c in unit["criteria"] if c["criterion"] == "namndens_mal")
+        assert goal["value"] is not None
+        assert Decimal(goal["value"]) == Decimal(shares[unit["unit_code"]])
+
+
+async def _decide_and_publish(awards: httpx.AsyncClient, scheme_id: str) -> str:
+    run = await awards.post("/v1/runs", json={"scheme_id": scheme_id})
+    assert run.status_code == 201, run.text
+    decided = await awards.post(
+        f"/v1/runs/{run.json()['id']}/decision",
+        json={
+            "winner_code": run.json()["ranking"][0]["unit_code"],
+            "reason": "Bäst i helhetsbedömningen.",
+        },
+    )
+    assert decided.status_code == 201, decided.text
+    decision_id: str = decided.json()["id"]
+    published = await awards.post(f"/v1/decisions/{decision_id}/publish")
+    assert published.status_code == 200, published.text
+    return decision_id
+
+
+async def test_exempelstad_prize_is_paid_from_its_prize_fund_until_the_fund_runs_dry(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    key = await make_key()
+    awards, budget = client("awards", key), client("budget", key)
+    schemes = await awards.get("/v1/schemes", params={"year": 2024})
+    by_code: dict[str, Any] = {s["code"]: s for s in schemes.json()["items"]}
+    funds = await budget.get("/v1/funds", params={"year": 2024, "kind": "prize_money"})
+    (pot,) = [f for f in funds.json()["items"] if f["code"] == "kvalitetspris"]
+    assert pot["municipality_code"] == DEMO_MUNICIPALITY
+    assert Decimal(pot["remaining"]) == 70_000
+
+    home_care = await _decide_and_publish(awards, by_code["arets_hemtjanstenhet"]["id"])
+    paid = await awards.post(f"/v1/decisions/{home_care}/payout", json={"fund_id": pot["id"]})
+    assert paid.status_code == 200, paid.text
+    after = (await budget.get(f"/v1/funds/{pot['id']}")).json()
+    assert Decimal(after["remaining"]) == 45_000  # 70 000 − the prize of 25 000
+    assert Decimal(after["allocated"]) == 25_000
+
+    # Something else is booked on the pot in the budget service: 5 000 kr are left.
+    other = await budget.post(
+        f"/v1/funds/{pot['id']}/allocations",
+        json={"amount": "40000", "purpose": "Utbildningsdag", "reference": "test:utbildning"},
+    )
+    assert other.status_code == 201, other.text
+    residential = await _decide_and_publish(awards, by_code["arets_boendeenhet"]["id"])
+    refused = await awards.post(f"/v1/decisions/{residential}/payout", json={"fund_id": pot["id"]})
+    assert refused.status_code == 409
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    detail = refused.json()["detail"]
+    assert "cannot cover the prize of 25000 kr" in detail
+    assert "5000" in detail  # the budget service's own words: what remains
+    assert Decimal((await budget.get(f"/v1/funds/{pot['id']}")).json()["remaining"]) == 5_000
+    current = await awards.get(f"/v1/decisions/{residential}")
+    assert current.json()["allocation_id"] is None
+    assert current.json()["state"] == "published"

@@ -6,7 +6,6 @@ from typing import Any
 
 from tests.conftest import MakeClient, MakeKey
 from tests.services.awards import data
-from tests.services.awards.conftest import Fakes
 
 RULES: dict[str, Any] = {
     "code": "prestation",
@@ -102,10 +101,10 @@ async def test_a_grant_evaluation_with_unknown_criteria_or_no_population_is_refu
 
 
 async def test_grant_values_come_from_the_indicators_service_at_municipality_level(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
     key = await make_key(municipality=data.MUNI)
-    await data.build(client("ingest", key), client("indicators", key), fakes)
+    await data.build(client("ingest", key), client("indicators", key))
     awards = client("awards", key)
     rules = {
         "code": "lokal",

@@ -9,8 +9,7 @@ import httpx
 
 from tests.conftest import MakeClient, MakeKey
 from tests.services.awards import data
-from tests.services.awards.conftest import Fakes
-from tests.services.awards.run.test_runs import run_scheme, setup
+from tests.services.awards.run.test_runs import peer, run_scheme, setup
 
 PROJECT: dict[str, Any] = {
     "title": "Fast omsorgskontakt i hemtjänsten",
@@ -29,9 +28,9 @@ async def register(awards: httpx.AsyncClient, **changes: Any) -> dict[str, Any]:
 
 
 async def test_a_project_text_with_a_personnummer_is_refused_and_nothing_is_stored(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     refused = await awards.post(
         "/v1/projects",
         json=PROJECT | {"description": "Brukaren 19121212-1212 var nöjd med arbetet."},
@@ -49,11 +48,12 @@ async def test_a_project_text_with_a_personnummer_is_refused_and_nothing_is_stor
 
 
 async def test_funding_is_drawn_from_the_pot_and_never_beyond_what_is_left(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     project = await register(awards)
-    pot = fakes.add_fund("600000")
+    budget = peer(client, awards, "budget")
+    pot = await data.add_fund(budget, "600000", code="forbattring")
     applied = await awards.post(
         f"/v1/projects/{project['id']}/funding",
         json={"amount": "450000", "purpose": "Arbetstid för kontaktpersoner"},
@@ -70,7 +70,7 @@ async def test_funding_is_drawn_from_the_pot_and_never_beyond_what_is_left(
     )
     assert granted.status_code == 200, granted.text
     assert granted.json()["granted"] == "450000"
-    assert fakes.funds[pot].out().remaining == Decimal(150000)
+    assert Decimal((await data.fund(budget, pot))["remaining"]) == Decimal(150000)
 
     second = await awards.post(
         f"/v1/projects/{project['id']}/funding",
@@ -87,16 +87,16 @@ async def test_funding_is_drawn_from_the_pot_and_never_beyond_what_is_left(
         json={"decision": "granted", "fund_id": str(pot), "reason": "Delvis", "amount": "150000"},
     )
     assert partial.status_code == 200
-    assert fakes.funds[pot].out().remaining == 0
+    assert Decimal((await data.fund(budget, pot))["remaining"]) == 0
     shown = await awards.get(f"/v1/projects/{project['id']}")
     assert shown.json()["granted_total"] == "600000"
     assert [f["state"] for f in shown.json()["funding"]] == ["granted", "granted"]
 
 
 async def test_effect_before_and_after_with_n_and_uncertainty_and_spread(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     project = await register(awards, unit_codes=["HT-A", "HT-B"])
     adopted = await awards.post(
         f"/v1/projects/{project['id']}/adoptions", json={"unit_code": "HT-C"}
@@ -119,9 +119,9 @@ async def test_effect_before_and_after_with_n_and_uncertainty_and_spread(
 
 
 async def test_the_improvement_prize_ranks_projects_on_effect_and_spread(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     strong = await register(awards, title="Stark effekt", unit_codes=["HT-A"])
     await awards.post(f"/v1/projects/{strong['id']}/adoptions", json={"unit_code": "HT-B"})
     await register(awards, title="Liten effekt", unit_codes=["HT-C"])

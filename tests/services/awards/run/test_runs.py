@@ -1,4 +1,4 @@
-"""Scheme-based evaluation runs over the real indicators app (+ the goal-status contract fake)."""
+"""Scheme-based evaluation runs over the real indicators app (goal status from real targets)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,22 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.settings import ServiceName
 from tests.conftest import MakeClient, MakeKey
 from tests.services.awards import data
-from tests.services.awards.conftest import Fakes
 
 
-async def setup(client: MakeClient, make_key: MakeKey, fakes: Fakes) -> httpx.AsyncClient:
+async def setup(
+    client: MakeClient, make_key: MakeKey, goals: dict[str, int] | None = None
+) -> httpx.AsyncClient:
     key = await make_key(municipality=data.MUNI)
-    await data.build(client("ingest", key), client("indicators", key), fakes)
+    await data.build(client("ingest", key), client("indicators", key), goals)
     return client("awards", key)
+
+
+def peer(client: MakeClient, awards: httpx.AsyncClient, service: ServiceName) -> httpx.AsyncClient:
+    """A client for another service with the same key as `awards`."""
+    return client(service, awards.headers["Authorization"].removeprefix("Bearer "))
 
 
 async def run_scheme(awards: httpx.AsyncClient, scheme: dict[str, Any]) -> dict[str, Any]:
@@ -32,9 +39,9 @@ async def run_scheme(awards: httpx.AsyncClient, scheme: dict[str, Any]) -> dict[
 
 
 async def test_ranks_eligible_units_explains_each_score_and_lists_the_ineligible(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     run = await run_scheme(awards, data.home_care_scheme())
 
     ineligible = {i["unit_code"]: i["reason"] for i in run["ineligible"]}
@@ -70,9 +77,9 @@ async def test_ranks_eligible_units_explains_each_score_and_lists_the_ineligible
 
 
 async def test_replaying_a_run_from_its_snapshot_gives_identical_results(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes, session: AsyncSession
+    client: MakeClient, make_key: MakeKey, session: AsyncSession
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     run = await run_scheme(awards, data.home_care_scheme(mode="mix"))
     replay = await awards.post(f"/v1/runs/{run['id']}/replay")
     assert replay.status_code == 200, replay.text
@@ -92,9 +99,9 @@ async def test_replaying_a_run_from_its_snapshot_gives_identical_results(
 
 
 async def test_a_unit_of_eight_answers_cannot_win_most_improved_on_luck(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     survey_only = {
         "group_weights": {"survey": 1},
         "criteria": [
@@ -129,9 +136,9 @@ async def test_a_unit_of_eight_answers_cannot_win_most_improved_on_luck(
 
 
 async def test_says_plainly_when_the_winner_is_not_robust(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key, goals=data.GOALS | {"HT-SMALL": 10})
     # Two criteria pulling opposite ways: HT-A best on goals, HT-SMALL/HT-B on continuity.
     contested = {
         "group_weights": {"goals": 1, "special": 1},
@@ -147,12 +154,6 @@ async def test_says_plainly_when_the_winner_is_not_robust(
         "unit_types": ["hemtjanst"],
     }
     scheme = data.home_care_scheme(**contested)
-    fakes.goal_status[(data.MUNI, "2024")] = [
-        g.model_copy(update={"fulfilment_share": Decimal(v)})
-        for g, v in zip(
-            fakes.goal_status.get((data.MUNI, "2024"), []), ["80", "60", "40", "10"], strict=False
-        )
-    ]
     run = await run_scheme(awards, scheme)
     assert run["robustness"]["robust"] is False
     assert "NOT robust" in run["robustness"]["statement"]
@@ -165,9 +166,9 @@ async def test_says_plainly_when_the_winner_is_not_robust(
 
 
 async def test_a_scheme_without_any_available_criterion_is_refused_and_stores_nothing(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
+    client: MakeClient, make_key: MakeKey
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     scheme = data.home_care_scheme(
         group_weights={"kkik": 1},
         criteria=[
@@ -201,10 +202,8 @@ async def test_invalid_scheme_is_refused_with_located_errors(
     assert again.status_code == 409
 
 
-async def test_another_municipality_cannot_see_a_run(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes
-) -> None:
-    awards = await setup(client, make_key, fakes)
+async def test_another_municipality_cannot_see_a_run(client: MakeClient, make_key: MakeKey) -> None:
+    awards = await setup(client, make_key)
     run = await run_scheme(awards, data.home_care_scheme())
     other = client("awards", await make_key(municipality="0880"))
     assert (await other.get(f"/v1/runs/{run['id']}")).status_code == 404
@@ -229,9 +228,9 @@ async def test_another_municipality_cannot_see_a_run(
     ],
 )
 async def test_every_method_choice_gives_a_complete_explained_ranking(
-    client: MakeClient, make_key: MakeKey, fakes: Fakes, method: dict[str, Any]
+    client: MakeClient, make_key: MakeKey, method: dict[str, Any]
 ) -> None:
-    awards = await setup(client, make_key, fakes)
+    awards = await setup(client, make_key)
     scheme = data.home_care_scheme(**method)
     scheme["specification"]["criteria"][2]["target"] = "10"  # continuity: at most 10 staff
     run = await run_scheme(awards, scheme)
