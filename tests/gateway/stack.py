@@ -91,6 +91,8 @@ class Stack:
     gateway_port: int = 0
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     user_key: str = ""
+    # GATEWAY_* values replacing the test defaults (bench/load.py raises the rate limit).
+    gateway_overrides: dict[str, str] = field(default_factory=dict)
     _files: list[IO[bytes]] = field(default_factory=list)
 
     def _log_file(self, name: str) -> IO[bytes]:
@@ -140,7 +142,10 @@ class Stack:
         conf.write_text(
             render(
                 TEMPLATE.read_text(),
-                gateway_values(self.ports, self.gateway_port, self.access_log),
+                {
+                    **gateway_values(self.ports, self.gateway_port, self.access_log),
+                    **self.gateway_overrides,
+                },
             )
         )
         main = self.workdir / "nginx.conf"
@@ -209,9 +214,15 @@ class Stack:
 
 @contextlib.contextmanager
 def running_stack(
-    workdir: Path, database_url: str, service_key: str, nginx: str
+    workdir: Path,
+    database_url: str,
+    service_key: str,
+    nginx: str,
+    gateway_overrides: Mapping[str, str] | None = None,
 ) -> Iterator[Stack]:
-    stack = Stack(workdir, database_url, service_key, nginx)
+    stack = Stack(
+        workdir, database_url, service_key, nginx, gateway_overrides=dict(gateway_overrides or {})
+    )
     try:
         stack.start()
         yield stack
