@@ -68,22 +68,24 @@ async def test_an_upload_over_the_limit_is_413_and_stores_nothing(
     small = helpers.test_settings(str(settings.DATABASE_URL), MAX_UPLOAD_BYTES=4096)
     app = create_ingest(small, database=database)
     before = (await session.execute(text("SELECT count(*) FROM ingest_batch"))).scalar_one()
-    async with helpers.running(app):
-        async with httpx.AsyncClient(
+    async with (
+        helpers.running(app),
+        httpx.AsyncClient(
             transport=httpx.ASGITransport(app=app),
             base_url="http://ingest.test",
             headers={"Authorization": f"Bearer {await make_key()}"},
-        ) as http:
-            csv = (
-                "measure_code,unit_code,period,gender,value\n"
-                + "survey_respondents,HT-NORR,2024,T,1\n" * 200
-            )
-            response = await http.post(
-                "/v1/uploads",
-                params={"kind": "observations"},
-                content=csv.encode(),
-                headers={"Content-Type": "text/csv"},
-            )
+        ) as http,
+    ):
+        csv = (
+            "measure_code,unit_code,period,gender,value\n"
+            + "survey_respondents,HT-NORR,2024,T,1\n" * 200
+        )
+        response = await http.post(
+            "/v1/uploads",
+            params={"kind": "observations"},
+            content=csv.encode(),
+            headers={"Content-Type": "text/csv"},
+        )
     refused(response, 413)
     after = (await session.execute(text("SELECT count(*) FROM ingest_batch"))).scalar_one()
     assert after == before
