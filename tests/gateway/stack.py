@@ -128,16 +128,7 @@ class Stack:
         self.gateway_port = free_port()
         env = self.service_env()
         for service in SERVICES:
-            log = self._log_file(f"{service}.log")
-            port = str(self.ports[service])
-            self.processes[service] = subprocess.Popen(
-                [str(KVN), "serve", service, "--host", "127.0.0.1", "--port", port],
-                env=env,
-                cwd=self.workdir,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            self._spawn(service, env)
         conf = self.workdir / "default.conf"
         conf.write_text(
             render(
@@ -169,6 +160,27 @@ class Stack:
         for service in SERVICES:
             self.wait_ready(f"http://127.0.0.1:{self.ports[service]}/readyz", service)
         self.wait_ready(f"{self.base_url}/healthz", "gateway")
+
+    def _spawn(self, service: str, env: dict[str, str]) -> None:
+        log = self._log_file(f"{service}.log")
+        port = str(self.ports[service])
+        self.processes[service] = subprocess.Popen(
+            [str(KVN), "serve", service, "--host", "127.0.0.1", "--port", port],
+            env=env,
+            cwd=self.workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def restart(self, services: list[str]) -> None:
+        """Start services again on their ports (after a crash test killed them)."""
+        env = self.service_env()
+        for service in services:
+            self.stop_one(service)
+            self._spawn(service, env)
+        for service in services:
+            self.wait_ready(f"http://127.0.0.1:{self.ports[service]}/readyz", service)
 
     def _nginx_args(self, main: Path) -> list[str]:
         # -e: the startup error log too, so no path outside the work dir is needed.
