@@ -20,6 +20,7 @@ import pytest
 from bench.load import prepare, survey
 from shared.migrate import upgrade
 from tests import helpers
+from tests.e2e.test_slice import survey_rows
 from tests.gateway.stack import Stack, find_nginx, running_stack
 
 pytestmark = pytest.mark.gateway
@@ -215,3 +216,35 @@ def test_ingest_killed_mid_upload_stores_nothing_and_the_same_key_can_be_repeate
         )
         == 150
     )
+
+
+def test_indicators_down_while_awards_evaluates_is_a_problem_and_writes_no_run(
+    faulty: tuple[Stack, helpers.TestServer, str],
+) -> None:
+    stack, _, url = faulty
+    http = httpx.Client(
+        base_url=stack.base_url,
+        headers={"Authorization": f"Bearer {stack.user_key}"},
+        timeout=60,
+    )
+    rows = survey_rows("HT-NORR", "2025", k=(20, 18), m=(10, 7)) + survey_rows(
+        "HT-SODER", "2025", k=(15, 12), m=(9, 8)
+    )
+    assert http.post("/api/ingest/v1/batches", json={"observations": rows}).status_code == 201
+    evaluation = {"title": "Fault test", "indicator_code": "andel_nojda", "period": "2025"}
+    runs = "SELECT count(*) FROM award_run"
+    before = _count(url, runs)
+
+    stack.stop_one("indicators")
+    try:
+        failed = http.post("/api/awards/v1/evaluations", json=evaluation)
+        assert failed.status_code in (502, 503), failed.text
+        assert failed.headers["content-type"].startswith(PROBLEM)
+        assert failed.json()["request_id"] == failed.headers["x-request-id"]
+        assert _count(url, runs) == before
+    finally:
+        stack.restart(["indicators"])
+    done = http.post("/api/awards/v1/evaluations", json=evaluation)
+    http.close()
+    assert done.status_code == 201, done.text
+    assert _count(url, runs) == before + 1
