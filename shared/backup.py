@@ -10,6 +10,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import psycopg
+
 from shared.migrate import sync_url
 
 
@@ -65,6 +67,7 @@ def restore(url: str, dump: Path) -> None:
     """Restore a dump into the database at `url`, replacing the objects it contains."""
     if not dump.exists():
         raise FileNotFoundError(f"no dump at {dump}")
+    _drop_partitioned_tables(url)
     subprocess.run(  # noqa: S603 - fixed argv, no shell
         [
             client_binary("pg_restore"),
@@ -79,3 +82,17 @@ def restore(url: str, dump: Path) -> None:
         ],
         check=True,
     )
+
+
+def _drop_partitioned_tables(url: str) -> None:
+    """pg_restore --clean drops a partition's index before its parent's, which PostgreSQL
+    refuses; so partitioned tables (observation, migration scale_0004) already in the target
+    are dropped with their partitions first. The dump holds them and their rows: the restore
+    recreates them (if it fails, run it again)."""
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+        names = conn.execute(
+            "SELECT c.oid::regclass::text FROM pg_partitioned_table p"
+            " JOIN pg_class c ON c.oid = p.partrelid"
+        ).fetchall()
+        for (name,) in names:
+            conn.execute(f"DROP TABLE IF EXISTS {name} CASCADE")

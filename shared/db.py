@@ -20,9 +20,20 @@ from shared.settings import Settings
 
 
 class Database:
-    """Owns the engine and the session factory; created in each app's lifespan."""
+    """Owns the engine and the session factory; created in each app's lifespan.
 
-    def __init__(self, engine: AsyncEngine, *, bind: AsyncConnection | None = None) -> None:
+    `read_engine` (DATABASE_READ_URL, a streaming replica) serves `ReadSessionDep`; without
+    one, reads use the primary. A replica lags a little: only queries that can show slightly
+    older data use it, never a read that decides a write.
+    """
+
+    def __init__(
+        self,
+        engine: AsyncEngine,
+        *,
+        bind: AsyncConnection | None = None,
+        read_engine: AsyncEngine | None = None,
+    ) -> None:
         self.engine = engine
         # Tests bind every session to one outer connection so each test can roll back.
         self.sessionmaker = async_sessionmaker(
@@ -30,11 +41,21 @@ class Database:
             expire_on_commit=False,
             join_transaction_mode="create_savepoint",
         )
+        self.read_engine = read_engine
+        self.read_sessionmaker = (
+            async_sessionmaker(bind=read_engine, expire_on_commit=False)
+            if read_engine is not None and bind is None
+            else self.sessionmaker
+        )
         self._owns_engine = bind is None
 
     @classmethod
     def from_settings(cls, settings: Settings, *, url: str | None = None) -> Database:
-        return cls(create_engine(settings, url=url))
+        read_url = settings.DATABASE_READ_URL if url is None else None
+        primary = create_engine(settings, url=url)
+        if read_url and read_url != (url or settings.DATABASE_URL):
+            return cls(primary, read_engine=create_engine(settings, url=read_url))
+        return cls(primary)
 
     async def ping(self) -> None:
         async with self.engine.connect() as conn:
@@ -43,6 +64,8 @@ class Database:
     async def dispose(self) -> None:
         if self._owns_engine:
             await self.engine.dispose()
+            if self.read_engine is not None:
+                await self.read_engine.dispose()
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
@@ -91,3 +114,17 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 
 
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+
+async def _read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A session on the read replica (or the primary without one); never committed."""
+    async with get_database(request).read_sessionmaker() as session:
+        try:
+            yield session
+        finally:
+            await session.rollback()
+
+
+# Read-only routes that may see data a moment old (dashboards, reports) take this instead of
+# SessionDep, so DATABASE_READ_URL moves their load to a replica.
+ReadSessionDep = Annotated[AsyncSession, Depends(_read_session, scope="function")]

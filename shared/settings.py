@@ -169,6 +169,19 @@ class Settings(BaseSettings):
         default=30, ge=1, description="events and their delivery log kept this long once settled"
     )
 
+    # --- scale ---
+    DATABASE_READ_URL: str | None = Field(
+        default=None,
+        description="a read replica for read-only queries (ReadSessionDep); unset = DATABASE_URL",
+    )
+
+    @field_validator("DATABASE_READ_URL")
+    @classmethod
+    def _async_read_driver(cls, value: str | None) -> str | None:
+        if value and value.startswith(("postgresql://", "postgres://")):
+            return "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
     @property
     def docs_enabled(self) -> bool:
         if self.DOCS_ENABLED is not None:

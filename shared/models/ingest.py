@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 from sqlalchemy.orm import Mapped, mapped_column
@@ -85,7 +86,13 @@ class IngestBatch(CreatedAt, Base):
 
 
 class Observation(Base):
-    """Every stored value: raw Kolada or local, never derived. One row per key; revisions aside."""
+    """Every stored value: raw Kolada or local, never derived. One row per key; revisions aside.
+
+    Partitioned by year on `period_start` (migration scale_0004). PostgreSQL wants the partition
+    key in the primary key and in every unique constraint, so both include `period_start`
+    (the period determines it: the key means the same). `id` alone is still unique (one
+    sequence), so the ORM identifies a row by `id`.
+    """
 
     __tablename__ = "observation"
     __table_args__ = (
@@ -96,12 +103,19 @@ class Observation(Base):
             "measure_code",
             "period",
             "gender",
+            "period_start",
             name="uq_observation_key",
         ),
         CheckConstraint("gender IN ('T','K','M')", name="gender"),
         CheckConstraint("status IN ('preliminary','final','suppressed','deleted')", name="status"),
         CheckConstraint("source IN ('kolada','local')", name="source"),
         Index("ix_observation_measure_period", "municipality_code", "measure_code", "period_start"),
+        Index(
+            "ix_observation_national",
+            "measure_code",
+            "period",
+            postgresql_where=text("source = 'kolada' AND unit_code = ''"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -111,7 +125,7 @@ class Observation(Base):
     unit_code: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     measure_code: Mapped[str] = mapped_column(String(64), nullable=False)
     period: Mapped[str] = mapped_column(String(10), nullable=False)
-    period_start: Mapped[date] = mapped_column(Date, nullable=False)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True, nullable=False)
     period_end: Mapped[date] = mapped_column(Date, nullable=False)
     gender: Mapped[str] = mapped_column(CHAR(1), nullable=False)
     value: Mapped[Decimal | None] = mapped_column(Numeric)
@@ -133,6 +147,8 @@ class Observation(Base):
     # No foreign key on purpose: a per-row FK check would slow the bulk path for nothing.
     kolada_job_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
 
+    __mapper_args__ = {"primary_key": [id]}  # noqa: RUF012
+
 
 class ObservationRevision(Base):
     """The previous content of an observation each time it was replaced."""
@@ -140,9 +156,9 @@ class ObservationRevision(Base):
     __tablename__ = "observation_revision"
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    observation_id: Mapped[int] = mapped_column(
-        BigInteger, ForeignKey("observation.id", ondelete="CASCADE"), index=True, nullable=False
-    )
+    # No foreign key since observation is partitioned (it would have to name period_start
+    # too); a row trigger on observation deletes the revisions with it (scale_0004).
+    observation_id: Mapped[int] = mapped_column(BigInteger, index=True, nullable=False)
     revision: Mapped[int] = mapped_column(Integer, nullable=False)
     value: Mapped[Decimal | None] = mapped_column(Numeric)
     numerator: Mapped[Decimal | None] = mapped_column(Numeric)

@@ -91,6 +91,8 @@ class Stack:
     gateway_port: int = 0
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     user_key: str = ""
+    # GATEWAY_* values replacing the test defaults (bench/load.py raises the rate limit).
+    gateway_overrides: dict[str, str] = field(default_factory=dict)
     _files: list[IO[bytes]] = field(default_factory=list)
 
     def _log_file(self, name: str) -> IO[bytes]:
@@ -126,21 +128,15 @@ class Stack:
         self.gateway_port = free_port()
         env = self.service_env()
         for service in SERVICES:
-            log = self._log_file(f"{service}.log")
-            port = str(self.ports[service])
-            self.processes[service] = subprocess.Popen(
-                [str(KVN), "serve", service, "--host", "127.0.0.1", "--port", port],
-                env=env,
-                cwd=self.workdir,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+            self._spawn(service, env)
         conf = self.workdir / "default.conf"
         conf.write_text(
             render(
                 TEMPLATE.read_text(),
-                gateway_values(self.ports, self.gateway_port, self.access_log),
+                {
+                    **gateway_values(self.ports, self.gateway_port, self.access_log),
+                    **self.gateway_overrides,
+                },
             )
         )
         main = self.workdir / "nginx.conf"
@@ -164,6 +160,27 @@ class Stack:
         for service in SERVICES:
             self.wait_ready(f"http://127.0.0.1:{self.ports[service]}/readyz", service)
         self.wait_ready(f"{self.base_url}/healthz", "gateway")
+
+    def _spawn(self, service: str, env: dict[str, str]) -> None:
+        log = self._log_file(f"{service}.log")
+        port = str(self.ports[service])
+        self.processes[service] = subprocess.Popen(
+            [str(KVN), "serve", service, "--host", "127.0.0.1", "--port", port],
+            env=env,
+            cwd=self.workdir,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def restart(self, services: list[str]) -> None:
+        """Start services again on their ports (after a crash test killed them)."""
+        env = self.service_env()
+        for service in services:
+            self.stop_one(service)
+            self._spawn(service, env)
+        for service in services:
+            self.wait_ready(f"http://127.0.0.1:{self.ports[service]}/readyz", service)
 
     def _nginx_args(self, main: Path) -> list[str]:
         # -e: the startup error log too, so no path outside the work dir is needed.
@@ -209,9 +226,15 @@ class Stack:
 
 @contextlib.contextmanager
 def running_stack(
-    workdir: Path, database_url: str, service_key: str, nginx: str
+    workdir: Path,
+    database_url: str,
+    service_key: str,
+    nginx: str,
+    gateway_overrides: Mapping[str, str] | None = None,
 ) -> Iterator[Stack]:
-    stack = Stack(workdir, database_url, service_key, nginx)
+    stack = Stack(
+        workdir, database_url, service_key, nginx, gateway_overrides=dict(gateway_overrides or {})
+    )
     try:
         stack.start()
         yield stack

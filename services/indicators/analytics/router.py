@@ -11,7 +11,7 @@ from services.indicators.analytics import service
 from services.indicators.analytics.schemas import INCLUDES, AnalyticsPage
 from shared.app import service_router
 from shared.auth import Principal, require
-from shared.db import SessionDep
+from shared.db import ReadSessionDep
 from shared.errors import FieldError, Unprocessable
 from shared.pagination import MAX_LIMIT
 from shared.settings import Settings
@@ -68,7 +68,7 @@ class AnalyticsParams(BaseModel):
 )
 async def get_analytics(
     request: Request,
-    session: SessionDep,
+    session: ReadSessionDep,
     principal: Reader,
     params: Annotated[AnalyticsParams, Query()],
     if_none_match: Annotated[str | None, Header()] = None,

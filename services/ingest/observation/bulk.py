@@ -246,7 +246,7 @@ WITH old AS (
     WHERE (o.value, o.numerator, o.denominator, o.respondents, o.status) IS DISTINCT FROM
           (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.respondents,
            EXCLUDED.status)
-    RETURNING (xmax = 0) AS inserted, status
+    RETURNING (o.revision = 1) AS inserted, status
 )
 SELECT (SELECT count(*) FROM rev) AS kept,
        (SELECT count(*) FROM old WHERE status = 'final' AND value IS DISTINCT FROM new_value)
