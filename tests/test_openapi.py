@@ -40,7 +40,7 @@ EXCLUDED: dict[str, str] = {
     # character in indicator_code, e.g. {"indicator_code": "\u0003", "period": "2025",
     # "title": "x"}, answers 500: the client puts the code into the URL path unquoted
     # (httpx.InvalidURL) and EvaluationIn does not constrain the code's characters.
-    "create_evaluation_v1_evaluations_post": "awards: control character in indicator_code → 500",
+    "create_evaluation": "awards: control character in indicator_code → 500",
 }
 
 
