@@ -46,7 +46,10 @@ def conditional(request: Request, response: Response) -> Response:
         return response
     etag = response.headers.get("etag")
     if etag is None:
-        etag = strong_etag(bytes(response.body))
+        body = getattr(response, "body", None)  # a FileResponse has none: left as it is
+        if not isinstance(body, bytes | memoryview):
+            return response
+        etag = strong_etag(bytes(body))
         response.headers["ETag"] = etag
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is None or not etag_matches(if_none_match, etag):
