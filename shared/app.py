@@ -229,6 +229,8 @@ def _problem_content(schema: dict[str, Any]) -> None:
     problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
     for item in schema.get("paths", {}).values():
         for op in item.values():
+            if not isinstance(op, dict):
+                continue
             for status, response in op.get("responses", {}).items():
                 if str(status)[0] in "45" and not response.get("content"):
                     response["content"] = copy.deepcopy(problem)
