@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BACKUP ?= var/backup/kvalitetsnavet.dump
 
-.PHONY: run test lint typecheck check bench openapi backup restore clean
+.PHONY: run test lint typecheck check bench openapi client backup restore clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed (found " + sys.version.split()[0] + "); run: make PYTHON=/path/to/python3.11")'
@@ -32,8 +32,12 @@ typecheck: $(STAMP)
 
 check: lint typecheck test
 
-openapi: $(STAMP)  ## write each service's OpenAPI document to var/openapi/<service>.json
-	$(BIN)/python -m shared.cli openapi --out var/openapi
+openapi: $(STAMP)  ## regenerate the committed OpenAPI documents in docs/openapi/ (one per service + combined)
+	$(BIN)/python -m shared.cli openapi --out docs/openapi
+
+client: $(STAMP)  ## generate the TypeScript client types from docs/openapi/kvalitetsnavet.json and type-check tests/clients/usage.ts
+	npm ci --no-audit --no-fund
+	npm run --silent client:generate && npm run --silent client:check
 
 backup: $(STAMP)  ## pg_dump (custom format) of DATABASE_URL, else of the embedded server, to $(BACKUP)
 	$(BIN)/kvn backup --out $(BACKUP)

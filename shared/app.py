@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -16,13 +17,16 @@ from pydantic import BaseModel
 from shared import API_VERSION, __version__
 from shared.auth import KeyCache
 from shared.db import Database
+from shared.deprecation import headers_for as deprecation_headers
 from shared.errors import (
     COMMON_RESPONSES,
+    AppError,
     Problem,
     UnsupportedMediaType,
     install_error_handlers,
     problem_response,
 )
+from shared.http_cache import conditional
 from shared.logging import configure_logging
 from shared.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from shared.settings import ServiceName, Settings, get_settings
@@ -31,23 +35,40 @@ ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 class JsonRoute(APIRoute):
-    """Refuses a JSON body sent with another media type (415) instead of guessing."""
+    """Refuses a JSON body sent with another media type (415) instead of guessing.
+
+    --- api: every successful GET gets an ETag and answers 304 to a matching If-None-Match
+    (shared.http_cache); a route marked by shared.deprecation.deprecated sends Deprecation
+    and Sunset on every response, problems included. ---"""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
         expects_json = self.body_field is not None and not _is_form(self)
+        sunset_headers = deprecation_headers(self.deprecated, self.openapi_extra)
 
         async def route_handler(request: Request) -> Response:
-            if expects_json and request.method in {"POST", "PUT", "PATCH"}:
-                media = request.headers.get("content-type", "").split(";")[0].strip().lower()
-                if media and media != "application/json" and not media.endswith("+json"):
-                    raise UnsupportedMediaType(
-                        f"Send the body as application/json, not {media}",
-                        headers={"Accept-Post": "application/json"},
-                    )
-            return await handler(request)
+            try:
+                if expects_json and request.method in {"POST", "PUT", "PATCH"}:
+                    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+                    if media and media != "application/json" and not media.endswith("+json"):
+                        raise UnsupportedMediaType(
+                            f"Send the body as application/json, not {media}",
+                            headers={"Accept-Post": "application/json"},
+                        )
+                response = conditional(request, await handler(request))
+            except AppError as exc:
+                exc.headers.update(sunset_headers)
+                raise
+            response.headers.update(sunset_headers)
+            return response
 
         return route_handler
+
+
+def operation_id(route: APIRoute) -> str:
+    """--- api: the operationId is the handler's name (`<verb>_<entity>`), stable for
+    generated clients; shared.openapi prefixes the service where names clash. ---"""
+    return route.name
 
 
 def _is_form(route: APIRoute) -> bool:
@@ -63,6 +84,7 @@ def _is_form(route: APIRoute) -> bool:
 def service_router(**kwargs: Any) -> APIRouter:
     """An APIRouter with the suite's route class and the declared problem responses."""
     kwargs.setdefault("responses", COMMON_RESPONSES)
+    kwargs.setdefault("generate_unique_id_function", operation_id)
     return APIRouter(route_class=JsonRoute, **kwargs)
 
 
@@ -115,6 +137,7 @@ def create_service_app(
         responses=COMMON_RESPONSES,
         docs_url="/docs" if settings.docs_enabled else None,
         redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     app.router.route_class = JsonRoute
     install_error_handlers(app)
@@ -190,12 +213,48 @@ def create_service_app(
             components.setdefault(name, sub)
         components["Problem"].pop("$defs", None)
         schema["info"]["x-api-version"] = API_VERSION
+        _title_enums(components)
+        _problem_content(schema)
         app.openapi_schema = schema
         return schema
 
     app.openapi = custom_openapi  # type: ignore[method-assign]
     _wrap_for_browsers(app, settings)
     return app
+
+
+def _problem_content(schema: dict[str, Any]) -> None:
+    """--- api: an error a route declares by description only (412, 428 ...) is rendered by
+    shared.errors like every other: say so, so clients type it as a Problem. ---"""
+    problem = {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for item in schema.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict):
+                continue
+            for status, response in op.get("responses", {}).items():
+                if str(status)[0] in "45" and not response.get("content"):
+                    response["content"] = copy.deepcopy(problem)
+
+
+def _title_enums(node: Any, title: str | None = None) -> None:
+    """--- api: an optional or listed Literal is an enum without a title inside a titled
+    property; generated clients name it after that property (e.g. `Direction`). ---"""
+    if isinstance(node, dict):
+        if "enum" in node and "title" not in node and title:
+            node["title"] = title
+        inner = node.get("title", title) if isinstance(node.get("title", title), str) else title
+        for key, value in node.items():
+            if key == "properties" and isinstance(value, dict):
+                for name, prop in value.items():
+                    fallback = name.replace("_", " ").title()
+                    _title_enums(
+                        prop, prop.get("title", fallback) if isinstance(prop, dict) else None
+                    )
+            elif key != "title":
+                _title_enums(value, inner)
+    elif isinstance(node, list):
+        for item in node:
+            _title_enums(item, title)
 
 
 def _wrap_for_browsers(app: FastAPI, settings: Settings) -> None:

@@ -34,7 +34,16 @@ ALLOWED_HEADERS = [
     "X-Request-ID",
     "Accept-Language",
 ]
-EXPOSED_HEADERS = ["X-Request-ID", "API-Version", "ETag", "Location", "Retry-After", "Link"]
+EXPOSED_HEADERS = [
+    "X-Request-ID",
+    "API-Version",
+    "ETag",
+    "Location",
+    "Retry-After",
+    "Link",
+    "Deprecation",
+    "Sunset",
+]
 
 
 class SecurityHeadersMiddleware:

@@ -338,16 +338,9 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
 
 def cmd_openapi(args: argparse.Namespace) -> None:
-    import importlib
-    import json
+    from shared.openapi import write_documents
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    settings = get_settings()
-    for service in SERVICES:
-        app = importlib.import_module(f"services.{service}.app").create_app(settings)
-        path = out / f"{service}.json"
-        path.write_text(json.dumps(app.openapi(), indent=2, ensure_ascii=False) + "\n")
+    for path in write_documents(Path(args.out)):
         print(path)
 
 
@@ -429,8 +422,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--in", dest="dump", default="var/backup/kvalitetsnavet.dump")
     p.set_defaults(func=cmd_restore)
 
-    p = sub.add_parser("openapi", help="write each service's OpenAPI document to a directory")
-    p.add_argument("--out", default="var/openapi")
+    p = sub.add_parser(
+        "openapi",
+        help="write each service's OpenAPI document and the combined one (kvalitetsnavet.json)",
+    )
+    p.add_argument("--out", default="docs/openapi")
     p.set_defaults(func=cmd_openapi)
     return parser
 

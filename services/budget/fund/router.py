@@ -91,7 +91,12 @@ async def update_fund(
     "/{fund_id}/allocations",
     status_code=status.HTTP_201_CREATED,
     response_model=AllocationOut,
-    responses={200: {"description": "The same reference was allocated before; that one"}},
+    responses={
+        200: {
+            "model": AllocationOut,
+            "description": "The same reference was allocated before; that one",
+        }
+    },
 )
 async def create_allocation(
     fund_id: uuid.UUID,

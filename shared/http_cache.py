@@ -1,0 +1,58 @@
+"""Conditional GET for every JSON read: a strong ETag and 304 on a matching If-None-Match.
+
+`shared.app.JsonRoute` calls `conditional` on each successful GET/HEAD. A route that sets
+its own ETag (a version tag, the analytics cache key) keeps it; otherwise the tag is a digest
+of the exact body bytes, so two responses share a tag only when they are byte-identical.
+Bodies differ per tenant and per key's view, so a tag never leaks across callers' caches.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
+
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+# RFC 9110 §15.4.5: what a 304 carries over from the 200 it stands for.
+KEPT_ON_304 = ("etag", "cache-control", "content-location", "date", "expires", "vary")
+
+
+def strong_etag(body: bytes) -> str:
+    """A strong validator from the representation's bytes (SHA-256, 128 bits shown)."""
+    return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def _opaque(tag: str) -> str:
+    tag = tag.strip()
+    return tag[2:] if tag.startswith("W/") else tag
+
+
+def etag_matches(if_none_match: str, etag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 §13.1.2): W/"x" matches "x"."""
+    if if_none_match.strip() == "*":
+        return True
+    wanted = _opaque(etag)
+    return any(_opaque(candidate) == wanted for candidate in if_none_match.split(","))
+
+
+def conditional(request: Request, response: Response) -> Response:
+    """The response with an ETag, or a bodiless 304 when If-None-Match names it."""
+    if (
+        request.method not in SAFE_METHODS
+        or response.status_code != 200
+        or isinstance(response, StreamingResponse)
+    ):
+        return response
+    etag = response.headers.get("etag")
+    if etag is None:
+        body = getattr(response, "body", None)  # a FileResponse has none: left as it is
+        if not isinstance(body, bytes | memoryview):
+            return response
+        etag = strong_etag(bytes(body))
+        response.headers["ETag"] = etag
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is None or not etag_matches(if_none_match, etag):
+        return response
+    kept = {k: v for k, v in response.headers.items() if k in KEPT_ON_304}
+    return Response(status_code=304, headers=kept)

@@ -1,0 +1,292 @@
+"""The committed OpenAPI documents (docs/openapi/) are the code's, clean enough to generate a
+client from, and do not break a client of the last release without a version bump."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import subprocess
+from collections import Counter
+from functools import cache
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+
+from shared import __version__
+from shared.openapi import (
+    COMBINED,
+    DOCS_DIR,
+    REF,
+    Doc,
+    allows_breaking,
+    breaking_changes,
+    combine,
+    dumps,
+    latest_release,
+    operations,
+    service_documents,
+)
+from shared.settings import REPO_ROOT, SERVICES, Settings
+
+REGENERATE = "run `make openapi` and commit docs/openapi/"
+
+
+@cache
+def _generated() -> dict[str, str]:
+    docs = service_documents()
+    return {name: dumps(doc) for name, doc in [*docs.items(), (COMBINED, combine(docs))]}
+
+
+def _combined() -> Doc:
+    doc: Doc = json.loads(_generated()[COMBINED])
+    return doc
+
+
+@pytest.mark.parametrize("name", [*SERVICES, COMBINED])
+def test_committed_document_matches_the_code(name: str) -> None:
+    path = DOCS_DIR / f"{name}.json"
+    assert path.exists(), f"{path} is missing: {REGENERATE}"
+    assert path.read_text() == _generated()[name], (
+        f"{path.relative_to(REPO_ROOT)} differs from the code: {REGENERATE}"
+    )
+
+
+def test_operation_ids_are_the_handler_names_and_unique_in_the_combined_document() -> None:
+    settings = Settings.model_construct()
+    for service in SERVICES:
+        app = importlib.import_module(f"services.{service}.app").create_app(settings)
+        doc = app.openapi()
+        for route in app.routes:
+            if not isinstance(route, APIRoute) or not route.include_in_schema:
+                continue
+            for method in sorted(route.methods or ()):
+                op = doc["paths"][route.path_format][method.lower()]
+                expected = route.operation_id or route.name
+                assert op["operationId"] == expected, f"{service} {method} {route.path}"
+                assert route.operation_id is None or route.path in {"/healthz", "/readyz"}
+    counts = Counter(op["operationId"] for _, _, op in operations(_combined()))
+    assert [name for name, n in counts.items() if n > 1] == []
+    # the one clash today is prefixed by its service, the rest stay the handler's name
+    assert {"awards_create_payout", "budget_create_payout", "list_units"} <= set(counts)
+
+
+def test_every_operation_has_a_summary_typed_success_and_problem_errors() -> None:
+    missing: list[str] = []
+    for path, method, op in operations(_combined()):
+        label = f"{method.upper()} {path}"
+        if not op.get("summary"):
+            missing.append(f"{label}: no summary")
+        successes = {s: r for s, r in op["responses"].items() if s.startswith("2")}
+        if not successes:
+            missing.append(f"{label}: no success response")
+        for status, response in successes.items():
+            if status != "204" and not response.get("content"):
+                missing.append(f"{label}: {status} has no content type")
+        for status, response in op["responses"].items():
+            if status.startswith("4"):
+                content = response.get("content", {})
+                schema = content.get("application/problem+json", {}).get("schema", {})
+                if schema.get("$ref") != REF + "Problem":
+                    missing.append(f"{label}: {status} is not problem+json")
+        declared = "422" in op["responses"] and "401" in op["responses"]
+        if not declared and not path.endswith(("/healthz", "/readyz")):
+            missing.append(f"{label}: 401/422 not declared")
+    assert missing == []
+
+
+def _enums(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
+    found = []
+    if isinstance(node, dict):
+        if "enum" in node:
+            found.append((where, node))
+        for key, value in node.items():
+            found += _enums(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found += _enums(item, f"{where}[{i}]")
+    return found
+
+
+def test_every_enum_in_the_components_has_a_name() -> None:
+    schemas = _combined()["components"]["schemas"]
+    untitled = [where for where, enum in _enums(schemas, "components") if not enum.get("title")]
+    assert untitled == []
+
+
+def _inline_objects(node: Any, where: str) -> list[str]:
+    """Objects with properties written inline (not a $ref to a named component)."""
+    found = []
+    if isinstance(node, dict):
+        if node.get("properties"):  # a dict[str, X] (additionalProperties only) is fine
+            found.append(where)
+        for key, value in node.items():
+            found += _inline_objects(value, f"{where}.{key}")
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            found += _inline_objects(item, f"{where}[{i}]")
+    return found
+
+
+def test_response_bodies_name_their_objects() -> None:
+    inline = []
+    for path, method, op in operations(_combined()):
+        for status, response in op["responses"].items():
+            for media, content in response.get("content", {}).items():
+                inline += _inline_objects(
+                    content.get("schema", {}), f"{method.upper()} {path} {status} {media}"
+                )
+    assert inline == [], "give these a response_model with a name:\n" + "\n".join(inline)
+
+
+def test_combined_document_does_not_break_the_last_release() -> None:
+    release = latest_release()
+    assert release is not None, "docs/openapi/released/ holds no kvalitetsnavet-<version>.json"
+    version, released = release
+    changes = breaking_changes(released, _combined())
+    if changes and not allows_breaking(version, __version__):
+        pytest.fail(
+            f"breaking changes against release {version} (bump shared.__version__'s "
+            f"{'minor' if version.startswith('0.') else 'major'} version, or keep them "
+            "compatible):\n" + "\n".join(changes)
+        )
+
+
+# --- the comparison itself, on small synthetic documents -------------------------------
+
+
+def _doc(
+    *,
+    out_props: dict[str, Any] | None = None,
+    in_required: list[str] | None = None,
+    enum: list[str] | None = None,
+    params: list[dict[str, Any]] | None = None,
+    path: str = "/api/x/v1/things",
+    operation_id: str = "create_thing",
+) -> Doc:
+    return {
+        "paths": {
+            path: {
+                "post": {
+                    "operationId": operation_id,
+                    "parameters": params or [],
+                    "requestBody": {
+                        "required": True,
+                        "content": {"application/json": {"schema": {"$ref": REF + "ThingIn"}}},
+                    },
+                    "responses": {
+                        "201": {
+                            "content": {"application/json": {"schema": {"$ref": REF + "ThingOut"}}}
+                        }
+                    },
+                }
+            }
+        },
+        "components": {
+            "schemas": {
+                "ThingIn": {
+                    "type": "object",
+                    "properties": {
+                        "name": {"type": "string"},
+                        "kind": {"type": "string", "enum": enum or ["a", "b"]},
+                        "note": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                    },
+                    "required": in_required or ["name"],
+                },
+                "ThingOut": {
+                    "type": "object",
+                    "properties": out_props
+                    or {"id": {"type": "integer"}, "name": {"type": "string"}},
+                },
+            }
+        },
+    }
+
+
+def test_identical_and_compatible_documents_have_no_breaking_change() -> None:
+    assert breaking_changes(_doc(), _doc()) == []
+    widened = _doc(
+        enum=["a", "b", "c"],
+        out_props={"id": {"type": "integer"}, "name": {"type": "string"}, "x": {}},
+        params=[{"in": "query", "name": "q", "required": False, "schema": {"type": "string"}}],
+    )
+    assert breaking_changes(_doc(), widened) == []
+
+
+@pytest.mark.parametrize(
+    ("new", "expected"),
+    [
+        (_doc(path="/api/x/v1/other"), "POST /api/x/v1/things: operation removed"),
+        (_doc(operation_id="make_thing"), "operationId 'create_thing' became 'make_thing'"),
+        (_doc(out_props={"id": {"type": "integer"}}), "response field 'name' removed"),
+        (_doc(in_required=["name", "note"]), "request field 'note' is now required"),
+        (_doc(enum=["a"]), "enum no longer accepts ['b']"),
+        (
+            _doc(out_props={"id": {"type": "string"}, "name": {"type": "string"}}),
+            "response 201.id: type changed from ['integer', 'number'] to ['string']",
+        ),
+        (
+            _doc(params=[{"in": "query", "name": "q", "required": True}]),
+            "query parameter 'q': new and required",
+        ),
+    ],
+)
+def test_breaking_change_is_named(new: Doc, expected: str) -> None:
+    changes = breaking_changes(_doc(), new)
+    assert any(expected in change for change in changes), changes
+
+
+def test_only_a_major_or_zero_minor_bump_allows_breaking() -> None:
+    assert not allows_breaking("0.1.0", "0.1.5")
+    assert allows_breaking("0.1.0", "0.2.0")
+    assert not allows_breaking("1.2.0", "1.9.0")
+    assert allows_breaking("1.2.0", "2.0.0")
+
+
+def test_combined_document_prefixes_paths_and_renames_clashing_components() -> None:
+    def service(schema: dict[str, Any]) -> Doc:
+        return {
+            "openapi": "3.1.0",
+            "paths": {
+                "/v1/p": {
+                    "get": {
+                        "operationId": "get_p",
+                        "responses": {
+                            "200": {
+                                "content": {"application/json": {"schema": {"$ref": REF + "P"}}}
+                            }
+                        },
+                    }
+                }
+            },
+            "components": {"schemas": {"P": schema, "Same": {"type": "string"}}},
+        }
+
+    combined = combine({"a": service({"type": "string"}), "b": service({"type": "integer"})})
+    assert set(combined["paths"]) == {"/api/a/v1/p", "/api/b/v1/p"}
+    assert set(combined["components"]["schemas"]) == {"a_P", "b_P", "Same"}
+    op = combined["paths"]["/api/b/v1/p"]["get"]
+    assert op["operationId"] == "b_get_p"
+    assert op["responses"]["200"]["content"]["application/json"]["schema"] == {"$ref": REF + "b_P"}
+
+
+# --- the TypeScript client --------------------------------------------------------------
+
+
+def test_typescript_client_generates_and_usage_type_checks() -> None:
+    npm = shutil.which("npm")
+    if npm is None or shutil.which("node") is None:
+        pytest.skip("node/npm are not installed: the TypeScript client check needs node 20 + npm")
+    if not (REPO_ROOT / "node_modules" / ".bin" / "tsc").exists():
+        pytest.skip("node_modules is missing: run `npm ci` (CI does, in .ci/run)")
+    for script in ("client:generate", "client:check"):
+        result = subprocess.run(
+            [npm, "run", "--silent", script],
+            cwd=REPO_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, f"npm run {script}:\n{result.stdout}\n{result.stderr}"
