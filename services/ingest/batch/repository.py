@@ -57,6 +57,20 @@ async def get_batch(session: AsyncSession, batch_id: uuid.UUID) -> IngestBatch |
     return await session.get(IngestBatch, batch_id)
 
 
+async def list_batches(
+    session: AsyncSession, *, municipalities: Sequence[str] | None, limit: int, offset: int
+) -> tuple[list[IngestBatch], int]:
+    """Accepted batches and uploads of the given municipalities (None: all), newest first."""
+    query = select(IngestBatch).where(IngestBatch.response_body.is_not(None))
+    if municipalities is not None:
+        query = query.where(IngestBatch.municipality_code.in_(municipalities))
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = await session.execute(
+        query.order_by(IngestBatch.created_at.desc(), IngestBatch.id).limit(limit).offset(offset)
+    )
+    return list(rows.scalars()), int(total)
+
+
 async def known_unit_codes(
     session: AsyncSession, municipality_code: str, codes: Iterable[str]
 ) -> set[str]:

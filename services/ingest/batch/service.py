@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.batch import repository
 from services.ingest.batch.repository import ObservationKey
-from services.ingest.batch.schemas import BatchIn, BatchOut, ObservationIn
+from services.ingest.batch.schemas import BatchIn, BatchOut, BatchSummaryOut, ObservationIn
+from services.ingest.observation.changes import Changes, emit_changes, record
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import IngestBatch, Observation
@@ -131,6 +132,8 @@ async def submit_batch(
     """Validate and store a batch. Every problem is reported at once; a rejected batch stores
     nothing. With an Idempotency-Key a retry returns the stored response."""
     municipality = principal.tenant(payload.municipality_code)
+    # A unit manager writes only for their own units; a municipality-wide row ('') is not one.
+    principal.require_units({o.unit_code or "" for o in payload.observations})
     digest = request_hash(payload)
     if idempotency_key is not None:
         if not await repository.try_lock_idempotency_key(
@@ -304,6 +307,26 @@ async def submit_batch(
     await repository.insert_observations(session, new_rows)
     await repository.revise_observations(session, revisions, batch_id)
     version = await repository.bump_data_version(session, municipality)
+    changes: Changes = {}
+    for new_row in new_rows:
+        record(
+            changes,
+            municipality,
+            unit_code=new_row["unit_code"],
+            measure_code=new_row["measure_code"],
+            period=new_row["period"],
+            created=1,
+        )
+    for old, _ in revisions:
+        record(
+            changes,
+            municipality,
+            unit_code=old.unit_code,
+            measure_code=old.measure_code,
+            period=old.period,
+            revised=1,
+        )
+    await emit_changes(session, changes, source="local", batch_id=str(batch_id))
     await session.refresh(batch)
     out = BatchOut(
         id=batch.id,
@@ -321,6 +344,27 @@ async def submit_batch(
     )
     await repository.set_batch_response(session, batch, 201, out.model_dump(mode="json"))
     return out
+
+
+async def list_batches(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[BatchSummaryOut], int]:
+    """Batches of every municipality the caller may see (each of a cooperation's), or of the
+    one asked for."""
+    if municipality_code is not None:
+        wanted: list[str] | None = [principal.tenant(municipality_code)]
+    else:
+        visible = principal.visible_municipalities
+        wanted = None if visible is None else sorted(visible)
+    batches, total = await repository.list_batches(
+        session, municipalities=wanted, limit=limit, offset=offset
+    )
+    return [BatchSummaryOut.model_validate(b) for b in batches], total
 
 
 async def get_batch(
