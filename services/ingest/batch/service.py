@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.ingest.batch import repository
 from services.ingest.batch.repository import ObservationKey
 from services.ingest.batch.schemas import BatchIn, BatchOut, BatchSummaryOut, ObservationIn
+from services.ingest.observation import bulk
 from services.ingest.observation.changes import Changes, emit_changes, record
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
@@ -21,6 +22,9 @@ from shared.models import IngestBatch, Observation
 from shared.periods import Period, PeriodError
 from shared.privacy import SUPPRESSION_THRESHOLD, find_personnummer
 
+# Larger batches take the bulk path of uploads (COPY and one set-based upsert); the results
+# are the same, row by row is only cheaper for a handful of rows.
+BULK_MIN_ROWS = 2000
 _SHARE_KINDS = {"share"}
 _COUNT_KINDS = {"count"}
 
@@ -236,11 +240,23 @@ async def submit_batch(
                     rows.append((row, key, period, obs))
         errors.extend(row_errors)
 
+    batch_id = uuid.uuid4()
+    if len(payload.observations) > BULK_MIN_ROWS:
+        return await _store_bulk(
+            session,
+            payload,
+            rows,
+            errors,
+            municipality=municipality,
+            principal=principal,
+            idempotency_key=idempotency_key,
+            digest=digest,
+            batch_id=batch_id,
+        )
     stored = await repository.stored_observations(session, municipality, [k for _, k, _, _ in rows])
     new_rows: list[dict[str, Any]] = []
     revisions: list[tuple[Observation, dict[str, Any]]] = []
     unchanged = 0
-    batch_id = uuid.uuid4()
     for row, key, period, obs in rows:
         content = _row_content(obs)
         existing = stored.get(key)
@@ -339,6 +355,106 @@ async def submit_batch(
         unchanged=unchanged,
         suppressed=sum(1 for r in new_rows if r["status"] == "suppressed")
         + sum(1 for _, c in revisions if c["status"] == "suppressed"),
+        created_at=batch.created_at,
+        data_version=version,
+    )
+    await repository.set_batch_response(session, batch, 201, out.model_dump(mode="json"))
+    return out
+
+
+def _conflict(row: int, given: Decimal | None, stored: Decimal | None) -> FieldError:
+    return _error(
+        row,
+        "value",
+        str(given),
+        f"differs from the stored final value {stored} "
+        "(send mode 'revise' to replace it; the old value is kept)",
+        "conflicts_with_final",
+    )
+
+
+async def _store_bulk(
+    session: AsyncSession,
+    payload: BatchIn,
+    rows: list[tuple[int, ObservationKey, Period, ObservationIn]],
+    errors: list[FieldError],
+    *,
+    municipality: str,
+    principal: Principal,
+    idempotency_key: str | None,
+    digest: str,
+    batch_id: uuid.UUID,
+) -> BatchOut:
+    """A large batch, validated the same way, stored like an upload: COPY into the staging
+    table, then one set-based upsert that keeps every replaced content as a revision."""
+    await bulk.create_stage(session)
+    await bulk.copy_lines(
+        session,
+        (
+            "".join(
+                bulk.copy_line(
+                    (
+                        municipality,
+                        key[0],
+                        obs.measure_code,
+                        str(period),
+                        period.start,
+                        period.end,
+                        obs.gender,
+                        content["value"],
+                        content["numerator"],
+                        content["denominator"],
+                        content["respondents"],
+                        content["status"],
+                        row,
+                        None,
+                    )
+                )
+                for row, key, period, obs in rows[start : start + 5000]
+                for content in (_row_content(obs),)
+            )
+            for start in range(0, len(rows), 5000)
+        ),
+    )
+    if payload.mode != "revise":
+        given = {row: obs.value for row, _, _, obs in rows}
+        errors.extend(
+            _conflict(row, given[row], stored)
+            for row, stored in await repository.stage_conflicts_with_final(session)
+        )
+    if errors:
+        raise Unprocessable(
+            f"The batch was rejected: {len(errors)} problem(s); nothing was stored", errors=errors
+        )
+    batch = await repository.add_batch(
+        session,
+        IngestBatch(
+            id=batch_id,
+            municipality_code=municipality,
+            kind="json",
+            api_key_id=principal.key_id,
+            idempotency_key=idempotency_key,
+            request_hash=digest,
+            state="completed",
+            row_count=len(payload.observations),
+        ),
+    )
+    counts = await bulk.merge_stage(
+        session, source="local", staged=len(rows), batch_id=batch_id, sent_by=principal.key_id
+    )
+    version = await repository.bump_data_version(session, municipality)
+    await emit_changes(session, counts.changes, source="local", batch_id=str(batch_id))
+    await session.refresh(batch)
+    out = BatchOut(
+        id=batch.id,
+        municipality_code=municipality,
+        kind=batch.kind,
+        state=batch.state,
+        row_count=batch.row_count,
+        created=counts.created,
+        revised=counts.revised,
+        unchanged=counts.unchanged,
+        suppressed=await repository.count_suppressed(session, batch_id),
         created_at=batch.created_at,
         data_version=version,
     )
