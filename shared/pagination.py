@@ -1,14 +1,19 @@
-"""Offset pagination with a hard maximum page size."""
+"""Offset pagination with a maximum page size: Settings.MAX_PAGE_SIZE (500 unless configured)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Generic, TypeVar
 
-from fastapi import Depends, Query
+from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.errors import FieldError, Unprocessable
+
 ItemT = TypeVar("ItemT")
+# The default of Settings.MAX_PAGE_SIZE, for callers without an app (and its OpenAPI text).
 MAX_LIMIT = 500
+# Settings.MAX_PAGE_SIZE's own bound: what OpenAPI can promise whatever the configuration.
+HARD_LIMIT = 10_000
 
 
 class PageParams(BaseModel):
@@ -17,9 +22,33 @@ class PageParams(BaseModel):
 
 
 def _page_params(
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"at most {MAX_LIMIT}")] = 50,
+    request: Request,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=HARD_LIMIT,
+            description=f"at most MAX_PAGE_SIZE items ({MAX_LIMIT} unless configured)",
+        ),
+    ] = 50,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> PageParams:
+    # The bound is read per request: OpenAPI is generated once, before any setting is known.
+    settings = getattr(request.app.state, "settings", None)
+    maximum = int(getattr(settings, "MAX_PAGE_SIZE", MAX_LIMIT))
+    if limit > maximum:
+        raise Unprocessable(
+            f"A page holds at most {maximum} items",
+            errors=[
+                FieldError(
+                    loc=["query", "limit"],
+                    field="limit",
+                    value=str(limit),
+                    message=f"Input should be less than or equal to {maximum}",
+                    code="less_than_equal",
+                )
+            ],
+        )
     return PageParams(limit=limit, offset=offset)
 
 

@@ -12,7 +12,9 @@ from services.ingest.observation.router import router as observation_router
 from services.ingest.upload.router import router as upload_router
 from shared.app import create_service_app
 from shared.db import Database
+from shared.oidc import me_router
 from shared.settings import Settings
+from shared.webhooks import webhook_router
 
 
 def create_app(
@@ -29,7 +31,14 @@ def create_app(
         title="Kvalitetsnavet ingest",
         description="Kolada sync, local JSON batches and file uploads: validated, atomic, "
         "idempotent, traceable.",
-        routers=[batch_router, kolada_router, observation_router, upload_router],
+        routers=[
+            batch_router,
+            kolada_router,
+            observation_router,
+            upload_router,
+            webhook_router(),
+            me_router(),
+        ],
         settings=settings,
         database=database,
         transport=transport,

@@ -7,7 +7,7 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Query, status
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import text
 
 from shared.app import create_service_app, service_router
@@ -97,7 +97,12 @@ async def get_database_time(session: SessionDep) -> dict[str, str]:
     return {"now": str(value)}
 
 
-class StoreIn(InputModel):
+class StoreIn(BaseModel):
+    """Not an InputModel on purpose: InputModel refuses a NUL before the database sees it, and
+    this route checks the database's own refusals."""
+
+    model_config = ConfigDict(extra="forbid")
+
     text: str
     small: int
     conflict: bool = False

@@ -57,6 +57,20 @@ async def get_batch(session: AsyncSession, batch_id: uuid.UUID) -> IngestBatch |
     return await session.get(IngestBatch, batch_id)
 
 
+async def list_batches(
+    session: AsyncSession, *, municipalities: Sequence[str] | None, limit: int, offset: int
+) -> tuple[list[IngestBatch], int]:
+    """Accepted batches and uploads of the given municipalities (None: all), newest first."""
+    query = select(IngestBatch).where(IngestBatch.response_body.is_not(None))
+    if municipalities is not None:
+        query = query.where(IngestBatch.municipality_code.in_(municipalities))
+    total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
+    rows = await session.execute(
+        query.order_by(IngestBatch.created_at.desc(), IngestBatch.id).limit(limit).offset(offset)
+    )
+    return list(rows.scalars()), int(total)
+
+
 async def known_unit_codes(
     session: AsyncSession, municipality_code: str, codes: Iterable[str]
 ) -> set[str]:
@@ -136,7 +150,10 @@ async def revise_observations(
                 "respondents": old.respondents,
                 "status": old.status,
                 "batch_id": old.batch_id,
+                "kolada_job_id": old.kolada_job_id,
                 "source_url": old.source_url,
+                "source_row": old.source_row,
+                "sent_by": old.sent_by,
                 "arrived_at": old.arrived_at,
                 "replaced_by_batch_id": batch_id,
             }
@@ -149,6 +166,35 @@ async def revise_observations(
             .where(Observation.id == old.id)
             .values(**new, revision=old.revision + 1, arrived_at=func.now())
         )
+
+
+async def stage_conflicts_with_final(session: AsyncSession) -> list[tuple[int, Decimal | None]]:
+    """Staged rows (by source_row) whose content differs from a stored final local value,
+    with that value: what a batch in mode 'insert' refuses (the same test as row by row)."""
+    result = await session.execute(
+        text(
+            "SELECT s.source_row, o.value FROM ingest_stage s "
+            "JOIN observation o ON o.source = 'local' "
+            "AND o.municipality_code = s.municipality_code AND o.unit_code = s.unit_code "
+            "AND o.measure_code = s.measure_code AND o.period = s.period "
+            "AND o.gender = s.gender AND o.period_start = s.period_start "
+            "WHERE o.status = 'final' AND "
+            "(o.value, o.numerator, o.denominator, o.respondents, o.status) IS DISTINCT FROM "
+            "(s.value, s.numerator, s.denominator, s.respondents, s.status) "
+            "ORDER BY s.source_row"
+        )
+    )
+    return [(int(row), value) for row, value in result]
+
+
+async def count_suppressed(session: AsyncSession, batch_id: uuid.UUID) -> int:
+    """Values this batch stored or revised that are suppressed (n < 7)."""
+    result = await session.execute(
+        select(func.count()).where(
+            Observation.batch_id == batch_id, Observation.status == "suppressed"
+        )
+    )
+    return int(result.scalar_one())
 
 
 async def bump_data_version(session: AsyncSession, municipality_code: str) -> int:

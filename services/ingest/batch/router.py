@@ -3,14 +3,15 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Header, Response, status
+from fastapi import Depends, Header, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from services.ingest.batch import service
-from services.ingest.batch.schemas import BatchIn, BatchOut
+from services.ingest.batch.schemas import BatchIn, BatchOut, BatchSummaryOut
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
+from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/batches", tags=["batches"])
 
@@ -41,6 +42,27 @@ async def create_batch(
         )
     response.headers["Location"] = f"/v1/batches/{result.id}"
     return result
+
+
+@router.get("", response_model=Page[BatchSummaryOut])
+async def list_batches(
+    session: SessionDep,
+    principal: IngestReader,
+    page: PageDep,
+    municipality_code: Annotated[
+        str | None, Query(pattern=r"^\d{4}$", description="only this municipality's batches")
+    ] = None,
+) -> Page[BatchSummaryOut]:
+    """Accepted JSON batches and file uploads visible to this caller (every municipality of a
+    cooperation), newest first."""
+    items, total = await service.list_batches(
+        session,
+        principal=principal,
+        municipality_code=municipality_code,
+        limit=page.limit,
+        offset=page.offset,
+    )
+    return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 
 
 @router.get("/{batch_id}", response_model=BatchOut)

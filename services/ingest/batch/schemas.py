@@ -39,6 +39,18 @@ class BatchIn(InputModel):
     observations: list[ObservationIn] = Field(min_length=1, max_length=MAX_BATCH_ROWS)
 
 
+class BatchSummaryOut(OutputModel):
+    """A stored JSON batch or file upload, as listed (its own URL gives what it did)."""
+
+    id: uuid.UUID
+    municipality_code: str
+    kind: str = Field(description="'json', or 'upload:<kind>' for a file")
+    filename: str | None
+    state: str
+    row_count: int
+    created_at: datetime
+
+
 class BatchOut(OutputModel):
     id: uuid.UUID
     municipality_code: str

@@ -13,13 +13,18 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.batch import repository
 from services.ingest.batch.repository import ObservationKey
-from services.ingest.batch.schemas import BatchIn, BatchOut, ObservationIn
+from services.ingest.batch.schemas import BatchIn, BatchOut, BatchSummaryOut, ObservationIn
+from services.ingest.observation import bulk
+from services.ingest.observation.changes import Changes, emit_changes, record
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import IngestBatch, Observation
 from shared.periods import Period, PeriodError
 from shared.privacy import SUPPRESSION_THRESHOLD, find_personnummer
 
+# Larger batches take the bulk path of uploads (COPY and one set-based upsert); the results
+# are the same, row by row is only cheaper for a handful of rows.
+BULK_MIN_ROWS = 2000
 _SHARE_KINDS = {"share"}
 _COUNT_KINDS = {"count"}
 
@@ -131,6 +136,8 @@ async def submit_batch(
     """Validate and store a batch. Every problem is reported at once; a rejected batch stores
     nothing. With an Idempotency-Key a retry returns the stored response."""
     municipality = principal.tenant(payload.municipality_code)
+    # A unit manager writes only for their own units; a municipality-wide row ('') is not one.
+    principal.require_units({o.unit_code or "" for o in payload.observations})
     digest = request_hash(payload)
     if idempotency_key is not None:
         if not await repository.try_lock_idempotency_key(
@@ -233,11 +240,23 @@ async def submit_batch(
                     rows.append((row, key, period, obs))
         errors.extend(row_errors)
 
+    batch_id = uuid.uuid4()
+    if len(payload.observations) > BULK_MIN_ROWS:
+        return await _store_bulk(
+            session,
+            payload,
+            rows,
+            errors,
+            municipality=municipality,
+            principal=principal,
+            idempotency_key=idempotency_key,
+            digest=digest,
+            batch_id=batch_id,
+        )
     stored = await repository.stored_observations(session, municipality, [k for _, k, _, _ in rows])
     new_rows: list[dict[str, Any]] = []
     revisions: list[tuple[Observation, dict[str, Any]]] = []
     unchanged = 0
-    batch_id = uuid.uuid4()
     for row, key, period, obs in rows:
         content = _row_content(obs)
         existing = stored.get(key)
@@ -304,6 +323,26 @@ async def submit_batch(
     await repository.insert_observations(session, new_rows)
     await repository.revise_observations(session, revisions, batch_id)
     version = await repository.bump_data_version(session, municipality)
+    changes: Changes = {}
+    for new_row in new_rows:
+        record(
+            changes,
+            municipality,
+            unit_code=new_row["unit_code"],
+            measure_code=new_row["measure_code"],
+            period=new_row["period"],
+            created=1,
+        )
+    for old, _ in revisions:
+        record(
+            changes,
+            municipality,
+            unit_code=old.unit_code,
+            measure_code=old.measure_code,
+            period=old.period,
+            revised=1,
+        )
+    await emit_changes(session, changes, source="local", batch_id=str(batch_id))
     await session.refresh(batch)
     out = BatchOut(
         id=batch.id,
@@ -321,6 +360,127 @@ async def submit_batch(
     )
     await repository.set_batch_response(session, batch, 201, out.model_dump(mode="json"))
     return out
+
+
+def _conflict(row: int, given: Decimal | None, stored: Decimal | None) -> FieldError:
+    return _error(
+        row,
+        "value",
+        str(given),
+        f"differs from the stored final value {stored} "
+        "(send mode 'revise' to replace it; the old value is kept)",
+        "conflicts_with_final",
+    )
+
+
+async def _store_bulk(
+    session: AsyncSession,
+    payload: BatchIn,
+    rows: list[tuple[int, ObservationKey, Period, ObservationIn]],
+    errors: list[FieldError],
+    *,
+    municipality: str,
+    principal: Principal,
+    idempotency_key: str | None,
+    digest: str,
+    batch_id: uuid.UUID,
+) -> BatchOut:
+    """A large batch, validated the same way, stored like an upload: COPY into the staging
+    table, then one set-based upsert that keeps every replaced content as a revision."""
+    await bulk.create_stage(session)
+    await bulk.copy_lines(
+        session,
+        (
+            "".join(
+                bulk.copy_line(
+                    (
+                        municipality,
+                        key[0],
+                        obs.measure_code,
+                        str(period),
+                        period.start,
+                        period.end,
+                        obs.gender,
+                        content["value"],
+                        content["numerator"],
+                        content["denominator"],
+                        content["respondents"],
+                        content["status"],
+                        row,
+                        None,
+                    )
+                )
+                for row, key, period, obs in rows[start : start + 5000]
+                for content in (_row_content(obs),)
+            )
+            for start in range(0, len(rows), 5000)
+        ),
+    )
+    if payload.mode != "revise":
+        given = {row: obs.value for row, _, _, obs in rows}
+        errors.extend(
+            _conflict(row, given[row], stored)
+            for row, stored in await repository.stage_conflicts_with_final(session)
+        )
+    if errors:
+        raise Unprocessable(
+            f"The batch was rejected: {len(errors)} problem(s); nothing was stored", errors=errors
+        )
+    batch = await repository.add_batch(
+        session,
+        IngestBatch(
+            id=batch_id,
+            municipality_code=municipality,
+            kind="json",
+            api_key_id=principal.key_id,
+            idempotency_key=idempotency_key,
+            request_hash=digest,
+            state="completed",
+            row_count=len(payload.observations),
+        ),
+    )
+    counts = await bulk.merge_stage(
+        session, source="local", staged=len(rows), batch_id=batch_id, sent_by=principal.key_id
+    )
+    version = await repository.bump_data_version(session, municipality)
+    await emit_changes(session, counts.changes, source="local", batch_id=str(batch_id))
+    await session.refresh(batch)
+    out = BatchOut(
+        id=batch.id,
+        municipality_code=municipality,
+        kind=batch.kind,
+        state=batch.state,
+        row_count=batch.row_count,
+        created=counts.created,
+        revised=counts.revised,
+        unchanged=counts.unchanged,
+        suppressed=await repository.count_suppressed(session, batch_id),
+        created_at=batch.created_at,
+        data_version=version,
+    )
+    await repository.set_batch_response(session, batch, 201, out.model_dump(mode="json"))
+    return out
+
+
+async def list_batches(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    limit: int,
+    offset: int,
+) -> tuple[list[BatchSummaryOut], int]:
+    """Batches of every municipality the caller may see (each of a cooperation's), or of the
+    one asked for."""
+    if municipality_code is not None:
+        wanted: list[str] | None = [principal.tenant(municipality_code)]
+    else:
+        visible = principal.visible_municipalities
+        wanted = None if visible is None else sorted(visible)
+    batches, total = await repository.list_batches(
+        session, municipalities=wanted, limit=limit, offset=offset
+    )
+    return [BatchSummaryOut.model_validate(b) for b in batches], total
 
 
 async def get_batch(

@@ -34,11 +34,12 @@ async def get_job(session: AsyncSession, job_id: uuid.UUID) -> KoladaSyncJob | N
 
 
 async def list_jobs(
-    session: AsyncSession, *, municipality_code: str | None, national: bool, limit: int, offset: int
+    session: AsyncSession, *, municipalities: Sequence[str] | None, limit: int, offset: int
 ) -> tuple[list[KoladaSyncJob], int]:
+    """Jobs of the given municipalities, or every job (national ones too) for None."""
     query = select(KoladaSyncJob)
-    if not national:
-        query = query.where(KoladaSyncJob.municipality_code == municipality_code)
+    if municipalities is not None:
+        query = query.where(KoladaSyncJob.municipality_code.in_(municipalities))
     total = (await session.execute(select(func.count()).select_from(query.subquery()))).scalar_one()
     rows = await session.execute(
         query.order_by(KoladaSyncJob.created_at.desc()).limit(limit).offset(offset)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import BackgroundTasks, Depends, Request, Response, status
+from fastapi import BackgroundTasks, Depends, Query, Request, Response, status
 
 from services.ingest.kolada import service
 from services.ingest.kolada.schemas import SyncIn, SyncJobOut
@@ -43,11 +43,20 @@ async def create_sync(
 
 @router.get("", response_model=Page[SyncJobOut])
 async def list_syncs(
-    session: SessionDep, principal: IngestReader, page: PageDep
+    session: SessionDep,
+    principal: IngestReader,
+    page: PageDep,
+    municipality_code: Annotated[
+        str | None, Query(pattern=r"^\d{4}$", description="only this municipality's jobs")
+    ] = None,
 ) -> Page[SyncJobOut]:
-    """Sync jobs visible to this key, newest first."""
+    """Sync jobs visible to this caller (every municipality of a cooperation), newest first."""
     items, total = await service.list_syncs(
-        session, principal=principal, limit=page.limit, offset=page.offset
+        session,
+        principal=principal,
+        municipality_code=municipality_code,
+        limit=page.limit,
+        offset=page.offset,
     )
     return Page(items=items, total=total, limit=page.limit, offset=page.offset)
 

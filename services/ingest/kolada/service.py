@@ -30,6 +30,7 @@ from services.ingest.kolada.schemas import (
     SyncTimings,
 )
 from services.ingest.observation import bulk
+from services.ingest.observation.changes import Changes, emit_changes, from_groups
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import Conflict, NotFound
@@ -174,14 +175,22 @@ async def get_sync(session: AsyncSession, job_id: uuid.UUID, *, principal: Princ
 
 
 async def list_syncs(
-    session: AsyncSession, *, principal: Principal, limit: int, offset: int
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    municipality_code: str | None,
+    limit: int,
+    offset: int,
 ) -> tuple[list[SyncJobOut], int]:
+    """Jobs of every municipality the caller may see (a cooperation sees all of its own), or
+    of the one asked for."""
+    if municipality_code is not None:
+        wanted: list[str] | None = [principal.tenant(municipality_code)]
+    else:
+        visible = principal.visible_municipalities
+        wanted = None if visible is None else sorted(visible)
     jobs, total = await repository.list_jobs(
-        session,
-        municipality_code=principal.municipality_code,
-        national=principal.is_national,
-        limit=limit,
-        offset=offset,
+        session, municipalities=wanted, limit=limit, offset=offset
     )
     return [to_out(j) for j in jobs], total
 
@@ -421,7 +430,13 @@ async def store_chunk(
         and not fetched.deletions
         and await _store_direct(session, job, chunk, fetched)
     ):
-        counts = bulk.UpsertCounts(created=len(fetched.lines), revised=0, unchanged=0, deleted=0)
+        counts = bulk.UpsertCounts(
+            created=len(fetched.lines),
+            revised=0,
+            unchanged=0,
+            deleted=0,
+            changes=_all_new(fetched.lines),
+        )
     elif fetched.lines:
         await bulk.create_stage(session)
         await bulk.copy_lines(session, _blocks(fetched.lines))
@@ -435,6 +450,7 @@ async def store_chunk(
         )
         if counts.created or counts.revised:
             await bulk.bump_data_versions(session)
+    await emit_changes(session, counts.changes, source="kolada")
     await repository.finish_chunk(
         session, chunk, state="done", rows=fetched.rows, pages=fetched.pages, error=None
     )
@@ -447,6 +463,17 @@ async def store_chunk(
         requests=requests,
     )
     return True
+
+
+def _all_new(lines: list[str]) -> Changes:
+    """What a chunk stored when every line was new: per municipality, from its staging lines
+    (municipality, unit, KPI, period come first)."""
+    groups: dict[tuple[str, str, str, str], int] = {}
+    for line in lines:
+        municipality, unit, kpi, period, _ = line.split("\t", 4)
+        key = (municipality, unit, kpi, period)
+        groups[key] = groups.get(key, 0) + 1
+    return from_groups((*key, created, 0) for key, created in groups.items())
 
 
 async def _store_direct(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -18,6 +18,8 @@ import psycopg
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.ingest.observation.changes import Changes, from_groups
 
 STAGE = "ingest_stage"
 STAGE_COLUMNS = (
@@ -80,6 +82,8 @@ class UpsertCounts:
     # Stored final values the merge changed to another value (a caller refusing those rolls
     # the merge back and reports them with stage_final_conflicts).
     blocked: int = 0
+    # What was created or revised, per municipality (for observation.values_changed).
+    changes: Changes = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -192,7 +196,7 @@ async def stage_final_conflicts(
             "JOIN observation o ON o.source = :source "
             "AND o.municipality_code = s.municipality_code AND o.unit_code = s.unit_code "
             "AND o.measure_code = s.measure_code AND o.period = s.period "
-            "AND o.gender = s.gender "
+            "AND o.gender = s.gender AND o.period_start = s.period_start "
             "WHERE o.status = 'final' AND o.value IS DISTINCT FROM s.value "
             "ORDER BY s.source_row LIMIT :limit"
         ),
@@ -215,6 +219,7 @@ WITH old AS (
     JOIN observation o ON o.source = :source AND o.municipality_code = s.municipality_code
         AND o.unit_code = s.unit_code AND o.measure_code = s.measure_code
         AND o.period = s.period AND o.gender = s.gender
+        AND o.period_start = s.period_start
     WHERE {_DIFFERS}
 ), rev AS (
     INSERT INTO observation_revision (
@@ -246,15 +251,29 @@ WITH old AS (
     WHERE (o.value, o.numerator, o.denominator, o.respondents, o.status) IS DISTINCT FROM
           (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator, EXCLUDED.respondents,
            EXCLUDED.status)
-    RETURNING (o.revision = 1) AS inserted, status
+    RETURNING (o.revision = 1) AS inserted, o.status, o.municipality_code, o.unit_code,
+              o.measure_code, o.period
+), grp AS (
+    SELECT municipality_code, unit_code, measure_code, period,
+           count(*) FILTER (WHERE inserted) AS created,
+           count(*) FILTER (WHERE NOT inserted) AS revised
+    FROM up GROUP BY 1, 2, 3, 4
 )
 SELECT (SELECT count(*) FROM rev) AS kept,
        (SELECT count(*) FROM old WHERE status = 'final' AND value IS DISTINCT FROM new_value)
            AS blocked,
-       count(*) FILTER (WHERE inserted) AS created,
-       count(*) FILTER (WHERE NOT inserted) AS revised,
-       count(*) FILTER (WHERE status = 'deleted') AS deleted
-FROM up
+       (SELECT count(*) FILTER (WHERE inserted) FROM up) AS created,
+       (SELECT count(*) FILTER (WHERE NOT inserted) FROM up) AS revised,
+       (SELECT count(*) FILTER (WHERE status = 'deleted') FROM up) AS deleted,
+       (SELECT coalesce(json_agg(json_build_array(municipality_code, unit_code, measure_code,
+                                                  period, created, revised)), '[]')
+        FROM grp) AS groups
+"""  # noqa: S608
+
+# What a plain insert of the whole stage created, by key group (for the change event).
+_STAGE_GROUPS = f"""
+SELECT municipality_code, unit_code, measure_code, period, count(*) AS created, 0 AS revised
+FROM {STAGE} GROUP BY 1, 2, 3, 4
 """  # noqa: S608
 
 _INSERT_NEW = f"""
@@ -299,9 +318,12 @@ async def merge_stage(
         if not isinstance(exc.orig, psycopg.errors.UniqueViolation):
             raise
     else:
-        return UpsertCounts(created=staged, revised=0, unchanged=0, deleted=0)
+        groups = (await session.execute(text(_STAGE_GROUPS))).all()
+        return UpsertCounts(
+            created=staged, revised=0, unchanged=0, deleted=0, changes=from_groups(groups)
+        )
     row = (await session.execute(text(_UPSERT), params)).one()
-    kept, blocked, created, revised, deleted = (int(v) for v in row)
+    kept, blocked, created, revised, deleted = (int(v) for v in row[:5])
     assert kept == revised, "every replaced observation keeps its old revision"
     return UpsertCounts(
         created=created,
@@ -309,6 +331,7 @@ async def merge_stage(
         unchanged=staged - created - revised,
         deleted=deleted,
         blocked=blocked,
+        changes=from_groups(row[5]),
     )
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.ingest.batch import repository as batch_repository
 from services.ingest.batch.service import StoredResponse
 from services.ingest.observation import bulk
+from services.ingest.observation.changes import Change, emit_changes
 from services.ingest.upload import parsing, repository
 from services.ingest.upload.kinds import KINDS, UploadKind, incident_measure, kind_measures
 from services.ingest.upload.schemas import UploadOut
@@ -160,11 +161,28 @@ def _problem(limits: Limits, number: float) -> tuple[str, str] | None:
 Renderer = Callable[[int, list[parsing.Cell]], list[str]]
 
 
+@dataclass
+class Seen:
+    """The units every row names (a unit manager may write only their own), and the measures
+    and periods of the rows rendered (what a stored upload changed)."""
+
+    units: set[str] = field(default_factory=set)
+    measures: set[str] = field(default_factory=set)
+    periods: set[str] = field(default_factory=set)
+
+
 def make_renderer(
-    rules: Rules, index: dict[str, int], errors: Errors, stats: dict[str, int], tail: str = "\n"
+    rules: Rules,
+    index: dict[str, int],
+    errors: Errors,
+    stats: dict[str, int],
+    tail: str = "\n",
+    seen: Seen | None = None,
 ) -> Renderer:
     """The per-row check and rendering for one upload, with everything it needs bound once
     (this runs for every row of a file of millions)."""
+    seen = seen if seen is not None else Seen()
+    seen_units, seen_measures, seen_periods = seen.units, seen.measures, seen.periods
     kind = rules.kind
     names = {i: name for name, i in index.items()}
     limits = {code: _limits(rule) for code, rule in rules.measures.items()}
@@ -210,6 +228,7 @@ def make_renderer(
             return []
 
         unit = get(cells, i_unit) or ""
+        seen_units.add(unit)
         if not unit:
             if kind.unit_required:
                 errors.add(number, "unit_code", None, "a unit is required", "missing_unit")
@@ -321,6 +340,8 @@ def make_renderer(
         suppressed = respondents is not None and respondents < SUPPRESSION_THRESHOLD
         status = "suppressed" if suppressed else "final"
         canonical, start, end = period
+        seen_periods.add(canonical)
+        seen_measures.update(v[0] for v in values)
         resp = "\\N" if respondents is None else str(respondents)
         prefix = f"{municipality}\t{unit.translate(_ESC)}\t"
         middle = f"\t{canonical}\t{start}\t{end}\t{gender}\t"
@@ -354,6 +375,7 @@ def make_renderer(
             if isinstance(found, str):
                 return render(number, cells)
             period = periods[period_text] = found
+            seen_periods.add(found[0])
         if (
             bounds is None
             or (unit and unit not in units)
@@ -374,6 +396,8 @@ def make_renderer(
         prefix = prefix_of.get(unit)
         if prefix is None:
             prefix = prefix_of[unit] = f"{municipality}\t{unit.translate(_ESC)}\t"
+            seen_units.add(unit)
+        seen_measures.add(measure)
         canonical, start, end = period
         return [
             f"{prefix}{measure}\t{canonical}\t{start}\t{end}\t{gender}\t{given}"
@@ -474,11 +498,12 @@ async def upload(
     )
     errors = Errors()
     stats = {"rows": 0, "lines": 0, "suppressed": 0}
+    seen = Seen()
     started = time.perf_counter()
 
     async def stream(copy: Any, tail: str) -> None:
         """Read, check and render every row into a COPY, in blocks."""
-        render = make_renderer(rules, index, errors, stats, tail)
+        render = make_renderer(rules, index, errors, stats, tail, seen)
         buffer: list[str] = []
         for number, cells in rows:
             stats["rows"] += 1
@@ -517,6 +542,8 @@ async def upload(
             async with session.begin_nested() as savepoint:
                 async with await bulk.open_copy(session, direct=True) as copy:
                     await stream(copy, tail)
+                # A unit manager's file naming another unit is refused whole (403).
+                principal.require_units(seen.units)
                 if errors.total or stats["rows"] == 0:
                     await savepoint.rollback()
         except (DBAPIError, psycopg.Error) as exc:
@@ -527,6 +554,15 @@ async def upload(
         if errors.total == 0 and stats["rows"]:
             batch.row_count = stats["rows"]
             version = await batch_repository.bump_data_version(session, municipality)
+            everything_new = Change(
+                periods=seen.periods,
+                measure_codes=seen.measures,
+                unit_codes=seen.units,
+                created=stats["lines"],
+            )
+            await emit_changes(
+                session, {municipality: everything_new}, source="local", batch_id=str(batch.id)
+            )
             await session.flush()
             await session.refresh(batch)
             logger.info(
@@ -560,11 +596,13 @@ async def upload(
             close()
         errors = Errors()
         stats = {"rows": 0, "lines": 0, "suppressed": 0}
+        seen = Seen()
         header, rows, detected = parsing.read_rows(file, fmt)
 
     await bulk.create_stage(session)
     async with await bulk.open_copy(session) as copy:
         await stream(copy, "\n")
+    principal.require_units(seen.units)
     row_count = stats["rows"]
     staged = stats["lines"]
 
@@ -671,6 +709,7 @@ async def upload(
         )
     batch.row_count = row_count
     version = await batch_repository.bump_data_version(session, municipality)
+    await emit_changes(session, counts.changes, source="local", batch_id=str(batch.id))
     await session.flush()
     await session.refresh(batch)
     out = UploadOut(

@@ -160,6 +160,9 @@ async def test_a_retry_while_the_first_is_in_flight_is_409(
         await admin.execute(
             "DELETE FROM data_version WHERE municipality_code = %s", (municipality,)
         )
+        await admin.execute(
+            "DELETE FROM event_outbox WHERE municipality_code = %s", (municipality,)
+        )
         await admin.execute("DELETE FROM api_key WHERE municipality_code = %s", (municipality,))
         await admin.close()
         await database.dispose()

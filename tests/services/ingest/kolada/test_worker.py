@@ -64,5 +64,6 @@ async def test_the_worker_in_the_app_runs_a_queued_sync_on_a_committed_database(
             )
             conn.execute("DELETE FROM kolada_sync_job WHERE municipality_code = '2085'")
             conn.execute("DELETE FROM data_version WHERE municipality_code = '2085'")
+            conn.execute("DELETE FROM event_outbox WHERE municipality_code = '2085'")
             conn.execute("DELETE FROM api_key WHERE id = %s", (key.id,))
         await database.dispose()
