@@ -113,18 +113,18 @@ async def test_an_upload_records_its_change_and_a_dry_run_or_rejected_file_recor
     key = str(await make_key("ingest:write", "ingest:read"))
     before = await events_of(session)
     header = "unit_code;period;sick_leave_pct;short_sick_leave_pct\n"
-    first = b"HT-NORR;2024-05;6,4;2,1\nHT-SODER;2024-06;7;\n"
+    first = b"HT-NORR;2025-05;6,4;2,1\nHT-SODER;2025-06;7;\n"
 
     dry = await _upload(client, key, (header.encode() + first), dry_run="true")
     assert dry.status_code == 200, dry.text
     assert dry.json()["created"] == 3
-    rejected = await _upload(client, key, header.encode() + b"HT-NORR;2024-05;abc;1\n")
+    rejected = await _upload(client, key, header.encode() + b"HT-NORR;2025-05;abc;1\n")
     assert rejected.status_code == 422
     assert await events_of(session) == before
 
     stored = await _upload(client, key, header.encode() + first)  # the direct COPY path
     assert stored.status_code == 201, stored.text
-    changed = b"HT-NORR;2024-05;6,4;2,5\nHT-SODER;2024-06;7;\n"
+    changed = b"HT-NORR;2025-05;6,4;2,5\nHT-SODER;2025-06;7;\n"
     revised = await _upload(client, key, header.encode() + changed, mode="revise")
     assert revised.status_code == 201, revised.text  # the staged merge path
     assert revised.json()["revised"] == 1
@@ -133,7 +133,7 @@ async def test_an_upload_records_its_change_and_a_dry_run_or_rejected_file_recor
         {
             "source": "local",
             "batch_id": stored.json()["id"],
-            "periods": ["2024-05", "2024-06"],
+            "periods": ["2025-05", "2025-06"],
             "measure_codes": ["short_sick_leave_share", "sick_leave_share"],
             "unit_codes": ["HT-NORR", "HT-SODER"],
             "created": 3,
@@ -142,7 +142,7 @@ async def test_an_upload_records_its_change_and_a_dry_run_or_rejected_file_recor
         {
             "source": "local",
             "batch_id": revised.json()["id"],
-            "periods": ["2024-05"],
+            "periods": ["2025-05"],
             "measure_codes": ["short_sick_leave_share"],
             "unit_codes": ["HT-NORR"],
             "created": 0,

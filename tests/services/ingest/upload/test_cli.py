@@ -12,7 +12,7 @@ def test_kvn_upload_streams_the_file_with_progress_and_a_content_idempotency_key
     tmp_path: Path,
 ) -> None:
     file = tmp_path / "hr.csv"
-    file.write_bytes(b"unit_code;period;sick_leave_pct\nHT-NORR;2024-05;5\n" * 3)
+    file.write_bytes(b"unit_code;period;sick_leave_pct\nHT-NORR;2025-05;5\n" * 3)
     seen: list[httpx.Request] = []
 
     def ingest(request: httpx.Request) -> httpx.Response:
@@ -42,7 +42,7 @@ def test_kvn_upload_streams_the_file_with_progress_and_a_content_idempotency_key
 
 def test_kvn_upload_prints_located_errors_and_fails(tmp_path: Path) -> None:
     file = tmp_path / "hr.csv"
-    file.write_bytes(b"unit_code;period;sick_leave_pct\nNOPE;2024-05;5\n")
+    file.write_bytes(b"unit_code;period;sick_leave_pct\nNOPE;2025-05;5\n")
 
     def ingest(request: httpx.Request) -> httpx.Response:
         return httpx.Response(
