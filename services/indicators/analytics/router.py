@@ -12,7 +12,7 @@ from services.indicators.analytics import service
 from services.indicators.analytics.schemas import INCLUDES, AnalyticsPage
 from shared.app import JsonRoute
 from shared.auth import KeyCache, Principal, hash_key, require
-from shared.db import SessionDep
+from shared.db import SessionDep, get_database
 from shared.errors import COMMON_RESPONSES, FieldError, Unprocessable
 from shared.pagination import MAX_LIMIT
 from shared.settings import Settings
@@ -27,7 +27,7 @@ def _bearer_hash(request: Request) -> str | None:
     return hash_key(token)
 
 
-def _fast_answer(request: Request) -> Response | None:
+async def _fast_answer(request: Request) -> Response | None:
     """A repeated query by a known key while nothing it reads has changed: the cached bytes,
     without dependency resolution, validation or a database session. Anything else (an
     unknown or expired key, a new query, a stale state token, an evicted body) returns None
@@ -41,8 +41,10 @@ def _fast_answer(request: Request) -> Response | None:
         "indicators:read" in principal.scopes or "admin" in principal.scopes
     ):
         return None
-    found = service.fast_lookup(
-        request.app.state.analytics_cache, (token_hash, request.scope["query_string"])
+    found = await service.fast_lookup(
+        request.app.state.analytics_cache,
+        (token_hash, request.scope["query_string"]),
+        get_database(request).sessionmaker,
     )
     if found is None:
         return None
@@ -77,7 +79,7 @@ class AnalyticsRoute(JsonRoute):
 
         async def route_handler(request: Request) -> Response:
             if request.method == "GET":
-                answer = _fast_answer(request)
+                answer = await _fast_answer(request)
                 if answer is not None:
                     return answer
             return await handler(request)

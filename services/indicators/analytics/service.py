@@ -14,7 +14,8 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -172,15 +173,21 @@ def etag_of(token: str, query: AnalyticsQuery, sources: list[str] | None) -> str
     return f'W/"{digest}"'
 
 
-def fast_lookup(cache: ResponseCache, key: tuple[str, bytes]) -> tuple[str, Body] | None:
-    """(ETag, body) of a query this caller asked before, when its state token is still fresh
-    and the body is still cached; None sends the request down the full path."""
+async def fast_lookup(
+    cache: ResponseCache,
+    key: tuple[str, bytes],
+    sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+) -> tuple[str, Body] | None:
+    """(ETag, body) of a query this caller asked before, under the current state token
+    (refreshed once per municipality and time to live, shared by the requests waiting for
+    it), when the body is still cached; None sends the request down the full path."""
     resolved = cache.resolved(key)
     if resolved is None:
         return None
     token = cache.fresh_state(resolved.municipality)
     if token is None:
-        return None
+        async with sessions() as session:
+            token = await cache.state(session, resolved.municipality)
     if token != resolved.token:
         resolved.etag = etag_of(token, resolved.query, resolved.sources)
         resolved.token = token
