@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from services.indicators.analytics import router as analytics_router
+from services.indicators.analytics import service as analytics_service
 from services.indicators.analytics.service import ResponseCache
 from shared.auth import KeyCache
 from tests.conftest import MakeClient, MakeKey
@@ -27,14 +27,14 @@ async def test_a_repeated_query_is_served_from_cache_and_a_change_is_seen(
     cache = ResponseCache(64, state_ttl=60)
     app.state.analytics_cache = cache
     full_path_calls = 0
-    analytics = analytics_router.service.analytics
+    analytics = analytics_service.analytics
 
     async def counted(*args: Any, **kwargs: Any) -> Any:
         nonlocal full_path_calls
         full_path_calls += 1
         return await analytics(*args, **kwargs)
 
-    monkeypatch.setattr(analytics_router.service, "analytics", counted)
+    monkeypatch.setattr(analytics_service, "analytics", counted)
     key = await make_key()
     indicators = client("indicators", key)
     await ingest(client("ingest", key), survey_rows("HT-NORR", "2030", k=(20, 18), m=(10, 7)))
