@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
@@ -47,6 +48,8 @@ from shared.models import Indicator, Target
 from shared.periods import Period
 
 MAX_PERIODS = 240
+STALE_GRACE_S = 10.0
+log = logging.getLogger(__name__)
 MAX_INDICATORS = 50
 
 
@@ -77,6 +80,7 @@ class ResponseCache:
         # (key hash, raw query string) → what the slow path resolved them to, so a repeated
         # request can be answered from the cache without FastAPI's dependency machinery.
         self._resolved: dict[tuple[str, bytes], Resolved] = {}
+        self._refreshing: dict[str, asyncio.Task[None]] = {}
 
     def fresh_state(self, municipality: str) -> str | None:
         """The municipality's state token if it is still within its time to live."""
@@ -84,6 +88,41 @@ class ResponseCache:
         if found is not None and found[0] > time.monotonic():
             return found[1]
         return None
+
+    def usable_state(
+        self,
+        municipality: str,
+        sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    ) -> str | None:
+        """The state token for the hot path: the fresh one, or, just after it expired, the
+        previous one while a refresh runs in the background (stale while revalidating, at
+        most STALE_GRACE_S), so no request waits on the database for it. None when there is
+        no token recent enough: the caller must wait for a refresh."""
+        found = self._states.get(municipality)
+        if found is None:
+            return None
+        expiry, token = found
+        now = time.monotonic()
+        if expiry > now:
+            return token
+        if municipality not in self._refreshing and municipality not in self._state_inflight:
+            self._refreshing[municipality] = asyncio.get_running_loop().create_task(
+                self._refresh(municipality, sessions)
+            )
+        return token if now < expiry + STALE_GRACE_S else None
+
+    async def _refresh(
+        self,
+        municipality: str,
+        sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    ) -> None:
+        try:
+            async with sessions() as session:
+                await self.state(session, municipality)
+        except Exception:  # the next request tries again, or waits for the database
+            log.warning("state token refresh failed for %s", municipality, exc_info=True)
+        finally:
+            self._refreshing.pop(municipality, None)
 
     def remember(self, key: tuple[str, bytes], resolved: Resolved) -> None:
         if self.entries <= 0 or self.state_ttl <= 0:
@@ -184,7 +223,7 @@ async def fast_lookup(
     resolved = cache.resolved(key)
     if resolved is None:
         return None
-    token = cache.fresh_state(resolved.municipality)
+    token = cache.usable_state(resolved.municipality, sessions)
     if token is None:
         async with sessions() as session:
             token = await cache.state(session, resolved.municipality)

@@ -3,6 +3,8 @@ recomputing, identically to the full path, and a change of state is still seen."
 
 from __future__ import annotations
 
+import asyncio
+import time
 from typing import Any
 
 import pytest
@@ -68,8 +70,19 @@ async def test_a_repeated_query_is_served_from_cache_and_a_change_is_seen(
         survey_rows("HT-NORR", "2030", k=(20, 20), m=(10, 10)),
         mode="revise",
     )
-    cache._states.clear()  # the state token's time to live has passed
+    # The state token's time to live has just passed: the previous answer is served while
+    # the token is refreshed in the background; the next request sees the change.
+    _, token = cache._states["9990"]
+    cache._states["9990"] = (time.monotonic() - 1, token)
+    stale = await indicators.get("/v1/analytics", params=params)
+    assert stale.headers["etag"] == first.headers["etag"]
+    await asyncio.gather(*cache._refreshing.values())
     changed = await indicators.get("/v1/analytics", params=params)
     assert changed.headers["etag"] != first.headers["etag"]
     assert changed.json()["items"][0]["value"] == "100.0"
     assert full_path_calls == 2
+
+    # Long past its time to live, a token is not used at all: the request waits for a new one.
+    cache._states["9990"] = (time.monotonic() - 3600, "outdated")
+    again = await indicators.get("/v1/analytics", params=params)
+    assert again.headers["etag"] == changed.headers["etag"]
