@@ -243,6 +243,9 @@ INDICATORS: list[dict[str, Any]] = [
         "short_sick_leave_share",
         rollup="mean",
     ),
+    # What the budget service publishes (POST /v1/efficiency, kind home_care_hour_cost):
+    # net cost ÷ delivered hours per unit, and for the whole municipality when it is sent
+    # without a unit (a stored municipality value wins over the mean of the units).
     _indicator(
         "kostnad_per_hemtjansttimme",
         "Kostnad per hemtjänsttimme",
@@ -251,9 +254,11 @@ INDICATORS: list[dict[str, Any]] = [
         "ekonomi",
         "kr",
         "lower",
-        "home_care_cost",
-        "home_care_hours",
+        "budget_cost_per_home_care_hour",
+        rollup="mean",
         decimals=0,
+        description="Nettokostnad ÷ utförda hemtjänsttimmar, härledd av budgettjänsten "
+        "(mått budget_cost_per_home_care_hour); aldrig ett Kolada-värde.",
     ),
     _indicator(
         "ekonomiskt_resultat",

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -46,6 +48,8 @@ from shared.models import Indicator, Target
 from shared.periods import Period
 
 MAX_PERIODS = 240
+STALE_GRACE_S = 10.0
+log = logging.getLogger(__name__)
 MAX_INDICATORS = 50
 
 
@@ -73,6 +77,62 @@ class ResponseCache:
         self._lock = threading.Lock()
         # Identical queries arriving together are computed once (single flight).
         self.inflight: dict[str, asyncio.Future[Body]] = {}
+        # (key hash, raw query string) → what the slow path resolved them to, so a repeated
+        # request can be answered from the cache without FastAPI's dependency machinery.
+        self._resolved: dict[tuple[str, bytes], Resolved] = {}
+        self._refreshing: dict[str, asyncio.Task[None]] = {}
+
+    def fresh_state(self, municipality: str) -> str | None:
+        """The municipality's state token if it is still within its time to live."""
+        found = self._states.get(municipality)
+        if found is not None and found[0] > time.monotonic():
+            return found[1]
+        return None
+
+    def usable_state(
+        self,
+        municipality: str,
+        sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    ) -> str | None:
+        """The state token for the hot path: the fresh one, or, just after it expired, the
+        previous one while a refresh runs in the background (stale while revalidating, at
+        most STALE_GRACE_S), so no request waits on the database for it. None when there is
+        no token recent enough: the caller must wait for a refresh."""
+        found = self._states.get(municipality)
+        if found is None:
+            return None
+        expiry, token = found
+        now = time.monotonic()
+        if expiry > now:
+            return token
+        if municipality not in self._refreshing and municipality not in self._state_inflight:
+            self._refreshing[municipality] = asyncio.get_running_loop().create_task(
+                self._refresh(municipality, sessions)
+            )
+        return token if now < expiry + STALE_GRACE_S else None
+
+    async def _refresh(
+        self,
+        municipality: str,
+        sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    ) -> None:
+        try:
+            async with sessions() as session:
+                await self.state(session, municipality)
+        except Exception:  # the next request tries again, or waits for the database
+            log.warning("state token refresh failed for %s", municipality, exc_info=True)
+        finally:
+            self._refreshing.pop(municipality, None)
+
+    def remember(self, key: tuple[str, bytes], resolved: Resolved) -> None:
+        if self.entries <= 0 or self.state_ttl <= 0:
+            return
+        if len(self._resolved) > 50_000:
+            self._resolved.clear()
+        self._resolved[key] = resolved
+
+    def resolved(self, key: tuple[str, bytes]) -> Resolved | None:
+        return self._resolved.get(key)
 
     def get(self, key: str) -> Body | None:
         with self._lock:
@@ -133,6 +193,45 @@ class AnalyticsQuery:
     as_of: date | None
     limit: int
     offset: int
+
+
+@dataclass(slots=True)
+class Resolved:
+    """A parsed query for one caller: its municipality, the sources it may see, and the
+    last ETag computed for it (with the state token it was computed under)."""
+
+    municipality: str
+    query: AnalyticsQuery
+    sources: list[str] | None
+    token: str
+    etag: str
+
+
+def etag_of(token: str, query: AnalyticsQuery, sources: list[str] | None) -> str:
+    digest = hashlib.sha256(repr((token, query, sources)).encode()).hexdigest()[:32]
+    return f'W/"{digest}"'
+
+
+async def fast_lookup(
+    cache: ResponseCache,
+    key: tuple[str, bytes],
+    sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+) -> tuple[str, Body] | None:
+    """(ETag, body) of a query this caller asked before, under the current state token
+    (refreshed once per municipality and time to live, shared by the requests waiting for
+    it), when the body is still cached; None sends the request down the full path."""
+    resolved = cache.resolved(key)
+    if resolved is None:
+        return None
+    token = cache.usable_state(resolved.municipality, sessions)
+    if token is None:
+        async with sessions() as session:
+            token = await cache.state(session, resolved.municipality)
+    if token != resolved.token:
+        resolved.etag = etag_of(token, resolved.query, resolved.sources)
+        resolved.token = token
+    body = cache.get(resolved.etag)
+    return None if body is None else (resolved.etag, body)
 
 
 @dataclass(frozen=True)
@@ -202,13 +301,16 @@ async def analytics(
     cache: ResponseCache,
     gap_rule: GapRule,
     if_none_match: str | None = None,
+    fast_key: tuple[str, bytes] | None = None,
 ) -> tuple[str, Body | None]:
     """(ETag, body); body is None when If-None-Match already names the current ETag."""
+    # Kolada data is public: any caller may name any municipality and sees only that.
     municipality = query.municipality_code or principal.tenant(None)
     sources = visible_sources(principal, municipality)
     token = await cache.state(session, municipality)
-    digest = hashlib.sha256(repr((token, query, sources)).encode()).hexdigest()[:32]
-    etag = f'W/"{digest}"'
+    etag = etag_of(token, query, sources)
+    if fast_key is not None:
+        cache.remember(fast_key, Resolved(municipality, query, sources, token, etag))
     if if_none_match is not None and etag in {t.strip() for t in if_none_match.split(",")}:
         return etag, None
     cached = cache.get(etag)
@@ -304,7 +406,11 @@ async def _compute(
             session, municipality, list(query.indicators)
         )
     metas: list[IndicatorMeta] = []
-    items: list[AnalyticsCell] = []
+    # Every read first; then the connection goes back to the pool before the CPU-bound part,
+    # so concurrent requests do not queue for connections while others compute.
+    loads: list[tuple[str, list[Indicator], computation.Loaded]] = []
+    nationals: dict[tuple[str, str], dict[str, dict[str, Decimal]]] = {}
+    groups: dict[str, comparison.Group | None] = {}
     for code in query.indicators:
         vs = versions[code]
         current = computation.version_for(vs, max(periods).end)
@@ -321,7 +427,7 @@ async def _compute(
                 decimals=current.decimals,
             )
         )
-        computed = await computation.compute(
+        loaded = await computation.load(
             session,
             vs,
             municipality=municipality,
@@ -332,15 +438,30 @@ async def _compute(
             only_units=list(query.units) if query.units is not None else None,
             sources=sources,
         )
+        loads.append((code, list(vs), loaded))
+        if "comparison" in include:
+            if current.area not in groups:
+                groups[current.area] = await comparison.similar_group(
+                    session, municipality, current.area
+                )
+            for p in periods:
+                indicator = computation.version_for(vs, p.end)
+                nationals[(code, str(p))] = await comparison.national_values(
+                    session, computation.definition(indicator), p, wanted_genders
+                )
+    data_version = await computation_repository.data_version(session, municipality)
+    await session.commit()  # read-only: releases the connection
+    items: list[AnalyticsCell] = []
+    for code, vs, loaded in loads:
+        current = computation.version_for(vs, max(periods).end)
+        computed = computation.compute_loaded(loaded)
         cells = {(c.level, c.code, c.period, c.gender): c for c in computed.cells}
         comparisons: dict[tuple[str, str], comparison.Comparison] = {}
         if "comparison" in include:
-            group = await comparison.similar_group(session, municipality, current.area)
+            group = groups[current.area]
             for p in periods:
                 indicator = computation.version_for(vs, p.end)
-                national = await comparison.national_values(
-                    session, computation.definition(indicator), p, wanted_genders
-                )
+                national = nationals[(code, str(p))]
                 for g in wanted_genders:
                     own = cells.get(("municipality", "", str(p), g))
                     comparisons[(str(p), g)] = comparison.compare(
@@ -383,7 +504,6 @@ async def _compute(
             "TKM".index(i.gender),
         )
     )
-    data_version = await computation_repository.data_version(session, municipality)
     return AnalyticsPage(
         municipality_code=municipality,
         data_version=data_version,

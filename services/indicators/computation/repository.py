@@ -42,6 +42,9 @@ async def observations(
         Observation.municipality_code == municipality_code,
         Observation.measure_code.in_(list(measures)),
         Observation.period_start >= start,
+        # Also bounds period_start from above, so the planner skips the years' partitions
+        # after the range (period_end alone cannot prune a table partitioned on period_start).
+        Observation.period_start <= end,
         Observation.period_end <= end,
         Observation.status != "deleted",
     )

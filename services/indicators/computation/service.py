@@ -76,7 +76,20 @@ async def hierarchy(
     return await unit_repository.hierarchy(session, municipality, start=start, end=end, as_of=end)
 
 
-async def compute(
+@dataclass
+class Loaded:
+    """Everything a computation reads from the database, so the CPU-bound part can run after
+    the connection has gone back to the pool."""
+
+    by_version: dict[int, tuple[Indicator, list[Period]]]
+    index: ObservationIndex
+    genders: list[str]
+    levels: list[str]
+    units: list[UnitRef]
+    only_units: list[str] | None
+
+
+async def load(
     session: AsyncSession,
     versions: Sequence[Indicator],
     *,
@@ -87,8 +100,7 @@ async def compute(
     units: Sequence[UnitRef],
     only_units: Sequence[str] | None = None,
     sources: Sequence[str] | None = None,
-) -> Computed:
-    """Cells for every period × gender × level; each period uses the version valid at its end."""
+) -> Loaded:
     by_version: dict[int, tuple[Indicator, list[Period]]] = {}
     for p in periods:
         v = version_for(versions, p.end)
@@ -108,24 +120,62 @@ async def compute(
         sources=sources,
     )
     aliases = {alias: u.code for u in units for alias in u.aliases}
-    index = ObservationIndex(rows, aliases)
+    return Loaded(
+        by_version=by_version,
+        index=ObservationIndex(rows, aliases),
+        genders=list(genders),
+        levels=list(levels),
+        units=list(units),
+        only_units=None if only_units is None else list(only_units),
+    )
+
+
+def compute_loaded(loaded: Loaded) -> Computed:
+    """The CPU-bound part of `compute`: no database access."""
     cells: list[Cell] = []
     used: dict[str, int] = {}
-    for v, ps in by_version.values():
+    for v, ps in loaded.by_version.values():
         d = definition(v)
         cells.extend(
             engine.compute(
-                index,
+                loaded.index,
                 d,
-                units=units,
+                units=loaded.units,
                 periods=ps,
-                genders=genders,
-                levels=levels,
+                genders=loaded.genders,
+                levels=loaded.levels,
             )
         )
         for p in ps:
             used[str(p)] = v.version
-    if only_units is not None:
-        allowed = set(only_units)
+    if loaded.only_units is not None:
+        allowed = set(loaded.only_units)
         cells = [c for c in cells if c.level != "unit" or c.code in allowed]
-    return Computed(cells=cells, versions=used, units=list(units))
+    return Computed(cells=cells, versions=used, units=loaded.units)
+
+
+async def compute(
+    session: AsyncSession,
+    versions: Sequence[Indicator],
+    *,
+    municipality: str,
+    periods: Sequence[Period],
+    genders: Sequence[str],
+    levels: Sequence[str],
+    units: Sequence[UnitRef],
+    only_units: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+) -> Computed:
+    """Cells for every period × gender × level; each period uses the version valid at its end."""
+    loaded = await load(
+        session,
+        versions,
+        municipality=municipality,
+        periods=periods,
+        genders=genders,
+        levels=levels,
+        units=units,
+        only_units=only_units,
+        sources=sources,
+    )
+    return compute_loaded(loaded)

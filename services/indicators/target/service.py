@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import get_args
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation import service as computation
-from services.indicators.computation.engine import Cell, UnitRef, quantize
+from services.indicators.computation.engine import Cell, UnitRef, definition_measures, quantize
 from services.indicators.indicator import repository as indicator_repository
 from services.indicators.target import repository
 from services.indicators.target.rules import SCOPE_RANK, Judgement, judge
@@ -26,7 +29,8 @@ from shared.errors import (
     PreconditionRequired,
     Unprocessable,
 )
-from shared.models import Indicator, Target
+from shared.events import emit
+from shared.models import Indicator, Observation, Target
 from shared.pagination import Page, PageParams
 from shared.periods import Period, PeriodError
 
@@ -97,7 +101,10 @@ async def create_target(
     if errors:
         raise Unprocessable("The target cannot be stored", errors=errors)
     target = Target(municipality_code=municipality, **_row(payload))
-    return TargetOut.model_validate(await repository.add(session, target))
+    async with _announce(session, municipality, [_scope_of(target)]) as announce:
+        await repository.add(session, target)
+        announce.after(_scope_of(target))
+    return TargetOut.model_validate(target)
 
 
 async def _find(
@@ -141,11 +148,13 @@ async def update_target(
     errors = await check(session, target.municipality_code, payload, ["body"])
     if errors:
         raise Unprocessable("The target cannot be stored", errors=errors)
-    for key, value in _row(payload).items():
-        setattr(target, key, value)
-    target.version += 1
-    target.updated_at = datetime.now(UTC)
-    await session.flush()
+    async with _announce(session, target.municipality_code, [_scope_of(target)]) as announce:
+        for key, value in _row(payload).items():
+            setattr(target, key, value)
+        target.version += 1
+        target.updated_at = datetime.now(UTC)
+        await session.flush()
+        announce.after(_scope_of(target))
     return TargetOut.model_validate(target)
 
 
@@ -159,7 +168,8 @@ async def delete_target(
 ) -> None:
     target = await _find(session, target_id, principal, municipality_code)
     _precondition(target, if_match)
-    await repository.remove(session, target)
+    async with _announce(session, target.municipality_code, [_scope_of(target)]):
+        await repository.remove(session, target)
 
 
 async def list_targets(
@@ -297,3 +307,151 @@ def judge_cell(cell: Cell | None, target: Target, indicator: Indicator) -> Judge
         suppressed=cell is not None and cell.suppressed,
         unit=indicator.unit,
     )
+
+
+# --- target.status_changed -------------------------------------------------------------------
+# Statuses are computed on read; a target's write is the one moment this service changes
+# them, so it compares the statuses the write touches before and after it, in the same
+# transaction, and records an event for each that differs. New data changes statuses too:
+# ingest announces that with its own observation.values_changed event.
+
+StatusKey = tuple[str, str, str, str]  # indicator, unit ('' = municipality), period, gender
+
+
+@dataclass(frozen=True)
+class _Scope:
+    indicator_code: str
+    period: str | None
+    gender: str
+
+
+def _scope_of(target: Target) -> _Scope:
+    return _Scope(target.indicator_code, target.period, target.gender)
+
+
+class _Announcer:
+    def __init__(self, scopes: list[_Scope]) -> None:
+        self.scopes = list(scopes)
+
+    def after(self, scope: _Scope) -> None:
+        if scope not in self.scopes:
+            self.scopes.append(scope)
+
+
+@asynccontextmanager
+async def _announce(
+    session: AsyncSession, municipality: str, scopes: list[_Scope]
+) -> AsyncIterator[_Announcer]:
+    """Statuses of the scopes before the block and after it; an event per change."""
+    announcer = _Announcer(scopes)
+    before = await statuses(session, municipality, scopes)
+    yield announcer
+    after = await statuses(session, municipality, announcer.scopes)
+    # A scope added after the write was not judged before it: judge it as 'no target'.
+    for key in sorted(set(before) | set(after)):
+        old, new = before.get(key), after.get(key)
+        if old == new or new is None:
+            continue
+        indicator_code, unit_code, period, gender = key
+        await emit(
+            session,
+            municipality_code=municipality,
+            type="target.status_changed",
+            payload={
+                "indicator_code": indicator_code,
+                "unit_code": unit_code,
+                "period": period,
+                "gender": gender,
+                "previous_status": old,
+                "status": new,
+            },
+        )
+
+
+async def _data_periods(
+    session: AsyncSession, municipality: str, measures: list[str]
+) -> list[Period]:
+    """Periods with stored values for the measures, and the years containing them (a year's
+    value may be rolled up from its tertials or months)."""
+    rows = await session.execute(
+        select(Observation.period)
+        .where(
+            Observation.municipality_code == municipality,
+            Observation.measure_code.in_(measures),
+            Observation.status != "deleted",
+        )
+        .distinct()
+    )
+    found: set[Period] = set()
+    for (text,) in rows:
+        try:
+            p = Period.parse(text)
+        except PeriodError:
+            continue
+        found.add(p)
+        found.add(Period.parse(str(p.year)))
+    return sorted(found)
+
+
+async def statuses(
+    session: AsyncSession, municipality: str, scopes: Sequence[_Scope]
+) -> dict[StatusKey, str]:
+    """The status of every unit (and the municipality) for the scopes' indicators, periods
+    and genders, under the targets stored now; cells without an applicable target are left
+    out."""
+    out: dict[StatusKey, str] = {}
+    by_indicator: dict[str, list[_Scope]] = {}
+    for scope in scopes:
+        by_indicator.setdefault(scope.indicator_code, []).append(scope)
+    versions = await indicator_repository.versions_of(session, sorted(by_indicator))
+    for code, wanted in sorted(by_indicator.items()):
+        if code not in versions:
+            continue
+        measures: set[str] = set()
+        for v in versions[code]:
+            measures.update(engine_measures(v))
+        periods = await _data_periods(session, municipality, sorted(measures))
+        if all(s.period is not None for s in wanted):
+            named = [Period.parse(s.period) for s in wanted if s.period is not None]
+            periods = [p for p in periods if any(n == p or n.contains(p) for n in named)]
+        if not periods:
+            continue
+        genders = sorted({s.gender for s in wanted})
+        targets = await repository.for_municipality(session, municipality, [code])
+        if not targets:
+            continue
+        units = await computation.hierarchy(session, municipality, periods, None)
+        by_code = {u.code: u for u in units}
+        computed = await computation.compute(
+            session,
+            versions[code],
+            municipality=municipality,
+            periods=periods,
+            genders=genders,
+            levels=["unit", "municipality"],
+            units=units,
+        )
+        shown = {str(p): p for p in periods}
+        for cell in computed.cells:
+            period = shown.get(cell.period)
+            if period is None:
+                continue
+            indicator = computation.version_for(versions[code], period.end)
+            target = applicable(
+                targets,
+                indicator_code=code,
+                level=cell.level,
+                code=cell.code,
+                unit=by_code.get(cell.code) if cell.level == "unit" else None,
+                period=period,
+                gender=cell.gender,
+                indicator_area=indicator.area,
+            )
+            if target is not None:
+                judged = judge_cell(cell, target, indicator)
+                out[(code, cell.code, cell.period, cell.gender)] = judged.status
+    return out
+
+
+def engine_measures(indicator: Indicator) -> list[str]:
+    return definition_measures(computation.definition(indicator))

@@ -68,9 +68,13 @@ async def get_unit(
 async def list_units(
     session: AsyncSession, *, principal: Principal, municipality_code: str | None, page: PageParams
 ) -> Page[UnitOut]:
-    scope = principal.municipality_code or municipality_code
-    if scope is not None:
-        principal.require_municipality(scope)
+    # A national key that names none lists every municipality; any other caller gets the
+    # one it names (a cooperation partner included) or its own.
+    scope = (
+        None
+        if municipality_code is None and principal.is_national
+        else principal.tenant(municipality_code)
+    )
     units, total = await repository.list_units(session, scope, limit=page.limit, offset=page.offset)
     return Page[UnitOut](
         items=[UnitOut.model_validate(u) for u in units],
