@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation.engine import Obs
 from shared.models import DataVersion, Municipality, MunicipalityGroup, Observation
+from shared.periods import Period
 
 
 async def observations(
@@ -79,6 +80,8 @@ async def national_observations(
             Observation.unit_code == "",
             Observation.measure_code.in_(list(measures)),
             Observation.period == period,
+            # The period fixes its start: naming it lets the planner read one partition.
+            Observation.period_start == Period.parse(period).start,
             Observation.status != "deleted",
         )
     )
