@@ -3,7 +3,7 @@
 A key is `kvn_<prefix>_<secret>`; only its SHA-256 is stored (the secret has 256 bits of
 entropy, so a slow hash adds nothing). A key belongs to one municipality, or to none for a
 national operator, and carries scopes. Services call each other with the caller's key or,
-for scheduled jobs, with SERVICE_API_KEY (a national key created by `kvn bootstrap`).
+for scheduled jobs, with SERVICE_API_KEY (a national key registered by `kvn migrate --ensure-service-key`).
 """
 
 from __future__ import annotations
