@@ -72,7 +72,8 @@ SELECT id, source, unit_code, measure_code, period, period_start, period_end, ge
        respondents, status
 FROM {table}
 WHERE municipality_code = %(municipality)s AND measure_code = ANY(%(measures)s)
-  AND period_start >= %(start)s AND period_end <= %(end)s AND status <> 'deleted'
+  AND period_start >= %(start)s AND period_start <= %(end)s AND period_end <= %(end)s
+  AND status <> 'deleted'
 """
 
 NATIONAL_QUERY = """
@@ -80,7 +81,7 @@ SELECT municipality_code, id, source, unit_code, measure_code, period, period_st
        gender, value, respondents, status
 FROM {table}
 WHERE source = 'kolada' AND unit_code = '' AND measure_code = ANY(%(measures)s)
-  AND period = %(period)s AND status <> 'deleted'
+  AND period = %(period)s AND period_start = %(period_start)s AND status <> 'deleted'
 """
 
 
@@ -198,6 +199,7 @@ def main() -> None:
             national_params = {
                 "measures": measures,
                 "period": str(years[-2] if len(years) > 1 else years[0]),
+                "period_start": date(years[-2] if len(years) > 1 else years[0], 1, 1),
             }
             plans: list[str] = []
             for name, sql, params in (
