@@ -108,8 +108,6 @@ MEASURES += [
     _measure(
         "survey_treatment", "Brukarundersökning: bra bemötande, antal", "local", "antal", "count"
     ),
-    _measure("home_care_cost", "Kostnad hemtjänst, kr", "local", "kr", "amount"),
-    _measure("home_care_hours", "Utförda hemtjänsttimmar", "local", "timmar", "count"),
     _measure("economic_result", "Ekonomiskt resultat mot budget, tkr", "local", "tkr", "amount"),
     _measure(
         "senior_alert_assessed",

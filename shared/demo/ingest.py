@@ -147,7 +147,7 @@ SeriesRow = tuple[
 def synthetic_series(seed: int = SEED + 1) -> list[SeriesRow]:
     """The other series Exempelstad's follow-up needs, so every demo indicator has data:
     more survey questions (same respondents as the satisfaction series), staff continuity and
-    sick leave per month, volumes and costs per year, IFO case counts per tertial."""
+    sick leave per month, volumes per year, IFO case counts per tertial."""
     rng = random.Random(seed)
     rows: list[SeriesRow] = []
     respondents = {(u, y, g): n for u, y, g, n, _ in synthetic_survey()}
@@ -183,10 +183,6 @@ def synthetic_series(seed: int = SEED + 1) -> list[SeriesRow]:
                 rows.append((code, "sick_leave_share", period, "T", sick_month, None))
                 rows.append((code, "short_sick_leave_share", period, "T", short_month, None))
             if unit_type == "hemtjanst":
-                hours = rng.randint(20_000, 45_000)
-                rows.append((code, "home_care_hours", str(year), "T", Decimal(hours), None))
-                cost = Decimal(hours * rng.randint(400, 480))
-                rows.append((code, "home_care_cost", str(year), "T", cost, None))
                 users = Decimal(rng.randint(60, 120))
                 rows.append((code, "home_care_users", str(year), "T", users, None))
             if unit_type == "sarskilt_boende":

@@ -338,17 +338,6 @@ def share_standard_error(share_pct: float, n: int, z: float = 1.96) -> float:
     return float(100.0 * np.sqrt(centre * (1 - centre) / n))
 
 
-def wilson_interval(share_pct: float, n: int, z: float = 1.96) -> tuple[float, float]:
-    """The Wilson score interval (in percent) of a share from n answers."""
-    if n <= 0:
-        return (float("nan"), float("nan"))
-    p = share_pct / 100.0
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (float(100 * (centre - half)), float(100 * (centre + half)))
-
-
 def conservative_change(
     now: float, before: float, se_now: float, se_before: float, z: float
 ) -> tuple[float, float, float]:

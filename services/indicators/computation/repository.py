@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation.engine import Obs
@@ -121,13 +121,6 @@ async def state_token(session: AsyncSession, municipality_code: str) -> str:
 async def municipality_title(session: AsyncSession, code: str) -> str | None:
     found = await session.execute(select(Municipality.title).where(Municipality.code == code))
     return found.scalar_one_or_none()
-
-
-async def municipality_count(session: AsyncSession) -> int:
-    found = await session.execute(
-        select(func.count()).select_from(Municipality).where(Municipality.type == "K")
-    )
-    return int(found.scalar_one())
 
 
 async def similar_group(

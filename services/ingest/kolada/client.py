@@ -328,7 +328,3 @@ def _check_segments(*segments: Iterable[object]) -> None:
             text = str(item)
             if not text or not text.replace("_", "").isalnum():
                 raise ValueError(f"not a Kolada id: {text!r}")
-
-
-def parse_since(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None

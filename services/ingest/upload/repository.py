@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.batch.repository import MeasureRule
@@ -30,10 +30,3 @@ async def local_measure_rules(
     if codes is not None:
         query = query.where(Measure.code.in_(list(codes)))
     return {row.code: MeasureRule(*row) for row in await session.execute(query)}
-
-
-async def staged_suppressed(session: AsyncSession) -> int:
-    result = await session.execute(
-        text("SELECT count(*) FROM ingest_stage WHERE status = 'suppressed'")
-    )
-    return int(result.scalar_one())
