@@ -1,6 +1,7 @@
-"""Benchmark: a full Kolada sync from recorded-shape payloads served by a local fake of the v3
-API (services/ingest/kolada/fake.py through an httpx transport: no network; the base URL is
-still https://api.kolada.se/v3 and passes the allow-list check). Default size: 300 KPIs × 312
+"""Benchmark: a full Kolada sync from recorded payloads. The local fake of the v3 API
+(services/ingest/kolada/fake.py) renders every page the sync will ask for before the clock
+starts; an httpx transport then serves those bytes (no network; the base URL is still
+https://api.kolada.se/v3 and passes the allow-list check). Default size: 300 KPIs × 312
 municipalities × 25 years (gender split where the catalogue says so). The job runs exactly as
 the worker runs it: plan, chunks of ≤ 25 ids, paging by next_url, validation, COPY + set-based
 merge per chunk. Prints figures; the last line is one JSON object."""
@@ -21,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench._common import scratch_database
 from services.ingest.kolada import jobs
-from services.ingest.kolada.client import KoladaClient
+from services.ingest.kolada.client import KoladaClient, chunked
 from services.ingest.kolada.fake import FakeKolada
 from services.ingest.kolada.schemas import SyncIn
 from services.ingest.kolada.service import create_sync
@@ -29,6 +30,35 @@ from shared.auth import create_api_key
 from shared.db import Database
 from shared.demo import catalogue
 from shared.settings import Settings
+
+
+class Recorded:
+    """Every page of the planned listings, rendered once by the fake and replayed as bytes."""
+
+    def __init__(self, fake: FakeKolada) -> None:
+        self.fake = fake
+        self.pages: dict[str, bytes] = {}
+        self.misses = 0
+
+    def record(
+        self, client: KoladaClient, kpis: list[str], munis: list[str], years: list[int]
+    ) -> None:
+        for kpi_part in chunked(kpis):
+            for muni_part in chunked(munis):
+                url: str | None = f"{client.base_url}{client.data_path(kpi_part, muni_part, years)}"
+                params: dict[str, int] | None = {"per_page": client.per_page}
+                while url is not None:
+                    request = httpx.Request("GET", url, params=params)
+                    response = self.fake(request)
+                    self.pages[str(request.url)] = response.content
+                    url, params = json.loads(response.content)["next_url"], None
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        body = self.pages.get(str(request.url))
+        if body is None:
+            self.misses += 1
+            return self.fake(request)
+        return httpx.Response(200, content=body, headers={"Content-Type": "application/json"})
 
 
 async def run(
@@ -61,9 +91,10 @@ async def run(
             SyncIn(mode="full", kpis=kpis, municipalities=munis, years=years, include_ous=False),
             principal=principal,
         )
-    fake = FakeKolada(gendered=gendered)
-    async with httpx.AsyncClient(transport=httpx.MockTransport(fake)) as http:
+    recorded = Recorded(FakeKolada(gendered=gendered))
+    async with httpx.AsyncClient(transport=httpx.MockTransport(recorded)) as http:
         client = KoladaClient(http, settings)
+        recorded.record(client, kpis, munis, years)
         started = time.perf_counter()
         state = await jobs.run_next(database, client, settings)
         seconds = time.perf_counter() - started
@@ -88,6 +119,8 @@ async def run(
         "seconds": round(seconds, 2),
         "values_per_s": round(stored / seconds),
         "rate_limit_per_s": rate,
+        "recorded_pages": len(recorded.pages),
+        "unrecorded_requests": recorded.misses,
     }
 
 

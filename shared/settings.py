@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     KOLADA_MAX_RETRY_AFTER_S: float = Field(default=120.0, ge=0)
     KOLADA_PER_PAGE: int = Field(default=5000, ge=1, le=5000)
     KOLADA_CONCURRENCY: int = Field(default=4, ge=1, le=32, description="requests in flight")
+    KOLADA_PARSE_PROCESSES: int = Field(
+        default=1, ge=0, le=8, description="worker processes validating pages; 0: in the loop"
+    )
     KOLADA_SYNC_YEARS: int = Field(default=10, ge=1, le=50, description="default years back")
     KOLADA_WORKER_ENABLED: bool | None = Field(
         default=None, description="run the sync worker in the ingest process; unset: not in test"

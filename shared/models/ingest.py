@@ -96,26 +96,28 @@ class Observation(Base):
 
     __tablename__ = "observation"
     __table_args__ = (
+        # Ordered as the analytics reads filter (municipality, measure, period_start), so the
+        # key also serves them (scale_0005).
         UniqueConstraint(
-            "source",
             "municipality_code",
-            "unit_code",
             "measure_code",
+            "period_start",
+            "unit_code",
             "period",
             "gender",
-            "period_start",
+            "source",
             name="uq_observation_key",
         ),
         CheckConstraint("gender IN ('T','K','M')", name="gender"),
         CheckConstraint("status IN ('preliminary','final','suppressed','deleted')", name="status"),
         CheckConstraint("source IN ('kolada','local')", name="source"),
-        Index("ix_observation_measure_period", "municipality_code", "measure_code", "period_start"),
         Index(
             "ix_observation_national",
             "measure_code",
             "period",
             postgresql_where=text("source = 'kolada' AND unit_code = ''"),
         ),
+        Index("ix_observation_batch_id", "batch_id", postgresql_where=text("batch_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -135,7 +137,7 @@ class Observation(Base):
     status: Mapped[str] = mapped_column(String(12), nullable=False, default="final")
     # No foreign key (dropped in ingest_0002): the bulk path writes millions of rows, and a
     # per-row check of a batch the same transaction just created buys nothing.
-    batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True), index=True)
+    batch_id: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))
     source_row: Mapped[int | None] = mapped_column(Integer)
     source_url: Mapped[str | None] = mapped_column(Text)
     sent_by: Mapped[uuid.UUID | None] = mapped_column(UUID(as_uuid=True))

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from services.ingest.kolada import repository, service
 from services.ingest.kolada.client import KoladaClient
+from services.ingest.kolada.parsing import close_parsers
 from shared.db import Database
 from shared.settings import Settings
 
@@ -90,5 +91,6 @@ def kolada_lifespan(transport: httpx.AsyncBaseTransport | None = None):  # type:
                     task.cancel()
                     with contextlib.suppress(asyncio.CancelledError):
                         await task
+                close_parsers()
 
     return lifespan

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -15,13 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.kolada import repository
-from services.ingest.kolada.client import (
-    DataRow,
-    KoladaClient,
-    KoladaError,
-    OuDataRow,
-    chunked,
-)
+from services.ingest.kolada.client import KoladaClient, KoladaError, chunked
+from services.ingest.kolada.parsing import ChunkSpec, PageParser, RowKey, shared_parser
 from services.ingest.kolada.schemas import (
     SyncCounts,
     SyncIn,
@@ -30,7 +24,7 @@ from services.ingest.kolada.schemas import (
     SyncTimings,
 )
 from services.ingest.observation import bulk
-from services.ingest.observation.changes import Changes, emit_changes, from_groups
+from services.ingest.observation.changes import Changes, emit_changes, merge_change
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import Conflict, NotFound
@@ -286,71 +280,19 @@ async def build_plan(
 
 @dataclass
 class Fetched:
-    """A chunk's answer, already validated and rendered as COPY lines."""
+    """A chunk's answer, already validated and rendered as COPY text (see bulk.STAGE)."""
 
-    lines: list[str] = field(default_factory=list)
+    blocks: list[str] = field(default_factory=list)
+    # What storing the chunk changes if every value in it is new (the first sync's case).
+    fresh: Changes = field(default_factory=dict)
     deletions: int = 0
     rows: int = 0
     pages: int = 0
     catalogue: list[Any] = field(default_factory=list)
 
 
-def _status(status: str | None) -> str:
-    return "preliminary" if status and "prel" in status.lower() else "final"
-
-
-_ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def render_rows(
-    rows: Sequence[DataRow] | Sequence[OuDataRow],
-    *,
-    chunk: KoladaSyncChunk,
-    url: str,
-    seen: set[tuple[str, str, int, str]],
-) -> list[str]:
-    """Validate a page against its chunk and render it as staging lines (see bulk.STAGE)."""
-    kpis = set(chunk.kpis)
-    ids = set(chunk.ids)
-    years = set(chunk.years)
-    safe_url = url.translate(_ESC)
-    lines: list[str] = []
-    for row in rows:
-        if isinstance(row, DataRow):
-            where, municipality, unit = row.municipality, row.municipality, ""
-        else:
-            where, unit = row.ou, row.ou
-            municipality = chunk.municipality_code or ""
-        if row.kpi not in kpis or where not in ids or (years and row.period not in years):
-            raise KoladaError(
-                f"Kolada answered a row that was not asked for ({row.kpi}, {where}, "
-                f"{row.period}) at {url}",
-                url=url,
-            )
-        period = row.period
-        for entry in row.values:
-            key = (row.kpi, where, period, entry.gender)
-            if key in seen:
-                raise KoladaError(
-                    f"Kolada answered ({row.kpi}, {where}, {period}, {entry.gender}) twice "
-                    f"at {url}",
-                    url=url,
-                )
-            seen.add(key)
-            if entry.isdeleted:
-                value, status = "\\N", "deleted"
-            else:
-                value = "\\N" if entry.value is None else repr(entry.value)
-                status = _status(entry.status)
-            lines.append(
-                f"{municipality}\t{unit}\t{row.kpi}\t{period}\t{period}-01-01\t{period}-12-31\t"
-                f"{entry.gender}\t{value}\t\\N\t\\N\t\\N\t{status}\t\\N\t{safe_url}\n"
-            )
-    return lines
-
-
 async def fetch_chunk(
-    client: KoladaClient, chunk: KoladaSyncChunk, from_date: date | None
+    client: KoladaClient, parser: PageParser, chunk: KoladaSyncChunk, from_date: date | None
 ) -> Fetched:
     result = Fetched()
     if chunk.kind == "catalogue:municipality":
@@ -360,17 +302,39 @@ async def fetch_chunk(
     elif chunk.kind == "catalogue:kpi":
         result.catalogue = await client.kpis()
     else:
-        seen: set[tuple[str, str, int, str]] = set()
-        pages = (
-            client.data(chunk.kpis, chunk.ids, chunk.years, from_date)
-            if chunk.kind == "data"
-            else client.oudata(chunk.kpis, chunk.ids, chunk.years, from_date)
+        spec = ChunkSpec(
+            kind=chunk.kind,
+            kpis=frozenset(chunk.kpis),
+            ids=frozenset(chunk.ids),
+            years=frozenset(chunk.years),
+            municipality_code=chunk.municipality_code,
         )
-        async for rows, url in pages:
+        url: str | None
+        params: dict[str, Any] | None
+        url, params = client.first_page(chunk.kind, chunk.kpis, chunk.ids, chunk.years, from_date)
+        urls: set[str] = set()
+        rows: set[RowKey] = set()
+        while url is not None:
+            response = await client.get(url, params)
+            page_url = str(response.url)
+            if page_url in urls:
+                raise KoladaError(f"Kolada's next_url loops back to {page_url}", url=page_url)
+            urls.add(page_url)
+            page = await parser.parse(response.content, page_url, spec, client.base_url)
+            if not rows.isdisjoint(page.rows):
+                kpi, where, period = next(iter(rows & page.rows))
+                raise KoladaError(
+                    f"Kolada answered ({kpi}, {where}, {period}) twice at {page_url}",
+                    url=page_url,
+                )
+            rows |= page.rows
             result.pages += 1
-            result.lines.extend(render_rows(rows, chunk=chunk, url=url, seen=seen))
-            result.deletions += sum(1 for row in rows for v in row.values if v.isdeleted)
-        result.rows = len(result.lines)
+            result.blocks.append(page.text)
+            result.rows += page.values
+            result.deletions += page.deletions
+            for code, change in page.fresh.items():
+                merge_change(result.fresh, code, change)
+            url, params = page.next_url, None  # next_url carries its own query string
         return result
     result.pages = 1
     result.rows = len(result.catalogue)
@@ -426,25 +390,19 @@ async def store_chunk(
     if chunk.kind.startswith("catalogue:"):
         await _store_catalogue(session, chunk.kind, fetched.catalogue)
     elif (
-        fetched.lines
-        and not fetched.deletions
-        and await _store_direct(session, job, chunk, fetched)
+        fetched.rows and not fetched.deletions and await _store_direct(session, job, chunk, fetched)
     ):
         counts = bulk.UpsertCounts(
-            created=len(fetched.lines),
-            revised=0,
-            unchanged=0,
-            deleted=0,
-            changes=_all_new(fetched.lines),
+            created=fetched.rows, revised=0, unchanged=0, deleted=0, changes=fetched.fresh
         )
-    elif fetched.lines:
+    elif fetched.rows:
         await bulk.create_stage(session)
-        await bulk.copy_lines(session, _blocks(fetched.lines))
+        await bulk.copy_lines(session, fetched.blocks)
         skipped = await bulk.drop_unknown_deletions(session, "kolada")
         counts = await bulk.merge_stage(
             session,
             source="kolada",
-            staged=len(fetched.lines) - skipped,
+            staged=fetched.rows - skipped,
             job_id=job.id,
             sent_by=job.requested_by,
         )
@@ -465,17 +423,6 @@ async def store_chunk(
     return True
 
 
-def _all_new(lines: list[str]) -> Changes:
-    """What a chunk stored when every line was new: per municipality, from its staging lines
-    (municipality, unit, KPI, period come first)."""
-    groups: dict[tuple[str, str, str, str], int] = {}
-    for line in lines:
-        municipality, unit, kpi, period, _ = line.split("\t", 4)
-        key = (municipality, unit, kpi, period)
-        groups[key] = groups.get(key, 0) + 1
-    return from_groups((*key, created, 0) for key, created in groups.items())
-
-
 async def _store_direct(
     session: AsyncSession, job: KoladaSyncJob, chunk: KoladaSyncChunk, fetched: Fetched
 ) -> bool:
@@ -487,8 +434,8 @@ async def _store_direct(
     await bulk.allow_long_statements(session)
     try:
         async with session.begin_nested(), await bulk.open_copy(session, direct=True) as copy:
-            for block in _blocks([line[:-1] + tail for line in fetched.lines]):
-                await copy.write(block)
+            for block in fetched.blocks:
+                await copy.write(block.replace("\n", tail))
     except (DBAPIError, psycopg.Error) as exc:
         if not isinstance(getattr(exc, "orig", exc), psycopg.errors.UniqueViolation):
             raise
@@ -496,10 +443,6 @@ async def _store_direct(
     touched = [chunk.municipality_code] if chunk.kind == "oudata" else list(chunk.ids)
     await bulk.bump_data_versions_for(session, [c for c in touched if c])
     return True
-
-
-def _blocks(lines: list[str], size: int = 20_000) -> list[str]:
-    return ["".join(lines[i : i + size]) for i in range(0, len(lines), size)]
 
 
 async def fail_chunk(
@@ -563,11 +506,14 @@ async def run_job(
     from_date = job.from_date
 
     ahead = max(1, settings.KOLADA_CONCURRENCY)
+    parser = shared_parser(settings.KOLADA_PARSE_PROCESSES)
     tasks: dict[int, asyncio.Task[Fetched]] = {}
 
     def start(index: int) -> None:
         if index < len(pending) and index not in tasks:
-            tasks[index] = asyncio.create_task(fetch_chunk(client, pending[index], from_date))
+            tasks[index] = asyncio.create_task(
+                fetch_chunk(client, parser, pending[index], from_date)
+            )
 
     try:
         for i in range(ahead):

@@ -59,6 +59,18 @@ def record(
     )
 
 
+def merge_change(changes: Changes, municipality_code: str, change: Change) -> None:
+    found = changes.get(municipality_code)
+    if found is None:
+        changes[municipality_code] = change
+        return
+    found.periods |= change.periods
+    found.measure_codes |= change.measure_codes
+    found.unit_codes |= change.unit_codes
+    found.created += change.created
+    found.revised += change.revised
+
+
 def from_groups(groups: Iterable[Sequence[Any]]) -> Changes:
     """Changes from (municipality, unit, measure, period, created, revised) rows."""
     changes: Changes = {}

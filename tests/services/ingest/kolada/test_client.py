@@ -90,8 +90,8 @@ async def test_a_timeout_then_an_answer_succeeds(
         side_effect=[httpx.ConnectTimeout("slow"), fake]  # type: ignore[list-item]
     )
     rows = [r async for rows, _ in kolada.data(["U21468"], ["0482"], [2023]) for r in rows]
-    assert rows[0].municipality == "0482"
-    assert {v.gender for v in rows[0].values} == {"T", "K", "M"}
+    assert rows[0]["municipality"] == "0482"
+    assert {v["gender"] for v in rows[0]["values"]} == {"T", "K", "M"}
 
 
 @pytest.mark.parametrize(
