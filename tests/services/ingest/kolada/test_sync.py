@@ -88,8 +88,10 @@ async def test_sync_stores_municipality_and_ou_values_with_their_source(
             gender="K",
         )
     )[0]
-    assert sample.source_url
-    assert sample.source_url.startswith("https://api.kolada.se/v3/data/kpi/")
+    # The URL that answers exactly this value, not the page of up to 75 ids it came on.
+    assert (
+        sample.source_url == "https://api.kolada.se/v3/data/kpi/U21468/municipality/0482/year/2023"
+    )
     assert sample.kolada_job_id is not None
     assert str(sample.kolada_job_id) == job["id"]
     assert sample.status == "final"
