@@ -28,6 +28,7 @@ from shared.errors import (
     PreconditionRequired,
     Unprocessable,
 )
+from shared.http_cache import version_matches
 from shared.models import Indicator
 from shared.pagination import Page, PageParams
 
@@ -128,7 +129,7 @@ async def create_version(
         raise NotFound(f"No indicator {code}")
     if if_match is None:
         raise PreconditionRequired(f"Send If-Match: {etag(current)} to change indicator {code}")
-    if if_match.strip() != etag(current):
+    if not version_matches(if_match, etag(current)):
         raise PreconditionFailed(
             f"Indicator {code} has changed; its current ETag is {etag(current)}"
         )

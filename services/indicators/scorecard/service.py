@@ -40,6 +40,7 @@ from shared.errors import (
     PreconditionRequired,
     Unprocessable,
 )
+from shared.http_cache import version_matches
 from shared.models import PrioritisedGoal, Scorecard, Target
 from shared.pagination import Page, PageParams
 from shared.privacy import find_personnummer
@@ -52,7 +53,7 @@ def etag(version_of: Scorecard | PrioritisedGoal) -> str:
 def _precondition(obj: Scorecard | PrioritisedGoal, if_match: str | None) -> None:
     if if_match is None:
         raise PreconditionRequired(f"Send If-Match: {etag(obj)} to change it")
-    if if_match.strip() != etag(obj):
+    if not version_matches(if_match, etag(obj)):
         raise PreconditionFailed(f"It has changed; its current ETag is {etag(obj)}")
 
 

@@ -16,6 +16,7 @@ from shared.errors import (
     PreconditionRequired,
     Unprocessable,
 )
+from shared.http_cache import version_matches
 from shared.models import OrgUnit, UnitMembership
 from shared.pagination import Page, PageParams
 
@@ -184,7 +185,7 @@ async def update_unit(
         raise NotFound(f"No unit {code} in {municipality}")
     if if_match is None:
         raise PreconditionRequired(f"Send If-Match: {etag(unit)} to change unit {code}")
-    if if_match.strip() != etag(unit):
+    if not version_matches(if_match, etag(unit)):
         raise PreconditionFailed(f"Unit {code} has changed; its current ETag is {etag(unit)}")
     errors = []
     if payload.area != unit.area:
