@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from fastapi import Depends, Header, Response
-from pydantic import BaseModel
+from pydantic import AliasChoices, BaseModel, Field
 
 Language = Literal["sv", "en"]
 SUPPORTED: tuple[Language, ...] = get_args(Language)
@@ -38,6 +38,13 @@ _LABELLED = (("status_label", "status"), ("colour_label", "colour"))
 _TEXTS = ("title", "description")
 
 M = TypeVar("M")
+
+NEGOTIATED = "in the response's language (Content-Language); Swedish where no English exists"
+
+
+def swedish(field: str, **kwargs: Any) -> Any:
+    """A `<field>_sv` output field read from a row's `<field>` (the data's own language)."""
+    return Field(validation_alias=AliasChoices(f"{field}_sv", field), **kwargs)
 
 
 def label(code: str, language: Language = DEFAULT) -> str:
@@ -100,7 +107,6 @@ async def language(
     accept_language: Annotated[
         str | None,
         Header(
-            max_length=500,
             description="sv (default) or en, with q-values: titles and status labels in it",
             examples=["en-GB,en;q=0.9,sv;q=0.8"],
         ),

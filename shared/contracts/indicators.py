@@ -40,7 +40,9 @@ class IndicatorValues(BaseModel):
 
     indicator_code: str
     indicator_version: int
-    title: str
+    title: str = Field(description="in the response's language; Swedish where no English exists")
+    title_sv: str
+    title_en: str | None = None
     unit: str
     direction: Direction
     decimals: int

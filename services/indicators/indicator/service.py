@@ -242,6 +242,8 @@ async def indicator_values(
         indicator_code=indicator.code,
         indicator_version=indicator.version,
         title=indicator.title,
+        title_sv=indicator.title,
+        title_en=indicator.title_en,
         unit=indicator.unit,
         direction=cast(Direction, indicator.direction),
         decimals=indicator.decimals,

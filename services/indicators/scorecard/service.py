@@ -146,6 +146,7 @@ async def create_scorecard(
             municipality_code=municipality,
             board=payload.board,
             title=payload.title,
+            title_en=payload.title_en,
             vision=payload.vision,
             year=payload.year,
             goals=[],
@@ -189,6 +190,7 @@ async def update_scorecard(
     _precondition(scorecard, if_match)
     _no_personnummer(payload)
     scorecard.board, scorecard.title = payload.board, payload.title
+    scorecard.title_en = payload.title_en
     scorecard.vision, scorecard.year = payload.vision, payload.year
     await _store(session, scorecard, payload)
     scorecard.version += 1
@@ -296,6 +298,8 @@ async def scorecard_status(
         scorecard_id=scorecard.id,
         municipality_code=scorecard.municipality_code,
         title=scorecard.title,
+        title_sv=scorecard.title,
+        title_en=scorecard.title_en,
         vision=scorecard.vision,
         period=str(p),
         goals=goals,

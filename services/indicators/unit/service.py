@@ -155,10 +155,12 @@ async def unit_history(
 
 def etag(unit: OrgUnit | UnitOut) -> str:
     """Units carry no version column; the ETag is a digest of what a client can change."""
+    title = unit.title_sv if isinstance(unit, UnitOut) else unit.title
     state = "|".join(
         str(v)
         for v in (
-            unit.title,
+            title,
+            *([unit.title_en] if unit.title_en else []),
             unit.unit_type,
             unit.area,
             unit.kolada_ou_id,
