@@ -40,9 +40,7 @@ class IndicatorValues(BaseModel):
 
     indicator_code: str
     indicator_version: int
-    title: str = Field(description="in the response's language; Swedish where no English exists")
-    title_sv: str
-    title_en: str | None = None
+    title: str
     unit: str
     direction: Direction
     decimals: int

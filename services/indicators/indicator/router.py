@@ -101,7 +101,7 @@ async def get_indicator_values(
 ) -> IndicatorValues:
     """Computed values per unit (or for the municipality), by gender, with n and suppression.
     Another municipality's values are computed from its public Kolada data only."""
-    values = await service.indicator_values(
+    return await service.indicator_values(
         session,
         code,
         principal=principal,
@@ -109,5 +109,5 @@ async def get_indicator_values(
         period=period,
         level=level,
         gender=gender,
+        language=language,
     )
-    return localize(values, language)

@@ -29,6 +29,8 @@ from shared.errors import (
     Unprocessable,
 )
 from shared.http_cache import version_matches
+from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
+from shared.i18n import Language
 from shared.models import Indicator
 from shared.pagination import Page, PageParams
 
@@ -196,6 +198,7 @@ async def indicator_values(
     period: str,
     level: Literal["unit", "municipality"],
     gender: GenderChoice,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> IndicatorValues:
     """The indicator per unit (or for the municipality) for one period, by gender."""
     municipality = principal.tenant(None) if municipality_code is None else municipality_code
@@ -241,9 +244,7 @@ async def indicator_values(
     return IndicatorValues(
         indicator_code=indicator.code,
         indicator_version=indicator.version,
-        title=indicator.title,
-        title_sv=indicator.title,
-        title_en=indicator.title_en,
+        title=(indicator.title_en if language == "en" else None) or indicator.title,
         unit=indicator.unit,
         direction=cast(Direction, indicator.direction),
         decimals=indicator.decimals,
