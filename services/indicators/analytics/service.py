@@ -498,6 +498,7 @@ async def _compute(
                     comparison_=comparisons.get((c.period, c.gender)),
                     gap=gap,
                     period=shown,
+                    language=query.language,
                 )
             )
     order = {code: i for i, code in enumerate(query.indicators)}
@@ -537,6 +538,7 @@ def _cell(
     comparison_: comparison.Comparison | None,
     gap: GapRule,
     period: Period,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> AnalyticsCell:
     shown = not c.suppressed
     decimals = indicator.decimals
@@ -545,7 +547,9 @@ def _cell(
         indicator_version=indicator.version,
         level=c.level,
         unit_code=c.code,
-        unit_title=unit.title if unit else None,
+        unit_title=None
+        if unit is None
+        else (unit.title_en if language == "en" else None) or unit.title,
         area=unit.area if unit else (c.code if c.level == "area" else None),
         period=c.period,
         gender=c.gender,

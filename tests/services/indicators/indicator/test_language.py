@@ -176,3 +176,18 @@ async def test_the_analytics_fast_path_keeps_languages_apart(
         assert swedish.json()["indicators"][0]["title"] == "Andel nöjda brukare (helhetssyn)"
         assert english.json()["indicators"][0]["title"] == "Share of satisfied users (overall)"
         assert english.headers["content-language"] == "en"
+
+
+async def test_analytics_unit_titles_follow_the_language(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    key = await make_key()
+    indicators = client("indicators", key)
+    await ingest(client("ingest", key), survey_rows("HT-NORR", "2030", k=(20, 18), m=(10, 7)))
+    params = {"indicators": "andel_nojda", "period": "2030", "units": "HT-NORR"}
+    swedish = await indicators.get("/v1/analytics", params=params)
+    english = await indicators.get(
+        "/v1/analytics", params=params, headers={"Accept-Language": "en"}
+    )
+    assert {c["unit_title"] for c in swedish.json()["items"]} == {"Hemtjänst Norr"}
+    assert {c["unit_title"] for c in english.json()["items"]} == {"Home care North"}
