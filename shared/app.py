@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import json
+import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -63,6 +65,19 @@ class JsonRoute(APIRoute):
             return response
 
         return route_handler
+
+
+def summarize(docstring: str) -> tuple[str, str]:
+    """The first line of a docstring when that ends a sentence, else its first sentence; and
+    the rest."""
+    paragraph = docstring.split("\n\n")[0]
+    first_line = paragraph.split("\n")[0].rstrip()
+    if first_line.endswith((".", "?")):
+        end = len(first_line)
+    else:
+        found = re.search(r"[.?](\s|$)", paragraph)
+        end = found.start() + 1 if found else len(paragraph)
+    return " ".join(docstring[:end].split()).rstrip("."), docstring[end:].strip()
 
 
 def operation_id(route: APIRoute) -> str:
@@ -153,7 +168,12 @@ def create_service_app(
 
     ops = APIRouter(route_class=JsonRoute, tags=["operations"])
 
-    @ops.get("/healthz", response_model=Health, operation_id=f"{service}_healthz")
+    @ops.get(
+        "/healthz",
+        response_model=Health,
+        operation_id=f"{service}_healthz",
+        summary="Liveness: the process answers",
+    )
     async def get_health() -> Health:
         """Liveness: the process answers. No I/O."""
         return Health(status="ok", service=service, version=__version__)
@@ -162,6 +182,7 @@ def create_service_app(
         "/readyz",
         response_model=Health,
         operation_id=f"{service}_readyz",
+        summary="Readiness: the database answers a ping",
         responses={503: COMMON_RESPONSES[503]},
     )
     async def get_readiness(request: Request) -> Response:
@@ -214,6 +235,8 @@ def create_service_app(
         components["Problem"].pop("$defs", None)
         schema["info"]["x-api-version"] = API_VERSION
         _title_enums(components)
+        _name_enums(schema)
+        _summaries(schema)
         _problem_content(schema)
         app.openapi_schema = schema
         return schema
@@ -236,6 +259,22 @@ def _problem_content(schema: dict[str, Any]) -> None:
                     response["content"] = copy.deepcopy(problem)
 
 
+def _summaries(schema: dict[str, Any]) -> None:
+    """--- api: an operation's summary is its handler's docstring's first sentence (see
+    `summarize`) and its description the rest, unless the route sets a summary. ---"""
+    for item in schema.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict) or not op.get("description"):
+                continue
+            default = op.get("operationId", "").replace("_", " ").title()
+            if op.get("summary") in (None, default):
+                op["summary"], rest = summarize(op["description"])
+                if rest:
+                    op["description"] = rest
+                else:
+                    del op["description"]
+
+
 def _title_enums(node: Any, title: str | None = None) -> None:
     """--- api: an optional or listed Literal is an enum without a title inside a titled
     property; generated clients name it after that property (e.g. `Direction`). ---"""
@@ -255,6 +294,76 @@ def _title_enums(node: Any, title: str | None = None) -> None:
     elif isinstance(node, list):
         for item in node:
             _title_enums(item, title)
+
+
+def _pascal(text: str) -> str:
+    return "".join(w[:1].upper() + w[1:] for w in re.split(r"[^A-Za-z0-9]+", text) if w)
+
+
+# What an enum's component holds; the rest (default, description …) stays where it is used.
+_ENUM_KEYS = ("type", "enum")
+
+
+def _name_enums(schema: dict[str, Any]) -> None:
+    """--- api: every enum is a named component referenced by $ref, so a client gets one type
+    per enum. Enums with the same title and values share one; where one title has several
+    value sets, the most used keeps the plain name and the others get their parent's name
+    in front (`<Schema><Property>`, `<OperationId><Parameter>`). ---"""
+    components: dict[str, Any] = schema.setdefault("components", {}).setdefault("schemas", {})
+    sites: list[tuple[dict[str, Any], str, str]] = []  # (node, title, parent)
+
+    def visit(node: Any, title: str, parent: str) -> None:
+        if isinstance(node, dict):
+            if isinstance(node.get("enum"), list):
+                sites.append((node, _pascal(node.get("title") or title) or "Enum", parent))
+                return
+            for key, value in node.items():
+                if key == "properties" and isinstance(value, dict):
+                    for name, prop in value.items():
+                        visit(prop, name, parent)
+                elif key != "$ref":
+                    visit(value, title, parent)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item, title, parent)
+
+    for name, component in list(components.items()):
+        if "enum" not in component:
+            visit(component, name, name)
+    for item in schema.get("paths", {}).values():
+        for op in item.values():
+            if not isinstance(op, dict):
+                continue
+            parent = _pascal(op.get("operationId", ""))
+            for param in op.get("parameters", []):
+                visit(param.get("schema"), param.get("name", ""), parent)
+            visit(op.get("requestBody"), "", parent)
+            visit(op.get("responses"), "", parent)
+
+    def key(node: dict[str, Any]) -> str:
+        return json.dumps({k: node[k] for k in _ENUM_KEYS if k in node}, sort_keys=True)
+
+    variants: dict[str, dict[str, list[str]]] = {}  # title → definition → parents
+    for node, title, parent in sites:
+        variants.setdefault(title, {}).setdefault(key(node), []).append(parent)
+    names: dict[tuple[str, str], str] = {}
+    for title, by_definition in variants.items():
+        ranked = sorted(by_definition.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+        for rank, (definition, parents) in enumerate(ranked):
+            name = title
+            if rank > 0 or (title in components and key(components[title]) != definition):
+                name = parents[0] + title
+                n = 2
+                while name in components and key(components[name]) != definition:
+                    name, n = f"{parents[0]}{title}{n}", n + 1
+            components[name] = {**json.loads(definition), "title": name}
+            names[title, definition] = name
+    for node, title, _ in sites:
+        name = names[title, key(node)]
+        rest = {k: v for k, v in node.items() if k not in (*_ENUM_KEYS, "title")}
+        node.clear()
+        node.update({"$ref": f"#/components/schemas/{name}", **rest})
+    schema["components"]["schemas"] = dict(sorted(components.items()))
 
 
 def _wrap_for_browsers(app: FastAPI, settings: Settings) -> None:

@@ -4,6 +4,9 @@
 its own ETag (a version tag, the analytics cache key) keeps it; otherwise the tag is a digest
 of the exact body bytes, so two responses share a tag only when they are byte-identical.
 Bodies differ per tenant and per key's view, so a tag never leaks across callers' caches.
+A representation in another language than Swedish (`Content-Language`, shared.i18n) gets
+the language appended to its tag, so a 304 never answers for the other language; If-Match
+accepts either (`version_matches`): an edit does not depend on the language it was read in.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import hashlib
 
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
+
+from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 # RFC 9110 §15.4.5: what a 304 carries over from the 200 it stands for.
@@ -36,6 +41,21 @@ def etag_matches(if_none_match: str, etag: str) -> bool:
     return any(_opaque(candidate) == wanted for candidate in if_none_match.split(","))
 
 
+def with_language(etag: str, language: str) -> str:
+    """The tag of the same state in another language: `"x"` → `"x;en"` (W/ kept)."""
+    weak = etag.strip().startswith("W/")
+    return ("W/" if weak else "") + _opaque(etag)[:-1] + f';{language}"'
+
+
+def version_matches(if_match: str, etag: str) -> bool:
+    """If-Match names the current version (strong comparison, any language of it)."""
+    return any(
+        candidate.strip().split(";")[0].rstrip('"') + '"' == etag
+        for candidate in if_match.split(",")
+        if not candidate.strip().startswith("W/")
+    )
+
+
 def conditional(request: Request, response: Response) -> Response:
     """The response with an ETag, or a bodiless 304 when If-None-Match names it."""
     if (
@@ -50,6 +70,10 @@ def conditional(request: Request, response: Response) -> Response:
         if not isinstance(body, bytes | memoryview):
             return response
         etag = strong_etag(bytes(body))
+        response.headers["ETag"] = etag
+    language = response.headers.get("content-language")
+    if language is not None and language != DEFAULT_LANGUAGE:
+        etag = with_language(etag, language)
         response.headers["ETag"] = etag
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is None or not etag_matches(if_none_match, etag):

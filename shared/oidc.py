@@ -309,6 +309,7 @@ def me_router() -> APIRouter:
 
     @router.get("/me", response_model=Me)
     async def get_me(principal: Annotated[Principal, Depends(require())]) -> Me:
+        """Who the caller is: name, municipalities, roles and scopes."""
         visible = principal.visible_municipalities
         return Me(
             name=principal.name,

@@ -84,29 +84,43 @@ def _rename_refs(node: Any, renames: dict[str, str]) -> Any:
     return node
 
 
-def _clashing_components(docs: dict[str, Doc]) -> set[str]:
-    """Names that two services define differently, directly or through a clashing ref."""
-    versions: dict[str, dict[str, str]] = {}
+def _renamed_components(docs: dict[str, Doc]) -> dict[str, set[str]]:
+    """Per service, the component names it defines differently from others (directly or
+    through a renamed ref). Where one definition is shared by more services than any other,
+    those keep the plain name; every other definition is renamed."""
+    versions: dict[str, dict[str, Any]] = {}
     for service, doc in docs.items():
         for name, schema in doc.get("components", {}).get("schemas", {}).items():
-            versions.setdefault(name, {})[service] = json.dumps(schema, sort_keys=True)
-    clashing = {name for name, seen in versions.items() if len(set(seen.values())) > 1}
+            versions.setdefault(name, {})[service] = schema
+    renamed: dict[str, set[str]] = {service: set() for service in docs}
     changed = True
     while changed:
         changed = False
         for name, seen in versions.items():
-            if name in clashing or len(seen) < 2:
+            if len(seen) < 2:
                 continue
-            if any(ref in clashing for text in seen.values() for ref in _refs(json.loads(text))):
-                clashing.add(name)
-                changed = True
-    return clashing
+            texts = {
+                service: json.dumps(
+                    _rename_refs(schema, {n: f"{service}_{n}" for n in renamed[service]}),
+                    sort_keys=True,
+                )
+                for service, schema in seen.items()
+            }
+            ranked = Counter(texts.values()).most_common()
+            if len(ranked) == 1:
+                continue
+            kept = ranked[0][0] if ranked[0][1] > ranked[1][1] else None
+            for service, text in texts.items():
+                if text != kept and name not in renamed[service]:
+                    renamed[service].add(name)
+                    changed = True
+    return renamed
 
 
 def combine(docs: dict[str, Doc]) -> Doc:
     """One document for every service: paths under /api/<service>, component names that
     clash renamed `<service>_<Name>`, operationIds that clash renamed `<service>_<id>`."""
-    clashing = _clashing_components(docs)
+    renamed = _renamed_components(docs)
     ids = Counter(
         op["operationId"]
         for doc in docs.values()
@@ -120,9 +134,7 @@ def combine(docs: dict[str, Doc]) -> Doc:
     tags: dict[str, Any] = {}
     for service, doc in docs.items():
         components = doc.get("components", {})
-        renames = {
-            name: f"{service}_{name}" for name in components.get("schemas", {}) if name in clashing
-        }
+        renames = {name: f"{service}_{name}" for name in sorted(renamed[service])}
         for name, schema in components.get("schemas", {}).items():
             schema = _rename_refs(copy.deepcopy(schema), renames)
             if name in renames:

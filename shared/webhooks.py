@@ -326,6 +326,7 @@ def webhook_router() -> APIRouter:
         page: PageDep,
         municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
     ) -> Page[SubscriptionOut]:
+        """The municipality's webhook subscriptions (without their secrets)."""
         municipality = principal.tenant(municipality_code)
         where = WebhookSubscription.municipality_code == municipality
         total = (
@@ -353,6 +354,7 @@ def webhook_router() -> APIRouter:
     async def get_webhook_subscription(
         subscription_id: uuid.UUID, session: SessionDep, principal: Manager
     ) -> SubscriptionOut:
+        """One webhook subscription (without its secret)."""
         return SubscriptionOut.model_validate(await _visible(session, subscription_id, principal))
 
     @router.patch("/subscriptions/{subscription_id}", response_model=SubscriptionOut)
@@ -393,6 +395,7 @@ def webhook_router() -> APIRouter:
     async def delete_webhook_subscription(
         subscription_id: uuid.UUID, session: SessionDep, principal: Manager
     ) -> Response:
+        """Stop deliveries to an endpoint and forget the subscription."""
         found = await _visible(session, subscription_id, principal)
         await session.delete(found)
         await session.flush()

@@ -15,6 +15,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from shared import __version__
+from shared.app import summarize
 from shared.openapi import (
     COMBINED,
     DOCS_DIR,
@@ -94,6 +95,35 @@ def test_every_operation_has_a_summary_typed_success_and_problem_errors() -> Non
         if not declared and not path.endswith(("/healthz", "/readyz")):
             missing.append(f"{label}: 401/422 not declared")
     assert missing == []
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_operation_has_an_operation_id_and_a_human_summary(service: str) -> None:
+    doc = service_documents()[service]
+    missing = []
+    for path, method, op in operations(doc):
+        label = f"{service} {method.upper()} {path}"
+        if not op.get("operationId"):
+            missing.append(f"{label}: no operationId")
+        summary = op.get("summary", "").strip()
+        handler = op.get("operationId", "").removeprefix(f"{service}_")
+        if not summary or summary == handler.replace("_", " ").title():
+            missing.append(f"{label}: summary {summary!r} (give the handler a docstring)")
+        if summary.endswith(".") or "\n" in summary:
+            missing.append(f"{label}: summary {summary!r} is not one line")
+    assert missing == []
+
+
+def test_a_summary_is_the_docstrings_first_sentence_and_the_rest_the_description() -> None:
+    assert summarize("One measure.") == ("One measure", "")
+    assert summarize("Define it: formulas.\nA bad one is refused.") == (
+        "Define it: formulas",
+        "A bad one is refused.",
+    )
+    assert summarize("Per unit: how many are met,\nand the share. Units open then.") == (
+        "Per unit: how many are met, and the share",
+        "Units open then.",
+    )
 
 
 def _enums(node: Any, where: str) -> list[tuple[str, dict[str, Any]]]:
@@ -235,6 +265,58 @@ def test_identical_and_compatible_documents_have_no_breaking_change() -> None:
 def test_breaking_change_is_named(new: Doc, expected: str) -> None:
     changes = breaking_changes(_doc(), new)
     assert any(expected in change for change in changes), changes
+
+
+def _named_enum(doc: Doc, values: list[str], *, default: str | None = None) -> Doc:
+    """The document with ThingIn.kind moved to a named component (as shared.app does)."""
+    site: dict[str, Any] = {"$ref": REF + "ThingKind"}
+    if default is not None:
+        site["default"] = default
+    doc["components"]["schemas"]["ThingIn"]["properties"]["kind"] = site
+    doc["components"]["schemas"]["ThingKind"] = {"type": "string", "enum": values}
+    doc["paths"]["/api/x/v1/things"]["post"]["parameters"] = [
+        {"in": "query", "name": "kind", "schema": {"anyOf": [site, {"type": "null"}]}}
+    ]
+    return doc
+
+
+def test_an_inline_enum_made_a_named_component_is_not_breaking() -> None:
+    old = _doc()
+    old["paths"]["/api/x/v1/things"]["post"]["parameters"] = [
+        {
+            "in": "query",
+            "name": "kind",
+            "schema": {"anyOf": [{"type": "string", "enum": ["a", "b"]}, {"type": "null"}]},
+        }
+    ]
+    assert breaking_changes(old, _named_enum(_doc(), ["a", "b"], default="a")) == []
+    assert breaking_changes(old, _named_enum(_doc(), ["a", "b", "c"])) == []
+
+
+def test_a_value_removed_from_a_named_enum_is_breaking() -> None:
+    old = _doc()
+    old["paths"]["/api/x/v1/things"]["post"]["parameters"] = [
+        {"in": "query", "name": "kind", "schema": {"type": "string", "enum": ["a", "b"]}}
+    ]
+    changes = breaking_changes(old, _named_enum(_doc(), ["a"]))
+    assert any("request body.kind: enum no longer accepts ['b']" in c for c in changes), changes
+    assert any("parameter 'kind': enum no longer accepts ['b']" in c for c in changes), changes
+    named = _named_enum(_doc(), ["a", "b"])
+    assert any(
+        "no longer accepts" in c for c in breaking_changes(named, _named_enum(_doc(), ["b"]))
+    )
+
+
+def test_every_enum_is_a_named_component_referenced_by_ref() -> None:
+    doc = _combined()
+    inline = [where for where, _ in _enums(doc["paths"], "paths")]
+    for name, schema in doc["components"]["schemas"].items():
+        if "enum" not in schema:
+            inline += [where for where, _ in _enums(schema, name)]
+    assert inline == []
+    named = {n: s["enum"] for n, s in doc["components"]["schemas"].items() if "enum" in s}
+    assert named["Gender"] == ["T", "K", "M"]
+    assert named["Direction"] == ["higher", "lower"]
 
 
 def test_only_a_major_or_zero_minor_bump_allows_breaking() -> None:

@@ -428,6 +428,54 @@ INDICATORS: list[dict[str, Any]] = [
     ]
 ]
 
+# English titles shown under Accept-Language: en; a code left out falls back to Swedish.
+ENGLISH_TITLES: dict[str, str] = {
+    # measures
+    "survey_respondents": "User survey: respondents",
+    "survey_satisfied": "User survey: satisfied with care as a whole",
+    "survey_safe": "User survey: feeling safe",
+    "survey_treatment": "User survey: well treated by staff",
+    "economic_result": "Financial result against budget, SEK thousands",
+    "senior_alert_assessed": "Residents risk-assessed in Senior Alert",
+    "residents": "Residents in nursing homes",
+    "home_care_users": "Users of home care",
+    "sabo_places": "Nursing home places",
+    "incidents_lex_sarah": "Incidents: serious shortcomings (lex Sarah)",
+    "U21468": "User assessment home care, elderly – overall, share (%)",
+    "U23471": "User assessment nursing home, elderly – overall, share (%)",
+    "U23401": "Waiting time in days from application to offered nursing home place, mean",
+    # indicators
+    "andel_nojda": "Share of satisfied users (overall)",
+    "andel_trygga": "Share of users who feel safe",
+    "andel_hansyn": "Share of users who find that staff respect their views and wishes",
+    "andel_bemotande": "Share of users who find that staff treat them well",
+    "korttidssjukfranvaro": "Short-term sick leave",
+    "kostnad_per_hemtjansttimme": "Cost per home-care hour",
+    "ekonomiskt_resultat": "Financial result",
+    "andel_riskbedomda": "Share of residents risk-assessed in Senior Alert",
+    "ifo_ansokningar": "Applications",
+    "ifo_anmalningar": "Reports of concern",
+    "ifo_utredningar": "Investigations",
+    "ifo_placeringar": "Placements",
+    "ao_hemtjanst_brukare": "Users of home care",
+    "ao_sabo_platser": "Nursing home places",
+    "ao_vantetid_sabo": "Waiting time for a nursing home place, days",
+    "avvikelser_lex_sarah": "Incidents under SoL and LSS (serious shortcomings, lex Sarah)",
+    "kolada_nojd_hemtjanst": "User assessment home care – overall (Kolada)",
+    "kolada_nojd_sabo": "User assessment nursing home – overall (Kolada)",
+}
+ENGLISH_DESCRIPTIONS: dict[str, str] = {
+    "andel_nojda": "Share of respondents very or fairly satisfied with their care as a whole: "
+    "satisfied ÷ respondents × 100.",
+    "kostnad_per_hemtjansttimme": "Net cost ÷ delivered home-care hours, derived by the budget "
+    "service (measure budget_cost_per_home_care_hour); never a Kolada value.",
+}
+for _spec in MEASURES:
+    _spec["title_en"] = ENGLISH_TITLES.get(_spec["code"])
+for _spec in INDICATORS:
+    _spec["title_en"] = ENGLISH_TITLES.get(_spec["code"])
+    _spec["description_en"] = ENGLISH_DESCRIPTIONS.get(_spec["code"])
+
 DEMO_UNITS = [
     ("HT-NORR", "Hemtjänst Norr", "hemtjanst", "aldreomsorg"),
     ("HT-SODER", "Hemtjänst Söder", "hemtjanst", "aldreomsorg"),
@@ -439,6 +487,15 @@ DEMO_UNITS = [
     ("LSS-SOLROSEN", "Gruppbostad Solrosen", "gruppbostad", "lss"),
     ("LSS-VALLMON", "Gruppbostad Vallmon", "gruppbostad", "lss"),
 ]
+UNIT_TITLES_EN = {
+    "HT-NORR": "Home care North",
+    "HT-SODER": "Home care South",
+    "HT-VASTER": "Home care West",
+    "HT-OSTER": "Home care East",
+    "SABO-LINDEN": "Linden nursing home",
+    "SABO-EKEN": "Eken nursing home",
+    "SABO-BJORKEN": "Björken nursing home",
+}
 
 
 async def load_definitions(session: AsyncSession) -> None:
@@ -848,6 +905,7 @@ async def load(session: AsyncSession) -> None:
                 municipality_code=DEMO_MUNICIPALITY,
                 code=code,
                 title=title,
+                title_en=UNIT_TITLES_EN.get(code),
                 unit_type=unit_type,
                 area=area,
                 opened_on=date(2015, 1, 1),

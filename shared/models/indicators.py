@@ -38,6 +38,7 @@ class OrgUnit(CreatedAt, Base):
     municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False, index=True)
     code: Mapped[str] = mapped_column(String(64), nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False)
+    title_en: Mapped[str | None] = mapped_column(Text)
     unit_type: Mapped[str] = mapped_column(String(32), nullable=False)
     area: Mapped[str] = mapped_column(String(32), nullable=False)
     kolada_ou_id: Mapped[str | None] = mapped_column(String(32))
@@ -60,6 +61,8 @@ class Measure(CreatedAt, Base):
     min_value: Mapped[Decimal | None] = mapped_column(Numeric)
     max_value: Mapped[Decimal | None] = mapped_column(Numeric)
     description: Mapped[str | None] = mapped_column(Text)
+    title_en: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
 
 
 class Indicator(CreatedAt, Base):
@@ -76,7 +79,9 @@ class Indicator(CreatedAt, Base):
     code: Mapped[str] = mapped_column(String(64), nullable=False, index=True)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     title: Mapped[str] = mapped_column(Text, nullable=False)
+    title_en: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
+    description_en: Mapped[str | None] = mapped_column(Text)
     area: Mapped[str] = mapped_column(String(32), nullable=False)
     classification: Mapped[str] = mapped_column(String(16), nullable=False)
     perspective: Mapped[str] = mapped_column(String(16), nullable=False)
@@ -128,6 +133,7 @@ class Scorecard(CreatedAt, Base):
     municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False, index=True)
     board: Mapped[str] = mapped_column(Text, nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False)
+    title_en: Mapped[str | None] = mapped_column(Text)
     vision: Mapped[str | None] = mapped_column(Text)
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     goals: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
@@ -186,6 +192,7 @@ class PrioritisedGoal(CreatedAt, Base):
     year: Mapped[int] = mapped_column(Integer, nullable=False)
     number: Mapped[int] = mapped_column(Integer, nullable=False)
     title: Mapped[str] = mapped_column(Text, nullable=False)
+    title_en: Mapped[str | None] = mapped_column(Text)
     why: Mapped[str | None] = mapped_column(Text)
     problem: Mapped[str | None] = mapped_column(Text)
     desired_results: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)

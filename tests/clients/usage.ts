@@ -38,3 +38,14 @@ export type PayoutBodies = [
   NonNullable<BudgetPayout["requestBody"]>["content"]["application/json"],
   NonNullable<AwardsPayout["requestBody"]>["content"]["application/json"],
 ];
+
+// Every enum is a named component: one type a frontend can switch over.
+type Gender = Schemas["Gender"];
+export const genders: Gender[] = ["T", "K", "M"];
+export const arrow = (d: Schemas["Direction"]): string => (d === "higher" ? "↑" : "↓");
+
+// `title` is in the language Accept-Language chose (Swedish where no English exists); both
+// texts are sent so a UI can show the other one.
+export function titles(unit: Schemas["UnitOut"]): { shown: string; sv: string; en: string | null } {
+  return { shown: unit.title, sv: unit.title_sv, en: unit.title_en ?? null };
+}

@@ -14,6 +14,7 @@ from shared.app import JsonRoute
 from shared.auth import KeyCache, Principal, hash_key, require
 from shared.db import ReadSessionDep, get_database
 from shared.errors import COMMON_RESPONSES, FieldError, Unprocessable
+from shared.i18n import Language, negotiate
 from shared.pagination import MAX_LIMIT
 from shared.settings import Settings
 
@@ -41,9 +42,10 @@ async def _fast_answer(request: Request) -> Response | None:
         "indicators:read" in principal.scopes or "admin" in principal.scopes
     ):
         return None
+    language = negotiate(request.headers.get("accept-language"))
     found = await service.fast_lookup(
         request.app.state.analytics_cache,
-        (token_hash, request.scope["query_string"]),
+        (token_hash, request.scope["query_string"], language),
         get_database(request).read_sessionmaker,
     )
     if found is None:
@@ -54,6 +56,7 @@ async def _fast_answer(request: Request) -> Response | None:
         etag,
         None if etag in _tags(request.headers.get("if-none-match")) else body,
         request.headers.get("accept-encoding"),
+        language,
     )
 
 
@@ -61,8 +64,15 @@ def _tags(if_none_match: str | None) -> set[str]:
     return {t.strip() for t in (if_none_match or "").split(",")}
 
 
-def _respond(etag: str, body: service.Body | None, accept_encoding: str | None) -> Response:
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache", "Vary": "Accept-Encoding"}
+def _respond(
+    etag: str, body: service.Body | None, accept_encoding: str | None, language: Language
+) -> Response:
+    headers = {
+        "ETag": etag,
+        "Cache-Control": "private, no-cache",
+        "Vary": "Accept-Encoding, Accept-Language",
+        "Content-Language": language,
+    }
     if body is None:
         return Response(status_code=304, headers=headers)
     if accept_encoding is not None and "gzip" in accept_encoding.lower():
@@ -149,6 +159,9 @@ async def get_analytics(
     params: Annotated[AnalyticsParams, Query()],
     if_none_match: Annotated[str | None, Header()] = None,
     accept_encoding: Annotated[str | None, Header()] = None,
+    accept_language: Annotated[
+        str | None, Header(description="sv (default) or en, with q-values")
+    ] = None,
 ) -> Response:
     """Everything a dashboard cell needs, in one paginated response with an ETag."""
     settings: Settings = request.app.state.settings
@@ -168,6 +181,7 @@ async def get_analytics(
         as_of=params.as_of,
         limit=params.limit,
         offset=params.offset,
+        language=negotiate(accept_language),
     )
     etag, body = await service.analytics(
         session,
@@ -179,6 +193,8 @@ async def get_analytics(
             min_n=settings.INDICATORS_GENDER_GAP_MIN_N,
         ),
         if_none_match=if_none_match,
-        fast_key=None if token_hash is None else (token_hash, request.scope["query_string"]),
+        fast_key=None
+        if token_hash is None
+        else (token_hash, request.scope["query_string"], query.language),
     )
-    return _respond(etag, body, accept_encoding)
+    return _respond(etag, body, accept_encoding, query.language)

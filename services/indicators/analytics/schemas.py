@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.indicators.scorecard.schemas import Arithmetic
+from shared.i18n import NEGOTIATED
 
 Include = Literal[
     "target",
@@ -34,7 +35,9 @@ INCLUDES: tuple[str, ...] = (
 class IndicatorMeta(BaseModel):
     code: str
     version: int
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str
+    title_en: str | None = None
     area: str
     classification: str
     perspective: str
@@ -77,6 +80,9 @@ class CellComparison(BaseModel):
     of: int | None = None
     colour: Literal["green", "yellow", "red"] | None = Field(
         default=None, description="KKiK: best quarter green, middle half yellow, worst red"
+    )
+    colour_label: str | None = Field(
+        default=None, description="the colour in the response's language"
     )
 
 

@@ -44,6 +44,8 @@ from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared.auth import Principal
 from shared.errors import FieldError, Unprocessable
+from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
+from shared.i18n import Language, localize
 from shared.models import Indicator, Target
 from shared.periods import Period
 
@@ -51,6 +53,8 @@ MAX_PERIODS = 240
 STALE_GRACE_S = 10.0
 log = logging.getLogger(__name__)
 MAX_INDICATORS = 50
+# (the caller's key hash, the query string, the negotiated language)
+FastKey = tuple[str, bytes, str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +83,7 @@ class ResponseCache:
         self.inflight: dict[str, asyncio.Future[Body]] = {}
         # (key hash, raw query string) → what the slow path resolved them to, so a repeated
         # request can be answered from the cache without FastAPI's dependency machinery.
-        self._resolved: dict[tuple[str, bytes], Resolved] = {}
+        self._resolved: dict[FastKey, Resolved] = {}
         self._refreshing: dict[str, asyncio.Task[None]] = {}
 
     def fresh_state(self, municipality: str) -> str | None:
@@ -124,14 +128,14 @@ class ResponseCache:
         finally:
             self._refreshing.pop(municipality, None)
 
-    def remember(self, key: tuple[str, bytes], resolved: Resolved) -> None:
+    def remember(self, key: FastKey, resolved: Resolved) -> None:
         if self.entries <= 0 or self.state_ttl <= 0:
             return
         if len(self._resolved) > 50_000:
             self._resolved.clear()
         self._resolved[key] = resolved
 
-    def resolved(self, key: tuple[str, bytes]) -> Resolved | None:
+    def resolved(self, key: FastKey) -> Resolved | None:
         return self._resolved.get(key)
 
     def get(self, key: str) -> Body | None:
@@ -193,6 +197,8 @@ class AnalyticsQuery:
     as_of: date | None
     limit: int
     offset: int
+    # Titles and status labels are in it: part of the ETag and of the cache key.
+    language: Language = DEFAULT_LANGUAGE
 
 
 @dataclass(slots=True)
@@ -214,7 +220,7 @@ def etag_of(token: str, query: AnalyticsQuery, sources: list[str] | None) -> str
 
 async def fast_lookup(
     cache: ResponseCache,
-    key: tuple[str, bytes],
+    key: FastKey,
     sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
 ) -> tuple[str, Body] | None:
     """(ETag, body) of a query this caller asked before, under the current state token
@@ -301,7 +307,7 @@ async def analytics(
     cache: ResponseCache,
     gap_rule: GapRule,
     if_none_match: str | None = None,
-    fast_key: tuple[str, bytes] | None = None,
+    fast_key: FastKey | None = None,
 ) -> tuple[str, Body | None]:
     """(ETag, body); body is None when If-None-Match already names the current ETag."""
     # Kolada data is public: any caller may name any municipality and sees only that.
@@ -419,6 +425,8 @@ async def _compute(
                 code=code,
                 version=current.version,
                 title=current.title,
+                title_sv=current.title,
+                title_en=current.title_en,
                 area=current.area,
                 classification=current.classification,
                 perspective=current.perspective,
@@ -490,6 +498,7 @@ async def _compute(
                     comparison_=comparisons.get((c.period, c.gender)),
                     gap=gap,
                     period=shown,
+                    language=query.language,
                 )
             )
     order = {code: i for i, code in enumerate(query.indicators)}
@@ -504,7 +513,7 @@ async def _compute(
             "TKM".index(i.gender),
         )
     )
-    return AnalyticsPage(
+    page = AnalyticsPage(
         municipality_code=municipality,
         data_version=data_version,
         as_of=query.as_of,
@@ -515,6 +524,7 @@ async def _compute(
         limit=query.limit,
         offset=query.offset,
     )
+    return localize(page, query.language)
 
 
 def _cell(
@@ -528,6 +538,7 @@ def _cell(
     comparison_: comparison.Comparison | None,
     gap: GapRule,
     period: Period,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> AnalyticsCell:
     shown = not c.suppressed
     decimals = indicator.decimals
@@ -536,7 +547,9 @@ def _cell(
         indicator_version=indicator.version,
         level=c.level,
         unit_code=c.code,
-        unit_title=unit.title if unit else None,
+        unit_title=None
+        if unit is None
+        else (unit.title_en if language == "en" else None) or unit.title,
         area=unit.area if unit else (c.code if c.level == "area" else None),
         period=c.period,
         gender=c.gender,

@@ -74,6 +74,7 @@ class UnitRef:
     area: str | None
     unit_type: str | None
     aliases: tuple[str, ...] = ()  # e.g. the Kolada OU id its observations may be stored under
+    title_en: str | None = None
 
 
 @dataclass(slots=True)

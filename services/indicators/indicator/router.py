@@ -10,6 +10,7 @@ from shared.app import service_router
 from shared.auth import Principal, require
 from shared.contracts.indicators import IndicatorValues
 from shared.db import SessionDep
+from shared.i18n import LanguageDep, localize
 from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/indicators", tags=["indicators"])
@@ -24,13 +25,17 @@ def _etag(response: Response, indicator: IndicatorOut) -> IndicatorOut:
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=IndicatorOut)
 async def create_indicator(
-    payload: IndicatorIn, session: SessionDep, principal: Writer, response: Response
+    payload: IndicatorIn,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    language: LanguageDep,
 ) -> IndicatorOut:
     """Define an indicator: formulas over measures with direction, unit and roll-up rules.
     A formula that cannot be parsed is refused with the position of the problem."""
     created = await service.create_indicator(session, payload)
     response.headers["Location"] = f"/v1/indicators/{created.code}"
-    return _etag(response, created)
+    return _etag(response, localize(created, language))
 
 
 @router.get("", response_model=Page[IndicatorOut])
@@ -38,27 +43,29 @@ async def list_indicators(
     session: SessionDep,
     principal: Reader,
     page: PageDep,
+    language: LanguageDep,
     area: Annotated[str | None, Query(max_length=32)] = None,
     classification: Literal["struktur", "process", "effekt"] | None = None,
 ) -> Page[IndicatorOut]:
     """The indicator catalogue (current versions)."""
-    return await service.list_indicators(session, page, area=area, classification=classification)
+    found = await service.list_indicators(session, page, area=area, classification=classification)
+    return localize(found, language)
 
 
 @router.get("/{code}", response_model=IndicatorOut)
 async def get_indicator(
-    code: str, session: SessionDep, principal: Reader, response: Response
+    code: str, session: SessionDep, principal: Reader, response: Response, language: LanguageDep
 ) -> IndicatorOut:
     """One indicator's current definition (ETag names its version)."""
-    return _etag(response, await service.get_indicator(session, code))
+    return _etag(response, localize(await service.get_indicator(session, code), language))
 
 
 @router.get("/{code}/versions", response_model=list[IndicatorOut])
 async def list_indicator_versions(
-    code: str, session: SessionDep, principal: Reader
+    code: str, session: SessionDep, principal: Reader, language: LanguageDep
 ) -> list[IndicatorOut]:
     """Every version of a definition, with the dates it applies."""
-    return await service.list_versions(session, code)
+    return localize(await service.list_versions(session, code), language)
 
 
 @router.post(
@@ -73,10 +80,12 @@ async def create_indicator_version(
     session: SessionDep,
     principal: Writer,
     response: Response,
+    language: LanguageDep,
     if_match: Annotated[str | None, Header()] = None,
 ) -> IndicatorOut:
     """A new version of the definition from `valid_from`; older results keep their version."""
-    return _etag(response, await service.create_version(session, code, payload, if_match=if_match))
+    created = await service.create_version(session, code, payload, if_match=if_match)
+    return _etag(response, localize(created, language))
 
 
 @router.get("/{code}/values", response_model=IndicatorValues)
@@ -84,6 +93,7 @@ async def get_indicator_values(
     code: str,
     session: SessionDep,
     principal: Reader,
+    language: LanguageDep,
     period: Annotated[str, Query(description="2024, 2024T2, 2024Q3 or 2024-05", max_length=10)],
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
     level: Literal["unit", "municipality"] = "unit",
@@ -99,4 +109,5 @@ async def get_indicator_values(
         period=period,
         level=level,
         gender=gender,
+        language=language,
     )

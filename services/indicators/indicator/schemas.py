@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from shared.i18n import NEGOTIATED, swedish
 from shared.schemas import InputModel, OutputModel
 
 Classification = Literal["struktur", "process", "effekt"]
@@ -18,8 +19,10 @@ Area = Literal["aldreomsorg", "lss", "ifo", "hsl", "socialpsykiatri", "overgripa
 class IndicatorDefinitionIn(InputModel):
     """Everything of a definition that may change from one version to the next."""
 
-    title: str = Field(min_length=1, max_length=300)
-    description: str | None = Field(default=None, max_length=4000)
+    title: str = Field(min_length=1, max_length=300, description="in Swedish")
+    title_en: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=4000, description="in Swedish")
+    description_en: str | None = Field(default=None, max_length=4000)
     area: Area
     classification: Classification
     perspective: Perspective
@@ -72,8 +75,12 @@ class IndicatorOut(OutputModel):
     id: uuid.UUID
     code: str
     version: int
-    title: str
-    description: str | None
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str = swedish("title")
+    title_en: str | None = None
+    description: str | None = Field(description=NEGOTIATED)
+    description_sv: str | None = swedish("description")
+    description_en: str | None = None
     area: str
     classification: str
     perspective: str

@@ -28,6 +28,9 @@ from shared.errors import (
     PreconditionRequired,
     Unprocessable,
 )
+from shared.http_cache import version_matches
+from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
+from shared.i18n import Language
 from shared.models import Indicator
 from shared.pagination import Page, PageParams
 
@@ -128,7 +131,7 @@ async def create_version(
         raise NotFound(f"No indicator {code}")
     if if_match is None:
         raise PreconditionRequired(f"Send If-Match: {etag(current)} to change indicator {code}")
-    if if_match.strip() != etag(current):
+    if not version_matches(if_match, etag(current)):
         raise PreconditionFailed(
             f"Indicator {code} has changed; its current ETag is {etag(current)}"
         )
@@ -195,6 +198,7 @@ async def indicator_values(
     period: str,
     level: Literal["unit", "municipality"],
     gender: GenderChoice,
+    language: Language = DEFAULT_LANGUAGE,
 ) -> IndicatorValues:
     """The indicator per unit (or for the municipality) for one period, by gender."""
     municipality = principal.tenant(None) if municipality_code is None else municipality_code
@@ -240,7 +244,7 @@ async def indicator_values(
     return IndicatorValues(
         indicator_code=indicator.code,
         indicator_version=indicator.version,
-        title=indicator.title,
+        title=(indicator.title_en if language == "en" else None) or indicator.title,
         unit=indicator.unit,
         direction=cast(Direction, indicator.direction),
         decimals=indicator.decimals,

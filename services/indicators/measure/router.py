@@ -9,6 +9,7 @@ from services.indicators.measure.schemas import MeasureIn, MeasureOut
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
+from shared.i18n import LanguageDep, localize
 from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/measures", tags=["measures"])
@@ -17,18 +18,24 @@ Writer = Annotated[Principal, Depends(require("indicators:write"))]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=MeasureOut)
-async def create_measure(payload: MeasureIn, session: SessionDep, principal: Writer) -> MeasureOut:
+async def create_measure(
+    payload: MeasureIn, session: SessionDep, principal: Writer, language: LanguageDep
+) -> MeasureOut:
     """Define a measure (raw data a formula may use)."""
-    return await service.create_measure(session, payload)
+    return localize(await service.create_measure(session, payload), language)
 
 
 @router.get("", response_model=Page[MeasureOut])
-async def list_measures(session: SessionDep, principal: Reader, page: PageDep) -> Page[MeasureOut]:
+async def list_measures(
+    session: SessionDep, principal: Reader, page: PageDep, language: LanguageDep
+) -> Page[MeasureOut]:
     """The measure catalogue."""
-    return await service.list_measures(session, page)
+    return localize(await service.list_measures(session, page), language)
 
 
 @router.get("/{code}", response_model=MeasureOut)
-async def get_measure(code: str, session: SessionDep, principal: Reader) -> MeasureOut:
+async def get_measure(
+    code: str, session: SessionDep, principal: Reader, language: LanguageDep
+) -> MeasureOut:
     """One measure."""
-    return await service.get_measure(session, code)
+    return localize(await service.get_measure(session, code), language)

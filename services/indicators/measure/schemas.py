@@ -5,6 +5,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from shared.i18n import NEGOTIATED, swedish
 from shared.schemas import InputModel, OutputModel
 
 ValueKind = Literal["count", "share", "mean", "amount", "duration", "rate"]
@@ -12,21 +13,27 @@ ValueKind = Literal["count", "share", "mean", "amount", "duration", "rate"]
 
 class MeasureIn(InputModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, description="in Swedish")
+    title_en: str | None = Field(default=None, min_length=1, max_length=300)
     source: Literal["kolada", "local"]
     unit: str = Field(min_length=1, max_length=16, examples=["%", "antal", "dagar", "kr"])
     value_kind: ValueKind
     min_value: Decimal | None = Field(default=None, allow_inf_nan=False)
     max_value: Decimal | None = Field(default=None, allow_inf_nan=False)
-    description: str | None = Field(default=None, max_length=4000)
+    description: str | None = Field(default=None, max_length=4000, description="in Swedish")
+    description_en: str | None = Field(default=None, max_length=4000)
 
 
 class MeasureOut(OutputModel):
     code: str
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str = swedish("title")
+    title_en: str | None = None
     source: str
     unit: str
     value_kind: str
     min_value: Decimal | None
     max_value: Decimal | None
-    description: str | None
+    description: str | None = Field(description=NEGOTIATED)
+    description_sv: str | None = swedish("description")
+    description_en: str | None = None

@@ -20,6 +20,7 @@ from shared.app import service_router
 from shared.auth import Principal, require
 from shared.contracts.indicators import GoalStatusSummary
 from shared.db import SessionDep
+from shared.i18n import LanguageDep, localize
 from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/scorecards", tags=["scorecards"])
@@ -64,13 +65,17 @@ async def get_goal_status_summary(
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ScorecardOut)
 async def create_scorecard(
-    payload: ScorecardIn, session: SessionDep, principal: Writer, response: Response
+    payload: ScorecardIn,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    language: LanguageDep,
 ) -> ScorecardOut:
     """Store a balanced scorecard; measures with a target become targets of the municipality."""
     created = await service.create_scorecard(session, payload, principal=principal)
     response.headers["Location"] = f"/v1/scorecards/{created.id}"
     _tag(response, created)
-    return created
+    return localize(created, language)
 
 
 @router.get("", response_model=Page[ScorecardOut])
@@ -78,11 +83,15 @@ async def list_scorecards(
     session: SessionDep,
     principal: Reader,
     page: PageDep,
+    language: LanguageDep,
     municipality_code: MunicipalityQuery = None,
 ) -> Page[ScorecardOut]:
     """The municipality's scorecards, newest year first."""
-    return await service.list_scorecards(
-        session, principal=principal, municipality_code=municipality_code, page=page
+    return localize(
+        await service.list_scorecards(
+            session, principal=principal, municipality_code=municipality_code, page=page
+        ),
+        language,
     )
 
 
@@ -92,6 +101,7 @@ async def get_scorecard(
     session: SessionDep,
     principal: Reader,
     response: Response,
+    language: LanguageDep,
     municipality_code: MunicipalityQuery = None,
 ) -> ScorecardOut:
     """One scorecard (its ETag is what If-Match needs)."""
@@ -99,7 +109,7 @@ async def get_scorecard(
         session, scorecard_id, principal=principal, municipality_code=municipality_code
     )
     _tag(response, found)
-    return found
+    return localize(found, language)
 
 
 @router.put("/{scorecard_id}", response_model=ScorecardOut, responses=PRECONDITIONS)
@@ -109,6 +119,7 @@ async def update_scorecard(
     session: SessionDep,
     principal: Writer,
     response: Response,
+    language: LanguageDep,
     if_match: IfMatch = None,
     municipality_code: MunicipalityQuery = None,
 ) -> ScorecardOut:
@@ -122,7 +133,7 @@ async def update_scorecard(
         if_match=if_match,
     )
     _tag(response, updated)
-    return updated
+    return localize(updated, language)
 
 
 @router.get("/{scorecard_id}/status", response_model=ScorecardStatus)
@@ -130,28 +141,36 @@ async def get_scorecard_status(
     scorecard_id: uuid.UUID,
     session: SessionDep,
     principal: Reader,
+    language: LanguageDep,
     period: Annotated[str | None, Query(max_length=10)] = None,
     municipality_code: MunicipalityQuery = None,
 ) -> ScorecardStatus:
     """Goal fulfilment of every measure for the municipality, with the arithmetic shown."""
-    return await service.scorecard_status(
-        session,
-        scorecard_id,
-        principal=principal,
-        municipality_code=municipality_code,
-        period=period,
+    return localize(
+        await service.scorecard_status(
+            session,
+            scorecard_id,
+            principal=principal,
+            municipality_code=municipality_code,
+            period=period,
+        ),
+        language,
     )
 
 
 @goals_router.post("", status_code=status.HTTP_201_CREATED, response_model=PrioritisedGoalOut)
 async def create_prioritised_goal(
-    payload: PrioritisedGoalIn, session: SessionDep, principal: Writer, response: Response
+    payload: PrioritisedGoalIn,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    language: LanguageDep,
 ) -> PrioritisedGoalOut:
     """Store one of the board's prioritised goals (why, problem, results, strategies, actions)."""
     created = await service.create_goal(session, payload, principal=principal)
     response.headers["Location"] = f"/v1/goals/{created.id}"
     _tag(response, created)
-    return created
+    return localize(created, language)
 
 
 @goals_router.get("", response_model=Page[PrioritisedGoalOut])
@@ -159,12 +178,16 @@ async def list_prioritised_goals(
     session: SessionDep,
     principal: Reader,
     page: PageDep,
+    language: LanguageDep,
     municipality_code: MunicipalityQuery = None,
     year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
 ) -> Page[PrioritisedGoalOut]:
     """The board's prioritised goals."""
-    return await service.list_goals(
-        session, principal=principal, municipality_code=municipality_code, year=year, page=page
+    return localize(
+        await service.list_goals(
+            session, principal=principal, municipality_code=municipality_code, year=year, page=page
+        ),
+        language,
     )
 
 
@@ -174,6 +197,7 @@ async def get_prioritised_goal(
     session: SessionDep,
     principal: Reader,
     response: Response,
+    language: LanguageDep,
     municipality_code: MunicipalityQuery = None,
 ) -> PrioritisedGoalOut:
     """One prioritised goal."""
@@ -181,7 +205,7 @@ async def get_prioritised_goal(
         session, goal_id, principal=principal, municipality_code=municipality_code
     )
     _tag(response, found)
-    return found
+    return localize(found, language)
 
 
 @goals_router.put("/{goal_id}", response_model=PrioritisedGoalOut, responses=PRECONDITIONS)
@@ -191,6 +215,7 @@ async def update_prioritised_goal(
     session: SessionDep,
     principal: Writer,
     response: Response,
+    language: LanguageDep,
     if_match: IfMatch = None,
     municipality_code: MunicipalityQuery = None,
 ) -> PrioritisedGoalOut:
@@ -204,4 +229,4 @@ async def update_prioritised_goal(
         if_match=if_match,
     )
     _tag(response, updated)
-    return updated
+    return localize(updated, language)

@@ -5,9 +5,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.indicators.target.schemas import Comparator, ScopeType
+from shared.i18n import NEGOTIATED, label, swedish
 from shared.schemas import InputModel, OutputModel
 
 Status = Literal["met", "partly_met", "not_met", "no_data"]
@@ -48,7 +49,8 @@ class StrategicGoalIn(InputModel):
 
 class ScorecardFields(InputModel):
     board: str = Field(min_length=1, max_length=200)
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, description="in Swedish")
+    title_en: str | None = Field(default=None, min_length=1, max_length=300)
     vision: str | None = Field(default=None, max_length=1000)
     year: int = Field(ge=1990, le=2200)
     goals: list[StrategicGoalIn] = Field(max_length=50)
@@ -83,7 +85,9 @@ class ScorecardOut(OutputModel):
     id: uuid.UUID
     municipality_code: str
     board: str
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str = swedish("title")
+    title_en: str | None = None
     vision: str | None
     year: int
     goals: list[StrategicGoalOut]
@@ -95,6 +99,7 @@ class Arithmetic(BaseModel):
     """The judgement with its arithmetic: value, target, difference."""
 
     status: Status
+    status_label: str = Field(default="", description="the status in the response's language")
     value: Decimal | None
     target: Decimal
     upper_value: Decimal | None = None
@@ -103,6 +108,11 @@ class Arithmetic(BaseModel):
     comparator: str
     explanation: str
     gender: str = "T"
+
+    @model_validator(mode="after")
+    def _swedish_label(self) -> Arithmetic:
+        self.status_label = self.status_label or label(self.status)
+        return self
 
 
 class MeasureStatus(BaseModel):
@@ -126,7 +136,9 @@ class GoalStatus(BaseModel):
 class ScorecardStatus(BaseModel):
     scorecard_id: uuid.UUID
     municipality_code: str
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str
+    title_en: str | None = None
     vision: str | None
     period: str
     goals: list[GoalStatus]
@@ -140,7 +152,8 @@ class PrioritisedGoalFields(InputModel):
     board: str = Field(min_length=1, max_length=200)
     year: int = Field(ge=1990, le=2200)
     number: int = Field(ge=1, le=100)
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, description="in Swedish")
+    title_en: str | None = Field(default=None, min_length=1, max_length=300)
     why: str | None = Field(default=None, max_length=4000, description="varför prioriterat")
     problem: str | None = Field(default=None, max_length=4000, description="problemet idag")
     desired_results: list[str] = Field(default_factory=list, max_length=50)
@@ -159,7 +172,9 @@ class PrioritisedGoalOut(OutputModel):
     board: str
     year: int
     number: int
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str = swedish("title")
+    title_en: str | None = None
     why: str | None
     problem: str | None
     desired_results: list[str]

@@ -40,6 +40,7 @@ from shared.errors import (
     PreconditionRequired,
     Unprocessable,
 )
+from shared.http_cache import version_matches
 from shared.models import PrioritisedGoal, Scorecard, Target
 from shared.pagination import Page, PageParams
 from shared.privacy import find_personnummer
@@ -52,7 +53,7 @@ def etag(version_of: Scorecard | PrioritisedGoal) -> str:
 def _precondition(obj: Scorecard | PrioritisedGoal, if_match: str | None) -> None:
     if if_match is None:
         raise PreconditionRequired(f"Send If-Match: {etag(obj)} to change it")
-    if if_match.strip() != etag(obj):
+    if not version_matches(if_match, etag(obj)):
         raise PreconditionFailed(f"It has changed; its current ETag is {etag(obj)}")
 
 
@@ -145,6 +146,7 @@ async def create_scorecard(
             municipality_code=municipality,
             board=payload.board,
             title=payload.title,
+            title_en=payload.title_en,
             vision=payload.vision,
             year=payload.year,
             goals=[],
@@ -188,6 +190,7 @@ async def update_scorecard(
     _precondition(scorecard, if_match)
     _no_personnummer(payload)
     scorecard.board, scorecard.title = payload.board, payload.title
+    scorecard.title_en = payload.title_en
     scorecard.vision, scorecard.year = payload.vision, payload.year
     await _store(session, scorecard, payload)
     scorecard.version += 1
@@ -295,6 +298,8 @@ async def scorecard_status(
         scorecard_id=scorecard.id,
         municipality_code=scorecard.municipality_code,
         title=scorecard.title,
+        title_sv=scorecard.title,
+        title_en=scorecard.title_en,
         vision=scorecard.vision,
         period=str(p),
         goals=goals,

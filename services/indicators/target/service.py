@@ -30,6 +30,7 @@ from shared.errors import (
     Unprocessable,
 )
 from shared.events import emit
+from shared.http_cache import version_matches
 from shared.models import Indicator, Observation, Target
 from shared.pagination import Page, PageParams
 from shared.periods import Period, PeriodError
@@ -120,7 +121,7 @@ async def _find(
 def _precondition(target: Target, if_match: str | None) -> None:
     if if_match is None:
         raise PreconditionRequired(f"Send If-Match: {etag(target)} to change this target")
-    if if_match.strip() != etag(target):
+    if not version_matches(if_match, etag(target)):
         raise PreconditionFailed(f"The target has changed; its current ETag is {etag(target)}")
 
 

@@ -97,5 +97,5 @@ async def hierarchy(
             else:
                 area = rows[-1].area
         aliases = (u.kolada_ou_id,) if u.kolada_ou_id else ()
-        result.append(UnitRef(u.code, u.title, area, u.unit_type, aliases))
+        result.append(UnitRef(u.code, u.title, area, u.unit_type, aliases, u.title_en))
     return result

@@ -9,6 +9,7 @@ from services.indicators.unit.schemas import MembershipOut, MoveIn, UnitIn, Unit
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
+from shared.i18n import LanguageDep, localize
 from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/units", tags=["units"])
@@ -21,14 +22,18 @@ MunicipalityQuery = Annotated[
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=UnitOut)
 async def create_unit(
-    payload: UnitIn, session: SessionDep, principal: Writer, response: Response
+    payload: UnitIn,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
+    language: LanguageDep,
 ) -> UnitOut:
     """Register an org unit (enhet) of the municipality."""
     unit = await service.create_unit(session, payload, principal=principal)
     response.headers["Location"] = (
         f"/v1/units/{unit.code}?municipality_code={unit.municipality_code}"
     )
-    return unit
+    return localize(unit, language)
 
 
 @router.get("", response_model=Page[UnitOut])
@@ -36,12 +41,14 @@ async def list_units(
     session: SessionDep,
     principal: Reader,
     page: PageDep,
+    language: LanguageDep,
     municipality_code: MunicipalityQuery = None,
 ) -> Page[UnitOut]:
     """The org units visible to this key."""
-    return await service.list_units(
+    units = await service.list_units(
         session, principal=principal, municipality_code=municipality_code, page=page
     )
+    return localize(units, language)
 
 
 @router.get("/{code}", response_model=UnitOut)
@@ -50,6 +57,7 @@ async def get_unit(
     session: SessionDep,
     principal: Reader,
     response: Response,
+    language: LanguageDep,
     municipality_code: MunicipalityQuery = None,
 ) -> UnitOut:
     """One org unit."""
@@ -57,7 +65,7 @@ async def get_unit(
         session, code, principal=principal, municipality_code=municipality_code
     )
     response.headers["ETag"] = service.etag(unit)
-    return unit
+    return localize(unit, language)
 
 
 @router.post("/{code}/moves", response_model=list[MembershipOut])
@@ -95,6 +103,7 @@ async def update_unit(
     session: SessionDep,
     principal: Writer,
     response: Response,
+    language: LanguageDep,
     if_match: Annotated[str | None, Header()] = None,
     municipality_code: MunicipalityQuery = None,
 ) -> UnitOut:
@@ -108,4 +117,4 @@ async def update_unit(
         if_match=if_match,
     )
     response.headers["ETag"] = service.etag(unit)
-    return unit
+    return localize(unit, language)

@@ -6,6 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
+from shared.i18n import NEGOTIATED, swedish
 from shared.schemas import InputModel, OutputModel
 
 UnitType = Literal[
@@ -27,7 +28,8 @@ Area = Literal["aldreomsorg", "lss", "ifo", "hsl", "socialpsykiatri", "overgripa
 class UnitIn(InputModel):
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, description="in Swedish")
+    title_en: str | None = Field(default=None, min_length=1, max_length=200)
     unit_type: UnitType
     area: Area
     kolada_ou_id: str | None = Field(default=None, pattern=r"^V\d{2}E\d+$")
@@ -39,7 +41,9 @@ class UnitOut(OutputModel):
     id: uuid.UUID
     municipality_code: str
     code: str
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str = swedish("title")
+    title_en: str | None = None
     unit_type: str
     area: str
     kolada_ou_id: str | None
@@ -63,7 +67,8 @@ class MembershipOut(OutputModel):
 class UnitUpdate(InputModel):
     """Replace a unit's details; its area changes only through a move (kept in the history)."""
 
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=200, description="in Swedish")
+    title_en: str | None = Field(default=None, min_length=1, max_length=200)
     unit_type: UnitType
     area: Area
     kolada_ou_id: str | None = Field(default=None, pattern=r"^V\d{2}E\d+$")

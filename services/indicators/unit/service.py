@@ -16,6 +16,7 @@ from shared.errors import (
     PreconditionRequired,
     Unprocessable,
 )
+from shared.http_cache import version_matches
 from shared.models import OrgUnit, UnitMembership
 from shared.pagination import Page, PageParams
 
@@ -154,10 +155,12 @@ async def unit_history(
 
 def etag(unit: OrgUnit | UnitOut) -> str:
     """Units carry no version column; the ETag is a digest of what a client can change."""
+    title = unit.title_sv if isinstance(unit, UnitOut) else unit.title
     state = "|".join(
         str(v)
         for v in (
-            unit.title,
+            title,
+            *([unit.title_en] if unit.title_en else []),
             unit.unit_type,
             unit.area,
             unit.kolada_ou_id,
@@ -184,7 +187,7 @@ async def update_unit(
         raise NotFound(f"No unit {code} in {municipality}")
     if if_match is None:
         raise PreconditionRequired(f"Send If-Match: {etag(unit)} to change unit {code}")
-    if if_match.strip() != etag(unit):
+    if not version_matches(if_match, etag(unit)):
         raise PreconditionFailed(f"Unit {code} has changed; its current ETag is {etag(unit)}")
     errors = []
     if payload.area != unit.area:

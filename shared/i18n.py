@@ -1,0 +1,151 @@
+"""Swedish and English: Accept-Language negotiation and the texts that exist in both.
+
+Swedish is the data's own language and the default. A route whose body holds titles or status
+labels takes `LanguageDep`: the negotiated language, with `Content-Language` and
+`Vary: Accept-Language` set on the response. `localize` then fills, in every model of the
+body, `title` (and `description`) from `title_sv`/`title_en` with Swedish where no English
+exists, and `status_label` (`colour_label`) from the code next to it. shared.http_cache gives
+an English representation its own ETag, so a 304 never crosses languages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal, TypeVar, get_args
+
+from fastapi import Depends, Header, Response
+from pydantic import AliasChoices, BaseModel, Field
+
+Language = Literal["sv", "en"]
+SUPPORTED: tuple[Language, ...] = get_args(Language)
+DEFAULT: Language = "sv"
+
+# Human labels of the codes the API returns; the codes themselves never change.
+LABELS: dict[str, dict[Language, str]] = {
+    # target and scorecard statuses
+    "met": {"sv": "Uppfyllt", "en": "Met"},
+    "partly_met": {"sv": "Delvis uppfyllt", "en": "Partly met"},
+    "not_met": {"sv": "Ej uppfyllt", "en": "Not met"},
+    "no_data": {"sv": "Uppgift saknas", "en": "No data"},
+    # KKiK colours
+    "green": {"sv": "Grön (bästa fjärdedelen)", "en": "Green (best quarter)"},
+    "yellow": {"sv": "Gul (mittersta hälften)", "en": "Yellow (middle half)"},
+    "red": {"sv": "Röd (sämsta fjärdedelen)", "en": "Red (worst quarter)"},
+}
+
+# (field filled, field holding the code) in any model that has both.
+_LABELLED = (("status_label", "status"), ("colour_label", "colour"))
+_TEXTS = ("title", "description")
+
+M = TypeVar("M")
+
+NEGOTIATED = "in the response's language (Content-Language); Swedish where no English exists"
+
+
+def swedish(field: str, **kwargs: Any) -> Any:
+    """A `<field>_sv` output field read from a row's `<field>` (the data's own language)."""
+    return Field(validation_alias=AliasChoices(f"{field}_sv", field), **kwargs)
+
+
+def label(code: str, language: Language = DEFAULT) -> str:
+    """The label of a status code in a language; an unknown code is its own label."""
+    return LABELS.get(code, {}).get(language, code)
+
+
+def negotiate(header: str | None) -> Language:
+    """The supported language an Accept-Language header prefers (RFC 9110 §12.5.4).
+
+    Ranges match on their primary subtag (`sv-SE` is Swedish, `en-GB` English); the highest
+    q-value wins and the earlier range breaks a tie; `*` stands for any language not named
+    (Swedish first); q=0 refuses. A header naming nothing supported, or one that cannot be
+    read, gives Swedish: the representation is still sent, in the default language."""
+    if not header:
+        return DEFAULT
+    named: dict[str, tuple[float, int]] = {}
+    star: float | None = None
+    for position, item in enumerate(header.split(",")):
+        tag, *params = (part.strip() for part in item.split(";"))
+        weight = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value.strip())
+                except ValueError:
+                    weight = 0.0
+                if not 0.0 <= weight <= 1.0:
+                    weight = 0.0
+        tag = tag.lower()
+        if tag == "*":
+            star = weight if star is None else max(star, weight)
+            continue
+        primary = tag.split("-")[0]
+        if primary in SUPPORTED:
+            best = named.get(primary)
+            if best is None or weight > best[0]:
+                named[primary] = (weight, position if best is None else best[1])
+    ranked: list[tuple[float, int, Language]] = []
+    for order, language in enumerate(SUPPORTED):
+        if language in named:
+            weight, position = named[language]
+            ranked.append((weight, -position, language))
+        elif star is not None:
+            ranked.append((star, -len(header) - order, language))
+    ranked = [r for r in ranked if r[0] > 0]
+    return max(ranked)[2] if ranked else DEFAULT
+
+
+def vary(response: Response, header: str) -> None:
+    """Add a header name to Vary, once."""
+    present = [v.strip() for v in response.headers.get("vary", "").split(",") if v.strip()]
+    if header.lower() not in {v.lower() for v in present}:
+        response.headers["Vary"] = ", ".join([*present, header])
+
+
+async def language(
+    response: Response,
+    accept_language: Annotated[
+        str | None,
+        Header(
+            description="sv (default) or en, with q-values: titles and status labels in it",
+            examples=["en-GB,en;q=0.9,sv;q=0.8"],
+        ),
+    ] = None,
+) -> Language:
+    """The negotiated language; the response says which one it is and that it varies."""
+    chosen = negotiate(accept_language)
+    response.headers["Content-Language"] = chosen
+    vary(response, "Accept-Language")
+    return chosen
+
+
+LanguageDep = Annotated[Language, Depends(language)]
+
+
+def localize(body: M, language: Language) -> M:
+    """Fill the language-dependent fields of every model in a body (in place; returned)."""
+    _walk(body, language)
+    return body
+
+
+def _walk(node: Any, language: Language) -> None:
+    if isinstance(node, BaseModel):
+        fields = type(node).model_fields
+        for text in _TEXTS:
+            if f"{text}_sv" in fields and text in fields:
+                english = getattr(node, f"{text}_en", None) if language == "en" else None
+                setattr(node, text, english or getattr(node, f"{text}_sv"))
+        for target, code in _LABELLED:
+            if target in fields and code in fields:
+                value = getattr(node, code)
+                setattr(node, target, None if value is None else label(value, language))
+        for name in fields:
+            value = getattr(node, name)
+            if isinstance(value, BaseModel | list | tuple | Mapping):
+                _walk(value, language)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            _walk(item, language)
+    elif isinstance(node, Mapping):
+        for item in node.values():
+            _walk(item, language)
