@@ -97,7 +97,7 @@ class Observation(Base):
     __tablename__ = "observation"
     __table_args__ = (
         # Ordered as the analytics reads filter (municipality, measure, period_start), so the
-        # key also serves them (scale_0005).
+        # key also serves them (scale_0006).
         UniqueConstraint(
             "municipality_code",
             "measure_code",

@@ -6,8 +6,8 @@ ix_observation_measure_period served and that index goes: each stored value now 
 indexes instead of four (bench/kolada_sync.py). ix_observation_batch_id becomes partial: Kolada
 values have no batch and no longer fill it with NULL entries.
 
-Revision ID: scale_0005
-Revises: scale_0004
+Revision ID: scale_0006
+Revises: i18n_0005
 Create Date: 2026-11-23 00:10:00+00:00
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "scale_0005"
-down_revision: str | Sequence[str] | None = "scale_0004"
+revision: str = "scale_0006"
+down_revision: str | Sequence[str] | None = "i18n_0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
