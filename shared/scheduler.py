@@ -44,6 +44,16 @@ JOBS: tuple[HttpJob, ...] = (
         "15 2 * * *",
         {"mode": "incremental", "trigger": "scheduler"},
     ),
+    # Yearly partitions of observation two years ahead, so no year's values land in the
+    # default partition (services/ingest/observation/partitions.py).
+    HttpJob(
+        "observation-partitions",
+        "ingest",
+        "POST",
+        "/v1/observations/partitions",
+        "30 3 1 * *",
+        {"years_ahead": 2},
+    ),
 )
 
 

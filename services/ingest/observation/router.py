@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query
 
 from services.ingest.observation import service
-from services.ingest.observation.schemas import ProvenanceOut
+from services.ingest.observation.schemas import PartitionsIn, PartitionsOut, ProvenanceOut
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
@@ -13,6 +13,25 @@ from shared.db import SessionDep
 router = service_router(prefix="/v1/observations", tags=["provenance"])
 
 IngestReader = Annotated[Principal, Depends(require("ingest:read"))]
+IngestWriter = Annotated[Principal, Depends(require("ingest:write"))]
+
+
+@router.get("/partitions", response_model=PartitionsOut)
+async def list_partitions(session: SessionDep, principal: IngestReader) -> PartitionsOut:
+    """The yearly partitions of the observation table, with sizes (national keys only)."""
+    return await service.describe_partitions(session, principal=principal)
+
+
+@router.post("/partitions", response_model=PartitionsOut)
+async def ensure_partitions(
+    session: SessionDep, principal: IngestWriter, payload: PartitionsIn | None = None
+) -> PartitionsOut:
+    """Create the missing yearly partitions through this year + `years_ahead` and move any
+    rows of those years out of the default partition (national keys only; the scheduler calls
+    it monthly)."""
+    return await service.ensure_partitions(
+        session, principal=principal, years_ahead=(payload or PartitionsIn()).years_ahead
+    )
 
 
 @router.get("/provenance", response_model=ProvenanceOut)

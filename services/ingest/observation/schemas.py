@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from shared.schemas import OutputModel
+from shared.schemas import InputModel, OutputModel
 
 
 class Origin(OutputModel):
@@ -49,3 +49,25 @@ class ProvenanceOut(OutputModel):
     arrived_at: datetime
     origin: Origin
     revisions: list[RevisionOut] = Field(description="earlier contents, newest first")
+
+
+class PartitionOut(OutputModel):
+    name: str = Field(description="table in schema observation_part")
+    bound: str = Field(description="the partition bound, as PostgreSQL states it")
+    estimated_rows: int = Field(description="planner estimate (pg_class.reltuples)")
+    bytes: int = Field(description="table and indexes")
+
+
+class PartitionsOut(OutputModel):
+    partitions: list[PartitionOut]
+    last_year: int | None = Field(description="the last year with its own partition")
+    default_rows: int = Field(
+        description="rows in the DEFAULT partition (years without their own; should be 0)"
+    )
+    created: list[str] = Field(default_factory=list, description="partitions this call created")
+
+
+class PartitionsIn(InputModel):
+    years_ahead: int = Field(
+        default=2, ge=0, le=20, description="create yearly partitions through this year + N"
+    )

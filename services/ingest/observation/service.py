@@ -1,16 +1,24 @@
-"""Where a value comes from: its source, run or batch and row, sender, status and history."""
+"""Where a value comes from: its source, run or batch and row, sender, status and history;
+and the table's yearly partitions."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.kolada.schemas import KOLADA_ATTRIBUTION
-from services.ingest.observation import repository
-from services.ingest.observation.schemas import Origin, ProvenanceOut, RevisionOut
+from services.ingest.observation import partitions, repository
+from services.ingest.observation.schemas import (
+    Origin,
+    PartitionOut,
+    PartitionsOut,
+    ProvenanceOut,
+    RevisionOut,
+)
 from shared.auth import Principal
-from shared.errors import NotFound
+from shared.errors import Forbidden, NotFound
 from shared.models import IngestBatch, Observation
 from shared.periods import Period, PeriodError
 
@@ -134,3 +142,34 @@ async def find_provenance(
     )
     what = f"{source}/{municipality_code}/{unit_code or '-'}/{measure_code}/{canonical}/{gender}"
     return await provenance_of(session, obs, principal=principal, what=what)
+
+
+def _national(principal: Principal) -> None:
+    if not principal.is_national:
+        raise Forbidden("Only a national key may see or change the observation partitions")
+
+
+async def describe_partitions(
+    session: AsyncSession, *, principal: Principal, created: list[str] | None = None
+) -> PartitionsOut:
+    _national(principal)
+    found = await partitions.list_partitions(session)
+    years = partitions.yearly([name for name, *_ in found])
+    return PartitionsOut(
+        partitions=[
+            PartitionOut(name=name, bound=bound, estimated_rows=rows, bytes=size)
+            for name, bound, rows, size in found
+        ],
+        last_year=max(years, default=None),
+        default_rows=await partitions.default_rows(session),
+        created=created or [],
+    )
+
+
+async def ensure_partitions(
+    session: AsyncSession, *, principal: Principal, years_ahead: int
+) -> PartitionsOut:
+    _national(principal)
+    through = datetime.now(UTC).year + years_ahead
+    created = await partitions.ensure_partitions(session, through)
+    return await describe_partitions(session, principal=principal, created=created)
