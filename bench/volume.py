@@ -4,10 +4,10 @@
                            [--repeat 20] [--batch 10000] [--explain-out docs/explain/analytics.md]
 
 Builds a scratch database (DATABASE_URL's server, else the embedded one) migrated to head, so
-`observation` is the yearly-partitioned table of scale_0004. It is filled with
-municipalities × (1 + units) × measures × years × T/K/M values (the municipality-level ones
-as Kolada's, the unit ones as local). 290 × 6 × 40 × 10 × 3 ≈ 2.1 million values by default;
-10× the national volume (≈ 70 million) is `--measures 400 --years 10 --units 6` or so.
+`observation` is the yearly-partitioned table of scale_0004 with the key of scale_0006. It is
+filled with municipalities × (1 + units) × measures × years × T/K/M values (the
+municipality-level ones as Kolada's, the unit ones as local). 290 × 6 × 40 × 10 × 3 ≈ 2.1 million values by default;
+10× the national volume (≈ 70 million) is `--measures 1000 --units 7` (290 × 8 × 1000 × 10 × 3).
 
 The baseline in the same run is `observation_flat`: the same rows in an unpartitioned table
 with the indexes the table had before scale_0004. Measured on both, the two main queries of
@@ -236,7 +236,9 @@ def main() -> None:
                 "Written by `python bench/volume.py --explain-out docs/explain/analytics.md`"
                 f" ({' '.join(sys.argv[1:])}). `flat` is the table as it was before"
                 " migration scale_0004 (one heap, the old indexes); `partitioned` is the table"
-                " since (yearly partitions, `ix_observation_national`).\n\n"
+                " since (yearly partitions, `ix_observation_national`, and since scale_0006 the"
+                " key `uq_observation_key` ordered municipality, measure, period_start, … in"
+                " place of `ix_observation_measure_period`).\n\n"
                 "```json\n" + json.dumps(figures, indent=1) + "\n```\n\n" + "\n".join(plans)
             )
     print(json.dumps(figures))
