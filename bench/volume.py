@@ -49,7 +49,7 @@ FILL = """
 INSERT INTO {table} (source, municipality_code, unit_code, measure_code, period, period_start,
                      period_end, gender, value, status, revision)
 SELECT CASE WHEN u = 0 THEN 'kolada' ELSE 'local' END, (1000 + m)::text,
-       CASE WHEN u = 0 THEN '' ELSE 'U' || u END, 'M' || lpad(k::text, 3, '0'),
+       CASE WHEN u = 0 THEN '' ELSE 'U' || u END, 'M' || lpad(k::text, 4, '0'),
        %(year)s::text, make_date(%(year)s, 1, 1), make_date(%(year)s, 12, 31), g,
        round((random() * 100)::numeric, 1), 'final', 1
 FROM generate_series(1, %(m)s) m, generate_series(0, %(u)s) u, generate_series(1, %(k)s) k,
@@ -126,7 +126,7 @@ def batch_rows(n: int, *, municipality: str, year: int, value: str) -> list[bulk
             (
                 municipality,
                 f"B{unit}",
-                f"M{measure:03d}",
+                f"M{measure:04d}",
                 str(year),
                 date(year, 1, 1),
                 date(year, 12, 31),
@@ -189,7 +189,7 @@ def main() -> None:
             started = time.perf_counter()
             conn.execute(FLAT)
             print(f"baseline copy {time.perf_counter() - started:.1f} s", flush=True)
-            measures = [f"M{k:03d}" for k in range(1, min(args.measures, 5) + 1)]
+            measures = [f"M{k:04d}" for k in range(1, min(args.measures, 5) + 1)]
             unit_params = {
                 "municipality": str(1000 + args.municipalities // 2),
                 "measures": measures,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,13 @@ DATA = Path(__file__).resolve().parent / "data"
 def page(name: str) -> list[dict[str, Any]]:
     values: list[dict[str, Any]] = json.loads((DATA / name).read_text(encoding="utf-8"))["values"]
     return values
+
+
+def iso_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
 
 
 async def load(session: AsyncSession) -> None:
@@ -42,6 +50,8 @@ async def load(session: AsyncSession) -> None:
             "perspective": k["perspective"],
             "has_ou_data": bool(k["has_ou_data"]),
             "publ_period": k["publ_period"],
+            "prel_publication_date": iso_date(k.get("prel_publication_date")),
+            "publication_date": iso_date(k.get("publication_date")),
         }
         for k in page("kolada_kpi.json")
     ]

@@ -64,6 +64,10 @@ class KoladaKpi(Base):
     perspective: Mapped[str | None] = mapped_column(Text)
     has_ou_data: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     publ_period: Mapped[str | None] = mapped_column(String(16))
+    # The period publ_period is published preliminarily on the first date, definitively on the
+    # second; in between, its values are preliminary (ingest_0007).
+    prel_publication_date: Mapped[date | None] = mapped_column(Date)
+    publication_date: Mapped[date | None] = mapped_column(Date)
 
 
 class IngestBatch(CreatedAt, Base):

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any, Generic, Literal, NotRequired, TypeVar
 
 import httpx
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 from typing_extensions import TypedDict
 
 from shared.settings import Settings
@@ -72,6 +72,17 @@ class OuDataRow(TypedDict):
     values: list[KoladaValue]
 
 
+def _lenient_date(value: object) -> date | None:
+    """A publication date as Kolada writes it ("2026-08-28", sometimes with a time); anything
+    else is no date rather than a refused catalogue."""
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
+
+
 class KpiMeta(_Upstream):
     id: str = Field(min_length=1, max_length=16)
     title: str
@@ -82,8 +93,8 @@ class KpiMeta(_Upstream):
     perspective: str | None = None
     has_ou_data: bool = False
     publ_period: str | None = None
-    prel_publication_date: str | None = None
-    publication_date: str | None = None
+    prel_publication_date: Annotated[date | None, BeforeValidator(_lenient_date)] = None
+    publication_date: Annotated[date | None, BeforeValidator(_lenient_date)] = None
 
 
 class MunicipalityMeta(_Upstream):

@@ -32,6 +32,9 @@ class ChunkSpec:
     ids: frozenset[str]
     years: frozenset[int]
     municipality_code: str | None
+    # (KPI, year) published only preliminarily so far: stored as preliminary whatever the
+    # value's own status says.
+    preliminary: frozenset[tuple[str, int]] = frozenset()
 
 
 @dataclass
@@ -96,6 +99,7 @@ def parse_page(body: bytes, url: str, spec: ChunkSpec, base_url: str) -> ParsedP
             raise KoladaError(f"Kolada answered ({kpi}, {where}, {period}) twice at {url}", url=url)
         rows.add(key)
         municipality, unit = (owner, where) if ou_level else (where, "")
+        early = (kpi, period) in spec.preliminary
         head = f"{municipality}\t{unit}\t{kpi}\t{period}\t{period}-01-01\t{period}-12-31\t"
         source = f"{prefix}{kpi}{level}{where}/year/{period}"
         for entry in row["values"]:
@@ -105,7 +109,7 @@ def parse_page(body: bytes, url: str, spec: ChunkSpec, base_url: str) -> ParsedP
             else:
                 number = entry.get("value")
                 value = "\\N" if number is None else repr(number)
-                status = _status(entry.get("status"))
+                status = "preliminary" if early else _status(entry.get("status"))
             append(f"{head}{entry['gender']}\t{value}\t\\N\t\\N\t\\N\t{status}\t\\N\t{source}\n")
         change = fresh.get(municipality)
         if change is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, or_, select, text, update
@@ -219,6 +219,18 @@ async def kpi_flags(session: AsyncSession, ids: Sequence[str]) -> dict[str, bool
         select(KoladaKpi.id, KoladaKpi.has_ou_data).where(KoladaKpi.id.in_(list(ids)))
     )
     return {str(i): bool(flag) for i, flag in result}
+
+
+async def kpi_publications(
+    session: AsyncSession, ids: Sequence[str]
+) -> dict[str, tuple[str | None, date | None]]:
+    """KPI id → (publ_period, publication_date), for the KPIs the catalogue knows."""
+    result = await session.execute(
+        select(KoladaKpi.id, KoladaKpi.publ_period, KoladaKpi.publication_date).where(
+            KoladaKpi.id.in_(list(ids))
+        )
+    )
+    return {str(i): (period, published) for i, period, published in result}
 
 
 async def tenant_municipalities(session: AsyncSession) -> list[str]:

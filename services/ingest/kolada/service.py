@@ -61,6 +61,8 @@ OU_PREFIXES = ("V21", "V23", "V25", "V26", "V29", "V30", "V31", "V32", "V34")
 GROUP_AREAS = ("äldreomsorg", "LSS", "IFO", "ekonomiskt bistånd")
 RIKET = "0000"
 CATALOGUE_KINDS = ("catalogue:municipality", "catalogue:municipality_groups", "catalogue:kpi")
+# A data or OU data chunk fetched whole even in an incremental run (no from_date).
+WHOLE = ":whole"
 
 
 def job_url(job_id: uuid.UUID) -> str:
@@ -198,7 +200,11 @@ def default_years(settings: Settings, today: date | None = None) -> list[int]:
 
 
 async def build_plan(
-    session: AsyncSession, client: KoladaClient, job: KoladaSyncJob, settings: Settings
+    session: AsyncSession,
+    client: KoladaClient,
+    job: KoladaSyncJob,
+    settings: Settings,
+    today: date | None = None,
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Resolve the request into KPIs, municipalities, OUs and years, and cut it into chunks."""
     spec = job.plan
@@ -228,6 +234,11 @@ async def build_plan(
             ous[code] = sorted(u.id for u in units if u.id.startswith(OU_PREFIXES))
     flags = await repository.kpi_flags(session, kpis)
     ou_kpis = [k for k in kpis if flags.get(k)]
+    preliminary, published = publication_state(
+        await repository.kpi_publications(session, kpis),
+        today=today or datetime.now(UTC).date(),
+        since=job.from_date,
+    )
     plan = {
         "resolved": True,
         "kpis": kpis,
@@ -236,6 +247,8 @@ async def build_plan(
         "ou_kpis": ou_kpis,
         "years": years,
         "include_catalogue": bool(spec.get("include_catalogue")),
+        "preliminary": preliminary,
+        "published": {str(year): ks for year, ks in published.items()},
     }
     rows: list[dict[str, Any]] = []
 
@@ -272,7 +285,41 @@ async def build_plan(
                         years=year_part,
                         municipality_code=code,
                     )
+    # Published definitively since the last run: that period again, whole (no from_date), so
+    # values that did not change still become final.
+    for year, published_kpis in sorted(published.items()):
+        for kpi_part in chunked(published_kpis):
+            for muni_part in chunked(munis):
+                add(f"data{WHOLE}", kpis=kpi_part, ids=muni_part, years=[year])
+        for kpi_part in chunked([k for k in published_kpis if k in ou_kpis]):
+            for code, ou_ids in ous.items():
+                for ou_part in chunked(ou_ids):
+                    add(
+                        f"oudata{WHOLE}",
+                        kpis=kpi_part,
+                        ids=ou_part,
+                        years=[year],
+                        municipality_code=code,
+                    )
     return plan, rows
+
+
+def publication_state(
+    publications: dict[str, tuple[str | None, date | None]], *, today: date, since: date | None
+) -> tuple[dict[str, int], dict[int, list[str]]]:
+    """From the catalogue's publication dates: KPI → the year whose values are preliminary
+    today (published preliminarily, not yet definitively), and year → KPIs published
+    definitively since `since` (an incremental run's from_date)."""
+    preliminary: dict[str, int] = {}
+    published: dict[int, list[str]] = {}
+    for kpi, (period, definitive) in publications.items():
+        if not (period and period.isdigit() and len(period) == 4 and definitive):
+            continue
+        if today < definitive:
+            preliminary[kpi] = int(period)
+        elif since is not None and since <= definitive:
+            published.setdefault(int(period), []).append(kpi)
+    return preliminary, published
 
 
 # --- fetching and storing one chunk ---------------------------------------------------------
@@ -292,8 +339,14 @@ class Fetched:
 
 
 async def fetch_chunk(
-    client: KoladaClient, parser: PageParser, chunk: KoladaSyncChunk, from_date: date | None
+    client: KoladaClient,
+    parser: PageParser,
+    chunk: KoladaSyncChunk,
+    from_date: date | None,
+    preliminary: dict[str, int] | None = None,
 ) -> Fetched:
+    """Fetch and parse one chunk; `preliminary` (KPI → year) marks the values Kolada has
+    published only preliminarily so far."""
     result = Fetched()
     if chunk.kind == "catalogue:municipality":
         result.catalogue = await client.municipalities()
@@ -302,16 +355,22 @@ async def fetch_chunk(
     elif chunk.kind == "catalogue:kpi":
         result.catalogue = await client.kpis()
     else:
+        kind = chunk.kind.removesuffix(WHOLE)
+        if chunk.kind.endswith(WHOLE):
+            from_date = None
         spec = ChunkSpec(
-            kind=chunk.kind,
+            kind=kind,
             kpis=frozenset(chunk.kpis),
             ids=frozenset(chunk.ids),
             years=frozenset(chunk.years),
             municipality_code=chunk.municipality_code,
+            preliminary=frozenset(
+                (k, year) for k, year in (preliminary or {}).items() if k in chunk.kpis
+            ),
         )
         url: str | None
         params: dict[str, Any] | None
-        url, params = client.first_page(chunk.kind, chunk.kpis, chunk.ids, chunk.years, from_date)
+        url, params = client.first_page(kind, chunk.kpis, chunk.ids, chunk.years, from_date)
         urls: set[str] = set()
         rows: set[RowKey] = set()
         while url is not None:
@@ -372,6 +431,8 @@ async def _store_catalogue(session: AsyncSession, kind: str, items: list[Any]) -
                     "perspective": k.perspective,
                     "has_ou_data": k.has_ou_data,
                     "publ_period": k.publ_period,
+                    "prel_publication_date": k.prel_publication_date,
+                    "publication_date": k.publication_date,
                 }
                 for k in items
             ],
@@ -440,7 +501,7 @@ async def _store_direct(
         if not isinstance(getattr(exc, "orig", exc), psycopg.errors.UniqueViolation):
             raise
         return False
-    touched = [chunk.municipality_code] if chunk.kind == "oudata" else list(chunk.ids)
+    touched = [chunk.municipality_code] if chunk.kind.startswith("oudata") else list(chunk.ids)
     await bulk.bump_data_versions_for(session, [c for c in touched if c])
     return True
 
@@ -504,6 +565,7 @@ async def run_job(
         pending = [c for c in await repository.chunks(session, job_id) if c.state == "pending"]
         session.expunge_all()
     from_date = job.from_date
+    preliminary: dict[str, int] = job.plan.get("preliminary") or {}
 
     ahead = max(1, settings.KOLADA_CONCURRENCY)
     parser = shared_parser(settings.KOLADA_PARSE_PROCESSES)
@@ -512,7 +574,7 @@ async def run_job(
     def start(index: int) -> None:
         if index < len(pending) and index not in tasks:
             tasks[index] = asyncio.create_task(
-                fetch_chunk(client, parser, pending[index], from_date)
+                fetch_chunk(client, parser, pending[index], from_date, preliminary)
             )
 
     try:

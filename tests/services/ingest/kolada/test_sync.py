@@ -1,19 +1,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import respx
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.kolada import jobs
 from services.ingest.kolada.client import KoladaClient
 from services.ingest.kolada.fake import FakeKolada
 from shared.db import Database
-from shared.models import DataVersion, KoladaSyncChunk, Observation, ObservationRevision
+from shared.models import (
+    DataVersion,
+    KoladaKpi,
+    KoladaSyncChunk,
+    Observation,
+    ObservationRevision,
+)
 from shared.settings import Settings
 
 MakeKey = Callable[..., Any]
@@ -365,3 +372,58 @@ async def test_a_bad_sync_request_is_a_located_422(client: Any, make_key: MakeKe
     assert response.status_code == 422
     fields = {e["field"] for e in response.json()["errors"]}
     assert fields == {"kpis", "years"}
+
+
+async def test_values_of_a_period_published_only_preliminarily_are_preliminary_until_the_final(
+    client: Any,
+    make_key: MakeKey,
+    database: Database,
+    session: AsyncSession,
+    kolada: KoladaClient,
+    kolada_settings: Settings,
+    kolada_mock: respx.MockRouter,
+    fake: FakeKolada,
+) -> None:
+    # Kolada's catalogue: 2023 of U21468 is out preliminarily; the definitive date is ahead.
+    today = datetime.now(UTC).date()
+    await session.execute(
+        update(KoladaKpi)
+        .where(KoladaKpi.id == "U21468")
+        .values(
+            publ_period="2023",
+            prel_publication_date=today - timedelta(days=30),
+            publication_date=today + timedelta(days=30),
+        )
+    )
+    await session.commit()
+    body = {
+        "kpis": ["U21468"],
+        "municipalities": ["0482"],
+        "years": [2022, 2023],
+        "include_ous": False,
+    }
+    await _queue(client, make_key, {**body, "mode": "full"})
+    assert await jobs.run_next(database, kolada, kolada_settings) == "completed"
+    statuses = {(o.period, o.status) for o in await _observations(session)}
+    assert statuses == {("2022", "final"), ("2023", "preliminary")}
+
+    # The definitive publication happens with the same numbers: Kolada's from_date answer is
+    # empty, yet the next incremental run fetches 2023 whole and the values become final.
+    await session.execute(
+        update(KoladaKpi).where(KoladaKpi.id == "U21468").values(publication_date=today)
+    )
+    await session.commit()
+    fake.requests.clear()
+    job = await _queue(client, make_key, {**body, "mode": "incremental"})
+    assert await jobs.run_next(database, kolada, kolada_settings) == "completed"
+    assert any("/year/2023?" in u and "from_date" not in u for u in fake.requests)
+
+    session.expire_all()
+    stored = await _observations(session)
+    assert {(o.period, o.status) for o in stored} == {("2022", "final"), ("2023", "final")}
+    assert {o.revision for o in stored if o.period == "2023"} == {2}
+    assert {o.revision for o in stored if o.period == "2022"} == {1}
+    key = await make_key("ingest:read", municipality="0482")
+    done = (await client("ingest", key).get(job["url"])).json()
+    assert done["plan"]["published"] == {"2023": ["U21468"]}
+    assert done["counts"]["revised"] == 3

@@ -19,7 +19,8 @@ async def test_the_partitions_are_listed_for_a_national_key_only(
     national = await make_key("ingest:read", "ingest:write", municipality=None)
     body = (await client("ingest", national).get("/v1/observations/partitions")).json()
     names = [p["name"] for p in body["partitions"]]
-    assert "observation_2024" in names and "observation_default" in names
+    assert "observation_2024" in names
+    assert "observation_default" in names
     assert body["last_year"] == 2035
     assert body["default_rows"] == 0
     assert next(p for p in body["partitions"] if p["name"] == "observation_2024")["bound"] == (
