@@ -12,7 +12,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 
 from shared import __version__
 from shared.app import summarize
@@ -59,14 +59,25 @@ def test_operation_ids_are_the_handler_names_and_unique_in_the_combined_document
     for service in SERVICES:
         app = importlib.import_module(f"services.{service}.app").create_app(settings)
         doc = app.openapi()
-        for route in app.routes:
+        # Routes of included routers come wrapped (FastAPI ≥ 0.16x): walk their contexts.
+        checked = 0
+        for context in iter_route_contexts(app.routes):
+            route = context.route
             if not isinstance(route, APIRoute) or not route.include_in_schema:
                 continue
-            for method in sorted(route.methods or ()):
-                op = doc["paths"][route.path_format][method.lower()]
-                expected = route.operation_id or route.name
-                assert op["operationId"] == expected, f"{service} {method} {route.path}"
-                assert route.operation_id is None or route.path in {"/healthz", "/readyz"}
+            for method in sorted(context.methods or ()):
+                op = doc["paths"][context.path_format][method.lower()]
+                expected = route.operation_id or context.name
+                assert op["operationId"] == expected, f"{service} {method} {context.path}"
+                assert route.operation_id is None or context.path in {"/healthz", "/readyz"}
+                checked += 1
+        documented = sum(
+            1
+            for ops in doc["paths"].values()
+            for m in ops
+            if m in {"get", "post", "put", "patch", "delete"}
+        )
+        assert checked == documented, f"{service}: {checked} routes checked of {documented}"
     counts = Counter(op["operationId"] for _, _, op in operations(_combined()))
     assert [name for name, n in counts.items() if n > 1] == []
     # the one clash today is prefixed by its service, the rest stay the handler's name

@@ -29,8 +29,10 @@ async def add_job(session: AsyncSession, job: KoladaSyncJob) -> KoladaSyncJob:
     return job
 
 
-async def get_job(session: AsyncSession, job_id: uuid.UUID) -> KoladaSyncJob | None:
-    return await session.get(KoladaSyncJob, job_id)
+async def get_job(
+    session: AsyncSession, job_id: uuid.UUID, *, for_update: bool = False
+) -> KoladaSyncJob | None:
+    return await session.get(KoladaSyncJob, job_id, with_for_update=for_update)
 
 
 async def list_jobs(
@@ -186,6 +188,21 @@ async def set_plan(
     job.chunks_total = chunks_total
     job.heartbeat_at = func.clock_timestamp()
     await session.flush()
+
+
+async def retry_failed(session: AsyncSession, job: KoladaSyncJob) -> int:
+    """Put a failed job's failed chunks back to pending and the job back in the queue (its
+    errors stay, as history); returns how many chunks will be fetched again."""
+    result = await session.execute(
+        update(KoladaSyncChunk)
+        .where(KoladaSyncChunk.job_id == job.id, KoladaSyncChunk.state == "failed")
+        .values(state="pending", error=None, finished_at=None)
+    )
+    job.state = "pending"
+    job.chunks_failed = 0
+    job.finished_at = None
+    await session.flush()
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 async def finish_job(session: AsyncSession, job_id: uuid.UUID, state: str) -> None:

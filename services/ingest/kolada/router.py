@@ -65,3 +65,19 @@ async def list_syncs(
 async def get_sync(job_id: uuid.UUID, session: SessionDep, principal: IngestReader) -> SyncJobOut:
     """A sync job: state, progress (chunks and rows), counts, errors, timings."""
     return await service.get_sync(session, job_id, principal=principal)
+
+
+@router.post("/{job_id}/retry", status_code=status.HTTP_202_ACCEPTED, response_model=SyncJobOut)
+async def retry_sync(
+    job_id: uuid.UUID,
+    session: SessionDep,
+    principal: IngestWriter,
+    request: Request,
+    response: Response,
+    background: BackgroundTasks,
+) -> SyncJobOut:
+    """Run a failed sync again: only its failed chunks are fetched (409 unless it failed)."""
+    job = await service.retry_sync(session, job_id, principal=principal)
+    response.headers["Location"] = job.url
+    background.add_task(_wake, request)
+    return job

@@ -170,6 +170,29 @@ async def get_sync(session: AsyncSession, job_id: uuid.UUID, *, principal: Princ
     return to_out(job)
 
 
+async def retry_sync(
+    session: AsyncSession, job_id: uuid.UUID, *, principal: Principal
+) -> SyncJobOut:
+    """Queue a failed job again: its failed chunks (or its plan, if planning failed) are
+    fetched anew; the chunks it finished stay done."""
+    job = await repository.get_job(session, job_id, for_update=True)
+    if job is None or not _visible(job, principal):
+        raise NotFound(f"No Kolada sync {job_id}")
+    if job.state != "failed":
+        raise Conflict(
+            f"Only a failed sync can be retried; {job_url(job.id)} is {job.state}",
+            extra={"job": job_url(job.id), "state": job.state},
+        )
+    running = await repository.unfinished_job(session, job.municipality_code)
+    if running is not None:
+        raise Conflict(
+            f"Another sync for this scope is pending or running: {job_url(running)}",
+            extra={"job": job_url(running)},
+        )
+    await repository.retry_failed(session, job)
+    return to_out(job)
+
+
 async def list_syncs(
     session: AsyncSession,
     *,

@@ -183,6 +183,25 @@ async def test_upstream_422_fails_that_chunk_only_and_stores_nothing_of_it(
     assert done["errors"][0]["kpis"] == ["U21468", "N01951"]
     assert await _observations(session) == []
 
+    # Kolada answers again: a retry fetches the failed chunk only, and the job completes.
+    writer = client("ingest", await make_key("ingest:write", municipality="0482"))
+    kolada_mock.routes.clear()
+    kolada_mock.route().mock(side_effect=fake)
+    fake.requests.clear()
+    retried = await writer.post(f"{job['url']}/retry")
+    assert retried.status_code == 202, retried.text
+    assert retried.json()["state"] == "pending"
+    assert await jobs.run_next(database, kolada, kolada_settings) == "completed"
+    assert len(fake.requests) == 1
+    done = (await client("ingest", key).get(job["url"])).json()
+    assert done["progress"]["chunks_failed"] == 0
+    assert done["progress"]["chunks_done"] == done["progress"]["chunks_total"]
+    assert len(done["errors"]) == 1  # the earlier failure stays on record
+    assert len(await _observations(session)) == 2 * 2 * 3  # KPIs × municipalities × genders
+    again = await writer.post(f"{job['url']}/retry")
+    assert again.status_code == 409
+    assert again.json()["state"] == "completed"
+
 
 async def test_malformed_page_fails_the_chunk_and_stores_nothing_of_it(
     client: Any,
