@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,7 +33,7 @@ class AllocationOut(BaseModel):
     unit: MoneyUnit
     purpose: str
     reference: str
-    state: Literal["allocated", "paid", "reversed"]
+    state: Annotated[Literal["allocated", "paid", "reversed"], Field(title="AllocationState")]
     created_at: datetime
     paid_at: datetime | None = None
     reversed_at: datetime | None = None
@@ -48,7 +48,10 @@ class FundOut(BaseModel):
     code: str
     title: str
     year: int
-    kind: Literal["improvement_projects", "prize_money", "state_grant", "other"]
+    kind: Annotated[
+        Literal["improvement_projects", "prize_money", "state_grant", "other"],
+        Field(title="FundKind"),
+    ]
     unit: MoneyUnit
     amount: Decimal
     allocated: Decimal = Field(description="allocated and not reversed, paid included")

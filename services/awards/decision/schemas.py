@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -44,7 +44,7 @@ class DecisionOut(OutputModel):
     reason: str
     decided_by: str
     decided_at: datetime
-    state: Literal["decided", "published"]
+    state: Annotated[Literal["decided", "published"], Field(title="DecisionState")]
     published_at: datetime | None
     prize_amount: Decimal
     unit: MoneyUnit

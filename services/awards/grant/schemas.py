@@ -47,7 +47,7 @@ class GrantCriterion(InputModel):
     indicator_code: IndicatorCode | None = Field(
         default=None, description="fetched at municipality level when given"
     )
-    comparator: Literal["at_least", "at_most"]
+    comparator: Annotated[Literal["at_least", "at_most"], Field(title="GrantComparator")]
     threshold: Number = Field(examples=["85"])
     value_unit: str = Field(default="%", max_length=16)
     amount: Amount
@@ -107,7 +107,7 @@ class GrantCriterionResult(OutputModel):
     value: Decimal | None
     value_unit: str
     source: str
-    comparator: Literal["at_least", "at_most"]
+    comparator: Annotated[Literal["at_least", "at_most"], Field(title="GrantComparator")]
     threshold: Decimal
     margin: Decimal | None = Field(description="how far on the good side of the threshold (+)")
     met: bool

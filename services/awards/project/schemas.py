@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -69,7 +69,7 @@ class FundingOut(OutputModel):
     requested: Decimal
     granted: Decimal | None
     unit: MoneyUnit
-    state: Literal["requested", "granted", "rejected"]
+    state: Annotated[Literal["requested", "granted", "rejected"], Field(title="ProjectState")]
     fund_id: uuid.UUID | None
     allocation_id: uuid.UUID | None
     decision_reason: str | None

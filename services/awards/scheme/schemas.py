@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -13,7 +13,10 @@ from shared.privacy import SUPPRESSION_THRESHOLD
 from shared.schemas import InputModel, OutputModel
 
 CriterionGroup = Literal["goals", "kkik", "survey", "cooperation", "special", "project"]
-CriterionSource = Literal["indicator", "goal_status", "project_effect", "project_spread"]
+CriterionSource = Annotated[
+    Literal["indicator", "goal_status", "project_effect", "project_spread"],
+    Field(title="CriterionSource"),
+]
 NormalisationName = Literal["min_max", "z_score", "rank", "distance_to_target"]
 MissingPolicyName = Literal["reweight", "mean", "worst"]
 Code = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
@@ -33,6 +36,7 @@ class CriterionSpec(InputModel):
         default=None, description="default: the indicator's own direction"
     )
     kind: Literal["share", "value"] = Field(
+        title="CriterionKind",
         default="value",
         description="'share': a survey share in percent with n respondents (binomial "
         "uncertainty, suppression below min_respondents)",
@@ -86,7 +90,7 @@ class SchemeSpec(InputModel):
     normalisation: NormalisationName = "min_max"
     missing_policy: MissingPolicyName = "reweight"
     aggregation: Literal["arithmetic", "geometric"] = "arithmetic"
-    mode: Literal["level", "improvement", "mix"] = "level"
+    mode: Annotated[Literal["level", "improvement", "mix"], Field(title="PrizeMode")] = "level"
     level_share: Decimal = Field(
         default=Decimal("0.5"), ge=0, le=1, description="mix mode: weight of the level part"
     )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -10,11 +10,14 @@ from shared.contracts.ingest import BatchResult
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
-EfficiencyKind = Literal[
-    "home_care_hour_cost",
-    "residential_day_cost",
-    "assistance_hour_cost",
-    "standard_cost_deviation",
+EfficiencyKind = Annotated[
+    Literal[
+        "home_care_hour_cost",
+        "residential_day_cost",
+        "assistance_hour_cost",
+        "standard_cost_deviation",
+    ],
+    Field(title="EfficiencyKind"),
 ]
 MEASURE_CODES: dict[str, str] = {
     "home_care_hour_cost": "budget_cost_per_home_care_hour",

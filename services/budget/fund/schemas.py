@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -20,7 +20,9 @@ __all__ = [
     "ReversalIn",
 ]
 
-FundKind = Literal["improvement_projects", "prize_money", "state_grant", "other"]
+FundKind = Annotated[
+    Literal["improvement_projects", "prize_money", "state_grant", "other"], Field(title="FundKind")
+]
 
 
 class FundIn(InputModel):

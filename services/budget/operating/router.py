@@ -136,7 +136,7 @@ async def get_driftredovisning(
     previous_phase: Phase | None = None,
     municipality_code: Municipality = None,
     unit: MoneyUnit = "tkr",
-    format: Literal["json", "csv", "xlsx"] = "json",
+    format: Annotated[Literal["json", "csv", "xlsx"], Query(title="ExportFormat")] = "json",
 ) -> DriftredovisningOut | Response:
     """The Driftredovisning table (this year vs last per activity: revenue, costs, net and
     the change in net cost) from stored data, as JSON, CSV or XLSX."""

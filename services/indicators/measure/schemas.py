@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -15,7 +15,7 @@ class MeasureIn(InputModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")
     title: str = Field(min_length=1, max_length=300, description="in Swedish")
     title_en: str | None = Field(default=None, min_length=1, max_length=300)
-    source: Literal["kolada", "local"]
+    source: Annotated[Literal["kolada", "local"], Field(title="ValueSource")]
     unit: str = Field(min_length=1, max_length=16, examples=["%", "antal", "dagar", "kr"])
     value_kind: ValueKind
     min_value: Decimal | None = Field(default=None, allow_inf_nan=False)

@@ -38,7 +38,7 @@ async def get_tertial_report(
     period: Annotated[str, Query(max_length=10, examples=["2024T2"])],
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
     area: Annotated[str | None, Query(max_length=32)] = None,
-    format: Literal["json", "csv", "xlsx", "html"] = "json",
+    format: Annotated[Literal["json", "csv", "xlsx", "html"], Query(title="ReportFormat")] = "json",
 ) -> Response:
     """The follow-up of the basic mission: per area, STRUKTUR / PROCESS / EFFEKT indicators
     with value, target, status, trend and the women/men split; JSON, CSV, XLSX or printable

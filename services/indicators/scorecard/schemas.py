@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -11,7 +11,7 @@ from services.indicators.target.schemas import Comparator, ScopeType
 from shared.i18n import NEGOTIATED, label, swedish
 from shared.schemas import InputModel, OutputModel
 
-Status = Literal["met", "partly_met", "not_met", "no_data"]
+Status = Annotated[Literal["met", "partly_met", "not_met", "no_data"], Field(title="TargetStatus")]
 
 
 class TargetSpec(InputModel):

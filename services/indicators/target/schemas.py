@@ -3,14 +3,16 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from shared.schemas import InputModel, OutputModel
 
 ScopeType = Literal["municipality", "area", "unit_type", "unit"]
-Comparator = Literal["at_least", "at_most", "equal", "between"]
+Comparator = Annotated[
+    Literal["at_least", "at_most", "equal", "between"], Field(title="TargetComparator")
+]
 
 
 class TargetFields(InputModel):

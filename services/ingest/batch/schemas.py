@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -23,7 +23,7 @@ class ObservationIn(InputModel):
     numerator: Decimal | None = Field(default=None, allow_inf_nan=False)
     denominator: Decimal | None = Field(default=None, allow_inf_nan=False)
     respondents: int | None = Field(default=None, ge=0, le=10_000_000)
-    status: Literal["preliminary", "final"] = "final"
+    status: Annotated[Literal["preliminary", "final"], Field(title="ValueStatus")] = "final"
 
 
 class BatchIn(InputModel):
@@ -31,6 +31,7 @@ class BatchIn(InputModel):
         default=None, pattern=r"^\d{4}$", description="defaults to the key's municipality"
     )
     mode: Literal["insert", "revise"] = Field(
+        title="WriteMode",
         default="insert",
         description="'revise' replaces stored values (keeping their history); "
         "'insert' refuses a value that differs from a stored final one",

@@ -18,6 +18,7 @@ class SyncIn(InputModel):
     """A sync request. Omitted lists come from the municipality's default plan."""
 
     mode: Literal["full", "incremental"] = Field(
+        title="SyncMode",
         default="incremental",
         description="'incremental' asks Kolada for changes since the last completed run "
         "(from_date) and applies deletions; without an earlier run it fetches everything",
@@ -72,7 +73,7 @@ class SyncTimings(OutputModel):
 class SyncJobOut(OutputModel):
     id: uuid.UUID
     url: str
-    state: Literal["pending", "running", "completed", "failed"]
+    state: Annotated[Literal["pending", "running", "completed", "failed"], Field(title="SyncState")]
     mode: str
     trigger: str
     municipality_code: str | None

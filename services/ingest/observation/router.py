@@ -41,7 +41,7 @@ async def find_provenance(
     measure_code: Annotated[str, Query(min_length=1, max_length=64)],
     municipality_code: Annotated[str, Query(pattern=r"^\d{4}$")],
     period: Annotated[str, Query(min_length=4, max_length=10)],
-    source: Literal["kolada", "local"] = "local",
+    source: Annotated[Literal["kolada", "local"], Query(title="ValueSource")] = "local",
     unit_code: Annotated[str, Query(max_length=64, description="'' for the municipality")] = "",
     gender: Literal["T", "K", "M"] = "T",
 ) -> ProvenanceOut:

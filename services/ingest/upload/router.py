@@ -5,7 +5,7 @@ import tempfile
 import uuid
 from typing import IO, Annotated, Literal
 
-from fastapi import Depends, Header, Query, Request, Response, status
+from fastapi import Depends, Header, Path, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from services.ingest.batch.service import StoredResponse
@@ -74,9 +74,12 @@ async def create_upload(
     session: SessionDep,
     principal: IngestWriter,
     response: Response,
-    kind: Annotated[KindName, Query(description="what the file holds; see /v1/uploads/kinds")],
+    kind: Annotated[
+        KindName,
+        Query(title="UploadKind", description="what the file holds; see /v1/uploads/kinds"),
+    ],
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
-    mode: Annotated[Literal["insert", "revise"], Query()] = "insert",
+    mode: Annotated[Literal["insert", "revise"], Query(title="WriteMode")] = "insert",
     dry_run: Annotated[bool, Query(description="validate only; store nothing")] = False,
     filename: Annotated[str | None, Query(max_length=255)] = None,
     idempotency_key: Annotated[
@@ -146,9 +149,9 @@ async def list_upload_kinds(principal: IngestReader) -> list[UploadKindOut]:
     responses={200: {"content": {"text/csv": {}, templates.XLSX_MEDIA_TYPE: {}}}},
 )
 async def get_upload_template(
-    kind: KindName,
+    kind: Annotated[KindName, Path(title="UploadKind")],
     principal: IngestReader,
-    format: Annotated[Literal["csv", "xlsx"], Query()] = "csv",
+    format: Annotated[Literal["csv", "xlsx"], Query(title="FileFormat")] = "csv",
 ) -> Response:
     """A template file for one kind: the header row and an example row."""
     spec = KINDS.get(kind)
