@@ -1,16 +1,21 @@
 """Faults on the production topology (nginx + four `kvn serve` processes, 127.0.0.1 only):
-the database going away under load, and the ingest process killed mid-upload. Each ends with
-the system recovered by itself and nothing lost or half-stored."""
+the database going away under load, the ingest process killed mid-upload and mid-Kolada-sync,
+indicators down while awards evaluates. Each ends with the system recovered by itself and
+nothing lost or half-stored."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -18,13 +23,17 @@ import psycopg
 import pytest
 
 from bench.load import prepare, survey
+from shared.auth import create_api_key
+from shared.db import Database
 from shared.migrate import upgrade
+from shared.settings import Settings
 from tests import helpers
 from tests.e2e.test_slice import survey_rows
-from tests.gateway.stack import Stack, find_nginx, running_stack
+from tests.gateway.stack import Stack, find_nginx, free_port, running_stack
 
 pytestmark = pytest.mark.gateway
 PROBLEM = "application/problem+json"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +257,109 @@ def test_indicators_down_while_awards_evaluates_is_a_problem_and_writes_no_run(
     http.close()
     assert done.status_code == 201, done.text
     assert _count(url, runs) == before + 1
+
+
+def test_ingest_killed_mid_kolada_sync_keeps_whole_chunks_and_the_sync_resumes(
+    pg_server: helpers.TestServer, tmp_path: Path
+) -> None:
+    url = pg_server.create_database("kvn_kill_sync")
+    try:
+        upgrade(url)
+        with ThreadPoolExecutor(1) as pool:
+            token = pool.submit(asyncio.run, _national_key(url)).result()
+        port = free_port()
+        env = {
+            **{k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")},
+            "ENVIRONMENT": "production",
+            "DATABASE_URL": url,
+            "SERVICE_API_KEY": token,
+            "SCHEDULER_ENABLED": "false",
+            "KOLADA_RATE_PER_S": "1000",
+            "KOLADA_CONCURRENCY": "1",
+            "KOLADA_WORKER_POLL_S": "0.2",
+            "KOLADA_JOB_STALE_S": "2",
+        }
+
+        def start() -> subprocess.Popen[bytes]:
+            log = (tmp_path / "ingest.log").open("ab")
+            process = subprocess.Popen(
+                [sys.executable, "-m", "tests.gateway.kolada_ingest", str(port), "0.4"],
+                env=env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                assert process.poll() is None, (tmp_path / "ingest.log").read_text()
+                with contextlib.suppress(httpx.HTTPError):
+                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                        return process
+                time.sleep(0.2)
+            raise AssertionError("ingest did not start")
+
+        base = f"http://127.0.0.1:{port}"
+        auth = {"Authorization": f"Bearer {token}"}
+        kpis = [f"N{i:05d}" for i in range(100)]  # 4 parts of 25
+        munis = [f"{1000 + i}" for i in range(75)]  # 3 parts of 25
+        years = [2020, 2021, 2022, 2023, 2024]
+        process = start()
+        try:
+            queued = httpx.post(
+                f"{base}/v1/kolada/syncs",
+                json={"mode": "full", "kpis": kpis, "municipalities": munis, "years": years},
+                headers=auth,
+                timeout=10,
+            )
+            assert queued.status_code == 202, queued.text
+            job_url = f"{base}{queued.json()['url']}"
+            deadline = time.monotonic() + 60
+            while httpx.get(job_url, headers=auth).json()["progress"]["chunks_done"] < 3:
+                assert time.monotonic() < deadline, "the sync made no progress"
+                time.sleep(0.1)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+            # Whole chunks or nothing: what is stored is exactly the chunks marked done.
+            done_rows = _count(
+                url,
+                "SELECT coalesce(sum(rows), 0) FROM kolada_sync_chunk WHERE state = 'done'",
+            )
+            stored = _count(url, "SELECT count(*) FROM observation WHERE source = 'kolada'")
+            assert 0 < stored == done_rows < 100 * 75 * 5 * 3
+
+            process = start()  # the worker finds the job without heartbeat and resumes it
+            deadline = time.monotonic() + 120
+            while (job := httpx.get(job_url, headers=auth).json())["state"] != "completed":
+                assert job["state"] in {"running", "pending"}, job
+                assert time.monotonic() < deadline, job
+                time.sleep(0.2)
+            assert job["attempts"] == 2
+            assert job["progress"]["chunks_done"] == job["progress"]["chunks_total"] == 12
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+        distinct = (
+            "SELECT count(*) FROM (SELECT DISTINCT municipality_code, measure_code, period, gender"
+            " FROM observation WHERE source = 'kolada') d"
+        )
+        assert _count(url, "SELECT count(*) FROM observation WHERE source = 'kolada'") == (
+            100 * 75 * 5 * 3
+        )
+        assert _count(url, distinct) == 100 * 75 * 5 * 3
+    finally:
+        pg_server.drop_database(url)
+
+
+async def _national_key(url: str) -> str:
+    database = Database.from_settings(Settings(DATABASE_URL=url))
+    try:
+        async with database.unit_of_work() as session:
+            key = await create_api_key(
+                session, name="sync", municipality_code=None, scopes=["ingest:write", "ingest:read"]
+            )
+        return key.token
+    finally:
+        await database.dispose()
