@@ -336,6 +336,8 @@ class KoladaClient:
             params["from_date"] = from_date.isoformat()
         return f"{self.base_url}{path}", params
 
+    # Typed reads of data and OU data, validated here. A sync does not use them: it pages with
+    # first_page/get and validates in its parser process (kolada.parsing), with the same types.
     def data(
         self,
         kpis: Sequence[str],
