@@ -24,6 +24,7 @@ logger = logging.getLogger("kvn.ingest.kolada")
 
 MAX_IDS = 25
 RowT = TypeVar("RowT")
+PageT = TypeVar("PageT")
 Sleep = Callable[[float], Awaitable[None]]
 
 
@@ -130,12 +131,26 @@ class KoladaPage(TypedDict, Generic[RowT]):
 _ADAPTERS: dict[object, TypeAdapter[Any]] = {}
 
 
-def _adapter(row: type[RowT]) -> TypeAdapter[KoladaPage[RowT]]:
+def page_adapter(row: type[RowT]) -> TypeAdapter[KoladaPage[RowT]]:
     """One validator per row type (building one is far slower than using it)."""
     found = _ADAPTERS.get(row)
     if found is None:
         found = _ADAPTERS[row] = TypeAdapter(KoladaPage[row])  # type: ignore[valid-type]
     return found
+
+
+def validate_page(adapter: TypeAdapter[PageT], body: bytes, url: str) -> PageT:
+    """A page validated at the boundary, or KoladaError naming the first problem."""
+    try:
+        return adapter.validate_json(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise KoladaError(
+            f"malformed Kolada answer from {url}: {where}: {first.get('msg')} "
+            f"({exc.error_count()} problem(s))",
+            url=url,
+        ) from None
 
 
 def chunked(ids: Sequence[str], size: int = MAX_IDS) -> list[list[str]]:
@@ -258,33 +273,41 @@ class KoladaClient:
             f"Kolada did not answer {url} after {self.retries + 1} attempts ({last})", url=url
         )
 
-    async def pages(
-        self, path: str, row: type[RowT], params: dict[str, Any] | None = None
-    ) -> AsyncIterator[tuple[list[RowT], str]]:
-        """Every page of a listing, following next_url until null; yields (rows, page URL)."""
-        adapter = _adapter(row)
-        url: str | None = f"{self.base_url}{path}"
-        query: dict[str, Any] | None = {"per_page": self.per_page, **(params or {})}
+    async def follow(
+        self,
+        url: str,
+        params: dict[str, Any] | None,
+        parse: Callable[[bytes, str], Awaitable[PageT]],
+        next_url: Callable[[PageT], str | None],
+    ) -> AsyncIterator[tuple[PageT, str]]:
+        """Every page from `url` on, each parsed by `parse(body, page URL)`, following next_url
+        until null (a next_url seen before is refused); yields (page, page URL)."""
         seen: set[str] = set()
-        while url is not None:
-            response = await self.get(url, query)
+        current: str | None = url
+        while current is not None:
+            response = await self.get(current, params)
             page_url = str(response.url)
             if page_url in seen:
                 raise KoladaError(f"Kolada's next_url loops back to {page_url}", url=page_url)
             seen.add(page_url)
-            try:
-                page: KoladaPage[RowT] = adapter.validate_json(response.content)
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first.get("loc", ()))
-                raise KoladaError(
-                    f"malformed Kolada answer from {page_url}: {where}: {first.get('msg')} "
-                    f"({exc.error_count()} problem(s))",
-                    url=page_url,
-                ) from exc
+            page = await parse(response.content, page_url)
+            yield page, page_url
+            current, params = next_url(page), None  # next_url carries its own query string
+
+    async def pages(
+        self, path: str, row: type[RowT], params: dict[str, Any] | None = None
+    ) -> AsyncIterator[tuple[list[RowT], str]]:
+        """Every page of a listing, validated; yields (rows, page URL)."""
+        adapter = page_adapter(row)
+
+        async def parse(body: bytes, page_url: str) -> KoladaPage[RowT]:
+            return validate_page(adapter, body, page_url)
+
+        query = {"per_page": self.per_page, **(params or {})}
+        async for page, page_url in self.follow(
+            f"{self.base_url}{path}", query, parse, lambda p: p.get("next_url")
+        ):
             yield page["values"], page_url
-            url = page.get("next_url")
-            query = None  # next_url carries its own query string
 
     async def listing(
         self, path: str, row: type[RowT], params: dict[str, Any] | None = None

@@ -13,9 +13,13 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
-from pydantic import ValidationError
-
-from services.ingest.kolada.client import DataRow, KoladaError, OuDataRow, _adapter
+from services.ingest.kolada.client import (
+    DataRow,
+    KoladaError,
+    OuDataRow,
+    page_adapter,
+    validate_page,
+)
 from services.ingest.observation.changes import Change, Changes
 
 RowKey = tuple[str, str, int]  # KPI, municipality or OU, year
@@ -59,17 +63,8 @@ def parse_page(body: bytes, url: str, spec: ChunkSpec, base_url: str) -> ParsedP
     v3 URL that answers exactly that value: short, and what a reader opens to check it (the page
     URL names up to 75 ids and would make every stored row several times larger)."""
     ou_level = spec.kind == "oudata"
-    adapter = _adapter(OuDataRow if ou_level else DataRow)
-    try:
-        page = adapter.validate_json(body)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        loc = ".".join(str(p) for p in first.get("loc", ()))
-        raise KoladaError(
-            f"malformed Kolada answer from {url}: {loc}: {first.get('msg')} "
-            f"({exc.error_count()} problem(s))",
-            url=url,
-        ) from None
+    adapter = page_adapter(OuDataRow if ou_level else DataRow)
+    page = validate_page(adapter, body, url)
     prefix = (f"{base_url}/oudata/kpi/" if ou_level else f"{base_url}/data/kpi/").translate(_ESC)
     level = "/ou/" if ou_level else "/municipality/"
     owner = spec.municipality_code or ""

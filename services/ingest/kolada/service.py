@@ -15,7 +15,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.ingest.kolada import repository
 from services.ingest.kolada.client import KoladaClient, KoladaError, chunked
-from services.ingest.kolada.parsing import ChunkSpec, PageParser, RowKey, shared_parser
+from services.ingest.kolada.parsing import (
+    ChunkSpec,
+    PageParser,
+    ParsedPage,
+    RowKey,
+    shared_parser,
+)
 from services.ingest.kolada.schemas import (
     SyncCounts,
     SyncIn,
@@ -391,18 +397,13 @@ async def fetch_chunk(
                 (k, year) for k, year in (preliminary or {}).items() if k in chunk.kpis
             ),
         )
-        url: str | None
-        params: dict[str, Any] | None
         url, params = client.first_page(kind, chunk.kpis, chunk.ids, chunk.years, from_date)
-        urls: set[str] = set()
         rows: set[RowKey] = set()
-        while url is not None:
-            response = await client.get(url, params)
-            page_url = str(response.url)
-            if page_url in urls:
-                raise KoladaError(f"Kolada's next_url loops back to {page_url}", url=page_url)
-            urls.add(page_url)
-            page = await parser.parse(response.content, page_url, spec, client.base_url)
+
+        async def parse(body: bytes, page_url: str) -> ParsedPage:
+            return await parser.parse(body, page_url, spec, client.base_url)
+
+        async for page, page_url in client.follow(url, params, parse, lambda p: p.next_url):
             if not rows.isdisjoint(page.rows):
                 kpi, where, period = next(iter(rows & page.rows))
                 raise KoladaError(
@@ -416,7 +417,6 @@ async def fetch_chunk(
             result.deletions += page.deletions
             for code, change in page.fresh.items():
                 merge_change(result.fresh, code, change)
-            url, params = page.next_url, None  # next_url carries its own query string
         return result
     result.pages = 1
     result.rows = len(result.catalogue)
