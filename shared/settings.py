@@ -94,6 +94,9 @@ class Settings(BaseSettings):
     INDICATORS_CACHE_ENTRIES: int = Field(
         default=512, ge=0, description="analytics responses kept in memory per process; 0 = off"
     )
+    INDICATORS_REPORT_CACHE_ENTRIES: int = Field(
+        default=64, ge=0, description="tertial reports kept in memory per process; 0 = off"
+    )
     INDICATORS_GENDER_GAP_THRESHOLD: float = Field(
         default=5.0, ge=0, description="flag |women − men| above this (indicator's own wins)"
     )

@@ -14,6 +14,7 @@ from services.indicators.analytics.service import ResponseCache
 from services.indicators.indicator.router import router as indicator_router
 from services.indicators.measure.router import router as measure_router
 from services.indicators.report.router import router as report_router
+from services.indicators.report.service import ReportCache
 from services.indicators.scorecard.router import goals_router
 from services.indicators.scorecard.router import router as scorecard_router
 from services.indicators.target.router import router as target_router
@@ -30,6 +31,7 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             settings.INDICATORS_CACHE_ENTRIES,
             state_ttl=0.0 if settings.ENVIRONMENT == "test" else settings.INDICATORS_STATE_TTL_S,
         )
+        app.state.report_cache = ReportCache(settings.INDICATORS_REPORT_CACHE_ENTRIES)
         if settings.ENVIRONMENT != "test":
             # Everything loaded at start-up (modules, models, schemas) lives as long as the
             # process: out of the collector's sight, a full collection no longer walks it,

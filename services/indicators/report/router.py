@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Response
+from fastapi import Depends, Query, Request, Response
 
 from services.indicators.report import render, service
 from services.indicators.report.schemas import TertialReport
@@ -33,6 +33,7 @@ MEDIA = {
     },
 )
 async def get_tertial_report(
+    request: Request,
     session: SessionDep,
     principal: Reader,
     period: Annotated[str, Query(max_length=10, examples=["2024T2"])],
@@ -49,6 +50,7 @@ async def get_tertial_report(
         municipality_code=municipality_code,
         period=period,
         area=area,
+        cache=request.app.state.report_cache,
     )
     name = f"uppfoljning-{report.municipality_code}-{report.period}"
     if format == "json":

@@ -3,6 +3,7 @@ per area, STRUKTUR / PROCESS / EFFEKT indicators with value, target, status, tre
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,6 +22,7 @@ from services.indicators.scorecard.service import arithmetic
 from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared.auth import Principal
+from shared.periods import Period
 
 SECTIONS = [
     ("ifo", "Stöd till barn, unga och familj samt vuxna (IFO)"),
@@ -39,6 +41,31 @@ def _shown(cell: engine.Cell | None, decimals: int) -> Decimal | None:
     return engine.quantize(cell.value, decimals)
 
 
+class ReportCache:
+    """Tertial reports by municipality, period, area and the municipality's state token: a
+    board opening the same report computes it once per state of the data, definitions, units
+    and targets it reads (computation_repository.state_token). Only the municipality shapes a
+    report, never the reader, so readers share it."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._data: OrderedDict[tuple[str, str, str | None, str], TertialReport] = OrderedDict()
+
+    def get(self, key: tuple[str, str, str | None, str]) -> TertialReport | None:
+        found = self._data.get(key)
+        if found is not None:
+            self._data.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[str, str, str | None, str], report: TertialReport) -> None:
+        if self.entries <= 0:
+            return
+        self._data[key] = report
+        self._data.move_to_end(key)
+        while len(self._data) > self.entries:
+            self._data.popitem(last=False)
+
+
 async def tertial_report(
     session: AsyncSession,
     *,
@@ -46,9 +73,25 @@ async def tertial_report(
     municipality_code: str | None,
     period: str,
     area: str | None = None,
+    cache: ReportCache | None = None,
 ) -> TertialReport:
     municipality = principal.tenant(municipality_code)
     p = computation.parse_period(period)
+    key = None
+    if cache is not None:
+        state = await computation_repository.state_token(session, municipality)
+        key = (municipality, str(p), area, state)
+        if (found := cache.get(key)) is not None:
+            return found
+    report = await _compute_report(session, municipality, p, area)
+    if cache is not None and key is not None:
+        cache.put(key, report)
+    return report
+
+
+async def _compute_report(
+    session: AsyncSession, municipality: str, p: Period, area: str | None
+) -> TertialReport:
     series_periods = [p]
     while len(series_periods) < SERIES_LENGTH:
         series_periods.insert(0, series_periods[0].previous())

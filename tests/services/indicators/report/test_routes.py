@@ -9,6 +9,7 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -163,3 +164,39 @@ async def test_printable_html_renders_its_svg_charts_in_chromium(
     assert _count(pixels, (0x90, 0xCA, 0xF9)) > 200
     assert _count(pixels, (0x2E, 0x7D, 0x32)) > 50
     assert _count(pixels, (0xFF, 0xFF, 0xFF)) < pixels.shape[0] * pixels.shape[1]
+
+
+async def test_a_report_is_reused_until_what_it_reads_changes(
+    client: MakeClient, make_key: MakeKey, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from services.indicators.report import service
+
+    c = await _with_data(client, make_key)
+    computed: list[str] = []
+    compute = service._compute_report
+
+    async def counting(*args: object, **kwargs: object) -> object:
+        computed.append("report")
+        return await compute(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(service, "_compute_report", counting)
+    reports = c("indicators")
+
+    def nojda(body: dict[str, Any]) -> dict[str, Any]:
+        sections = {s["area"]: s for s in body["sections"]}
+        found: dict[str, Any] = next(
+            i for i in sections["aldreomsorg"]["effekt"] if i["code"] == "andel_nojda"
+        )
+        return found
+
+    first = await reports.get("/v1/reports/tertial", params={"period": "2030"})
+    again = await reports.get("/v1/reports/tertial", params={"period": "2030", "format": "csv"})
+    assert again.status_code == 200
+    assert computed == ["report"]  # the CSV came from the same computation
+
+    # New answers for 2030 arrive: the next report shows them, it is not served stale.
+    await ingest(c("ingest"), survey_rows("HT-NORR", "2030", k=(30, 30), m=(20, 20)), mode="revise")
+    after = await reports.get("/v1/reports/tertial", params={"period": "2030"})
+    assert computed == ["report", "report"]
+    assert nojda(first.json())["value"] == "92.0"
+    assert nojda(after.json())["value"] == "100.0"
