@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -89,6 +89,61 @@ class Loaded:
     only_units: list[str] | None
 
 
+def _by_version(
+    versions: Sequence[Indicator], periods: Sequence[Period]
+) -> dict[int, tuple[Indicator, list[Period]]]:
+    by_version: dict[int, tuple[Indicator, list[Period]]] = {}
+    for p in periods:
+        v = version_for(versions, p.end)
+        by_version.setdefault(v.version, (v, []))[1].append(p)
+    return by_version
+
+
+async def load_many(
+    session: AsyncSession,
+    versions: Mapping[str, Sequence[Indicator]],
+    *,
+    municipality: str,
+    periods: Sequence[Period],
+    genders: Sequence[str],
+    levels: Sequence[str],
+    units: Sequence[UnitRef],
+    only_units: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+) -> dict[str, Loaded]:
+    """What computing several indicators reads, in one query: indicator code → Loaded (they
+    share one index of the observations of every measure they use)."""
+    plans = {code: _by_version(vs, periods) for code, vs in versions.items()}
+    measures: list[str] = []
+    for by_version in plans.values():
+        for v, _ in by_version.values():
+            for m in engine.definition_measures(definition(v)):
+                if m not in measures:
+                    measures.append(m)
+    # Aggregates always cover every unit; `only_units` filters the unit cells shown.
+    rows = await repository.observations(
+        session,
+        municipality_code=municipality,
+        measures=measures,
+        start=min(p.start for p in periods),
+        end=max(p.end for p in periods),
+        sources=sources,
+    )
+    aliases = {alias: u.code for u in units for alias in u.aliases}
+    index = ObservationIndex(rows, aliases)
+    return {
+        code: Loaded(
+            by_version=by_version,
+            index=index,
+            genders=list(genders),
+            levels=list(levels),
+            units=list(units),
+            only_units=None if only_units is None else list(only_units),
+        )
+        for code, by_version in plans.items()
+    }
+
+
 async def load(
     session: AsyncSession,
     versions: Sequence[Indicator],
@@ -101,33 +156,18 @@ async def load(
     only_units: Sequence[str] | None = None,
     sources: Sequence[str] | None = None,
 ) -> Loaded:
-    by_version: dict[int, tuple[Indicator, list[Period]]] = {}
-    for p in periods:
-        v = version_for(versions, p.end)
-        by_version.setdefault(v.version, (v, []))[1].append(p)
-    measures: list[str] = []
-    for v, _ in by_version.values():
-        for m in engine.definition_measures(definition(v)):
-            if m not in measures:
-                measures.append(m)
-    # Aggregates always cover every unit; `only_units` filters the unit cells shown.
-    rows = await repository.observations(
+    found = await load_many(
         session,
-        municipality_code=municipality,
-        measures=measures,
-        start=min(p.start for p in periods),
-        end=max(p.end for p in periods),
+        {"": versions},
+        municipality=municipality,
+        periods=periods,
+        genders=genders,
+        levels=levels,
+        units=units,
+        only_units=only_units,
         sources=sources,
     )
-    aliases = {alias: u.code for u in units for alias in u.aliases}
-    return Loaded(
-        by_version=by_version,
-        index=ObservationIndex(rows, aliases),
-        genders=list(genders),
-        levels=list(levels),
-        units=list(units),
-        only_units=None if only_units is None else list(only_units),
-    )
+    return found[""]
 
 
 def compute_loaded(loaded: Loaded) -> Computed:

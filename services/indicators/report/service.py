@@ -101,6 +101,16 @@ async def _compute_report(
     targets = await target_repository.for_municipality(session, municipality)
     indicators = await indicator_repository.all_current(session)
     versions = await indicator_repository.versions_of(session, [i.code for i in indicators])
+    shown = [i for i in indicators if area is None or i.area == area]
+    loads = await computation.load_many(
+        session,
+        {i.code: versions[i.code] for i in shown},
+        municipality=municipality,
+        periods=wanted,
+        genders=["T", "K", "M"],
+        levels=["municipality"],
+        units=units,
+    )
     sections = []
     for area_code, title in SECTIONS:
         if area is not None and area != area_code:
@@ -108,18 +118,9 @@ async def _compute_report(
         rows: dict[str, list[ReportIndicator]] = {"struktur": [], "process": [], "effekt": []}
         counts = {"met": 0, "partly_met": 0, "not_met": 0, "no_data": 0}
         for current in (i for i in indicators if i.area == area_code):
-            vs = versions[current.code]
-            computed = await computation.compute(
-                session,
-                vs,
-                municipality=municipality,
-                periods=wanted,
-                genders=["T", "K", "M"],
-                levels=["municipality"],
-                units=units,
-            )
+            computed = computation.compute_loaded(loads[current.code])
             cells = {(c.period, c.gender): c for c in computed.cells}
-            indicator = computation.version_for(vs, p.end)
+            indicator = computation.version_for(versions[current.code], p.end)
             d = indicator.decimals
             cell = cells.get((str(p), "T"))
             target = target_service.applicable(
