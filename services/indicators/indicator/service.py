@@ -220,7 +220,7 @@ async def indicator_values(
         sources=sources,
     )
     indicator = computation.version_for(versions, p.end)
-    titles = {u.code: u.title for u in units}
+    titles = {u.code: (u.title_en if language == "en" else None) or u.title for u in units}
     values = []
     for c in sorted(result.cells, key=lambda c: (c.code, "TKM".index(c.gender))):
         if not c.has_data:

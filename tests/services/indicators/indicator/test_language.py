@@ -191,3 +191,21 @@ async def test_analytics_unit_titles_follow_the_language(
     )
     assert {c["unit_title"] for c in swedish.json()["items"]} == {"Hemtjänst Norr"}
     assert {c["unit_title"] for c in english.json()["items"]} == {"Home care North"}
+
+
+async def test_unit_titles_of_indicator_values_follow_the_language(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    key = await make_key()
+    await ingest(client("ingest", key), survey_rows("HT-NORR", "2025", k=(30, 24), m=(20, 15)))
+    indicators = client("indicators", key)
+    params = {"period": "2025", "level": "unit", "gender": "T"}
+    english = await indicators.get(
+        "/v1/indicators/andel_nojda/values", params=params, headers={"Accept-Language": "en"}
+    )
+    swedish = await indicators.get("/v1/indicators/andel_nojda/values", params=params)
+    titles_en = {v["unit_code"]: v["unit_title"] for v in english.json()["values"]}
+    titles_sv = {v["unit_code"]: v["unit_title"] for v in swedish.json()["values"]}
+    assert titles_en["HT-NORR"] == "Home care North"
+    assert titles_sv["HT-NORR"] == "Hemtjänst Norr"
+    assert english.headers["content-language"] == "en"
