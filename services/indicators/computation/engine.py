@@ -314,6 +314,22 @@ def protect_genders(cells: Iterable[Cell]) -> None:
                     c.suppressed, c.suppression_reason = True, "complementary"
 
 
+def _unit_cells(
+    index: ObservationIndex,
+    definition: Definition,
+    codes: Sequence[str],
+    genders: Sequence[str],
+    period: Period,
+) -> dict[tuple[str, str], Cell]:
+    cells = {
+        (code, g): unit_cell(index, definition, unit=code, level="unit", period=period, gender=g)
+        for code in codes
+        for g in genders
+    }
+    protect_genders(cells.values())
+    return cells
+
+
 def compute(
     index: ObservationIndex,
     definition: Definition,
@@ -335,19 +351,20 @@ def compute(
     need_genders = list(genders)
     if "K" in genders or "M" in genders:
         need_genders = list(dict.fromkeys([*genders, "K", "M"]))
+    codes = [*(u.code for u in units), *extra]
     out: list[Cell] = []
     for period in periods:
-        unit_cells: dict[tuple[str, str], Cell] = {}
-        for code in [*(u.code for u in units), *extra]:
-            for g in need_genders:
-                unit_cells[(code, g)] = unit_cell(
-                    index, definition, unit=code, level="unit", period=period, gender=g
-                )
-        protect_genders(unit_cells.values())
+        # Unit cells only when a level needs them: a municipality value Kolada stores needs
+        # none, and a municipality has up to a few hundred units.
+        unit_cells: dict[tuple[str, str], Cell] | None = None
+        if "unit" in levels or "area" in levels:
+            unit_cells = _unit_cells(index, definition, codes, need_genders, period)
         level_cells: list[Cell] = []
         if "unit" in levels:
+            assert unit_cells is not None
             level_cells.extend(c for c in unit_cells.values() if c.gender in genders)
         if "area" in levels:
+            assert unit_cells is not None
             by_area: dict[str, list[UnitRef]] = defaultdict(list)
             for u in units:
                 if u.area:
@@ -380,7 +397,8 @@ def compute(
                 if stored is not None and stored.has_data:
                     muni_cells.append(stored)
                     continue
-                codes = [*(u.code for u in units), *extra]
+                if unit_cells is None:
+                    unit_cells = _unit_cells(index, definition, codes, need_genders, period)
                 muni_cells.append(
                     aggregate(
                         [unit_cells[(c, g)] for c in codes],
