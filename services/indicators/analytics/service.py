@@ -417,6 +417,17 @@ async def _compute(
     loads: list[tuple[str, list[Indicator], computation.Loaded]] = []
     nationals: dict[tuple[str, str], dict[str, dict[str, Decimal]]] = {}
     groups: dict[str, comparison.Group | None] = {}
+    loaded_by_code = await computation.load_many(
+        session,
+        {code: versions[code] for code in query.indicators},
+        municipality=municipality,
+        periods=sorted(all_periods),
+        genders=genders,
+        levels=levels,
+        units=units,
+        only_units=list(query.units) if query.units is not None else None,
+        sources=sources,
+    )
     for code in query.indicators:
         vs = versions[code]
         current = computation.version_for(vs, max(periods).end)
@@ -435,18 +446,7 @@ async def _compute(
                 decimals=current.decimals,
             )
         )
-        loaded = await computation.load(
-            session,
-            vs,
-            municipality=municipality,
-            periods=sorted(all_periods),
-            genders=genders,
-            levels=levels,
-            units=units,
-            only_units=list(query.units) if query.units is not None else None,
-            sources=sources,
-        )
-        loads.append((code, list(vs), loaded))
+        loads.append((code, list(vs), loaded_by_code[code]))
         if "comparison" in include:
             if current.area not in groups:
                 groups[current.area] = await comparison.similar_group(

@@ -144,32 +144,6 @@ async def load_many(
     }
 
 
-async def load(
-    session: AsyncSession,
-    versions: Sequence[Indicator],
-    *,
-    municipality: str,
-    periods: Sequence[Period],
-    genders: Sequence[str],
-    levels: Sequence[str],
-    units: Sequence[UnitRef],
-    only_units: Sequence[str] | None = None,
-    sources: Sequence[str] | None = None,
-) -> Loaded:
-    found = await load_many(
-        session,
-        {"": versions},
-        municipality=municipality,
-        periods=periods,
-        genders=genders,
-        levels=levels,
-        units=units,
-        only_units=only_units,
-        sources=sources,
-    )
-    return found[""]
-
-
 def compute_loaded(loaded: Loaded) -> Computed:
     """The CPU-bound part of `compute`: no database access."""
     cells: list[Cell] = []
@@ -207,9 +181,9 @@ async def compute(
     sources: Sequence[str] | None = None,
 ) -> Computed:
     """Cells for every period × gender × level; each period uses the version valid at its end."""
-    loaded = await load(
+    found = await load_many(
         session,
-        versions,
+        {"": versions},
         municipality=municipality,
         periods=periods,
         genders=genders,
@@ -218,4 +192,4 @@ async def compute(
         only_units=only_units,
         sources=sources,
     )
-    return compute_loaded(loaded)
+    return compute_loaded(found[""])
