@@ -13,9 +13,10 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -259,16 +260,16 @@ def test_indicators_down_while_awards_evaluates_is_a_problem_and_writes_no_run(
     assert _count(url, runs) == before + 1
 
 
-def test_ingest_killed_mid_kolada_sync_keeps_whole_chunks_and_the_sync_resumes(
-    pg_server: helpers.TestServer, tmp_path: Path
-) -> None:
-    url = pg_server.create_database("kvn_kill_sync")
-    try:
-        upgrade(url)
-        with ThreadPoolExecutor(1) as pool:
-            token = pool.submit(asyncio.run, _national_key(url)).result()
-        port = free_port()
-        env = {
+class KoladaIngest:
+    """The ingest service as its own process over a fresh database, its Kolada a local
+    stand-in with the faults asked for (tests/gateway/kolada_ingest.py)."""
+
+    def __init__(self, url: str, token: str, workdir: Path, **env: str) -> None:
+        self.url, self.token, self.workdir = url, token, workdir
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.auth = {"Authorization": f"Bearer {token}"}
+        self.env = {
             **{k: v for k, v in os.environ.items() if not k.startswith("DATABASE_")},
             "ENVIRONMENT": "production",
             "DATABASE_URL": url,
@@ -277,80 +278,150 @@ def test_ingest_killed_mid_kolada_sync_keeps_whole_chunks_and_the_sync_resumes(
             "KOLADA_RATE_PER_S": "1000",
             "KOLADA_CONCURRENCY": "1",
             "KOLADA_WORKER_POLL_S": "0.2",
-            "KOLADA_JOB_STALE_S": "2",
+            **env,
         }
+        self.process: subprocess.Popen[bytes] | None = None
 
-        def start() -> subprocess.Popen[bytes]:
-            log = (tmp_path / "ingest.log").open("ab")
-            process = subprocess.Popen(
-                [sys.executable, "-m", "tests.gateway.kolada_ingest", str(port), "0.4"],
-                env=env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline:
-                assert process.poll() is None, (tmp_path / "ingest.log").read_text()
-                with contextlib.suppress(httpx.HTTPError):
-                    if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                        return process
-                time.sleep(0.2)
-            raise AssertionError("ingest did not start")
+    def start(self, *flags: str) -> None:
+        log = (self.workdir / "ingest.log").open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "tests.gateway.kolada_ingest", str(self.port), *flags],
+            env=self.env,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, (self.workdir / "ingest.log").read_text()
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base}/readyz", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.2)
+        raise AssertionError("ingest did not start")
 
-        base = f"http://127.0.0.1:{port}"
-        auth = {"Authorization": f"Bearer {token}"}
-        kpis = [f"N{i:05d}" for i in range(100)]  # 4 parts of 25
-        munis = [f"{1000 + i}" for i in range(75)]  # 3 parts of 25
-        years = [2020, 2021, 2022, 2023, 2024]
-        process = start()
-        try:
-            queued = httpx.post(
-                f"{base}/v1/kolada/syncs",
-                json={"mode": "full", "kpis": kpis, "municipalities": munis, "years": years},
-                headers=auth,
-                timeout=10,
-            )
-            assert queued.status_code == 202, queued.text
-            job_url = f"{base}{queued.json()['url']}"
-            deadline = time.monotonic() + 60
-            while httpx.get(job_url, headers=auth).json()["progress"]["chunks_done"] < 3:
-                assert time.monotonic() < deadline, "the sync made no progress"
-                time.sleep(0.1)
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-
-            # Whole chunks or nothing: what is stored is exactly the chunks marked done.
-            done_rows = _count(
-                url,
-                "SELECT coalesce(sum(rows), 0) FROM kolada_sync_chunk WHERE state = 'done'",
-            )
-            stored = _count(url, "SELECT count(*) FROM observation WHERE source = 'kolada'")
-            assert 0 < stored == done_rows < 100 * 75 * 5 * 3
-
-            process = start()  # the worker finds the job without heartbeat and resumes it
-            deadline = time.monotonic() + 120
-            while (job := httpx.get(job_url, headers=auth).json())["state"] != "completed":
-                assert job["state"] in {"running", "pending"}, job
-                assert time.monotonic() < deadline, job
-                time.sleep(0.2)
-            assert job["attempts"] == 2
-            assert job["progress"]["chunks_done"] == job["progress"]["chunks_total"] == 12
-        finally:
+    def kill(self) -> None:
+        if self.process is not None:
             with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
-        distinct = (
-            "SELECT count(*) FROM (SELECT DISTINCT municipality_code, measure_code, period, gender"
-            " FROM observation WHERE source = 'kolada') d"
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def sync(self, kpis: list[str], munis: list[str], years: list[int]) -> str:
+        queued = httpx.post(
+            f"{self.base}/v1/kolada/syncs",
+            json={"mode": "full", "kpis": kpis, "municipalities": munis, "years": years},
+            headers=self.auth,
+            timeout=10,
         )
-        assert _count(url, "SELECT count(*) FROM observation WHERE source = 'kolada'") == (
-            100 * 75 * 5 * 3
-        )
-        assert _count(url, distinct) == 100 * 75 * 5 * 3
+        assert queued.status_code == 202, queued.text
+        return f"{self.base}{queued.json()['url']}"
+
+    def job(self, job_url: str) -> dict[str, Any]:
+        found: dict[str, Any] = httpx.get(job_url, headers=self.auth, timeout=10).json()
+        return found
+
+    def wait_finished(self, job_url: str, timeout: float = 120) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while (job := self.job(job_url))["state"] in {"pending", "running"}:
+            assert time.monotonic() < deadline, job
+            time.sleep(0.2)
+        return job
+
+    def stored(self) -> int:
+        return _count(self.url, "SELECT count(*) FROM observation WHERE source = 'kolada'")
+
+
+@pytest.fixture
+def kolada_ingest(
+    pg_server: helpers.TestServer, tmp_path: Path
+) -> Iterator[Callable[..., KoladaIngest]]:
+    made: list[KoladaIngest] = []
+    url = pg_server.create_database("kvn_kolada_faults")
+    upgrade(url)
+    with ThreadPoolExecutor(1) as pool:
+        token = pool.submit(asyncio.run, _national_key(url)).result()
+
+    def make(**env: str) -> KoladaIngest:
+        made.append(KoladaIngest(url, token, tmp_path, **env))
+        return made[-1]
+
+    try:
+        yield make
     finally:
+        for ingest in made:
+            ingest.kill()
         pg_server.drop_database(url)
+
+
+def _distinct_kolada_keys(url: str) -> int:
+    return _count(
+        url,
+        "SELECT count(*) FROM (SELECT DISTINCT municipality_code, measure_code, period, gender"
+        " FROM observation WHERE source = 'kolada') d",
+    )
+
+
+def test_ingest_killed_mid_kolada_sync_keeps_whole_chunks_and_the_sync_resumes(
+    kolada_ingest: Callable[..., KoladaIngest],
+) -> None:
+    ingest = kolada_ingest(KOLADA_JOB_STALE_S="2")
+    kpis = [f"N{i:05d}" for i in range(100)]  # 4 parts of 25
+    munis = [f"{1000 + i}" for i in range(75)]  # 3 parts of 25
+    total = 100 * 75 * 5 * 3
+    ingest.start("--delay", "0.4")
+    job_url = ingest.sync(kpis, munis, [2020, 2021, 2022, 2023, 2024])
+    deadline = time.monotonic() + 60
+    while ingest.job(job_url)["progress"]["chunks_done"] < 3:
+        assert time.monotonic() < deadline, "the sync made no progress"
+        time.sleep(0.1)
+    ingest.kill()
+
+    # Whole chunks or nothing: what is stored is exactly the chunks marked done.
+    done_rows = _count(
+        ingest.url, "SELECT coalesce(sum(rows), 0) FROM kolada_sync_chunk WHERE state = 'done'"
+    )
+    assert 0 < ingest.stored() == done_rows < total
+
+    ingest.start("--delay", "0.4")  # the worker finds the job without heartbeat and resumes it
+    job = ingest.wait_finished(job_url)
+    assert job["state"] == "completed", job
+    assert job["attempts"] == 2
+    assert job["progress"]["chunks_done"] == job["progress"]["chunks_total"] == 12
+    assert ingest.stored() == _distinct_kolada_keys(ingest.url) == total
+
+
+def test_kolada_answering_429_garbage_and_too_slowly_fails_those_chunks_only(
+    kolada_ingest: Callable[..., KoladaIngest],
+) -> None:
+    ingest = kolada_ingest(KOLADA_TIMEOUT_S="0.5", KOLADA_RETRIES="1", KOLADA_BACKOFF_S="0.1")
+    kpis = [f"N{i:05d}" for i in range(75)]  # 3 chunks: N00000…, N00025…, N00050…
+    munis = [f"{1000 + i}" for i in range(20)]
+    per_chunk = 25 * 20 * 2 * 3
+    ingest.start("--throttle-first", "--garbage", "N00000", "--slow", "N00025")
+    job_url = ingest.sync(kpis, munis, [2023, 2024])
+    job = ingest.wait_finished(job_url)
+
+    # The 429s were waited out (Retry-After), the good chunk is stored whole, the two bad ones
+    # failed with what went wrong, and nothing of them is stored.
+    assert job["state"] == "failed", job
+    assert (job["progress"]["chunks_done"], job["progress"]["chunks_failed"]) == (1, 2)
+    messages = sorted(e["message"] for e in job["errors"])
+    assert "did not answer" in messages[0]
+    assert "ReadTimeout" in messages[0]
+    assert messages[1].startswith("malformed Kolada answer")
+    assert ingest.stored() == per_chunk
+    assert job["timings"]["seconds"] >= 3.0  # each of the 3 paths waited its Retry-After: 1
+
+    # Kolada behaves again: a retry fetches the two failed chunks and the job completes.
+    ingest.kill()
+    ingest.start()
+    retried = httpx.post(f"{job_url}/retry", headers=ingest.auth, timeout=10)
+    assert retried.status_code == 202, retried.text
+    job = ingest.wait_finished(job_url)
+    assert job["state"] == "completed", job
+    assert ingest.stored() == _distinct_kolada_keys(ingest.url) == 3 * per_chunk
 
 
 async def _national_key(url: str) -> str:
