@@ -9,6 +9,7 @@ from services.indicators.report.schemas import TertialReport
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
+from shared.i18n import DEFAULT, localize, negotiate
 
 router = service_router(prefix="/v1/reports", tags=["reports"])
 Reader = Annotated[Principal, Depends(require("indicators:read"))]
@@ -54,15 +55,27 @@ async def get_tertial_report(
     )
     name = f"uppfoljning-{report.municipality_code}-{report.period}"
     if format == "json":
-        return Response(report.model_dump_json(), media_type="application/json")
+        language = negotiate(request.headers.get("accept-language"))
+        # The cached report is Swedish and shared: translate a copy.
+        shown = report if language == DEFAULT else localize(report.model_copy(deep=True), language)
+        return Response(
+            shown.model_dump_json(),
+            media_type="application/json",
+            headers={"Content-Language": language, "Vary": "Accept-Language"},
+        )
     if format == "csv":
         body = render.to_csv(report)
     elif format == "xlsx":
         body = render.to_xlsx(report)
     else:
-        return Response(render.to_html(report), media_type=MEDIA["html"])
+        return Response(
+            render.to_html(report), media_type=MEDIA["html"], headers={"Content-Language": "sv"}
+        )
     return Response(
         body,
         media_type=MEDIA[format],
-        headers={"Content-Disposition": f'attachment; filename="{name}.{format}"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}.{format}"',
+            "Content-Language": "sv",
+        },
     )

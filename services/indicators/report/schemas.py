@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from services.indicators.scorecard.schemas import Arithmetic
+from shared.i18n import NEGOTIATED
 
 
 class SeriesPoint(BaseModel):
@@ -16,7 +17,9 @@ class SeriesPoint(BaseModel):
 class ReportIndicator(BaseModel):
     code: str
     version: int
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str
+    title_en: str | None = None
     classification: Literal["struktur", "process", "effekt"]
     unit: str
     direction: str
@@ -41,7 +44,9 @@ class ReportIndicator(BaseModel):
 
 class ReportSection(BaseModel):
     area: str
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str
+    title_en: str | None = None
     struktur: list[ReportIndicator]
     process: list[ReportIndicator]
     effekt: list[ReportIndicator]
@@ -51,14 +56,28 @@ class ReportSection(BaseModel):
     no_data: int
 
 
+NOTE_SV = (
+    "Värden märkta 'Källa: Kolada' är oförändrade Kolada-värden; övriga är beräknade av "
+    "Kvalitetsnavet. Resultat från färre än 7 svarande visas inte."
+)
+NOTE_EN = (
+    "Values marked 'Källa: Kolada' are Kolada's values unchanged; the others are computed by "
+    "Kvalitetsnavet. Results from fewer than 7 respondents are not shown."
+)
+
+
 class TertialReport(BaseModel):
-    title: str
+    """JSON follows Accept-Language (titles, note, status labels); CSV, XLSX and HTML are the
+    board's Swedish document."""
+
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str
+    title_en: str | None = None
     municipality_code: str
     municipality_title: str | None
     period: str
     data_version: int
     sections: list[ReportSection]
-    note: str = Field(
-        default="Värden märkta 'Källa: Kolada' är oförändrade Kolada-värden; övriga är "
-        "beräknade av Kvalitetsnavet. Resultat från färre än 7 svarande visas inte."
-    )
+    note: str = Field(default=NOTE_SV, description=NEGOTIATED)
+    note_sv: str = NOTE_SV
+    note_en: str = NOTE_EN

@@ -32,6 +32,14 @@ SECTIONS = [
     ("socialpsykiatri", "Socialpsykiatri"),
     ("overgripande", "Övergripande (medarbetare och ekonomi)"),
 ]
+SECTIONS_EN = {
+    "ifo": "Support for children, young people, families and adults",
+    "lss": "Support for people with disabilities",
+    "aldreomsorg": "Support for older people",
+    "hsl": "Health and medical care",
+    "socialpsykiatri": "Social psychiatry",
+    "overgripande": "Overall (staff and finances)",
+}
 SERIES_LENGTH = 6
 
 
@@ -147,6 +155,8 @@ async def _compute_report(
                     code=indicator.code,
                     version=indicator.version,
                     title=indicator.title,
+                    title_sv=indicator.title,
+                    title_en=indicator.title_en,
                     classification=indicator.classification,
                     unit=indicator.unit,
                     direction=indicator.direction,
@@ -173,9 +183,20 @@ async def _compute_report(
                 )
             )
         if any(rows.values()):
-            sections.append(ReportSection(area=area_code, title=title, **rows, **counts))
+            sections.append(
+                ReportSection(
+                    area=area_code,
+                    title=title,
+                    title_sv=title,
+                    title_en=SECTIONS_EN[area_code],
+                    **rows,
+                    **counts,
+                )
+            )
     return TertialReport(
         title=f"Uppföljning av grunduppdraget {p}",
+        title_sv=f"Uppföljning av grunduppdraget {p}",
+        title_en=f"Follow-up of the basic mission {p}",
         municipality_code=municipality,
         municipality_title=await computation_repository.municipality_title(session, municipality),
         period=str(p),

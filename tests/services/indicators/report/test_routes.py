@@ -200,3 +200,38 @@ async def test_a_report_is_reused_until_what_it_reads_changes(
     assert computed == ["report", "report"]
     assert nojda(first.json())["value"] == "92.0"
     assert nojda(after.json())["value"] == "100.0"
+
+
+async def test_json_report_follows_accept_language_and_the_documents_stay_swedish(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    c = await _with_data(client, make_key)
+    reports = c("indicators")
+    english = await reports.get(
+        "/v1/reports/tertial", params={"period": "2030"}, headers={"Accept-Language": "en"}
+    )
+    assert english.headers["content-language"] == "en"
+    body = english.json()
+    assert body["title"] == "Follow-up of the basic mission 2030"
+    assert body["note"].startswith("Values marked 'Källa: Kolada'")
+    sections = {s["area"]: s for s in body["sections"]}
+    assert sections["aldreomsorg"]["title"] == "Support for older people"
+    nojda = next(i for i in sections["aldreomsorg"]["effekt"] if i["code"] == "andel_nojda")
+    assert nojda["title"] == "Share of satisfied users (overall)"
+    assert nojda["title_sv"] == "Andel nöjda brukare (helhetssyn)"
+    assert nojda["status"]["status_label"] == "Met"
+
+    # The Swedish report (shared by the cache with the English one) is untouched.
+    swedish = (await reports.get("/v1/reports/tertial", params={"period": "2030"})).json()
+    assert swedish["title"] == "Uppföljning av grunduppdraget 2030"
+    sv_sections = {s["area"]: s for s in swedish["sections"]}
+    assert sv_sections["aldreomsorg"]["title"] == "Stöd till äldre"
+    sv_nojda = next(i for i in sv_sections["aldreomsorg"]["effekt"] if i["code"] == "andel_nojda")
+    assert sv_nojda["status"]["status_label"] == "Uppfyllt"
+    as_csv = await reports.get(
+        "/v1/reports/tertial",
+        params={"period": "2030", "format": "csv"},
+        headers={"Accept-Language": "en"},
+    )
+    assert as_csv.headers["content-language"] == "sv"
+    assert "Andel nöjda brukare" in as_csv.text
