@@ -37,13 +37,15 @@ class ScorecardMeasureIn(InputModel):
 
 
 class SuccessFactorIn(InputModel):
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, description="in Swedish")
+    title_en: str | None = Field(default=None, min_length=1, max_length=300)
     measures: list[ScorecardMeasureIn] = Field(default_factory=list, max_length=100)
 
 
 class StrategicGoalIn(InputModel):
     perspective: str = Field(min_length=1, max_length=100, examples=["Brukare och allmänhet"])
-    title: str = Field(min_length=1, max_length=300)
+    title: str = Field(min_length=1, max_length=300, description="in Swedish")
+    title_en: str | None = Field(default=None, min_length=1, max_length=300)
     factors: list[SuccessFactorIn] = Field(default_factory=list, max_length=100)
 
 
@@ -71,13 +73,17 @@ class ScorecardMeasureOut(BaseModel):
 
 
 class SuccessFactorOut(BaseModel):
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str = swedish("title")
+    title_en: str | None = None
     measures: list[ScorecardMeasureOut]
 
 
 class StrategicGoalOut(BaseModel):
     perspective: str
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str = swedish("title")
+    title_en: str | None = None
     factors: list[SuccessFactorOut]
 
 
@@ -123,13 +129,17 @@ class MeasureStatus(BaseModel):
 
 
 class FactorStatus(BaseModel):
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str = swedish("title")
+    title_en: str | None = None
     measures: list[MeasureStatus]
 
 
 class GoalStatus(BaseModel):
     perspective: str
-    title: str
+    title: str = Field(description=NEGOTIATED)
+    title_sv: str = swedish("title")
+    title_en: str | None = None
     factors: list[FactorStatus]
 
 

@@ -292,8 +292,17 @@ async def scorecard_status(
                 measures.append(
                     MeasureStatus(text=m["text"], indicator_code=code, unit=unit, statuses=statuses)
                 )
-            factors.append(FactorStatus(title=f["title"], measures=measures))
-        goals.append(GoalStatus(perspective=g["perspective"], title=g["title"], factors=factors))
+            factors.append(
+                FactorStatus(title=f["title"], title_en=f.get("title_en"), measures=measures)
+            )
+        goals.append(
+            GoalStatus(
+                perspective=g["perspective"],
+                title=g["title"],
+                title_en=g.get("title_en"),
+                factors=factors,
+            )
+        )
     return ScorecardStatus(
         scorecard_id=scorecard.id,
         municipality_code=scorecard.municipality_code,

@@ -143,3 +143,34 @@ async def test_goal_status_summary_per_unit_matches_the_contract(
     assert (vallmon.met, vallmon.partly_met, vallmon.not_met, vallmon.no_data) == (0, 0, 0, 0)
     assert vallmon.fulfilment_share is None
     assert units["SABO-LINDEN"].no_data == 3  # no survey for 2030 yet
+
+
+async def test_goal_and_factor_titles_follow_accept_language(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    indicators = client("indicators", await make_key())
+    card: dict[str, Any] = {
+        "board": "Vård- och omsorgsnämnden",
+        "title": "Styrkort 2030",
+        "title_en": "Scorecard 2030",
+        "year": 2030,
+        "goals": [
+            {
+                "perspective": "Brukare",
+                "title": "Nöjda brukare",
+                "title_en": "Satisfied users",
+                "factors": [{"title": "God upplevd kvalitet", "measures": []}],
+            }
+        ],
+    }
+    created = await indicators.post("/v1/scorecards", json=card)
+    assert created.status_code == 201, created.text
+    url = f"/v1/scorecards/{created.json()['id']}"
+    english = {"Accept-Language": "en"}
+    for path in (url, f"{url}/status"):
+        goal = (await indicators.get(path, headers=english)).json()["goals"][0]
+        assert (goal["title"], goal["title_sv"]) == ("Satisfied users", "Nöjda brukare")
+        # No English given for the factor: Swedish.
+        assert goal["factors"][0]["title"] == "God upplevd kvalitet"
+        swedish = (await indicators.get(path)).json()["goals"][0]
+        assert swedish["title"] == "Nöjda brukare"
