@@ -12,9 +12,7 @@ import asyncio
 import gzip
 import hashlib
 import logging
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
@@ -46,6 +44,7 @@ from shared.auth import Principal
 from shared.errors import FieldError, Unprocessable
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
 from shared.i18n import Language, localize
+from shared.lru import Lru
 from shared.models import Indicator, Target
 from shared.periods import Period
 
@@ -77,8 +76,7 @@ class ResponseCache:
         self.state_ttl = state_ttl
         self._states: dict[str, tuple[float, str]] = {}
         self._state_inflight: dict[str, asyncio.Future[str]] = {}
-        self._data: OrderedDict[str, Body] = OrderedDict()
-        self._lock = threading.Lock()
+        self._data: Lru[str, Body] = Lru(entries)
         # Identical queries arriving together are computed once (single flight).
         self.inflight: dict[str, asyncio.Future[Body]] = {}
         # (key hash, raw query string) → what the slow path resolved them to, so a repeated
@@ -139,11 +137,7 @@ class ResponseCache:
         return self._resolved.get(key)
 
     def get(self, key: str) -> Body | None:
-        with self._lock:
-            found = self._data.get(key)
-            if found is not None:
-                self._data.move_to_end(key)
-            return found
+        return self._data.get(key)
 
     async def state(self, session: AsyncSession, municipality: str) -> str:
         """The municipality's state token, reused for `state_ttl` seconds: a hot dashboard
@@ -174,13 +168,7 @@ class ResponseCache:
         return token
 
     def put(self, key: str, body: Body) -> None:
-        if self.entries <= 0:
-            return
-        with self._lock:
-            self._data[key] = body
-            self._data.move_to_end(key)
-            while len(self._data) > self.entries:
-                self._data.popitem(last=False)
+        self._data.put(key, body)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ per area, STRUKTUR / PROCESS / EFFEKT indicators with value, target, status, tre
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from decimal import Decimal
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,6 +21,7 @@ from services.indicators.scorecard.service import arithmetic
 from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared.auth import Principal
+from shared.lru import Lru
 from shared.periods import Period
 
 SECTIONS = [
@@ -49,29 +49,11 @@ def _shown(cell: engine.Cell | None, decimals: int) -> Decimal | None:
     return engine.quantize(cell.value, decimals)
 
 
-class ReportCache:
-    """Tertial reports by municipality, period, area and the municipality's state token: a
-    board opening the same report computes it once per state of the data, definitions, units
-    and targets it reads (computation_repository.state_token). Only the municipality shapes a
-    report, never the reader, so readers share it."""
-
-    def __init__(self, entries: int) -> None:
-        self.entries = entries
-        self._data: OrderedDict[tuple[str, str, str | None, str], TertialReport] = OrderedDict()
-
-    def get(self, key: tuple[str, str, str | None, str]) -> TertialReport | None:
-        found = self._data.get(key)
-        if found is not None:
-            self._data.move_to_end(key)
-        return found
-
-    def put(self, key: tuple[str, str, str | None, str], report: TertialReport) -> None:
-        if self.entries <= 0:
-            return
-        self._data[key] = report
-        self._data.move_to_end(key)
-        while len(self._data) > self.entries:
-            self._data.popitem(last=False)
+# Tertial reports by municipality, period, area and the municipality's state token: a board
+# opening the same report computes it once per state of the data, definitions, units and
+# targets it reads (computation_repository.state_token). Only the municipality shapes a
+# report, never the reader, so readers share it.
+ReportCache = Lru[tuple[str, str, str | None, str], TertialReport]
 
 
 async def tertial_report(
