@@ -31,7 +31,7 @@ from shared.roles import ROLES, OidcIssuer
 
 DEV_AUDIENCE = "kvalitetsnavet"
 # The demo municipalities: Exempelstad and the Mellerud–Bengtsfors cooperation (seed 003).
-DEV_MUNICIPALITIES = ["9990", "1463", "1460"]
+DEV_MUNICIPALITIES = ["9990", "1461", "1460"]
 
 
 class DevToken(BaseModel):

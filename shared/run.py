@@ -209,7 +209,7 @@ def main() -> None:
                 f"\nDEVELOPMENT-ONLY token issuer at {base}/dev/issuer (anyone may mint any role):"
                 f"\n  curl '{base}/dev/issuer/token?role=controller&municipality=9990'"
                 "\n  roles: reader unit_manager (&unit=HT-NORR) controller quality_developer "
-                "jury admin; cooperation: &municipality=1463&municipality=1460",
+                "jury admin; cooperation: &municipality=1461&municipality=1460",
                 flush=True,
             )
         else:

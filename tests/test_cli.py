@@ -53,7 +53,7 @@ async def test_apikey_create_prints_the_key_once_and_revoke_works(
         "apikey",
         "create",
         "--municipality",
-        "0482",
+        "1462",
         "--scope",
         "indicators:read",
         "--name",
@@ -68,11 +68,11 @@ async def test_apikey_create_prints_the_key_once_and_revoke_works(
     assert created.stdout.count(token[1]) == 1
     assert "shown once" in created.stderr
 
-    # Only the hash is stored; the key is bound to 0482 with exactly the scope asked for.
+    # Only the hash is stored; the key is bound to 1462 with exactly the scope asked for.
     key_hash, municipality, scopes, revoked = stored_key(database_url, key_id[1])
     assert key_hash == hash_key(token[1])
     assert token[1] not in key_hash
-    assert (municipality, scopes, revoked) == ("0482", ["indicators:read"], None)
+    assert (municipality, scopes, revoked) == ("1462", ["indicators:read"], None)
 
     indicators = client("indicators", token[1])
     listed = await indicators.get("/v1/indicators")
@@ -121,7 +121,7 @@ def test_apikey_create_refuses_bad_input_and_stores_nothing(
     with psycopg.connect(libpq(database_url)) as conn:
         before = conn.execute("SELECT count(*) FROM api_key").fetchone()
     cases = [
-        (["--municipality", "0482", "--scope", "indicators:rule"], "unknown scope"),
+        (["--municipality", "1462", "--scope", "indicators:rule"], "unknown scope"),
         (["--municipality", "482", "--scope", "indicators:read"], "4 digits"),
         (["--scope", "indicators:read"], "--national"),
     ]

@@ -1,6 +1,6 @@
 """Demo budget data.
 
-- Seed 001 (Lilla Edets kommun 0482, Socialnämnden, Mål och resursplan 2021, tkr): the frame
+- Seed 001 (Lilla Edets kommun 1462, Socialnämnden, Mål och resursplan 2021, tkr): the frame
   ledger, the operating budget per activity 2021 vs 2020 (Driftredovisning), the Ekonomi
   table's outcome 2019, the investment plan 2021–2023 and the earmarked state grants.
 - Seed 000 (Kalmar 0880, 2021): 600 000 kr for local improvement projects and 70 000 kr of
@@ -155,7 +155,7 @@ FUNDS: list[tuple[str, str, str, int, str, int, str, str]] = [
         "Kalmar kommun, omsorgsförvaltningen: nya kvalitetspriser (publicerad 2021-01-05)",
     ),
     (
-        "0482",
+        "1462",
         "aldreomsorgslyftet",
         "Äldreomsorgslyftet (statsbidrag)",
         2021,
@@ -165,7 +165,7 @@ FUNDS: list[tuple[str, str, str, int, str, int, str, str]] = [
         "Lilla Edets kommun, Socialnämnden: Mål och resursplan 2021, avsnitt 3",
     ),
     (
-        "0482",
+        "1462",
         "aldreomsorgssatsningen",
         "Äldreomsorgssatsningen (statsbidrag)",
         2021,
@@ -201,7 +201,7 @@ FUNDS: list[tuple[str, str, str, int, str, int, str, str]] = [
 async def _operating(session: AsyncSession) -> None:
     for year, rows in DRIFT.items():
         budget = OperatingBudget(
-            municipality_code="0482",
+            municipality_code="1462",
             board=BOARD,
             year=year,
             phase="approved",
@@ -230,7 +230,7 @@ async def _operating(session: AsyncSession) -> None:
     revenue, costs, _net = OUTCOME_2019
     session.add(
         OperatingBudget(
-            municipality_code="0482",
+            municipality_code="1462",
             board=BOARD,
             year=2019,
             phase="outcome",
@@ -245,7 +245,7 @@ async def _operating(session: AsyncSession) -> None:
     )
     for code, title, category, amounts in INVESTMENTS:
         project = InvestmentProject(
-            municipality_code="0482",
+            municipality_code="1462",
             board=BOARD,
             code=code,
             title=title,
@@ -277,7 +277,7 @@ async def load(session: AsyncSession) -> None:
             )
         )
     frame = BudgetFrame(
-        municipality_code="0482",
+        municipality_code="1462",
         board=BOARD,
         year=YEAR,
         amount_ore=AMOUNT_TKR * TKR,

@@ -941,6 +941,6 @@ async def load(session: AsyncSession) -> None:
         )
     for goal in LILLA_EDET_GOALS:
         session.add(
-            PrioritisedGoal(municipality_code="0482", board="Socialnämnden", year=2021, **goal)
+            PrioritisedGoal(municipality_code="1462", board="Socialnämnden", year=2021, **goal)
         )
     await session.flush()

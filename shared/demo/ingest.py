@@ -267,7 +267,7 @@ async def load(session: AsyncSession) -> None:
     session.add(
         IngestBatch(
             id=seed_batch,
-            municipality_code="1463",
+            municipality_code="1461",
             kind="seed",
             filename="seed 003: Melleruds kommun, Öppna jämförelser 2022 (published 2022-09-01)",
             state="completed",
@@ -277,14 +277,14 @@ async def load(session: AsyncSession) -> None:
     oj: list[dict[str, Any]] = []
     for measure, (y2021, y2022) in MELLERUD_OJ.items():
         oj.append(
-            _observation(seed_batch, "1463", "", measure, "2021", "T", Decimal(y2021), len(oj))
+            _observation(seed_batch, "1461", "", measure, "2021", "T", Decimal(y2021), len(oj))
         )
         oj.append(
-            _observation(seed_batch, "1463", "", measure, "2022", "T", Decimal(y2022), len(oj))
+            _observation(seed_batch, "1461", "", measure, "2022", "T", Decimal(y2022), len(oj))
         )
     await session.execute(insert(Observation), oj)
 
-    for code in (DEMO_MUNICIPALITY, "1463"):
+    for code in (DEMO_MUNICIPALITY, "1461"):
         await session.execute(
             pg_insert(DataVersion)
             .values(municipality_code=code, version=1)

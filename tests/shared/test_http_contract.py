@@ -140,7 +140,7 @@ async def test_another_municipalitys_object_is_404_not_403(
     http: httpx.AsyncClient, make_key: MakeKey
 ) -> None:
     mine = await make_key("indicators:read", "indicators:write", municipality="9990")
-    theirs = await make_key("indicators:read", municipality="0482")
+    theirs = await make_key("indicators:read", municipality="1462")
     national = await make_key("indicators:read", municipality=None)
     created = await http.post("/v1/things", json={"name": "x", "count": 2}, headers=auth(mine))
     assert created.json()["municipality_code"] == "9990"
@@ -154,7 +154,7 @@ async def test_another_municipalitys_object_is_404_not_403(
     assert_problem(
         await http.post(
             "/v1/things",
-            json={"name": "y", "count": 1, "municipality_code": "0482"},
+            json={"name": "y", "count": 1, "municipality_code": "1462"},
             headers=auth(mine),
         ),
         404,

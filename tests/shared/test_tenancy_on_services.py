@@ -20,7 +20,7 @@ async def test_frames_follow_scope_and_tenant_rules(client: MakeClient, make_key
     assert created.status_code == 201, created.text
     path = f"/v1/frames/{created.json()['id']}"
 
-    reader_elsewhere = client("budget", await make_key("budget:read", municipality="0482"))
+    reader_elsewhere = client("budget", await make_key("budget:read", municipality="1462"))
     hidden = await reader_elsewhere.get(path)
     assert hidden.status_code == 404
     assert hidden.headers["content-type"].startswith("application/problem+json")

@@ -1,4 +1,4 @@
-"""A municipal cooperation's key (seed 003: Mellerud 1463 with Bengtsfors 1460) reads the
+"""A municipal cooperation's key (seed 003: Mellerud 1461 with Bengtsfors 1460) reads the
 partner it names, must name one when it lists, and sees nothing of anyone else."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from tests.services.budget.test_frames import frame
 async def test_a_cooperation_key_lists_the_partner_it_names(
     client: MakeClient, make_key: MakeKey, session: AsyncSession
 ) -> None:
-    for code, board in (("1463", "Socialnämnden"), ("1460", "Omsorgsnämnden")):
+    for code, board in (("1461", "Socialnämnden"), ("1460", "Omsorgsnämnden")):
         own = client("budget", await make_key("budget:write", municipality=code))
         created = await own.post("/v1/frames", json=frame(board=board))
         assert created.status_code == 201, created.text
@@ -22,7 +22,7 @@ async def test_a_cooperation_key_lists_the_partner_it_names(
     key = await create_api_key(
         session,
         name="samverkan",
-        municipality_code="1463",
+        municipality_code="1461",
         scopes=["budget:read"],
         cooperation=["1460"],
     )
@@ -34,7 +34,7 @@ async def test_a_cooperation_key_lists_the_partner_it_names(
     assert [(f["municipality_code"], f["board"]) for f in partner.json()] == [
         ("1460", "Omsorgsnämnden")
     ]
-    home = await budget.get("/v1/frames", params={"municipality_code": "1463"})
+    home = await budget.get("/v1/frames", params={"municipality_code": "1461"})
     assert [f["board"] for f in home.json()] == ["Socialnämnden"]
     unnamed = await budget.get("/v1/frames")
     assert unnamed.status_code == 422

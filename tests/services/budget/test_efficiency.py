@@ -82,7 +82,7 @@ async def test_standard_cost_deviation_from_kolada_percent_is_derived_not_kolada
 async def test_net_cost_can_come_from_a_stored_operating_budget(
     client: MakeClient, make_key: MakeKey
 ) -> None:
-    budget = client("budget", await make_key(*PUBLISHER, municipality="0482"))
+    budget = client("budget", await make_key(*PUBLISHER, municipality="1462"))
     [approved] = (
         await budget.get("/v1/operating-budgets", params={"year": 2021, "phase": "approved"})
     ).json()

@@ -99,7 +99,7 @@ async def test_ledger_that_does_not_reconcile_is_refused_with_both_sums(
 async def test_previous_amount_must_equal_last_years_stored_frame(
     client: MakeClient, make_key: MakeKey
 ) -> None:
-    budget = client("budget", await make_key("budget:read", "budget:write", municipality="0482"))
+    budget = client("budget", await make_key("budget:read", "budget:write", municipality="1462"))
     refused = await budget.post(
         "/v1/frames",
         json=frame(

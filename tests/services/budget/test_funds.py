@@ -162,7 +162,7 @@ async def test_lists_funds_by_year_and_kind_and_hides_other_municipalities(
     assert prize["amount"] == "70000"
     assert prize["unit"] == "kr"
 
-    other = client("budget", await make_key("budget:read", municipality="0482"))
+    other = client("budget", await make_key("budget:read", municipality="1462"))
     assert (await other.get(f"/v1/funds/{prize['id']}")).status_code == 404
 
 

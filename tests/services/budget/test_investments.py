@@ -71,7 +71,7 @@ async def test_lines_without_printed_totals_are_stored_and_summed_per_year_and_c
 async def test_demo_investments_and_editing_with_if_match(
     client: MakeClient, make_key: MakeKey
 ) -> None:
-    budget = client("budget", await make_key("budget:read", "budget:write", municipality="0482"))
+    budget = client("budget", await make_key("budget:read", "budget:write", municipality="1462"))
     totals = (await budget.get("/v1/investments/totals", params={"board": BOARD})).json()
     assert totals["per_year"] == {"2021": "540", "2022": "105", "2023": "87"}
     projects = (await budget.get("/v1/investments", params={"board": BOARD})).json()

@@ -76,7 +76,7 @@ async def test_demo_data_carries_the_warnings_the_import_reports(
     client: MakeClient, make_key: MakeKey
 ) -> None:
     lilla_edet = client(
-        "budget", await make_key("budget:read", "budget:write", municipality="0482")
+        "budget", await make_key("budget:read", "budget:write", municipality="1462")
     )
     stored = (
         await lilla_edet.get(
@@ -245,7 +245,7 @@ async def test_forecasts_per_tertial_are_all_kept_and_compared_with_the_budget(
 
 
 async def test_comparison_against_last_year(client: MakeClient, make_key: MakeKey) -> None:
-    budget = client("budget", await make_key("budget:read", municipality="0482"))
+    budget = client("budget", await make_key("budget:read", municipality="1462"))
     compared = await budget.get(
         "/v1/operating-budgets/comparison",
         params={"board": BOARD, "year": 2021, "against": "approved", "against_year": 2020},
@@ -274,7 +274,7 @@ async def test_update_needs_if_match(client: MakeClient, make_key: MakeKey) -> N
 async def test_driftredovisning_reproduces_the_seed_table_from_stored_data(
     client: MakeClient, make_key: MakeKey
 ) -> None:
-    budget = client("budget", await make_key("budget:read", municipality="0482"))
+    budget = client("budget", await make_key("budget:read", municipality="1462"))
     params: dict[str, str | int] = {"board": BOARD, "year": 2021}
     report = (await budget.get("/v1/operating-budgets/driftredovisning", params=params)).json()
     rows = {r["title"]: r for r in report["rows"]}
@@ -391,14 +391,14 @@ async def test_outcome_import_maps_accounts_to_activities_and_refuses_unmapped_r
 async def test_another_municipalitys_budget_is_not_found(
     client: MakeClient, make_key: MakeKey
 ) -> None:
-    lilla_edet = client("budget", await make_key("budget:read", municipality="0482"))
+    lilla_edet = client("budget", await make_key("budget:read", municipality="1462"))
     [stored] = (
         await lilla_edet.get("/v1/operating-budgets", params={"year": 2020, "phase": "approved"})
     ).json()
     other = client("budget", await make_key("budget:read", "budget:write"))
     assert (await other.get(f"/v1/operating-budgets/{stored['id']}")).status_code == 404
     hidden = await other.get(
-        "/v1/operating-budgets", params={"municipality_code": "0482", "year": 2020}
+        "/v1/operating-budgets", params={"municipality_code": "1462", "year": 2020}
     )
     assert hidden.status_code == 404
     assert (

@@ -41,7 +41,7 @@ class TestIssuer:
             "issuer": ISSUER,
             "jwks_uri": JWKS_URI,
             "audience": AUDIENCE,
-            "municipality_codes": ["9990", "1463", "1460"],
+            "municipality_codes": ["9990", "1461", "1460"],
             **overrides,
         }
         return OidcIssuer(**values)

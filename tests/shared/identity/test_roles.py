@@ -133,7 +133,7 @@ async def test_admin_role_stays_within_its_municipality(
 ) -> None:
     admin = person("budget", issuer.token(roles=["admin"]))
     assert (await admin.post("/v1/frames", json=FRAME)).status_code == 201
-    foreign = await admin.post("/v1/frames", json={**FRAME, "municipality_code": "1463"})
+    foreign = await admin.post("/v1/frames", json={**FRAME, "municipality_code": "1461"})
     assert foreign.status_code == 404
 
 
@@ -141,15 +141,15 @@ async def test_me_tells_the_user_interface_what_the_person_may_do(
     person: PersonClient, issuer: TestIssuer
 ) -> None:
     token = issuer.token(
-        roles=["unit_manager"], municipality=["1463", "1460"], units=["HT-NORR"], name="Enhetschef"
+        roles=["unit_manager"], municipality=["1461", "1460"], units=["HT-NORR"], name="Enhetschef"
     )
     me = await person("probe", token).get("/v1/me")
     assert me.status_code == 200, me.text
     assert me.json() == {
         "name": "Enhetschef",
         "kind": "person",
-        "municipality_code": "1463",
-        "municipalities": ["1460", "1463"],
+        "municipality_code": "1461",
+        "municipalities": ["1460", "1461"],
         "roles": ["unit_manager"],
         "scopes": sorted(ROLE_SCOPES["unit_manager"]),
         "unit_codes": ["HT-NORR"],

@@ -18,7 +18,7 @@ def test_issuers_cors_and_webhook_hosts_parse_from_the_environment(
             "issuer": "https://login.mellerud.se/realms/social",
             "jwks_uri": "https://login.mellerud.se/realms/social/protocol/openid-connect/certs",
             "audience": "kvalitetsnavet",
-            "municipality_codes": ["1463", "1460"],
+            "municipality_codes": ["1461", "1460"],
             "roles_claim": "realm_access.roles",
             "role_map": {"Nämndledamot": "reader"},
         }
@@ -27,7 +27,7 @@ def test_issuers_cors_and_webhook_hosts_parse_from_the_environment(
     monkeypatch.setenv("CORS_ALLOW_ORIGINS", '["https://kvalitet.mellerud.se"]')
     monkeypatch.setenv("WEBHOOK_ALLOWED_HOSTS", '["*.mellerud.se"]')
     settings = Settings()
-    assert settings.OIDC_ISSUERS[0].municipality_codes == ["1463", "1460"]
+    assert settings.OIDC_ISSUERS[0].municipality_codes == ["1461", "1460"]
     assert settings.OIDC_ISSUERS[0].role_map == {"Nämndledamot": "reader"}
     assert settings.CORS_ALLOW_ORIGINS == ["https://kvalitet.mellerud.se"]
     assert settings.WEBHOOK_ALLOWED_HOSTS == ["*.mellerud.se"]
@@ -42,7 +42,7 @@ def test_issuer_with_an_unknown_role_or_bad_code_is_refused(
         Settings()
     monkeypatch.setenv(
         "OIDC_ISSUERS",
-        json.dumps([{**base, "municipality_codes": ["1463"], "role_map": {"x": "mayor"}}]),
+        json.dumps([{**base, "municipality_codes": ["1461"], "role_map": {"x": "mayor"}}]),
     )
     with pytest.raises(ValidationError, match="role_map"):
         Settings()

@@ -133,7 +133,7 @@ async def test_only_matching_subscriptions_receive_the_event(
     receiver_http: httpx.AsyncClient,
 ) -> None:
     await subscribe(database, webhook_settings, url="https://a.kommun.example/hook")
-    await subscribe(database, webhook_settings, url="https://b.kommun.example/hook", code="1463")
+    await subscribe(database, webhook_settings, url="https://b.kommun.example/hook", code="1461")
     await subscribe(
         database,
         webhook_settings,

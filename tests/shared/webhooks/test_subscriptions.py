@@ -104,7 +104,7 @@ async def test_bad_url_and_unknown_event_type_are_located_422(
 
 async def test_tenant_rules(hooks: HooksClient, make_key: MakeKey) -> None:
     mine = hooks(await make_key("webhooks:manage", municipality="9990"))
-    theirs = hooks(await make_key("webhooks:manage", municipality="1463"))
+    theirs = hooks(await make_key("webhooks:manage", municipality="1461"))
     national = hooks(await make_key("webhooks:manage", municipality=None))
     sid = (await mine.post("/v1/webhooks/subscriptions", json=NEW)).json()["id"]
     assert (await theirs.get(f"/v1/webhooks/subscriptions/{sid}")).status_code == 404
@@ -113,12 +113,12 @@ async def test_tenant_rules(hooks: HooksClient, make_key: MakeKey) -> None:
     assert (await theirs.get("/v1/webhooks/subscriptions")).json()["total"] == 0
     assert (await national.post("/v1/webhooks/subscriptions", json=NEW)).status_code == 422
     made = await national.post(
-        "/v1/webhooks/subscriptions", json={**NEW, "municipality_code": "1463"}
+        "/v1/webhooks/subscriptions", json={**NEW, "municipality_code": "1461"}
     )
     assert made.status_code == 201
     assert (await national.get(f"/v1/webhooks/subscriptions/{sid}")).status_code == 200
     foreign = await mine.post(
-        "/v1/webhooks/subscriptions", json={**NEW, "municipality_code": "1463"}
+        "/v1/webhooks/subscriptions", json={**NEW, "municipality_code": "1461"}
     )
     assert foreign.status_code == 404
 

@@ -78,12 +78,12 @@ async def test_concurrent_workers_deliver_each_event_exactly_once(scratch_url: s
     databases = [Database.from_settings(settings) for _ in range(3)]
     receiver = Receiver()
     try:
-        await subscribe(databases[0], settings, url="https://race.example.se/in", code="1463")
+        await subscribe(databases[0], settings, url="https://race.example.se/in", code="1461")
         async with databases[0].unit_of_work() as session:
             for _ in range(120):
                 await emit(
                     session,
-                    municipality_code="1463",
+                    municipality_code="1461",
                     type="budget.frame_saved",
                     payload=FRAME_SAVED,
                 )

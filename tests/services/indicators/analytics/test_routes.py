@@ -137,8 +137,8 @@ async def test_comparison_with_riket_similar_municipalities_and_rank(
         members[0]: 90.0,
         members[1]: 80.0,
         "0180": 70.0,
-        "0482": 95.0,
-        "1463": 60.0,
+        "1462": 95.0,
+        "1461": 60.0,
         "2480": 88.0,
     }
     await kolada(session, "U21468", "2030", values)
@@ -167,7 +167,7 @@ async def test_comparison_with_riket_similar_municipalities_and_rank(
 async def test_oppna_jamforelser_year_over_year_for_mellerud(
     client: MakeClient, make_key: MakeKey
 ) -> None:
-    indicators = client("indicators", await make_key(municipality="1463"))
+    indicators = client("indicators", await make_key(municipality="1461"))
     response = await indicators.get(
         "/v1/analytics",
         params={

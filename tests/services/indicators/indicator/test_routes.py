@@ -120,7 +120,7 @@ async def test_another_municipality_sees_only_public_kolada_values(
 ) -> None:
     own = await make_key()
     await ingest(client("ingest", own), survey_rows("HT-NORR", "2030", k=(20, 18), m=(10, 7)))
-    other = client("indicators", await make_key(municipality="0482"))
+    other = client("indicators", await make_key(municipality="1462"))
     response = await other.get(
         "/v1/indicators/andel_nojda/values",
         params={"period": "2030", "municipality_code": "9990"},

@@ -33,7 +33,7 @@ async def test_ludvikas_scorecard_is_loaded_with_its_target_values(
 async def test_lilla_edets_prioritised_goals_are_loaded(
     client: MakeClient, make_key: MakeKey
 ) -> None:
-    indicators = client("indicators", await make_key(municipality="0482"))
+    indicators = client("indicators", await make_key(municipality="1462"))
     goals = (await indicators.get("/v1/goals", params={"year": 2021})).json()["items"]
     assert [g["title"] for g in goals] == [
         "Kompetensförsörjning",

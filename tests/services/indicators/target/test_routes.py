@@ -80,7 +80,7 @@ async def test_another_municipalitys_target_is_not_found(
         "/v1/targets",
         json={"indicator_code": "andel_nojda", "comparator": "at_least", "value": "90"},
     )
-    theirs = client("indicators", await make_key(municipality="0482"))
+    theirs = client("indicators", await make_key(municipality="1462"))
     assert (await theirs.get(f"/v1/targets/{created.json()['id']}")).status_code == 404
 
 

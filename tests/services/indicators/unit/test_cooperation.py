@@ -11,7 +11,7 @@ from tests.conftest import MakeClient, MakeKey
 async def test_a_cooperation_key_lists_the_units_of_the_partner_it_names(
     client: MakeClient, make_key: MakeKey, session: AsyncSession
 ) -> None:
-    for code, unit in (("1463", "HT-MELLERUD"), ("1460", "HT-BENGTSFORS")):
+    for code, unit in (("1461", "HT-MELLERUD"), ("1460", "HT-BENGTSFORS")):
         own = client("indicators", await make_key("indicators:write", municipality=code))
         created = await own.post(
             "/v1/units",
@@ -27,7 +27,7 @@ async def test_a_cooperation_key_lists_the_units_of_the_partner_it_names(
     key = await create_api_key(
         session,
         name="samverkan",
-        municipality_code="1463",
+        municipality_code="1461",
         scopes=["indicators:read"],
         cooperation=["1460"],
     )
@@ -39,7 +39,7 @@ async def test_a_cooperation_key_lists_the_units_of_the_partner_it_names(
     assert [(u["municipality_code"], u["code"]) for u in partner.json()["items"]] == [
         ("1460", "HT-BENGTSFORS")
     ]
-    home = await indicators.get("/v1/units", params={"municipality_code": "1463"})
+    home = await indicators.get("/v1/units", params={"municipality_code": "1461"})
     assert [u["code"] for u in home.json()["items"]] == ["HT-MELLERUD"]
     unnamed = await indicators.get("/v1/units")
     assert unnamed.status_code == 422

@@ -1,4 +1,4 @@
-"""A municipal cooperation's key (Mellerud 1463 and Bengtsfors 1460 share social services,
+"""A municipal cooperation's key (Mellerud 1461 and Bengtsfors 1460 share social services,
 seed 003) writes for the municipality it names and lists the batches and Kolada jobs of both;
 a single municipality's key sees neither."""
 
@@ -29,7 +29,7 @@ async def test_a_cooperation_key_lists_both_municipalities_batches_and_jobs(
     key = await create_api_key(
         session,
         name="Mellerud–Bengtsfors socialtjänst",
-        municipality_code="1463",
+        municipality_code="1461",
         scopes=["ingest:write", "ingest:read"],
         cooperation=["1460"],
     )
@@ -39,7 +39,7 @@ async def test_a_cooperation_key_lists_both_municipalities_batches_and_jobs(
     assert unnamed.status_code == 422
     assert unnamed.json()["errors"][0]["field"] == "municipality_code"
     stored = {}
-    for code in ("1463", "1460"):
+    for code in ("1461", "1460"):
         created = await http.post("/v1/batches", json=_batch(code))
         assert created.status_code == 201, created.text
         stored[code] = created.json()["id"]
@@ -51,19 +51,19 @@ async def test_a_cooperation_key_lists_both_municipalities_batches_and_jobs(
 
     batches = (await http.get("/v1/batches")).json()
     assert {b["id"] for b in batches["items"]} >= set(stored.values())
-    assert {b["municipality_code"] for b in batches["items"]} == {"1460", "1463"}
+    assert {b["municipality_code"] for b in batches["items"]} == {"1460", "1461"}
     only = (await http.get("/v1/batches", params={"municipality_code": "1460"})).json()
     assert [b["id"] for b in only["items"]] == [stored["1460"]]
     for batch_id in stored.values():
         assert (await http.get(f"/v1/batches/{batch_id}")).status_code == 200
     jobs = (await http.get("/v1/kolada/syncs")).json()
-    assert {j["municipality_code"] for j in jobs["items"]} == {"1460", "1463"}
+    assert {j["municipality_code"] for j in jobs["items"]} == {"1460", "1461"}
     assert jobs["total"] == 2
     outside = await http.get("/v1/kolada/syncs", params={"municipality_code": "9990"})
     assert outside.status_code == 404
 
     single = client("ingest", await make_key("ingest:read", municipality="9990"))
     theirs = (await single.get("/v1/batches")).json()
-    assert not {b["municipality_code"] for b in theirs["items"]} & {"1460", "1463"}
+    assert not {b["municipality_code"] for b in theirs["items"]} & {"1460", "1461"}
     assert (await single.get(f"/v1/batches/{stored['1460']}")).status_code == 404
     assert (await single.get("/v1/kolada/syncs")).json()["items"] == []

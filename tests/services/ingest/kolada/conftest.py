@@ -25,10 +25,10 @@ def kolada_settings(database_url: str) -> Settings:
 def fake() -> FakeKolada:
     return FakeKolada(
         ous={
-            "0482": [
-                {"id": "V21E048200501", "municipality": "0482", "title": "Hemtjänst Lilla Edet"},
-                {"id": "V23E048200601", "municipality": "0482", "title": "Ängås SÄBO"},
-                {"id": "V15E048200101", "municipality": "0482", "title": "Förskola (not synced)"},
+            "1462": [
+                {"id": "V21E048200501", "municipality": "1462", "title": "Hemtjänst Lilla Edet"},
+                {"id": "V23E048200601", "municipality": "1462", "title": "Ängås SÄBO"},
+                {"id": "V15E048200101", "municipality": "1462", "title": "Förskola (not synced)"},
             ]
         }
     )

@@ -23,7 +23,7 @@ async def test_follows_next_url_until_null(
         client = KoladaClient(http, settings, sleep=sleeps)
         pages = [
             (rows, url)
-            async for rows, url in client.data(["U21468", "N01951"], ["0482", "0000"], [2022, 2023])
+            async for rows, url in client.data(["U21468", "N01951"], ["1462", "0000"], [2022, 2023])
         ]
     # 2 KPIs × 2 municipalities × 2 years = 8 rows, 4 per page: two pages, both followed.
     assert [len(rows) for rows, _ in pages] == [4, 4]
@@ -47,7 +47,7 @@ async def test_upstream_422_is_a_clear_error_without_retry(
     kolada_mock.routes.clear()
     kolada_mock.get(path__startswith="/v3/data/").respond(422, json={"detail": "too many ids"})
     with pytest.raises(KoladaError, match="422") as caught:
-        async for _ in kolada.data(["U21468"], ["0482"], [2023]):
+        async for _ in kolada.data(["U21468"], ["1462"], [2023]):
             pass
     assert caught.value.status == 422
     assert len(kolada_mock.calls) == 1
@@ -64,7 +64,7 @@ async def test_retries_429_honouring_retry_after(
             fake,  # type: ignore[list-item]
         ]
     )
-    rows = [r async for rows, _ in kolada.data(["U21468"], ["0482"], [2023]) for r in rows]
+    rows = [r async for rows, _ in kolada.data(["U21468"], ["1462"], [2023]) for r in rows]
     assert len(rows) == 1
     assert sleeps.calls[0] >= 7  # Retry-After honoured
     assert len(sleeps.calls) == 2
@@ -76,7 +76,7 @@ async def test_retries_timeouts_then_gives_up_with_a_clear_error(
     kolada_mock.routes.clear()
     kolada_mock.get(path__startswith="/v3/data/").mock(side_effect=httpx.ReadTimeout("slow"))
     with pytest.raises(KoladaError, match="after 5 attempts"):
-        async for _ in kolada.data(["U21468"], ["0482"], [2023]):
+        async for _ in kolada.data(["U21468"], ["1462"], [2023]):
             pass
     assert len(kolada_mock.calls) == 5
     assert sleeps.calls == [0.0, 0.0, 0.0, 0.0]
@@ -89,8 +89,8 @@ async def test_a_timeout_then_an_answer_succeeds(
     kolada_mock.get(path__startswith="/v3/data/").mock(
         side_effect=[httpx.ConnectTimeout("slow"), fake]  # type: ignore[list-item]
     )
-    rows = [r async for rows, _ in kolada.data(["U21468"], ["0482"], [2023]) for r in rows]
-    assert rows[0]["municipality"] == "0482"
+    rows = [r async for rows, _ in kolada.data(["U21468"], ["1462"], [2023]) for r in rows]
+    assert rows[0]["municipality"] == "1462"
     assert {v["gender"] for v in rows[0]["values"]} == {"T", "K", "M"}
 
 
@@ -106,7 +106,7 @@ async def test_a_timeout_then_an_answer_succeeds(
             "values": [
                 {
                     "kpi": "U21468",
-                    "municipality": "0482",
+                    "municipality": "1462",
                     "period": 2023,
                     "values": [{"gender": "X", "value": 1.0}],
                 }
@@ -117,7 +117,7 @@ async def test_a_timeout_then_an_answer_succeeds(
             "values": [
                 {
                     "kpi": "U21468",
-                    "municipality": "0482",
+                    "municipality": "1462",
                     "period": 2023,
                     "values": [{"gender": "T", "value": "many"}],
                 }
@@ -132,7 +132,7 @@ async def test_malformed_answer_is_refused_at_the_boundary(
     kolada_mock.routes.clear()
     kolada_mock.get(path__startswith="/v3/data/").respond(200, json=body)
     with pytest.raises(KoladaError, match="malformed Kolada answer"):
-        async for _ in kolada.data(["U21468"], ["0482"], [2023]):
+        async for _ in kolada.data(["U21468"], ["1462"], [2023]):
             pass
 
 
@@ -144,7 +144,7 @@ async def test_next_url_to_another_host_is_not_followed(
         200, json={"count": 0, "values": [], "next_url": "https://169.254.169.254/latest"}
     )
     with pytest.raises(KoladaError, match="refused to follow"):
-        async for _ in kolada.data(["U21468"], ["0482"], [2023]):
+        async for _ in kolada.data(["U21468"], ["1462"], [2023]):
             pass
 
 
@@ -179,7 +179,7 @@ async def test_throttles_to_the_configured_rate(
     async with httpx.AsyncClient() as http:
         client = KoladaClient(http, settings, throttle_sleep=sleeps, clock=lambda: clock[0])
         for _ in range(3):
-            async for _rows in client.data(["U21468"], ["0482"], [2023]):
+            async for _rows in client.data(["U21468"], ["1462"], [2023]):
                 pass
     # Three requests at one instant: the 2nd waits 0.2 s, the 3rd 0.4 s (5 per second).
     assert sleeps.calls == pytest.approx([0.2, 0.4])

@@ -28,10 +28,10 @@ async def test_each_kolada_chunk_records_one_event_per_municipality_it_changed(
     kolada_mock: respx.MockRouter,
     fake: FakeKolada,
 ) -> None:
-    key = await make_key("ingest:write", "ingest:read", municipality="0482")
+    key = await make_key("ingest:write", "ingest:read", municipality="1462")
     body = {
         "kpis": ["U21468"],
-        "municipalities": ["0482", "0000"],
+        "municipalities": ["1462", "0000"],
         "years": [2023],
         "include_ous": False,
     }
@@ -42,7 +42,7 @@ async def test_each_kolada_chunk_records_one_event_per_municipality_it_changed(
         assert await jobs.run_next(database, kolada, kolada_settings) == "completed"
 
     await sync("full")  # every value new: the direct COPY path
-    first = await events_of(session, "0482")
+    first = await events_of(session, "1462")
     riket = await events_of(session, "0000")
     expected = {
         "source": "kolada",
@@ -55,12 +55,12 @@ async def test_each_kolada_chunk_records_one_event_per_municipality_it_changed(
     }
     assert first == riket == [expected]
 
-    fake.changes[("U21468", "0482", 2023, "T")] = ("2099-01-01", 91.5, "", False)
-    fake.changes[("U21468", "0482", 2023, "K")] = ("2099-01-01", None, "", True)
+    fake.changes[("U21468", "1462", 2023, "T")] = ("2099-01-01", 91.5, "", False)
+    fake.changes[("U21468", "1462", 2023, "K")] = ("2099-01-01", None, "", True)
     await sync("incremental")  # the staged upsert: a revision and a deletion
     await sync("incremental")  # the same answer again: nothing changed
 
-    assert await events_of(session, "0482") == [
+    assert await events_of(session, "1462") == [
         expected,
         {**expected, "created": 0, "revised": 2},
     ]

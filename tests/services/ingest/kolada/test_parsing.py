@@ -17,7 +17,7 @@ from tests.services.ingest.kolada.conftest import BASE
 SPEC = ChunkSpec(
     kind="data",
     kpis=frozenset({"U21468"}),
-    ids=frozenset({"0482", "0000"}),
+    ids=frozenset({"1462", "0000"}),
     years=frozenset({2022, 2023}),
     municipality_code=None,
 )
@@ -27,7 +27,7 @@ def _page(rows: list[dict[str, Any]], next_url: str | None = None) -> bytes:
     return json.dumps({"count": len(rows), "values": rows, "next_url": next_url}).encode()
 
 
-def _row(where: str = "0482", year: int = 2023, **value: Any) -> dict[str, Any]:
+def _row(where: str = "1462", year: int = 2023, **value: Any) -> dict[str, Any]:
     values = [{"gender": "T", "count": 1, "status": "", "value": 12.5, **value}]
     return {"kpi": "U21468", "municipality": where, "period": year, "values": values}
 
@@ -39,22 +39,22 @@ def test_a_page_becomes_staging_lines_with_each_values_own_url() -> None:
         _row(where="0000", value=None),
         _row(where="0000", year=2022, isdeleted=True),
     ]
-    page = parse_page(_page(rows), f"{BASE}/data/kpi/U21468/municipality/0482,0000", SPEC, BASE)
+    page = parse_page(_page(rows), f"{BASE}/data/kpi/U21468/municipality/1462,0000", SPEC, BASE)
     lines = [line.split("\t") for line in page.text.splitlines()]
     assert page.values == 4
     assert page.deletions == 1
     assert page.next_url is None
     # municipality, unit, KPI, period, start, end, gender, value … status, row, source URL
-    assert lines[0][:8] == ["0482", "", "U21468", "2023", "2023-01-01", "2023-12-31", "T", "12.5"]
-    assert lines[0][-1] == f"{BASE}/data/kpi/U21468/municipality/0482/year/2023"
+    assert lines[0][:8] == ["1462", "", "U21468", "2023", "2023-01-01", "2023-12-31", "T", "12.5"]
+    assert lines[0][-1] == f"{BASE}/data/kpi/U21468/municipality/1462/year/2023"
     assert [line[11] for line in lines] == ["final", "preliminary", "final", "deleted"]
     assert lines[2][7] == lines[3][7] == "\\N"
-    assert page.rows == {("U21468", "0482", 2023), ("U21468", "0482", 2022)} | {
+    assert page.rows == {("U21468", "1462", 2023), ("U21468", "1462", 2022)} | {
         ("U21468", "0000", 2023),
         ("U21468", "0000", 2022),
     }
-    assert page.fresh["0482"].created == 2
-    assert page.fresh["0482"].periods == {"2022", "2023"}
+    assert page.fresh["1462"].created == 2
+    assert page.fresh["1462"].periods == {"2022", "2023"}
 
 
 @pytest.mark.parametrize(
@@ -101,7 +101,7 @@ async def test_the_parser_process_answers_as_the_event_loop_does() -> None:
 
 
 async def test_a_row_repeated_on_a_later_page_fails_the_chunk(kolada_settings: Settings) -> None:
-    second = f"{BASE}/data/kpi/U21468/municipality/0482,0000/year/2022,2023?page=2&per_page=5000"
+    second = f"{BASE}/data/kpi/U21468/municipality/1462,0000/year/2022,2023?page=2&per_page=5000"
 
     def answer(request: httpx.Request) -> httpx.Response:
         if "page=2" in str(request.url):
@@ -109,10 +109,10 @@ async def test_a_row_repeated_on_a_later_page_fails_the_chunk(kolada_settings: S
         return httpx.Response(200, content=_page([_row()], next_url=second))
 
     chunk = KoladaSyncChunk(
-        kind="data", kpis=["U21468"], ids=["0482", "0000"], years=[2022, 2023], seq=0
+        kind="data", kpis=["U21468"], ids=["1462", "0000"], years=[2022, 2023], seq=0
     )
     async with httpx.AsyncClient(transport=httpx.MockTransport(answer)) as http:
         client = KoladaClient(http, kolada_settings)
-        with pytest.raises(KoladaError, match=r"\(U21468, 0482, 2023\) twice") as caught:
+        with pytest.raises(KoladaError, match=r"\(U21468, 1462, 2023\) twice") as caught:
             await fetch_chunk(client, PageParser(0), chunk, None)
     assert caught.value.url == second

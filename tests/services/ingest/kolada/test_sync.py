@@ -35,7 +35,7 @@ async def _observations(session: AsyncSession, **where: str) -> list[Observation
 
 
 async def _queue(
-    client: Any, make_key: MakeKey, body: dict[str, Any], municipality: str | None = "0482"
+    client: Any, make_key: MakeKey, body: dict[str, Any], municipality: str | None = "1462"
 ) -> dict[str, Any]:
     key = await make_key("ingest:write", "ingest:read", municipality=municipality)
     response = await client("ingest", key).post(SYNC, json=body)
@@ -60,22 +60,22 @@ async def test_sync_stores_municipality_and_ou_values_with_their_source(
     assert job["state"] == "pending"
     version_before = (
         await session.execute(
-            select(DataVersion.version).where(DataVersion.municipality_code == "0482")
+            select(DataVersion.version).where(DataVersion.municipality_code == "1462")
         )
     ).scalar_one_or_none() or 0
 
     assert await jobs.run_next(database, kolada, kolada_settings) == "completed"
 
-    key = await make_key("ingest:read", municipality="0482")
+    key = await make_key("ingest:read", municipality="1462")
     done = (await client("ingest", key).get(job["url"])).json()
     assert done["state"] == "completed"
     assert done["progress"]["chunks_done"] == done["progress"]["chunks_total"] > 0
     assert done["timings"]["seconds"] is not None
     plan = done["plan"]
     # Itself, its "Liknande kommuner" groups and Riket; its V21/V23 OUs but not the V15 one.
-    assert {"0482", "0000"} <= set(plan["municipalities"])
+    assert {"1462", "0000"} <= set(plan["municipalities"])
     assert len(plan["municipalities"]) > 10
-    assert plan["ous"] == {"0482": ["V21E048200501", "V23E048200601"]}
+    assert plan["ous"] == {"1462": ["V21E048200501", "V23E048200601"]}
     assert plan["ou_kpis"] == ["U21468"]  # N01951 has no OU data
 
     munis = len(plan["municipalities"])
@@ -84,11 +84,11 @@ async def test_sync_stores_municipality_and_ou_values_with_their_source(
     # 2 KPIs × municipalities × 2 years × 3 genders, plus 1 KPI × 2 OUs × 2 years × 3 genders.
     assert len(stored) == 2 * munis * 2 * 3 + 2 * 2 * 3
     assert done["counts"]["created"] == len(stored)
-    assert {o.municipality_code for o in ou_values} == {"0482"}
+    assert {o.municipality_code for o in ou_values} == {"1462"}
     sample = (
         await _observations(
             session,
-            municipality_code="0482",
+            municipality_code="1462",
             unit_code="",
             measure_code="U21468",
             period="2023",
@@ -97,14 +97,14 @@ async def test_sync_stores_municipality_and_ou_values_with_their_source(
     )[0]
     # The URL that answers exactly this value, not the page of up to 75 ids it came on.
     assert (
-        sample.source_url == "https://api.kolada.se/v3/data/kpi/U21468/municipality/0482/year/2023"
+        sample.source_url == "https://api.kolada.se/v3/data/kpi/U21468/municipality/1462/year/2023"
     )
     assert sample.kolada_job_id is not None
     assert str(sample.kolada_job_id) == job["id"]
     assert sample.status == "final"
     version_after = (
         await session.execute(
-            select(DataVersion.version).where(DataVersion.municipality_code == "0482")
+            select(DataVersion.version).where(DataVersion.municipality_code == "1462")
         )
     ).scalar_one()
     assert version_after > version_before
@@ -119,7 +119,7 @@ async def test_a_second_unfinished_sync_for_the_same_municipality_is_a_conflict(
     client: Any, make_key: MakeKey
 ) -> None:
     await _queue(client, make_key, {"mode": "full"})
-    key = await make_key("ingest:write", municipality="0482")
+    key = await make_key("ingest:write", municipality="1462")
     second = await client("ingest", key).post(SYNC, json={"mode": "full"})
     assert second.status_code == 409
     assert second.headers["content-type"].startswith("application/problem+json")
@@ -129,7 +129,7 @@ async def test_a_second_unfinished_sync_for_the_same_municipality_is_a_conflict(
 async def test_a_municipal_key_cannot_sync_another_municipality(
     client: Any, make_key: MakeKey
 ) -> None:
-    key = await make_key("ingest:write", municipality="0482")
+    key = await make_key("ingest:write", municipality="1462")
     response = await client("ingest", key).post(SYNC, json={"municipality_code": "0880"})
     assert response.status_code == 404
 
@@ -145,7 +145,7 @@ async def test_the_scheduler_body_queues_a_national_incremental_sync(
     body = response.json()
     assert body["municipality_code"] is None
     assert body["plan"]["include_catalogue"] is True
-    municipal = await make_key("ingest:read", municipality="0482")
+    municipal = await make_key("ingest:read", municipality="1462")
     assert (await client("ingest", municipal).get(body["url"])).status_code == 404
 
 
@@ -165,18 +165,18 @@ async def test_upstream_422_fails_that_chunk_only_and_stores_nothing_of_it(
         {
             "mode": "full",
             "kpis": ["U21468", "N01951"],
-            "municipalities": ["0482", "0880"],
+            "municipalities": ["1462", "0880"],
             "years": [2023],
             "include_ous": False,
         },
     )
     kolada_mock.routes.clear()
-    kolada_mock.get(path__startswith="/v3/data/kpi/U21468,N01951/municipality/0482,0880").respond(
+    kolada_mock.get(path__startswith="/v3/data/kpi/U21468,N01951/municipality/1462,0880").respond(
         422, json={"detail": "Unprocessable"}
     )
     kolada_mock.route().mock(side_effect=fake)
     assert await jobs.run_next(database, kolada, kolada_settings) == "failed"
-    key = await make_key("ingest:read", municipality="0482")
+    key = await make_key("ingest:read", municipality="1462")
     done = (await client("ingest", key).get(job["url"])).json()
     assert done["progress"]["chunks_failed"] == 1
     assert "422" in done["errors"][0]["message"]
@@ -184,7 +184,7 @@ async def test_upstream_422_fails_that_chunk_only_and_stores_nothing_of_it(
     assert await _observations(session) == []
 
     # Kolada answers again: a retry fetches the failed chunk only, and the job completes.
-    writer = client("ingest", await make_key("ingest:write", municipality="0482"))
+    writer = client("ingest", await make_key("ingest:write", municipality="1462"))
     kolada_mock.routes.clear()
     kolada_mock.route().mock(side_effect=fake)
     fake.requests.clear()
@@ -219,7 +219,7 @@ async def test_malformed_page_fails_the_chunk_and_stores_nothing_of_it(
         {
             "mode": "full",
             "kpis": ["U21468"],
-            "municipalities": ["0482"],
+            "municipalities": ["1462"],
             "years": [2022, 2023],
             "include_ous": False,
         },
@@ -242,7 +242,7 @@ async def test_malformed_page_fails_the_chunk_and_stores_nothing_of_it(
         assert await jobs.run_next(database, client_, settings) == "failed"
     # The first page was fine, but the chunk is stored whole or not at all.
     assert await _observations(session) == []
-    key = await make_key("ingest:read", municipality="0482")
+    key = await make_key("ingest:read", municipality="1462")
     done = (await client("ingest", key).get(job["url"])).json()
     assert "malformed Kolada answer" in done["errors"][0]["message"]
 
@@ -257,8 +257,8 @@ async def test_preliminary_becomes_final_and_an_incremental_run_applies_changes_
     kolada_mock: respx.MockRouter,
     fake: FakeKolada,
 ) -> None:
-    body = {"kpis": ["U21468"], "municipalities": ["0482"], "years": [2023], "include_ous": False}
-    fake.preliminary.add(("U21468", "0482", 2023, "T"))
+    body = {"kpis": ["U21468"], "municipalities": ["1462"], "years": [2023], "include_ous": False}
+    fake.preliminary.add(("U21468", "1462", 2023, "T"))
     await _queue(client, make_key, {**body, "mode": "full"})
     assert await jobs.run_next(database, kolada, kolada_settings) == "completed"
     (prel,) = await _observations(session, gender="T")
@@ -267,8 +267,8 @@ async def test_preliminary_becomes_final_and_an_incremental_run_applies_changes_
 
     # Kolada publishes the final value (changed), and deletes the value for women.
     fake.preliminary.clear()
-    fake.changes[("U21468", "0482", 2023, "T")] = ("2099-01-01", 91.5, "", False)
-    fake.changes[("U21468", "0482", 2023, "K")] = ("2099-01-01", None, "", True)
+    fake.changes[("U21468", "1462", 2023, "T")] = ("2099-01-01", 91.5, "", False)
+    fake.changes[("U21468", "1462", 2023, "K")] = ("2099-01-01", None, "", True)
     job = await _queue(client, make_key, {**body, "mode": "incremental"})
     assert job["from_date"] is not None
     assert await jobs.run_next(database, kolada, kolada_settings) == "completed"
@@ -296,13 +296,13 @@ async def test_preliminary_becomes_final_and_an_incremental_run_applies_changes_
     assert history[0].replaced_by_job_id is not None
     assert str(history[0].replaced_by_job_id) == job["id"]
 
-    key = await make_key("ingest:read", municipality="0482")
+    key = await make_key("ingest:read", municipality="1462")
     prov = (
         await client("ingest", key).get(
             "/v1/observations/provenance",
             params={
                 "source": "kolada",
-                "municipality_code": "0482",
+                "municipality_code": "1462",
                 "measure_code": "U21468",
                 "period": "2023",
             },
@@ -329,7 +329,7 @@ async def test_a_run_killed_midway_resumes_without_losing_or_doubling_a_row(
         {
             "mode": "full",
             "kpis": kpis,
-            "municipalities": ["0482", "0880"],
+            "municipalities": ["1462", "0880"],
             "years": [2022, 2023],
             "include_ous": False,
         },
@@ -376,7 +376,7 @@ async def test_a_run_killed_midway_resumes_without_losing_or_doubling_a_row(
             select(func.max(Observation.revision)).where(Observation.source == "kolada")
         )
     ).scalar_one() == 1
-    key = await make_key("ingest:read", municipality="0482")
+    key = await make_key("ingest:read", municipality="1462")
     done = (await client("ingest", key).get(job["url"])).json()
     assert done["attempts"] == 2
     assert done["counts"]["created"] == len(stored)
@@ -384,7 +384,7 @@ async def test_a_run_killed_midway_resumes_without_losing_or_doubling_a_row(
 
 
 async def test_a_bad_sync_request_is_a_located_422(client: Any, make_key: MakeKey) -> None:
-    key = await make_key("ingest:write", municipality="0482")
+    key = await make_key("ingest:write", municipality="1462")
     response = await client("ingest", key).post(
         SYNC, json={"kpis": ["U21468", "DROP TABLE"], "years": [1800]}
     )
@@ -417,7 +417,7 @@ async def test_values_of_a_period_published_only_preliminarily_are_preliminary_u
     await session.commit()
     body = {
         "kpis": ["U21468"],
-        "municipalities": ["0482"],
+        "municipalities": ["1462"],
         "years": [2022, 2023],
         "include_ous": False,
     }
@@ -442,7 +442,7 @@ async def test_values_of_a_period_published_only_preliminarily_are_preliminary_u
     assert {(o.period, o.status) for o in stored} == {("2022", "final"), ("2023", "final")}
     assert {o.revision for o in stored if o.period == "2023"} == {2}
     assert {o.revision for o in stored if o.period == "2022"} == {1}
-    key = await make_key("ingest:read", municipality="0482")
+    key = await make_key("ingest:read", municipality="1462")
     done = (await client("ingest", key).get(job["url"])).json()
     assert done["plan"]["published"] == {"2023": ["U21468"]}
     assert done["counts"]["revised"] == 3
