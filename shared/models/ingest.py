@@ -219,6 +219,12 @@ class KoladaSyncJob(CreatedAt, Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+# What a sync chunk fetches: 'data' (municipalities), 'oudata' (OUs of one municipality), either
+# with ':whole' (fetched whole even in an incremental run), or a catalogue.
+CATALOGUE_CHUNK_KINDS = ("catalogue:municipality", "catalogue:municipality_groups", "catalogue:kpi")
+CHUNK_KINDS = ("data", "oudata", "data:whole", "oudata:whole", *CATALOGUE_CHUNK_KINDS)
+
+
 class KoladaSyncChunk(Base):
     """One request path of a sync (at most 25 ids per segment), stored whole or not at all."""
 
@@ -226,6 +232,7 @@ class KoladaSyncChunk(Base):
     __table_args__ = (
         UniqueConstraint("job_id", "seq"),
         CheckConstraint("state IN ('pending','done','failed')", name="state"),
+        CheckConstraint("kind IN (" + ",".join(f"'{k}'" for k in CHUNK_KINDS) + ")", name="kind"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
@@ -233,8 +240,7 @@ class KoladaSyncChunk(Base):
         UUID(as_uuid=True), ForeignKey("kolada_sync_job.id", ondelete="CASCADE"), nullable=False
     )
     seq: Mapped[int] = mapped_column(Integer, nullable=False)
-    # 'data' (municipalities), 'oudata' (OUs of one municipality), or a catalogue name.
-    kind: Mapped[str] = mapped_column(String(24), nullable=False)
+    kind: Mapped[str] = mapped_column(String(32), nullable=False)
     kpis: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, default=list)
     ids: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False, default=list)
     years: Mapped[list[int]] = mapped_column(ARRAY(Integer), nullable=False, default=list)

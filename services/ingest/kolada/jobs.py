@@ -29,7 +29,14 @@ async def run_next(database: Database, client: KoladaClient, settings: Settings)
     if job_id is None:
         return None
     logger.info("kolada sync started", extra={"job": str(job_id)})
-    state = await service.run_job(database, client, job_id, settings)
+    try:
+        state = await service.run_job(database, client, job_id, settings)
+    except Exception as exc:
+        # Deterministic errors would crash every resumption again: the job fails with its
+        # error instead of staying 'running' (only a dead process leaves it so, to be resumed).
+        logger.exception("kolada sync crashed", extra={"job": str(job_id)})
+        await service.fail_job(database, job_id, "run", exc)
+        state = "failed"
     logger.info("kolada sync finished", extra={"job": str(job_id), "state": state})
     return state
 
@@ -48,8 +55,9 @@ class SyncWorker:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                # The job stays 'running'; its heartbeat goes stale and a later claim resumes it.
-                logger.exception("kolada sync crashed")
+                # Claiming or failing the job needs the database; a job left 'running' is
+                # resumed once its heartbeat is stale.
+                logger.exception("kolada sync worker could not reach the database")
                 state = None
             if state is not None:
                 continue

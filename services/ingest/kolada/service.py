@@ -35,6 +35,7 @@ from shared.auth import Principal
 from shared.db import Database
 from shared.errors import Conflict, NotFound
 from shared.models import KoladaSyncChunk, KoladaSyncJob
+from shared.models.ingest import CATALOGUE_CHUNK_KINDS
 from shared.settings import Settings
 
 logger = logging.getLogger("kvn.ingest.kolada")
@@ -66,7 +67,6 @@ OU_PREFIXES = ("V21", "V23", "V25", "V26", "V29", "V30", "V31", "V32", "V34")
 # The "Liknande kommuner" areas that matter to social services.
 GROUP_AREAS = ("äldreomsorg", "LSS", "IFO", "ekonomiskt bistånd")
 RIKET = "0000"
-CATALOGUE_KINDS = ("catalogue:municipality", "catalogue:municipality_groups", "catalogue:kpi")
 # A data or OU data chunk fetched whole even in an incremental run (no from_date).
 WHOLE = ":whole"
 
@@ -296,7 +296,7 @@ async def build_plan(
         )
 
     if plan["include_catalogue"]:
-        for kind in CATALOGUE_KINDS:
+        for kind in CATALOGUE_CHUNK_KINDS:
             add(kind)
     year_parts = [years[i : i + 25] for i in range(0, len(years), 25)] or [[]]
     for kpi_part in chunked(kpis):
@@ -557,6 +557,18 @@ async def fail_chunk(
 # --- running a job --------------------------------------------------------------------------
 
 
+async def fail_job(database: Database, job_id: uuid.UUID, step: str, exc: Exception) -> None:
+    """Mark a job failed with what went wrong, so it blocks no later sync of its scope and
+    `POST …/retry` can run it again (its done chunks stay done)."""
+    message = str(exc) if isinstance(exc, KoladaError) else f"{type(exc).__name__}: {exc}"
+    error: dict[str, Any] = {"step": step, "message": message[:2000]}
+    if isinstance(exc, KoladaError):
+        error["url"] = exc.url
+    async with database.unit_of_work() as session:
+        await repository.add_progress(session, job_id, error=error)
+        await repository.finish_job(session, job_id, "failed")
+
+
 async def run_job(
     database: Database, client: KoladaClient, job_id: uuid.UUID, settings: Settings
 ) -> str:
@@ -575,12 +587,9 @@ async def run_job(
                 plan, rows = await build_plan(session, client, job, settings)
                 await repository.add_chunks(session, rows)
                 await repository.set_plan(session, job, plan, len(rows))
-        except KoladaError as exc:
-            async with database.unit_of_work() as session:
-                await repository.add_progress(
-                    session, job_id, error={"step": "plan", "url": exc.url, "message": str(exc)}
-                )
-                await repository.finish_job(session, job_id, "failed")
+        except Exception as exc:
+            logger.exception("kolada sync planning failed", extra={"job": str(job_id)})
+            await fail_job(database, job_id, "plan", exc)
             return "failed"
     async with database.unit_of_work() as session:
         job = await repository.get_job(session, job_id)

@@ -446,3 +446,88 @@ async def test_values_of_a_period_published_only_preliminarily_are_preliminary_u
     done = (await client("ingest", key).get(job["url"])).json()
     assert done["plan"]["published"] == {"2023": ["U21468"]}
     assert done["counts"]["revised"] == 3
+
+
+async def test_a_scheduler_sync_refreshes_the_catalogue_then_fetches_the_values(
+    client: Any,
+    make_key: MakeKey,
+    database: Database,
+    session: AsyncSession,
+    kolada: KoladaClient,
+    kolada_settings: Settings,
+    kolada_mock: respx.MockRouter,
+    fake: FakeKolada,
+) -> None:
+    """The nightly request's default (include_catalogue) plans every catalogue chunk kind,
+    'catalogue:municipality_groups' (29 characters) included, and runs to completion."""
+    job = await _queue(
+        client,
+        make_key,
+        {
+            "mode": "incremental",
+            "trigger": "scheduler",
+            "kpis": ["U21468"],
+            "municipalities": ["1462"],
+            "years": [2023],
+            "include_ous": False,
+        },
+    )
+    assert job["plan"]["include_catalogue"] is True
+    assert await jobs.run_next(database, kolada, kolada_settings) == "completed"
+    kinds = (
+        await session.execute(
+            select(KoladaSyncChunk.kind, KoladaSyncChunk.rows).where(
+                KoladaSyncChunk.job_id == job["id"]
+            )
+        )
+    ).all()
+    rows = dict(kinds)
+    assert rows["catalogue:municipality_groups"] == len(fake.catalogue("municipality_groups"))
+    assert rows["catalogue:municipality"] == len(fake.catalogue("municipality"))
+    assert rows["catalogue:kpi"] == len(fake.catalogue("kpi"))
+    assert rows["data"] == 3  # one KPI × one municipality × one year × 3 genders
+
+
+async def test_a_job_that_crashes_while_planning_fails_with_its_error_and_blocks_nothing(
+    client: Any,
+    make_key: MakeKey,
+    database: Database,
+    session: AsyncSession,
+    kolada: KoladaClient,
+    kolada_settings: Settings,
+    kolada_mock: respx.MockRouter,
+) -> None:
+    """The production crash, reproduced on the database: the column as it was (varchar 24)
+    refuses 'catalogue:municipality_groups'. The job ends failed with the database's error,
+    the next sync of the same municipality is accepted, and a retry after the fix completes."""
+    await session.execute(
+        text(
+            "ALTER TABLE kolada_sync_chunk DROP CONSTRAINT ck_kolada_sync_chunk_kind, "
+            "ALTER COLUMN kind TYPE varchar(24)"
+        )
+    )
+    body = {
+        "mode": "full",
+        "include_catalogue": True,
+        "kpis": ["U21468"],
+        "municipalities": ["1462"],
+        "years": [2023],
+        "include_ous": False,
+    }
+    job = await _queue(client, make_key, body)
+    assert await jobs.run_next(database, kolada, kolada_settings) == "failed"
+    reader = client("ingest", await make_key("ingest:read", municipality="1462"))
+    failed = (await reader.get(job["url"])).json()
+    assert failed["state"] == "failed"
+    assert failed["timings"]["finished_at"] is not None
+    assert failed["errors"][-1]["step"] == "plan"
+    assert "too long" in failed["errors"][-1]["message"]
+    assert await jobs.run_next(database, kolada, kolada_settings) is None  # not picked up again
+
+    await session.execute(text("ALTER TABLE kolada_sync_chunk ALTER COLUMN kind TYPE varchar(32)"))
+    writer = client("ingest", await make_key("ingest:write", municipality="1462"))
+    retried = await writer.post(f"{job['url']}/retry")
+    assert retried.status_code == 202, retried.text
+    assert await jobs.run_next(database, kolada, kolada_settings) == "completed"
+    later = await writer.post(SYNC, json=body)
+    assert later.status_code == 202, later.text
