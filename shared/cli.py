@@ -120,11 +120,14 @@ def cmd_run(_: argparse.Namespace) -> None:
     main()
 
 
-def cmd_scheduler(_: argparse.Namespace) -> None:
+def cmd_scheduler(args: argparse.Namespace) -> None:
     from shared.app import configure_process
     from shared.scheduler import LeaderScheduler
 
     settings = get_settings()
+    if args.now:
+        _run_jobs_now(args.now)
+        return
     configure_process(settings)
 
     async def forever() -> None:
@@ -137,6 +140,36 @@ def cmd_scheduler(_: argparse.Namespace) -> None:
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(forever())
+
+
+def _run_jobs_now(names: list[str]) -> None:
+    """Call scheduled jobs once, now, as the leader would (an operator's catch-up)."""
+    import httpx
+
+    from shared.scheduler import JOBS, call_job, job_named
+
+    settings = get_settings()
+    try:
+        jobs = list(JOBS) if names == ["all"] else [job_named(n) for n in names]
+    except KeyError as exc:
+        sys.exit(str(exc.args[0]))
+
+    async def run() -> bool:
+        ok = True
+        async with httpx.AsyncClient(timeout=settings.HTTP_TIMEOUT_S) as http:
+            for job in jobs:
+                try:
+                    response = await call_job(http, settings, job)
+                except httpx.HTTPError as exc:
+                    print(f"{job.id}: {type(exc).__name__}: {exc}")
+                    ok = False
+                    continue
+                print(f"{job.id}: {response.status_code} {response.text}")
+                ok = ok and response.is_success
+        return ok
+
+    if not asyncio.run(run()):
+        sys.exit(1)
 
 
 def cmd_apikey(args: argparse.Namespace) -> None:
@@ -373,6 +406,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("scheduler", help="run the scheduler (one leader among replicas)")
+    p.add_argument(
+        "--now",
+        action="append",
+        metavar="JOB",
+        help="instead: call this scheduled job once, now, and exit (repeat; 'all' for every job)",
+    )
     p.set_defaults(func=cmd_scheduler)
 
     p = sub.add_parser("apikey", help="create or revoke API keys")

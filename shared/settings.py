@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     KOLADA_BASE_URL: str = "https://api.kolada.se/v3"
     KOLADA_ALLOWED_HOSTS: list[str] = ["api.kolada.se"]
     KOLADA_RATE_PER_S: float = Field(default=5.0, gt=0)
+    KOLADA_CA_FILE: Path | None = Field(
+        default=None,
+        description="PEM file of the CAs trusted for Kolada's certificate instead of the "
+        "system's (a stand-in with its own certificate)",
+    )
 
     HOST: str = "127.0.0.1"
     PORT: int = 8080

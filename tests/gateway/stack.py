@@ -93,6 +93,8 @@ class Stack:
     user_key: str = ""
     # GATEWAY_* values replacing the test defaults (bench/load.py raises the rate limit).
     gateway_overrides: dict[str, str] = field(default_factory=dict)
+    # Settings for every service process beyond the defaults (the day test's Kolada stand-in).
+    extra_env: dict[str, str] = field(default_factory=dict)
     _files: list[IO[bytes]] = field(default_factory=list)
 
     def _log_file(self, name: str) -> IO[bytes]:
@@ -119,6 +121,7 @@ class Stack:
                 "LOG_JSON": "true",
                 "LOG_LEVEL": "INFO",
                 **{f"{s.upper()}_URL": f"http://127.0.0.1:{self.ports[s]}" for s in SERVICES},
+                **self.extra_env,
             }
         )
         return env
@@ -173,6 +176,18 @@ class Stack:
             start_new_session=True,
         )
 
+    def spawn(self, name: str, *args: str, env: Mapping[str, str] | None = None) -> None:
+        """Another `kvn` process (`kvn scheduler`) with the services' settings, stopped with
+        the rest; its output is in `<name>.log`."""
+        self.processes[name] = subprocess.Popen(
+            [str(KVN), *args],
+            env={**self.service_env(), **(env or {})},
+            cwd=self.workdir,
+            stdout=self._log_file(f"{name}.log"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
     def restart(self, services: list[str]) -> None:
         """Start services again on their ports (after a crash test killed them)."""
         env = self.service_env()
@@ -217,7 +232,7 @@ class Stack:
 
     def stop(self) -> None:
         try:
-            for name in ["gateway", *SERVICES]:
+            for name in ["gateway", *[n for n in self.processes if n != "gateway"]]:
                 self.stop_one(name)
         finally:
             for handle in self._files:
@@ -231,9 +246,15 @@ def running_stack(
     service_key: str,
     nginx: str,
     gateway_overrides: Mapping[str, str] | None = None,
+    extra_env: Mapping[str, str] | None = None,
 ) -> Iterator[Stack]:
     stack = Stack(
-        workdir, database_url, service_key, nginx, gateway_overrides=dict(gateway_overrides or {})
+        workdir,
+        database_url,
+        service_key,
+        nginx,
+        gateway_overrides=dict(gateway_overrides or {}),
+        extra_env=dict(extra_env or {}),
     )
     try:
         stack.start()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import ssl
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -79,8 +80,12 @@ def kolada_lifespan(transport: httpx.AsyncBaseTransport | None = None):  # type:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         settings: Settings = app.state.settings
+        verify: ssl.SSLContext | bool = True
+        if settings.KOLADA_CA_FILE is not None:
+            verify = ssl.create_default_context(cafile=str(settings.KOLADA_CA_FILE))
         async with httpx.AsyncClient(
             transport=transport,
+            verify=verify,
             timeout=httpx.Timeout(settings.KOLADA_TIMEOUT_S, connect=5.0),
             limits=httpx.Limits(max_connections=max(4, settings.KOLADA_CONCURRENCY * 2)),
         ) as http:
