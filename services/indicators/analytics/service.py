@@ -41,6 +41,7 @@ from services.indicators.scorecard.service import arithmetic
 from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared.auth import Principal
+from shared.cpu import run_cpu
 from shared.errors import FieldError, Unprocessable
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
 from shared.i18n import Language, localize
@@ -450,7 +451,7 @@ async def _compute(
     items: list[AnalyticsCell] = []
     for code, vs, loaded in loads:
         current = computation.version_for(vs, max(periods).end)
-        computed = computation.compute_loaded(loaded)
+        computed = await run_cpu(computation.compute_loaded, loaded)
         cells = {(c.level, c.code, c.period, c.gender): c for c in computed.cells}
         comparisons: dict[tuple[str, str], comparison.Comparison] = {}
         if "comparison" in include:

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.indicators.computation import engine, repository
 from services.indicators.computation.engine import Cell, Definition, ObservationIndex, UnitRef
 from services.indicators.unit import repository as unit_repository
+from shared.cpu import run_cpu
 from shared.errors import FieldError, Unprocessable
 from shared.models import Indicator
 from shared.periods import Period, PeriodError
@@ -130,7 +131,7 @@ async def load_many(
         sources=sources,
     )
     aliases = {alias: u.code for u in units for alias in u.aliases}
-    index = ObservationIndex(rows, aliases)
+    index = await run_cpu(ObservationIndex, rows, aliases)
     return {
         code: Loaded(
             by_version=by_version,
@@ -192,4 +193,4 @@ async def compute(
         only_units=only_units,
         sources=sources,
     )
-    return compute_loaded(found[""])
+    return await run_cpu(compute_loaded, found[""])

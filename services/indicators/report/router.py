@@ -8,6 +8,7 @@ from services.indicators.report import render, service
 from services.indicators.report.schemas import TertialReport
 from shared.app import service_router
 from shared.auth import Principal, require
+from shared.cpu import run_cpu
 from shared.db import SessionDep
 from shared.i18n import DEFAULT, localize, negotiate
 
@@ -64,12 +65,14 @@ async def get_tertial_report(
             headers={"Content-Language": language, "Vary": "Accept-Language"},
         )
     if format == "csv":
-        body = render.to_csv(report)
+        body = await run_cpu(render.to_csv, report)
     elif format == "xlsx":
-        body = render.to_xlsx(report)
+        body = await run_cpu(render.to_xlsx, report)
     else:
         return Response(
-            render.to_html(report), media_type=MEDIA["html"], headers={"Content-Language": "sv"}
+            await run_cpu(render.to_html, report),
+            media_type=MEDIA["html"],
+            headers={"Content-Language": "sv"},
         )
     return Response(
         body,

@@ -21,6 +21,7 @@ from services.indicators.scorecard.service import arithmetic
 from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared.auth import Principal
+from shared.cpu import run_cpu
 from shared.lru import Lru
 from shared.periods import Period
 
@@ -108,7 +109,7 @@ async def _compute_report(
         rows: dict[str, list[ReportIndicator]] = {"struktur": [], "process": [], "effekt": []}
         counts = {"met": 0, "partly_met": 0, "not_met": 0, "no_data": 0}
         for current in (i for i in indicators if i.area == area_code):
-            computed = computation.compute_loaded(loads[current.code])
+            computed = await run_cpu(computation.compute_loaded, loads[current.code])
             cells = {(c.period, c.gender): c for c in computed.cells}
             indicator = computation.version_for(versions[current.code], p.end)
             d = indicator.decimals

@@ -25,6 +25,7 @@ from services.ingest.upload import parsing, repository
 from services.ingest.upload.kinds import KINDS, UploadKind, incident_measure, kind_measures
 from services.ingest.upload.schemas import UploadOut
 from shared.auth import Principal
+from shared.cpu import run_cpu
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import IngestBatch
 from shared.periods import Period, PeriodError
@@ -476,7 +477,7 @@ async def upload(
 
     fmt = parsing.detect_format(file)
     try:
-        header, rows, detected = parsing.read_rows(file, fmt)
+        header, rows, detected = await run_cpu(parsing.read_rows, file, fmt)
     except parsing.FileError as exc:
         raise Unprocessable(
             f"The file was rejected: {exc}",
@@ -502,20 +503,27 @@ async def upload(
     started = time.perf_counter()
 
     async def stream(copy: Any, tail: str) -> None:
-        """Read, check and render every row into a COPY, in blocks."""
+        """Read, check and render every row into a COPY, a block at a time in a worker
+        thread (reading and checking grow with the file; the event loop only sends)."""
         render = make_renderer(rules, index, errors, stats, tail, seen)
-        buffer: list[str] = []
-        for number, cells in rows:
-            stats["rows"] += 1
-            lines = render(number, cells)
-            if lines:
-                stats["lines"] += len(lines)
-                buffer.extend(lines)
-                if len(buffer) >= 20_000:
-                    await copy.write("".join(buffer))
-                    buffer.clear()
-        if buffer:
-            await copy.write("".join(buffer))
+
+        def block() -> tuple[str, bool]:
+            buffer: list[str] = []
+            for number, cells in rows:
+                stats["rows"] += 1
+                lines = render(number, cells)
+                if lines:
+                    stats["lines"] += len(lines)
+                    buffer.extend(lines)
+                    if len(buffer) >= 20_000:
+                        return "".join(buffer), False
+            return "".join(buffer), True
+
+        done = False
+        while not done:
+            text, done = await run_cpu(block)
+            if text:
+                await copy.write(text)
 
     batch: IngestBatch | None = None
     if not dry_run:
@@ -597,7 +605,7 @@ async def upload(
         errors = Errors()
         stats = {"rows": 0, "lines": 0, "suppressed": 0}
         seen = Seen()
-        header, rows, detected = parsing.read_rows(file, fmt)
+        header, rows, detected = await run_cpu(parsing.read_rows, file, fmt)
 
     await bulk.create_stage(session)
     async with await bulk.open_copy(session) as copy:
