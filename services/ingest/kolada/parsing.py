@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -123,6 +126,18 @@ def parse_page(body: bytes, url: str, spec: ChunkSpec, base_url: str) -> ParsedP
     )
 
 
+def exit_with_parent(parent: int, every_s: float = 0.5) -> None:
+    """A worker's initializer: it exits as soon as the process that started it is gone (even
+    killed with -9, which runs no clean-up), instead of living on as an orphan."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every_s)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 class PageParser:
     """Parses pages in a worker process (spawned once, on first use), or in the event loop
     when `processes` is 0."""
@@ -136,7 +151,10 @@ class PageParser:
             return parse_page(body, url, spec, base_url)
         if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                self.processes, mp_context=multiprocessing.get_context("spawn")
+                self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
             )
         loop = asyncio.get_running_loop()
         try:

@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import json
 import pickle
+import subprocess
+import sys
+import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -11,7 +15,7 @@ from services.ingest.kolada.client import KoladaClient, KoladaError
 from services.ingest.kolada.parsing import ChunkSpec, PageParser, parse_page
 from services.ingest.kolada.service import fetch_chunk
 from shared.models import KoladaSyncChunk
-from shared.settings import Settings
+from shared.settings import REPO_ROOT, Settings
 from tests.services.ingest.kolada.conftest import BASE
 
 SPEC = ChunkSpec(
@@ -116,3 +120,47 @@ async def test_a_row_repeated_on_a_later_page_fails_the_chunk(kolada_settings: S
         with pytest.raises(KoladaError, match=r"\(U21468, 1462, 2023\) twice") as caught:
             await fetch_chunk(client, PageParser(0), chunk, None)
     assert caught.value.url == second
+
+
+_PARENT = """
+import asyncio
+from services.ingest.kolada.parsing import PageParser
+from tests.services.ingest.kolada.test_parsing import BASE, SPEC, _page, _row
+
+async def main() -> None:
+    parser = PageParser(2)
+    body = _page([_row()])
+    await asyncio.gather(*(parser.parse(body, f"{BASE}/p", SPEC, BASE) for _ in range(8)))
+    print(*parser._pool._processes, flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in {"Z", "X"}
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads process states from /proc")
+def test_parser_workers_exit_when_their_process_is_killed() -> None:
+    """kill -9 runs no clean-up in the parent: its workers notice the parent is gone."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT], stdout=subprocess.PIPE, cwd=REPO_ROOT, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2
+        assert all(_alive(pid) for pid in workers)
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in workers if _alive(pid)] == []
