@@ -31,6 +31,7 @@ from shared.errors import (
 from shared.http_cache import conditional
 from shared.logging import configure_logging
 from shared.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from shared.public_urls import PublicUrlMiddleware
 from shared.settings import ServiceName, Settings, get_settings
 
 ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
@@ -165,6 +166,7 @@ def create_service_app(
         upload_suffixes=upload_suffixes,
     )
     app.add_middleware(RequestContextMiddleware, service=service)
+    app.add_middleware(PublicUrlMiddleware)
 
     ops = APIRouter(route_class=JsonRoute, tags=["operations"])
 

@@ -308,14 +308,16 @@ def test_a_day_in_production(day: Day) -> None:
         True,
     )
     assert f"/v1/kolada/syncs/{sync['id']}" in outputs["kolada-nightly-sync"]
+    # The job's link, as listed through the gateway, is the gateway's path to it.
+    assert sync["url"] == f"/api/ingest/v1/kolada/syncs/{sync['id']}"
 
     def finished() -> bool:
-        state = national.get(f"/api/ingest/v1/kolada/syncs/{sync['id']}").json()["state"]
+        state = national.get(sync["url"]).json()["state"]
         assert state not in {"failed"}, state
         return bool(state == "completed")
 
     _wait(finished, timeout=300, what="the nightly sync")
-    sync = national.get(f"/api/ingest/v1/kolada/syncs/{sync['id']}").json()
+    sync = national.get(sync["url"]).json()
     served = day.served()
     kolada_values = served["municipality_values"] + served["ou_values"]
     assert served["ou_values"] > 0

@@ -243,6 +243,60 @@ def test_rate_limit_is_429_problem_with_retry_after(stack: Stack) -> None:
     assert first.json()["request_id"] == first.headers["x-request-id"]
 
 
+def test_every_location_leads_to_its_resource_through_the_gateway(http: httpx.Client) -> None:
+    """Handlers name `/v1/...`; the caller gets the public path (shared.public_urls) and
+    following it through nginx answers the resource, for a write of each service."""
+    writes: list[tuple[str, dict[str, Any]]] = [
+        (
+            "/api/ingest/v1/batches",
+            {"observations": survey_rows("HT-OSTER", "2027", k=(9, 8), m=(8, 6))},
+        ),
+        (
+            "/api/indicators/v1/targets",
+            {
+                "indicator_code": "andel_nojda",
+                "scope_type": "unit",
+                "scope_value": "HT-OSTER",
+                "period": "2027",
+                "comparator": "at_least",
+                "value": "80",
+                "tolerance": "0",
+            },
+        ),
+        (
+            "/api/awards/v1/evaluations",
+            {"title": "Årets enhet 2027", "indicator_code": "andel_nojda", "period": "2027"},
+        ),
+        (
+            "/api/budget/v1/frames",
+            {
+                "board": "Socialnämnden",
+                "year": 2031,
+                "unit": "tkr",
+                "previous_amount": 1000,
+                "amount": 1000,
+                "changes": [],
+            },
+        ),
+    ]
+    for path, body in writes:
+        created = http.post(path, json=body)
+        assert created.status_code == 201, created.text
+        location = created.headers["location"]
+        assert location.startswith(path.split("/v1/")[0] + "/v1/"), (path, location)
+        followed = http.get(location)
+        assert followed.status_code == 200, (location, followed.text)
+    upload = http.post(
+        "/api/ingest/v1/uploads",
+        params={"kind": "sick_leave"},
+        content=b"unit_code;period;sick_leave_pct\r\nHT-OSTER;2027-05;5,5\r\n",
+        headers={"Content-Type": "text/csv"},
+    )
+    assert upload.status_code == 201, upload.text
+    assert upload.headers["location"].startswith("/api/ingest/v1/uploads/")
+    assert http.get(upload.headers["location"]).status_code == 200
+
+
 def test_gateway_answers_502_problem_when_a_service_is_down(stack: Stack) -> None:
     # Runs last in this module: it stops the budget service.
     stack.stop_one("budget")

@@ -36,6 +36,7 @@ from shared.db import Database
 from shared.errors import Conflict, NotFound
 from shared.models import KoladaSyncChunk, KoladaSyncJob
 from shared.models.ingest import CATALOGUE_CHUNK_KINDS
+from shared.public_urls import public_path
 from shared.settings import Settings
 
 logger = logging.getLogger("kvn.ingest.kolada")
@@ -72,7 +73,7 @@ WHOLE = ":whole"
 
 
 def job_url(job_id: uuid.UUID) -> str:
-    return f"/v1/kolada/syncs/{job_id}"
+    return public_path(f"/v1/kolada/syncs/{job_id}")
 
 
 def to_out(job: KoladaSyncJob) -> SyncJobOut:
