@@ -19,9 +19,18 @@ if TYPE_CHECKING:
 
 
 def _database_url() -> str:
-    url = get_settings().DATABASE_URL
-    if not url:
-        sys.exit("DATABASE_URL is not set (use `kvn run` for the embedded database)")
+    """DATABASE_URL, else the embedded server `kvn run` (`make run`) has running under var/."""
+    settings = get_settings()
+    if settings.DATABASE_URL:
+        return settings.DATABASE_URL
+    from shared.embedded import EmbeddedPostgres
+
+    url = EmbeddedPostgres(settings.EMBEDDED_DATA_DIR).running_url()
+    if url is None:
+        sys.exit(
+            "DATABASE_URL is not set and no embedded database runs in "
+            f"{settings.EMBEDDED_DATA_DIR} (start `make run`, or set DATABASE_URL)"
+        )
     return url
 
 

@@ -45,6 +45,18 @@ class EmbeddedPostgres:
         self._server.psql(f'CREATE DATABASE "{name}";')
         return self.url(name)
 
+    def running_url(self) -> str | None:
+        """The URL of a server already running on this data directory (`make run` is up),
+        else None; nothing is started."""
+        pid_file = self.data_dir / "postmaster.pid"
+        try:
+            pid = int(pid_file.read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+        if not _running(pid) or not (self.data_dir / ".s.PGSQL.5432").exists():
+            return None
+        return self.url(self.database)
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.cleanup()

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -135,7 +136,14 @@ def _read_or_create(
     return token
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    # uvicorn stops gracefully on SIGTERM, then raises the signal again with the handler it
+    # found: this one, so main()'s clean-up (the embedded PostgreSQL) runs before the exit.
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     settings = get_settings()
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     embedded: EmbeddedPostgres | None = None

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+import httpx
 import psycopg
 
 from shared.auth import hash_key
 from tests.conftest import MakeClient
+from tests.gateway.stack import free_port
 from tests.helpers import libpq
 
 KVN = Path(sys.executable).with_name("kvn")
@@ -145,6 +149,7 @@ def test_revoke_refuses_a_malformed_id(database_url: str, tmp_path: Path) -> Non
 
 def test_commands_without_database_url_say_so(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["EMBEDDED_DATA_DIR"] = str(tmp_path / "pgdata")  # no `make run` up there
     run = subprocess.run(
         [str(KVN), "migrate"],
         capture_output=True,
@@ -183,3 +188,88 @@ def test_migrate_registers_the_service_key_once(database_url: str, tmp_path: Pat
     placeholder = kvn(database_url, "migrate", "--ensure-service-key", cwd=tmp_path)
     assert placeholder.returncode != 0
     assert "kvn apikey token" in placeholder.stderr
+
+
+def _postmaster(data_dir: Path) -> int | None:
+    try:
+        return int((data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+    except (OSError, ValueError):
+        return None
+
+
+def test_kvn_run_serves_the_cli_and_sigterm_stops_its_embedded_postgres(tmp_path: Path) -> None:
+    """`make run` as a person uses it: keys made with `kvn apikey create` while it is up (no
+    DATABASE_URL: the CLI finds the embedded server under var/), then SIGTERM stops both."""
+    data_dir = tmp_path / "pgdata"
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DATABASE_", "KVN_", "SERVICE_API_KEY", "TEST_DATABASE"))
+    }
+    env.update(
+        {
+            "EMBEDDED_DATA_DIR": str(data_dir),
+            "PORT": str(port),
+            "LOG_JSON": "false",
+            "SCHEDULER_ENABLED": "false",
+        }
+    )
+    log = (tmp_path / "run.log").open("wb")
+    process = subprocess.Popen(
+        [str(KVN), "run"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
+    )
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert process.poll() is None, (tmp_path / "run.log").read_text()
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/api/ingest/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError((tmp_path / "run.log").read_text())
+        postgres = _postmaster(data_dir)
+        assert postgres is not None
+
+        created = subprocess.run(
+            [str(KVN), "apikey", "create", "--national", "--scope", "ingest:read"],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=tmp_path,
+            timeout=60,
+            check=False,
+        )
+        assert created.returncode == 0, created.stderr
+        token = re.search(r"^key:\s+(\S+)$", created.stdout, re.M)
+        assert token is not None
+        me = httpx.get(
+            f"http://127.0.0.1:{port}/api/ingest/v1/me",
+            headers={"Authorization": f"Bearer {token[1]}"},
+        )
+        assert me.status_code == 200, me.text
+
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=60)
+        deadline = time.monotonic() + 30
+        while _alive(postgres) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not _alive(postgres), "the embedded PostgreSQL is still running"
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+        leftover = _postmaster(data_dir)
+        if leftover is not None and _alive(leftover):
+            os.kill(leftover, signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state not in {"Z", "X"}
