@@ -14,6 +14,7 @@ from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation.engine import Obs
+from shared.cpu import run_cpu
 from shared.models import DataVersion, Municipality, MunicipalityGroup, Observation
 from shared.periods import Period
 
@@ -54,7 +55,8 @@ async def observations(
     # Core execution: thousands of plain rows, no ORM identity work needed.
     connection = await session.connection()
     rows = await connection.execute(query)
-    return [Obs(*row) for row in rows.all()]
+    # The result is buffered: turning its rows into Obs is CPU work that grows with the data.
+    return await run_cpu(lambda: [Obs(*row) for row in rows.all()])
 
 
 async def national_observations(

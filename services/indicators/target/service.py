@@ -22,6 +22,7 @@ from services.indicators.target.schemas import TargetFields, TargetIn, TargetOut
 from services.indicators.unit import repository as unit_repository
 from services.indicators.unit.schemas import Area, UnitType
 from shared.auth import Principal
+from shared.cpu import run_cpu
 from shared.errors import (
     FieldError,
     NotFound,
@@ -433,24 +434,42 @@ async def statuses(
             units=units,
         )
         shown = {str(p): p for p in periods}
-        for cell in computed.cells:
-            period = shown.get(cell.period)
-            if period is None:
-                continue
-            indicator = computation.version_for(versions[code], period.end)
-            target = applicable(
-                targets,
-                indicator_code=code,
-                level=cell.level,
-                code=cell.code,
-                unit=by_code.get(cell.code) if cell.level == "unit" else None,
-                period=period,
-                gender=cell.gender,
-                indicator_area=indicator.area,
-            )
-            if target is not None:
-                judged = judge_cell(cell, target, indicator)
-                out[(code, cell.code, cell.period, cell.gender)] = judged.status
+        judged = await run_cpu(
+            _judge_cells, code, computed.cells, targets, versions[code], shown, by_code
+        )
+        out.update(judged)
+    return out
+
+
+def _judge_cells(
+    code: str,
+    cells: Sequence[Cell],
+    targets: Sequence[Target],
+    versions: Sequence[Indicator],
+    shown: dict[str, Period],
+    units: dict[str, UnitRef],
+) -> dict[StatusKey, str]:
+    """Each cell's status under the target that applies to it (CPU work: a worker thread)."""
+    out: dict[StatusKey, str] = {}
+    for cell in cells:
+        period = shown.get(cell.period)
+        if period is None:
+            continue
+        indicator = computation.version_for(versions, period.end)
+        target = applicable(
+            targets,
+            indicator_code=code,
+            level=cell.level,
+            code=cell.code,
+            unit=units.get(cell.code) if cell.level == "unit" else None,
+            period=period,
+            gender=cell.gender,
+            indicator_area=indicator.area,
+        )
+        if target is not None:
+            out[(code, cell.code, cell.period, cell.gender)] = judge_cell(
+                cell, target, indicator
+            ).status
     return out
 
 
