@@ -20,6 +20,7 @@ from shared import API_VERSION, __version__
 from shared.auth import KeyCache
 from shared.db import Database
 from shared.deprecation import headers_for as deprecation_headers
+from shared.disconnect import CancelOnDisconnectMiddleware
 from shared.errors import (
     COMMON_RESPONSES,
     AppError,
@@ -167,6 +168,7 @@ def create_service_app(
     )
     app.add_middleware(RequestContextMiddleware, service=service)
     app.add_middleware(PublicUrlMiddleware)
+    app.add_middleware(CancelOnDisconnectMiddleware)
 
     ops = APIRouter(route_class=JsonRoute, tags=["operations"])
 
