@@ -498,13 +498,28 @@ async def upload(
         measures=await repository.local_measure_rules(session, measures),
     )
     errors = Errors()
-    stats = {"rows": 0, "lines": 0, "suppressed": 0}
+    stats = {"rows": 0, "lines": 0, "suppressed": 0, "stopped": 0}
     seen = Seen()
     started = time.perf_counter()
 
-    async def stream(copy: Any, tail: str) -> None:
+    def rejected() -> Unprocessable:
+        if stats["stopped"]:
+            summary = f"at least {errors.total} problems (reading stopped at the first {MAX_REPORTED_ERRORS})"
+        elif errors.total > MAX_REPORTED_ERRORS:
+            summary = f"{errors.total} problem(s) (the first {MAX_REPORTED_ERRORS} are listed)"
+        else:
+            summary = f"{errors.total} problem(s)"
+        return Unprocessable(
+            f"The file was rejected: {summary}; nothing was stored",
+            errors=sorted(errors.items, key=lambda e: e.row or 0),
+            extra={"error_count": errors.total},
+        )
+
+    async def stream(copy: Any, tail: str, *, direct: bool = False) -> None:
         """Read, check and render every row into a COPY, a block at a time in a worker
-        thread (reading and checking grow with the file; the event loop only sends)."""
+        thread (reading and checking grow with the file; the event loop only sends).
+        Reading stops at MAX_REPORTED_ERRORS problems: the file is rejected, and those are
+        reported at once. On the direct path a file with a problem sends nothing more."""
         render = make_renderer(rules, index, errors, stats, tail, seen)
 
         def block() -> tuple[str, bool]:
@@ -512,7 +527,10 @@ async def upload(
             for number, cells in rows:
                 stats["rows"] += 1
                 lines = render(number, cells)
-                if lines:
+                if errors.total >= MAX_REPORTED_ERRORS:
+                    stats["stopped"] = 1
+                    return "".join(buffer), True
+                if lines and not (direct and errors.total):
                     stats["lines"] += len(lines)
                     buffer.extend(lines)
                     if len(buffer) >= 20_000:
@@ -549,7 +567,7 @@ async def upload(
         try:
             async with session.begin_nested() as savepoint:
                 async with await bulk.open_copy(session, direct=True) as copy:
-                    await stream(copy, tail)
+                    await stream(copy, tail, direct=True)
                 # A unit manager's file naming another unit is refused whole (403).
                 principal.require_units(seen.units)
                 if errors.total or stats["rows"] == 0:
@@ -602,8 +620,10 @@ async def upload(
         close = getattr(rows, "close", None)
         if close is not None:
             close()
+        if stats["stopped"]:
+            raise rejected()
         errors = Errors()
-        stats = {"rows": 0, "lines": 0, "suppressed": 0}
+        stats = {"rows": 0, "lines": 0, "suppressed": 0, "stopped": 0}
         seen = Seen()
         header, rows, detected = await run_cpu(parsing.read_rows, file, fmt)
 
@@ -643,25 +663,14 @@ async def upload(
                     "conflicts_with_final",
                 )
 
-    def rejected() -> Unprocessable:
-        shown = (
-            ""
-            if errors.total <= MAX_REPORTED_ERRORS
-            else f" (the first {MAX_REPORTED_ERRORS} are listed)"
-        )
-        return Unprocessable(
-            f"The file was rejected: {errors.total} problem(s){shown}; nothing was stored",
-            errors=sorted(errors.items, key=lambda e: e.row or 0),
-            extra={"error_count": errors.total},
-        )
-
     if row_count == 0:
         raise Unprocessable(
             "The file has no data rows",
             errors=[FieldError(loc=["file"], message="no data rows", code="empty_file")],
         )
     if errors.total:
-        await report_set_based()
+        if not stats["stopped"]:
+            await report_set_based()
         raise rejected()
 
     parsed = time.perf_counter()

@@ -392,3 +392,22 @@ async def test_unreadable_or_empty_files_are_a_clear_422(
     response = await _post(client, await _key(make_key), "sick_leave", content)
     assert response.status_code == 422
     assert response.json()["errors"][0]["code"] == code
+
+
+async def test_a_file_of_many_problems_is_rejected_at_the_limit_without_reading_on(
+    client: Any, make_key: MakeKey, session: AsyncSession
+) -> None:
+    """The first MAX_REPORTED_ERRORS problems are reported as soon as they are found; the
+    rest of the file is not read (it is rejected either way)."""
+    bad = [f"HT-NORR;2025-{1 + i % 12:02d};T;{200 + i}" for i in range(3000)]
+    good_tail = [f"HT-SODER;2025-{1 + i % 12:02d};K;5" for i in range(12)]
+    content = "\r\n".join(["unit_code;period;gender;sick_leave_pct", *bad, *good_tail]) + "\r\n"
+    response = await _post(client, await _key(make_key), "sick_leave", content.encode())
+    assert response.status_code == 422
+    problem = response.json()
+    assert problem["error_count"] == 1000
+    assert "reading stopped at the first 1000" in problem["detail"]
+    assert len(problem["errors"]) == 1000
+    assert max(e["row"] for e in problem["errors"]) == 1001  # rows 2..1001, then it stopped
+    assert {e["code"] for e in problem["errors"]} == {"out_of_range"}
+    assert await _stored(session, "sick_leave_share") == []
