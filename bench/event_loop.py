@@ -319,7 +319,7 @@ async def measure(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--values", type=int, default=100_000, help="local values to load")
+    parser.add_argument("--values", type=int, default=50_000, help="local values to load")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the loaded phase")
     parser.add_argument("--idle-seconds", type=float, default=3.0)
     parser.add_argument("--upload-rows", type=int, default=20_000)
