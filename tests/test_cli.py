@@ -273,3 +273,13 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state not in {"Z", "X"}
+
+
+def test_scheduler_now_names_the_jobs_when_one_is_unknown(
+    database_url: str, tmp_path: Path
+) -> None:
+    run = kvn(database_url, "scheduler", "--now", "no-such-job", cwd=tmp_path)
+    assert run.returncode != 0
+    assert "no scheduled job 'no-such-job'" in run.stderr
+    assert "kolada-nightly-sync" in run.stderr
+    assert "observation-partitions" in run.stderr

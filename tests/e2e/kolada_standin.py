@@ -2,8 +2,8 @@
 real v3 format, paging with next_url, from_date, 25 ids per segment) served by uvicorn with a
 certificate from tests/e2e/tls.py, so an ingest process reaches it as it reaches Kolada.
 
-    python -m tests.e2e.kolada_standin --host NAME --port PORT --cert PEM --key PEM
-                                       [--ous FILE.json]
+    python -m tests.e2e.kolada_standin --host NAME [--bind ADDRESS] --port PORT
+                                       --cert PEM --key PEM [--ous FILE.json]
 
 GET /_served answers what was served so far: every distinct value (kpi, municipality or OU,
 year, gender) that was not a deletion, split into municipality and OU values, and the
@@ -74,7 +74,8 @@ def build(fake: FakeKolada) -> Starlette:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--host", required=True)
+    parser.add_argument("--host", required=True, help="the name clients use")
+    parser.add_argument("--bind", default="127.0.0.1", help="the address to listen on")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--cert", required=True)
     parser.add_argument("--key", required=True)
@@ -84,7 +85,7 @@ def main() -> None:
     fake = FakeKolada(base=f"https://{args.host}:{args.port}/v3", ous=ous)
     uvicorn.run(
         build(fake),
-        host="127.0.0.1",
+        host=args.bind,
         port=args.port,
         ssl_certfile=args.cert,
         ssl_keyfile=args.key,

@@ -63,17 +63,19 @@ OUS = {
 EVENT_TYPES = ["observation.values_changed", "target.status_changed", "budget.forecast_saved"]
 
 
-def _host() -> str:
-    """A host name of this machine that resolves to 127.0.0.1: Kolada's base URL must be
-    https on an allow-listed name, never an IP literal or localhost."""
+def _host() -> tuple[str, str]:
+    """A host name of this machine and a local address it resolves to: Kolada's base URL
+    must be https on an allow-listed name, never an IP literal or localhost."""
     name = socket.gethostname()
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(name, 443)}
+        addresses = sorted({str(i[4][0]) for i in socket.getaddrinfo(name, 443, socket.AF_INET)})
     except OSError:
-        addresses = set()
-    if "127.0.0.1" not in addresses:
-        pytest.skip(f"this machine's name {name!r} does not resolve to 127.0.0.1")
-    return name
+        addresses = []
+    for address in addresses:
+        with socket.socket() as probe, contextlib.suppress(OSError):
+            probe.bind((address, 0))
+            return name, address
+    pytest.skip(f"this machine's name {name!r} does not resolve to a local address")
 
 
 @dataclass
@@ -82,6 +84,7 @@ class Receiver:
 
     certs: Certificates
     host: str
+    address: str
     port: int = field(default_factory=free_port)
     deliveries: list[tuple[dict[str, str], bytes]] = field(default_factory=list)
 
@@ -103,7 +106,7 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 return
 
-        server = ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        server = ThreadingHTTPServer((self.address, self.port), Handler)
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(self.certs.cert, self.certs.key)
         server.socket = context.wrap_socket(server.socket, server_side=True)
@@ -117,7 +120,7 @@ class Receiver:
 
 
 @contextlib.contextmanager
-def kolada_standin(workdir: Path, certs: Certificates, host: str) -> Iterator[str]:
+def kolada_standin(workdir: Path, certs: Certificates, host: str, address: str) -> Iterator[str]:
     port = free_port()
     ous = workdir / "ous.json"
     ous.write_text(json.dumps(OUS))
@@ -129,6 +132,8 @@ def kolada_standin(workdir: Path, certs: Certificates, host: str) -> Iterator[st
             "tests.e2e.kolada_standin",
             "--host",
             host,
+            "--bind",
+            address,
             "--port",
             str(port),
             "--cert",
@@ -214,7 +219,7 @@ def day(pg_server: helpers.TestServer, tmp_path_factory: pytest.TempPathFactory)
     nginx = find_nginx()
     if nginx is None:
         pytest.skip("nginx is not installed (apt-get install -y nginx; .ci/run does this)")
-    host = _host()
+    host, address = _host()
     workdir = tmp_path_factory.mktemp("day")
     certs = make_certificates(workdir, host)
     url = pg_server.create_database("kvn_day")
@@ -223,8 +228,8 @@ def day(pg_server: helpers.TestServer, tmp_path_factory: pytest.TempPathFactory)
         with ThreadPoolExecutor(1) as pool:
             service_key, keys = pool.submit(asyncio.run, prepare(url, 1)).result()
         with (
-            kolada_standin(workdir, certs, host) as kolada,
-            Receiver(certs, host).running() as receiver,
+            kolada_standin(workdir, certs, host, address) as kolada,
+            Receiver(certs, host, address).running() as receiver,
         ):
             env = {
                 "KOLADA_BASE_URL": f"{kolada}/v3",
