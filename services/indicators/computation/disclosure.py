@@ -255,22 +255,48 @@ def control(table: Table) -> NDArray[np.int8]:
         return status
     hidden = table.primary.copy()
     members = _members(table)
+    _no_lone_hidden(table, hidden, members)
     for _ in range(len(hidden) + 1):
         failing = sorted(
             {iv.cell for iv in audit(table, hidden, only=table.primary) if iv.violated}
         )
         if not failing:
             break
-        chosen = {
-            c for cell in failing if (c := _candidate(table, hidden, members, cell)) is not None
-        }
-        if not chosen:  # nothing left near: hide the rest of what the failing cells touch
+        chosen: set[int] = set()
+        for cell in failing:
+            near = {c for group in members.get(cell, ()) for c in group}
+            if near & chosen:
+                continue  # this round already hid a cell beside it: audit again first
+            found = _candidate(table, hidden, members, cell)
+            if found is not None:
+                chosen.add(found)
+                hidden[found] = True
+        if not chosen:  # nothing shown is linked to what fails: hide the whole table
             hidden[:] = True
             break
-        hidden[list(chosen)] = True
+        _no_lone_hidden(table, hidden, members)
     status[hidden] = SECONDARY
     status[table.primary] = PRIMARY
     return status
+
+
+def _no_lone_hidden(
+    table: Table, hidden: NDArray[np.bool_], members: dict[int, list[tuple[int, ...]]]
+) -> None:
+    """The cheap first step: no relation may have exactly one hidden cell (it would be the
+    relation's difference), so hide its cheapest shown member too, until none has."""
+    groups = list(dict.fromkeys(g for gs in members.values() for g in gs))
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            inside = [c for c in group if hidden[c]]
+            if len(inside) != 1:
+                continue
+            shown = [c for c in group if not hidden[c]]
+            pick = min(shown, key=lambda c: (int(table.level[c]), _size(table, c), c))
+            hidden[pick] = True
+            changed = True
 
 
 def _members(table: Table) -> dict[int, list[tuple[int, ...]]]:

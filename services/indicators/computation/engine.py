@@ -31,9 +31,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from services.indicators.computation import disclosure
 from services.indicators.formula.parser import Node, Ref, evaluate, is_additive, parse, references
+from shared.contracts.indicators import Suppression
+from shared.lru import Lru
 from shared.periods import Period, PeriodType
 from shared.privacy import SUPPRESSION_THRESHOLD
 
@@ -93,7 +96,7 @@ class Cell:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     n: int | None = None
-    suppression: str | None = None  # 'primary' (fewer than 7 respondents) | 'secondary'
+    suppression: Suppression | None = None  # primary: fewer than 7 respondents
     attribution: str = "derived"
     observation_ids: list[int] = field(default_factory=list)
     units: int = 0  # contributing units (aggregates)
@@ -430,7 +433,13 @@ def disclosure_table(published: Published) -> tuple[list[Cell], disclosure.Table
             relations.append(disclosure.Relation(position[id(parent)], kids))
     values = np.array(
         [
-            [_number(c.numerator), _number(c.denominator), _number(c.n), _number(c.value)]
+            [
+                _number(c.numerator),
+                _number(c.denominator),
+                # n is the denominator where there is one: the same figure, audited once
+                _number(c.n if c.denominator is None else None),
+                _number(c.value),
+            ]
             for c in cells
         ],
         dtype=np.float64,
@@ -445,12 +454,27 @@ def disclosure_table(published: Published) -> tuple[list[Cell], disclosure.Table
     return cells, table
 
 
+_PATTERNS: Lru[tuple[bytes, bytes, bytes, tuple[disclosure.Relation, ...]], NDArray[np.int8]] = Lru(
+    1024
+)
+"""Suppression patterns by table: the same figures always get the same pattern, computed once."""
+
+
 def protect(published: Published) -> disclosure.Table | None:
     """Apply complementary suppression to one period's whole table (cells change in place)."""
     if not any(c.suppression == "primary" for c in published.cells):
         return None
     cells, table = disclosure_table(published)
-    status = disclosure.control(table)
+    key = (
+        table.values.tobytes(),
+        table.primary.tobytes(),
+        table.level.tobytes(),
+        tuple(table.relations),
+    )
+    status = _PATTERNS.get(key)
+    if status is None:
+        status = disclosure.control(table)
+        _PATTERNS.put(key, status)
     for cell, code in zip(cells, status, strict=True):
         if code == disclosure.SECONDARY:
             cell.suppression = "secondary"
