@@ -192,59 +192,100 @@ def audit(
                 high[vn] = min(high[vn], values[i, DEN])
             elif vd >= 0:
                 low[vd] = max(low[vd], values[i, NUM])
-    a_eq = np.zeros((len(rhs), count))
-    a_eq[eq_rows, eq_cols] = eq_vals
+    eq = np.zeros((len(rhs), count))
+    eq[eq_rows, eq_cols] = eq_vals
     n_ub = len(ub_rows) // 2
-    a_ub = np.zeros((n_ub, count))
-    a_ub[ub_rows, ub_cols] = ub_vals
-    problem = _Problem(
-        a_ub=a_ub if n_ub else None,
-        b_ub=np.zeros(n_ub) if n_ub else None,
-        a_eq=a_eq if rhs else None,
-        b_eq=np.array(rhs) if rhs else None,
-        bounds=[(float(a), float(b)) for a, b in zip(low, high, strict=True)],
-    )
+    ub = np.zeros((n_ub, count))
+    ub[ub_rows, ub_cols] = ub_vals
+    component = _components(count, eq, ub)
+    problems: dict[int, _Problem] = {}
     out = []
     for i, q in targets:
         v = int(var[i, q])
         lo, hi = float(low[v]), float(high[v])
         if linked[v] or (ordered and q in (NUM, DEN)):
-            lo, hi = _extent(problem, v, count)
+            # Only the variables linked to this one (through hidden cells) matter.
+            c = int(component[v])
+            if c not in problems:
+                problems[c] = _Problem.of(component == c, eq, np.array(rhs), ub, low, high)
+            lo, hi = problems[c].extent(int(np.count_nonzero(component[:v] == c)))
         required = required_width(q, float(values[i, q])) if table.primary[i] else None
         out.append(Interval(cell=i, quantity=q, low=lo, high=hi, required=required))
     return out
 
 
+def _components(count: int, eq: NDArray[np.float64], ub: NDArray[np.float64]) -> NDArray[np.int64]:
+    """Connected components of the variables: two share one when a relation links them."""
+    parent = np.arange(count)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = int(parent[x])
+        return x
+
+    for matrix in (eq, ub):
+        for row in matrix:
+            linked = np.nonzero(row)[0]
+            for other in linked[1:]:
+                a, b = find(int(linked[0])), find(int(other))
+                if a != b:
+                    parent[b] = a
+    return np.array([find(x) for x in range(count)], dtype=np.int64)
+
+
 @dataclass(frozen=True, slots=True)
 class _Problem:
+    """The attacker's LP over one component of the hidden variables."""
+
     a_ub: NDArray[np.float64] | None
     b_ub: NDArray[np.float64] | None
     a_eq: NDArray[np.float64] | None
     b_eq: NDArray[np.float64] | None
     bounds: list[tuple[float, float]]
 
-
-def _extent(problem: _Problem, v: int, count: int) -> tuple[float, float]:
-    found = []
-    for sign in (1.0, -1.0):
-        c = np.zeros(count)
-        c[v] = sign
-        result = linprog(
-            c,
-            A_ub=problem.a_ub,
-            b_ub=problem.b_ub,
-            A_eq=problem.a_eq,
-            b_eq=problem.b_eq,
-            bounds=problem.bounds,
-            method="highs",
+    @classmethod
+    def of(
+        cls,
+        columns: NDArray[np.bool_],
+        eq: NDArray[np.float64],
+        rhs: NDArray[np.float64],
+        ub: NDArray[np.float64],
+        low: NDArray[np.float64],
+        high: NDArray[np.float64],
+    ) -> _Problem:
+        eq_rows = np.any(eq[:, columns] != 0, axis=1) if len(eq) else np.zeros(0, dtype=bool)
+        ub_rows = np.any(ub[:, columns] != 0, axis=1) if len(ub) else np.zeros(0, dtype=bool)
+        return cls(
+            a_ub=ub[np.ix_(ub_rows, columns)] if ub_rows.any() else None,
+            b_ub=np.zeros(int(ub_rows.sum())) if ub_rows.any() else None,
+            a_eq=eq[np.ix_(eq_rows, columns)] if eq_rows.any() else None,
+            b_eq=rhs[eq_rows] if eq_rows.any() else None,
+            bounds=[(float(a), float(b)) for a, b in zip(low[columns], high[columns], strict=True)],
         )
-        if result.status == 3:  # unbounded
-            found.append(-np.inf * sign)
-        elif result.status == 0 and result.fun is not None:
-            found.append(sign * float(result.fun))
-        else:  # numerically infeasible: counted as not protected, so more gets hidden
-            return math.nan, math.nan
-    return found[0], found[1]
+
+    def extent(self, v: int) -> tuple[float, float]:
+        """[min, max] of variable v (nan, nan when the solver cannot say)."""
+        found = []
+        for sign in (1.0, -1.0):
+            c = np.zeros(len(self.bounds))
+            c[v] = sign
+            result = linprog(
+                c,
+                A_ub=self.a_ub,
+                b_ub=self.b_ub,
+                A_eq=self.a_eq,
+                b_eq=self.b_eq,
+                bounds=self.bounds,
+                method="highs",
+            )
+            if result.status == 3:  # unbounded
+                found.append(-np.inf * sign)
+            elif result.status == 0 and result.fun is not None:
+                found.append(sign * float(result.fun))
+            else:  # numerically infeasible: counted as not protected, so more gets hidden
+                return math.nan, math.nan
+        return found[0], found[1]
 
 
 def control(table: Table) -> NDArray[np.int8]:

@@ -153,7 +153,14 @@ class ObservationIndex:
         self.by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
         self.units: set[str] = set()
         self.flagged: set[str] = set()  # measures with a value that can make a cell primary
+        self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
         for (unit, measure, gender, _period), row in chosen.items():
+            self.spans[measure].add(
+                (row.period_end.year - row.period_start.year) * 12
+                + row.period_end.month
+                - row.period_start.month
+                + 1
+            )
             if row.status == "suppressed" or (
                 row.respondents is not None and row.respondents < SUPPRESSION_THRESHOLD
             ):
@@ -481,6 +488,31 @@ def protect(published: Published) -> disclosure.Table | None:
     return table
 
 
+_SUBTYPES = (PeriodType.TERTIAL, PeriodType.QUARTER, PeriodType.MONTH)
+
+
+def family(index: ObservationIndex, definition: Definition, period: Period) -> list[Period]:
+    """The periods published together with `period`: its year and every period inside the
+    year that the stored observations can make up (tertials, quarters, months), since a year
+    is the sum of its parts and any part the year minus the others."""
+    year = period if period.type is PeriodType.YEAR else period.parent(PeriodType.YEAR)
+    spans = {
+        span
+        for m in definition_measures(definition)
+        for span in index.spans.get(m, ())
+        if span < 12
+    }
+    periods = [year]
+    if spans:
+        finest = min(spans)
+        for t in _SUBTYPES:
+            if _SPAN[t] % finest == 0 or _SPAN[t] in spans:
+                periods.extend(year.children(t))
+    if period not in periods:
+        periods.append(period)
+    return periods
+
+
 def whole_table(
     index: ObservationIndex,
     definition: Definition,
@@ -489,19 +521,40 @@ def whole_table(
     period: Period,
     municipality_stored: bool = True,
 ) -> Published:
-    """Every cell published for one period (all levels, T/K/M), disclosure control applied."""
-    published = _period_cells(
-        index,
-        definition,
-        units=units,
-        codes=_codes(index, units),
-        period=period,
-        genders=GENDERS,
-        levels=LEVELS,
-        municipality_stored=municipality_stored,
-    )
-    protect(published)
-    return published
+    """Every cell published with one period (all levels, T/K/M, the periods of its year that
+    sum to each other), disclosure control applied."""
+    codes = _codes(index, units)
+    whole = Published(cells=[], relations=[])
+    at: dict[tuple[str, str, str, str], Cell] = {}
+    periods = family(index, definition, period)
+    for p in periods:
+        part = _period_cells(
+            index,
+            definition,
+            units=units,
+            codes=codes,
+            period=p,
+            genders=GENDERS,
+            levels=LEVELS,
+            municipality_stored=municipality_stored,
+        )
+        whole.cells.extend(part.cells)
+        whole.relations.extend(part.relations)
+        at.update({(c.period, c.level, c.code, c.gender): c for c in part.cells})
+    places = {(c.level, c.code, c.gender) for c in whole.cells}
+    # A period = the sum of the finer periods inside it (kept only where the figures agree).
+    for outer in periods:
+        for t in _SUBTYPES:
+            if _SPAN[t] >= _SPAN[outer.type] or _SPAN[outer.type] % _SPAN[t]:
+                continue
+            parts = [str(c) for c in outer.children(t)]
+            for level, code, gender in places:
+                cell = at.get((str(outer), level, code, gender))
+                children = [at[k] for q in parts if (k := (q, level, code, gender)) in at]
+                if cell is not None and children:
+                    whole.relations.append((cell, children))
+    protect(whole)
+    return whole
 
 
 def compute(
@@ -525,17 +578,21 @@ def compute(
     codes = _codes(index, units)
     whole = may_disclose(index, definition)
     out: list[Cell] = []
+    tables: dict[tuple[Period, ...], Published] = {}  # one protected table per year family
     for period in periods:
         if whole:
-            published = whole_table(
-                index,
-                definition,
-                units=units,
-                period=period,
-                municipality_stored=municipality_stored,
-            )
+            key = tuple(family(index, definition, period))
+            if key not in tables:
+                tables[key] = whole_table(
+                    index,
+                    definition,
+                    units=units,
+                    period=period,
+                    municipality_stored=municipality_stored,
+                )
+            cells = [c for c in tables[key].cells if c.period == str(period)]
         else:
-            published = _period_cells(
+            cells = _period_cells(
                 index,
                 definition,
                 units=units,
@@ -544,6 +601,6 @@ def compute(
                 genders=genders,
                 levels=levels,
                 municipality_stored=municipality_stored,
-            )
-        out.extend(c for c in published.cells if c.level in levels and c.gender in genders)
+            ).cells
+        out.extend(c for c in cells if c.level in levels and c.gender in genders)
     return out
