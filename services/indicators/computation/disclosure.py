@@ -129,11 +129,17 @@ class Interval:
 
 
 def audit(
-    table: Table, hidden: NDArray[np.bool_], *, only: NDArray[np.bool_] | None = None
+    table: Table,
+    hidden: NDArray[np.bool_],
+    *,
+    only: NDArray[np.bool_] | None = None,
+    memo: dict[tuple[bytes, int], tuple[float, float]] | None = None,
 ) -> list[Interval]:
     """Each hidden cell's (or each cell of `only`'s) feasible intervals, given the shown cells.
 
-    The primary cells' intervals carry the protection width they must reach."""
+    The primary cells' intervals carry the protection width they must reach. `memo` keeps
+    solved intervals by (linked hidden variables, variable): within one table the same group
+    of hidden variables always has the same LP, so rounds of `control` solve each once."""
     values = table.values
     present = ~np.isnan(values)
     unknown = hidden[:, None] & present
@@ -198,7 +204,10 @@ def audit(
     ub = np.zeros((n_ub, count))
     ub[ub_rows, ub_cols] = ub_vals
     component = _components(count, eq, ub)
+    cells_of = np.argwhere(unknown)  # variable → (cell, quantity)
     problems: dict[int, _Problem] = {}
+    keys: dict[int, bytes] = {}
+    memo = {} if memo is None else memo
     out = []
     for i, q in targets:
         v = int(var[i, q])
@@ -206,9 +215,15 @@ def audit(
         if linked[v] or (ordered and q in (NUM, DEN)):
             # Only the variables linked to this one (through hidden cells) matter.
             c = int(component[v])
-            if c not in problems:
-                problems[c] = _Problem.of(component == c, eq, np.array(rhs), ub, low, high)
-            lo, hi = problems[c].extent(int(np.count_nonzero(component[:v] == c)))
+            if c not in keys:
+                keys[c] = cells_of[component == c].tobytes()
+            local = int(np.count_nonzero(component[:v] == c))
+            found = memo.get((keys[c], local))
+            if found is None:
+                if c not in problems:
+                    problems[c] = _Problem.of(component == c, eq, np.array(rhs), ub, low, high)
+                found = memo[(keys[c], local)] = problems[c].extent(local)
+            lo, hi = found
         required = required_width(q, float(values[i, q])) if table.primary[i] else None
         out.append(Interval(cell=i, quantity=q, low=lo, high=hi, required=required))
     return out
@@ -296,11 +311,11 @@ def control(table: Table) -> NDArray[np.int8]:
         return status
     hidden = table.primary.copy()
     members = _members(table)
+    memo: dict[tuple[bytes, int], tuple[float, float]] = {}
     _no_lone_hidden(table, hidden, members)
     for _ in range(len(hidden) + 1):
-        failing = sorted(
-            {iv.cell for iv in audit(table, hidden, only=table.primary) if iv.violated}
-        )
+        intervals = audit(table, hidden, only=table.primary, memo=memo)
+        failing = sorted({iv.cell for iv in intervals if iv.violated})
         if not failing:
             break
         chosen: set[int] = set()

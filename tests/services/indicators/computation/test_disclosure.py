@@ -155,7 +155,7 @@ def hierarchies(draw: st.DrawFn) -> tuple[list[UnitRef], list[Obs]]:
     return units, rows
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hierarchies())
 def test_no_hidden_result_can_be_narrowed_below_its_protection_interval(
     drawn: tuple[list[UnitRef], list[Obs]],
