@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.contracts.indicators import SUPPRESSION_DESCRIPTION, Suppression
+from shared.contracts.indicators import SUPPRESSION_DESCRIPTION, SUPPRESSION_TITLE, Suppression
 
 
 class FeasibleInterval(BaseModel):
@@ -26,7 +26,7 @@ class AuditedCell(BaseModel):
     level: Literal["unit", "area", "municipality"]
     unit_code: str = Field(description="unit code, area code, or '' for the municipality")
     gender: Literal["T", "K", "M"]
-    suppression: Suppression = Field(description=SUPPRESSION_DESCRIPTION)
+    suppression: Suppression = Field(title=SUPPRESSION_TITLE, description=SUPPRESSION_DESCRIPTION)
     intervals: list[FeasibleInterval]
 
 
