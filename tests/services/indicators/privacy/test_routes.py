@@ -87,7 +87,9 @@ async def test_the_audit_is_for_admins_of_the_municipality(
     client: MakeClient, make_key: MakeKey
 ) -> None:
     reader = await make_key("indicators:read")
-    response = await client("indicators", reader).get("/v1/privacy/audit", params={"period": "2030"})
+    response = await client("indicators", reader).get(
+        "/v1/privacy/audit", params={"period": "2030"}
+    )
     assert response.status_code == 403
     assert response.headers["content-type"].startswith("application/problem+json")
     admin = await make_key("admin")

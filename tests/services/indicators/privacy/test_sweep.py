@@ -114,7 +114,8 @@ async def test_no_route_publishes_a_primary_suppressed_figure(
         names = {p["name"] for p in parameters}
         if any(p["in"] == "path" and p["name"] not in {*ids, *PARAMETERS} for p in parameters):
             continue  # an id the sweep has no object for
-        url = re.sub(r"{(\w+)}", lambda m: ids.get(m[1]) or PARAMETERS[m[1]][0], path)
+        filled = {**{k: v[0] for k, v in PARAMETERS.items()}, **ids}
+        url = path.format(**{name: filled[name] for name in re.findall(r"{(\w+)}", path)})
         base = {
             p["name"]: PARAMETERS[p["name"]][0]
             for p in parameters
@@ -140,3 +141,4 @@ async def test_no_route_publishes_a_primary_suppressed_figure(
     assert covered.get("/v1/indicators/{code}/values", 0) > 0
     assert covered.get("/v1/analytics", 0) > 0
     assert covered.get("/v1/reports/tertial", 0) > 0
+    assert covered.get("/v1/scorecards/{scorecard_id}/status", 0) > 0
