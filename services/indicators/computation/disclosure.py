@@ -11,7 +11,7 @@ statistical agencies' audits do; τ-ARGUS and sdcTable call it the attacker's pr
 Rules (README "Disclosure control" and CONVENTIONS.md repeat them):
 - Primary: a cell from fewer than `SUPPRESSION_THRESHOLD` respondents (decided by the engine).
 - Protection interval: for every primary cell, the feasible interval of each respondent count
-  (denominator, n) must be at least `SUPPRESSION_THRESHOLD` wide, so nobody can tell a hidden 1
+  (denominator, n) must be at least `PROTECTION_WIDTH` (= 7) wide, so nobody can tell a hidden 1
   from a 7; of every other quantity (numerator, value) at least `PROTECTION_SHARE` of its true
   value wide, and never narrower than 1 (a sliding protection level in sdcTable's terms).
 - Complementary (secondary) suppression: while the audit finds a primary cell narrower than
@@ -36,13 +36,11 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.optimize import linprog
 
-from shared.privacy import SUPPRESSION_THRESHOLD
+from shared.privacy import PROTECTION_SHARE, PROTECTION_WIDTH
 
 QUANTITIES = ("numerator", "denominator", "n", "value")
 NUM, DEN, N, VALUE = range(4)
 COUNTS = (DEN, N)  # respondent counts: absolute protection
-PROTECTION_SHARE = 0.5
-"""The share of its true value a hidden numerator or value's interval must at least span."""
 LEVELS = ("unit", "area", "municipality")
 
 SHOWN, PRIMARY, SECONDARY = 0, 1, 2
@@ -106,7 +104,7 @@ def _holding(
 def required_width(quantity: int, true_value: float) -> float:
     """The narrowest feasible interval a primary cell's quantity may have (module rules)."""
     if quantity in COUNTS:
-        return float(SUPPRESSION_THRESHOLD)
+        return float(PROTECTION_WIDTH)
     return max(PROTECTION_SHARE * abs(true_value), 1.0)
 
 
