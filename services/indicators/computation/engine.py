@@ -34,7 +34,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from services.indicators.computation import disclosure
-from services.indicators.formula.parser import Node, Ref, evaluate, is_additive, parse, references
+from services.indicators.formula.parser import (
+    BinOp,
+    Node,
+    Ref,
+    evaluate,
+    is_additive,
+    parse,
+    references,
+)
 from shared.contracts.indicators import Suppression
 from shared.lru import Lru
 from shared.periods import Period, PeriodType
@@ -154,7 +162,12 @@ class ObservationIndex:
         self.units: set[str] = set()
         self.flagged: set[str] = set()  # measures with a value that can make a cell primary
         self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
+        self.least: dict[str, Decimal] = {}  # measure → its least stored value
         for (unit, measure, gender, _period), row in chosen.items():
+            if row.value is not None and (
+                measure not in self.least or row.value < self.least[measure]
+            ):
+                self.least[measure] = row.value
             self.spans[measure].add(
                 (row.period_end.year - row.period_start.year) * 12
                 + row.period_end.month
@@ -418,11 +431,28 @@ def _period_cells(
     return out
 
 
-def may_disclose(index: ObservationIndex, definition: Definition) -> bool:
-    """Whether any cell of the indicator's tables can be primary (else control is skipped)."""
-    return definition.suppression == "respondents" or any(
-        m in index.flagged for m in definition_measures(definition)
+def _plain_sum(node: Node) -> bool:
+    return isinstance(node, Ref) or (
+        isinstance(node, BinOp)
+        and node.op == "+"
+        and _plain_sum(node.left)
+        and _plain_sum(node.right)
     )
+
+
+def may_disclose(index: ObservationIndex, definition: Definition) -> bool:
+    """Whether any cell of the indicator's tables can be primary (else control is skipped):
+    an observation stored as suppressed or from fewer than 7, or (the respondents rule) an n
+    that can be below 7 — not when n is a sum of measures that are all stored as 7 or more."""
+    if any(m in index.flagged for m in definition_measures(definition)):
+        return True
+    if definition.suppression != "respondents":
+        return False
+    if definition.denominator is None:
+        return False  # n is then the least respondents of the observations: flagged above
+    node = parsed(definition.denominator)
+    least = [index.least.get(ref.measure) for ref in references(node)]
+    return not _plain_sum(node) or any(x is not None and x < SUPPRESSION_THRESHOLD for x in least)
 
 
 def _number(value: Decimal | int | None) -> float:
@@ -543,9 +573,10 @@ def whole_table(
         at.update({(c.period, c.level, c.code, c.gender): c for c in part.cells})
     places = {(c.level, c.code, c.gender) for c in whole.cells}
     # A period = the sum of the finer periods inside it (kept only where the figures agree).
-    for outer in periods:
+    types = {p.type for p in periods}
+    for outer in periods if len(types) > 1 else ():
         for t in _SUBTYPES:
-            if _SPAN[t] >= _SPAN[outer.type] or _SPAN[outer.type] % _SPAN[t]:
+            if t not in types or _SPAN[t] >= _SPAN[outer.type] or _SPAN[outer.type] % _SPAN[t]:
                 continue
             parts = [str(c) for c in outer.children(t)]
             for level, code, gender in places:
