@@ -8,6 +8,10 @@ from typing import Any
 
 SUPPRESSION_THRESHOLD = 7
 """A survey result from fewer respondents than this is never shown (Socialstyrelsen's rule)."""
+PROTECTION_WIDTH = SUPPRESSION_THRESHOLD
+"""The narrowest interval the shown figures may leave for a hidden cell's respondents."""
+PROTECTION_SHARE = 0.5
+"""… and for its numerator or value: this share of the true figure, and never less than 1."""
 
 _PNR = re.compile(r"(?<!\d)(?:19|20)?(\d{2})(0[1-9]|1[0-2])(\d{2})[-+ ]?(\d{4})(?!\d)")
 

@@ -13,6 +13,7 @@ from services.indicators.analytics.router import router as analytics_router
 from services.indicators.analytics.service import ResponseCache
 from services.indicators.indicator.router import router as indicator_router
 from services.indicators.measure.router import router as measure_router
+from services.indicators.privacy.router import router as privacy_router
 from services.indicators.report.router import router as report_router
 from services.indicators.report.service import ReportCache
 from services.indicators.scorecard.router import goals_router
@@ -64,6 +65,7 @@ def create_app(
             goals_router,
             analytics_router,
             report_router,
+            privacy_router,
         ],
         settings=settings,
         database=database,

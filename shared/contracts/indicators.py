@@ -11,6 +11,12 @@ from pydantic import BaseModel, ConfigDict, Field
 Gender = Literal["T", "K", "M"]
 Direction = Literal["higher", "lower"]
 Attribution = Literal["kolada", "derived"]
+Suppression = Literal["primary", "secondary"]
+SUPPRESSION_TITLE = "Suppression kind"  # its OpenAPI component: SuppressionKind
+SUPPRESSION_DESCRIPTION = (
+    "why the value is hidden: 'primary' = fewer than 7 respondents; 'secondary' = hidden so "
+    "that another hidden value cannot be worked out from the shown ones; null when shown"
+)
 
 
 class IndicatorValue(BaseModel):
@@ -27,6 +33,9 @@ class IndicatorValue(BaseModel):
     denominator: Decimal | None = None
     n: int | None = Field(default=None, description="respondents or denominator count")
     suppressed: bool = False
+    suppression: Suppression | None = Field(
+        default=None, title=SUPPRESSION_TITLE, description=SUPPRESSION_DESCRIPTION
+    )
     attribution: Attribution = Field(
         description="'kolada' for a raw Kolada value; 'derived' for anything this suite computed"
     )

@@ -46,6 +46,9 @@ async def test_batch_to_indicator_to_ranking_to_frame(
         survey_rows("HT-NORR", "2025", k=(20, 18), m=(10, 7))
         + survey_rows("HT-SODER", "2025", k=(15, 12), m=(9, 8))
         + survey_rows("HT-VASTER", "2025", k=(4, 4), m=(2, 2))
+        # Öster, the smallest shown unit, is hidden too (secondary): otherwise the area total
+        # minus the shown units would give Väster's 6/6.
+        + survey_rows("HT-OSTER", "2025", k=(4, 3), m=(3, 3))
     )
     created = await ingest.post("/v1/batches", json={"observations": rows})
     assert created.status_code == 201, created.text
@@ -62,6 +65,8 @@ async def test_batch_to_indicator_to_ranking_to_frame(
     assert by_cell[("HT-SODER", "T")]["value"] == "83.3"  # 20 / 24
     assert by_cell[("HT-VASTER", "T")]["suppressed"] is True  # 6 respondents < 7
     assert by_cell[("HT-VASTER", "T")]["value"] is None
+    assert by_cell[("HT-VASTER", "T")]["suppression"] == "primary"
+    assert by_cell[("HT-OSTER", "T")]["suppression"] == "secondary"
     assert all(v["attribution"] == "derived" for v in values.json()["values"])
 
     ranked = await awards.post(
@@ -76,7 +81,7 @@ async def test_batch_to_indicator_to_ranking_to_frame(
     ranking = ranked.json()["ranking"]
     # A tie on 83.3: both share rank 1, the larger unit listed first.
     assert [(r["unit_code"], r["rank"]) for r in ranking] == [("HT-NORR", 1), ("HT-SODER", 1)]
-    assert {i["unit_code"] for i in ranked.json()["ineligible"]} == {"HT-VASTER"}
+    assert {i["unit_code"] for i in ranked.json()["ineligible"]} == {"HT-VASTER", "HT-OSTER"}
 
     frame = {
         "board": "Socialnämnden",

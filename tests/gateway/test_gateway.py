@@ -93,6 +93,8 @@ def test_thin_slice_through_the_gateway(http: httpx.Client) -> None:
         survey_rows("HT-NORR", "2025", k=(20, 18), m=(10, 7))
         + survey_rows("HT-SODER", "2025", k=(15, 12), m=(9, 8))
         + survey_rows("HT-VASTER", "2025", k=(4, 4), m=(2, 2))
+        # hidden too (secondary), so the total minus the shown units does not give Väster
+        + survey_rows("HT-OSTER", "2025", k=(4, 3), m=(3, 3))
     )
     created = http.post("/api/ingest/v1/batches", json={"observations": rows})
     assert created.status_code == 201, created.text
@@ -107,6 +109,7 @@ def test_thin_slice_through_the_gateway(http: httpx.Client) -> None:
     assert by_cell[("HT-NORR", "T")]["value"] == "83.3"
     assert by_cell[("HT-NORR", "K")]["value"] == "90.0"
     assert by_cell[("HT-VASTER", "T")]["suppressed"] is True
+    assert by_cell[("HT-OSTER", "T")]["suppression"] == "secondary"
 
     # awards calls indicators service-to-service (directly, with the caller's key).
     ranked = http.post(

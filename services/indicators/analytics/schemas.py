@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.indicators.scorecard.schemas import Arithmetic
+from shared.contracts.indicators import SUPPRESSION_DESCRIPTION, SUPPRESSION_TITLE, Suppression
 from shared.i18n import NEGOTIATED
 
 Include = Literal[
@@ -109,7 +110,12 @@ class AnalyticsCell(BaseModel):
     n: int | None = None
     units: int | None = Field(default=None, description="units in an aggregate")
     suppressed: bool = False
-    suppression_reason: str | None = None
+    suppression: Suppression | None = Field(
+        default=None, title=SUPPRESSION_TITLE, description=SUPPRESSION_DESCRIPTION
+    )
+    suppression_reason: str | None = Field(
+        default=None, description="few_respondents (primary) or complementary (secondary)"
+    )
     attribution: Literal["kolada", "derived"]
     source_note: str | None = None
     numerator: Decimal | None = None

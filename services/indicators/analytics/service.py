@@ -546,6 +546,7 @@ def _cell(
         n=c.n if shown else None,
         units=c.units if c.level != "unit" else None,
         suppressed=c.suppressed,
+        suppression=c.suppression,
         suppression_reason=c.suppression_reason,
         attribution="kolada" if c.attribution == "kolada" else "derived",
         source_note="Källa: Kolada" if c.attribution == "kolada" else None,

@@ -7,21 +7,22 @@ Rules (the README's "How values are computed" repeats them):
   of the coarsest finer period type inside P (months → tertial → year), rolled up per measure
   by the indicator's period rule: sum and weighted add, mean averages, last takes the latest.
 - Where a unit has both a local and a Kolada observation for the same key, the local one wins.
-- A unit value is suppressed when any observation it uses is stored as suppressed or has fewer
-  than 7 respondents, or (indicators with suppression='respondents') its n is below 7.
+- A unit value is suppressed ('primary') when any observation it uses is stored as suppressed
+  or has fewer than 7 respondents, or (indicators with suppression='respondents') its n is below
+  7; an aggregate too when (suppression='respondents') its n is below 7.
 - An aggregate (area, municipality) over units: weighted → factor × Σnumerator ÷ Σdenominator;
   sum → Σ values; mean → unweighted mean of unit values; last → as sum. Suppressed units still
-  count in a total, but the total is suppressed as well when the suppressed part holds fewer
-  than 7 respondents (or units without n) — otherwise subtracting the shown units from the
-  total would reveal it (complementary suppression).
-- Women/men: when one of K and M is suppressed and the other is not, both are suppressed, since
-  T − shown = hidden.
+  count in a total.
+- Disclosure control decides per published table (every level and T/K/M of one indicator and
+  period) which further cells to hide ('secondary') so that no primary cell can be worked out
+  from the shown ones (`disclosure`); so every route shows the same cells hidden.
 - Attribution is 'kolada' only for a value that is one raw Kolada observation shown as stored
   (formula = one measure, no denominator, factor 1, no roll-up); everything else is 'derived'.
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -29,11 +30,27 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
-from services.indicators.formula.parser import Node, Ref, evaluate, is_additive, parse, references
+import numpy as np
+from numpy.typing import NDArray
+
+from services.indicators.computation import disclosure
+from services.indicators.formula.parser import (
+    BinOp,
+    Node,
+    Ref,
+    evaluate,
+    is_additive,
+    parse,
+    references,
+)
+from shared.contracts.indicators import Suppression
+from shared.lru import Lru
 from shared.periods import Period, PeriodType
 from shared.privacy import SUPPRESSION_THRESHOLD
 
 GENDERS = ("T", "K", "M")
+LEVELS = ("unit", "area", "municipality")
+_REASONS = {"primary": "few_respondents", "secondary": "complementary"}
 _SPAN = {PeriodType.YEAR: 12, PeriodType.TERTIAL: 4, PeriodType.QUARTER: 3, PeriodType.MONTH: 1}
 
 
@@ -87,11 +104,19 @@ class Cell:
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     n: int | None = None
-    suppressed: bool = False
-    suppression_reason: str | None = None
+    suppression: Suppression | None = None  # primary: fewer than 7 respondents
     attribution: str = "derived"
     observation_ids: list[int] = field(default_factory=list)
     units: int = 0  # contributing units (aggregates)
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+    @property
+    def suppression_reason(self) -> str | None:
+        """The reason code: few_respondents (primary) or complementary (secondary)."""
+        return _REASONS.get(self.suppression or "")
 
     @property
     def has_data(self) -> bool:
@@ -135,7 +160,24 @@ class ObservationIndex:
         self._bounds: dict[Period, tuple[str, date, date]] = {}
         self.by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
         self.units: set[str] = set()
+        self.flagged: set[str] = set()  # measures with a value that can make a cell primary
+        self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
+        self.least: dict[str, Decimal] = {}  # measure → its least stored value
         for (unit, measure, gender, _period), row in chosen.items():
+            if row.value is not None and (
+                measure not in self.least or row.value < self.least[measure]
+            ):
+                self.least[measure] = row.value
+            self.spans[measure].add(
+                (row.period_end.year - row.period_start.year) * 12
+                + row.period_end.month
+                - row.period_start.month
+                + 1
+            )
+            if row.status == "suppressed" or (
+                row.respondents is not None and row.respondents < SUPPRESSION_THRESHOLD
+            ):
+                self.flagged.add(measure)
             self.by_key[(unit, measure, gender)].append(row)
             self.units.add(unit)
         for rows_ in self.by_key.values():
@@ -234,7 +276,7 @@ def unit_cell(
             and cell.n < SUPPRESSION_THRESHOLD
         )
     ):
-        cell.suppressed, cell.suppression_reason = True, "few_respondents"
+        cell.suppression = "primary"
     raw = (
         isinstance(num_node, Ref)
         and definition.denominator is None
@@ -288,30 +330,10 @@ def aggregate(
     ns = [c.n for c in contributing if c.n is not None]
     if result.n is None and ns and len(ns) == len(contributing):
         result.n = sum(ns)
-    hidden = [c for c in contributing if c.suppressed]
-    if hidden:
-        hidden_n = sum(c.n or 0 for c in hidden)
-        if hidden_n < SUPPRESSION_THRESHOLD or any(c.n is None for c in hidden):
-            result.suppressed, result.suppression_reason = True, "complementary"
     respondents_rule = definition.suppression == "respondents"
     if respondents_rule and result.n is not None and result.n < SUPPRESSION_THRESHOLD:
-        result.suppressed, result.suppression_reason = True, "few_respondents"
+        result.suppression = "primary"
     return result
-
-
-def protect_genders(cells: Iterable[Cell]) -> None:
-    """If one of K/M is suppressed and the other shown, suppress the other (T − M = K)."""
-    groups: dict[tuple[str, str, str], dict[str, Cell]] = defaultdict(dict)
-    for c in cells:
-        groups[(c.level, c.code, c.period)][c.gender] = c
-    for by_gender in groups.values():
-        k, m = by_gender.get("K"), by_gender.get("M")
-        if k is None or m is None:
-            continue
-        if k.suppressed != m.suppressed and k.has_data and m.has_data:
-            for c in (k, m):
-                if not c.suppressed:
-                    c.suppressed, c.suppression_reason = True, "complementary"
 
 
 def _unit_cells(
@@ -321,13 +343,249 @@ def _unit_cells(
     genders: Sequence[str],
     period: Period,
 ) -> dict[tuple[str, str], Cell]:
-    cells = {
+    return {
         (code, g): unit_cell(index, definition, unit=code, level="unit", period=period, gender=g)
         for code in codes
         for g in genders
     }
-    protect_genders(cells.values())
-    return cells
+
+
+@dataclass(slots=True)
+class Published:
+    """One period's cells and the additive relations between them (parent, children)."""
+
+    cells: list[Cell]
+    relations: list[tuple[Cell, list[Cell]]]
+
+
+def _codes(index: ObservationIndex, units: Sequence[UnitRef]) -> list[str]:
+    known = {u.code for u in units}
+    extra = sorted(c for c in index.units if c and c not in known)
+    return [*(u.code for u in units), *extra]
+
+
+def _period_cells(
+    index: ObservationIndex,
+    definition: Definition,
+    *,
+    units: Sequence[UnitRef],
+    codes: Sequence[str],
+    period: Period,
+    genders: Sequence[str],
+    levels: Sequence[str],
+    municipality_stored: bool,
+) -> Published:
+    # Unit cells only when a level needs them: a municipality value Kolada stores needs
+    # none, and a municipality has up to a few hundred units.
+    unit_cells: dict[tuple[str, str], Cell] | None = None
+    if "unit" in levels or "area" in levels:
+        unit_cells = _unit_cells(index, definition, codes, genders, period)
+    out = Published(cells=[], relations=[])
+    if "unit" in levels:
+        assert unit_cells is not None
+        out.cells.extend(unit_cells.values())
+    if "area" in levels:
+        assert unit_cells is not None
+        by_area: dict[str, list[UnitRef]] = defaultdict(list)
+        for u in units:
+            if u.area:
+                by_area[u.area].append(u)
+        for area, members in sorted(by_area.items()):
+            for g in genders:
+                children = [unit_cells[(u.code, g)] for u in members]
+                cell = aggregate(
+                    children, definition, level="area", code=area, period=str(period), gender=g
+                )
+                out.cells.append(cell)
+                out.relations.append((cell, children))
+    if "municipality" in levels:
+        for g in genders:
+            stored = (
+                unit_cell(index, definition, unit="", level="municipality", period=period, gender=g)
+                if municipality_stored
+                else None
+            )
+            if unit_cells is None and (stored is None or not stored.has_data):
+                unit_cells = _unit_cells(index, definition, codes, genders, period)
+            children = [] if unit_cells is None else [unit_cells[(c, g)] for c in codes]
+            if stored is not None and stored.has_data:
+                cell = stored
+            else:
+                cell = aggregate(
+                    children,
+                    definition,
+                    level="municipality",
+                    code="",
+                    period=str(period),
+                    gender=g,
+                )
+            out.cells.append(cell)
+            if children:
+                out.relations.append((cell, children))
+    by_place: dict[tuple[str, str], dict[str, Cell]] = defaultdict(dict)
+    for c in out.cells:
+        by_place[(c.level, c.code)][c.gender] = c
+    for place in by_place.values():
+        if len(place) == len(GENDERS):
+            out.relations.append((place["T"], [place["K"], place["M"]]))
+    return out
+
+
+def _plain_sum(node: Node) -> bool:
+    return isinstance(node, Ref) or (
+        isinstance(node, BinOp)
+        and node.op == "+"
+        and _plain_sum(node.left)
+        and _plain_sum(node.right)
+    )
+
+
+def may_disclose(index: ObservationIndex, definition: Definition) -> bool:
+    """Whether any cell of the indicator's tables can be primary (else control is skipped):
+    an observation stored as suppressed or from fewer than 7, or (the respondents rule) an n
+    that can be below 7 — not when n is a sum of measures that are all stored as 7 or more."""
+    if any(m in index.flagged for m in definition_measures(definition)):
+        return True
+    if definition.suppression != "respondents":
+        return False
+    if definition.denominator is None:
+        return False  # n is then the least respondents of the observations: flagged above
+    node = parsed(definition.denominator)
+    least = [index.least.get(ref.measure) for ref in references(node)]
+    return not _plain_sum(node) or any(x is not None and x < SUPPRESSION_THRESHOLD for x in least)
+
+
+def _number(value: Decimal | int | None) -> float:
+    return math.nan if value is None else float(value)
+
+
+def disclosure_table(published: Published) -> tuple[list[Cell], disclosure.Table]:
+    """The cells with data (the ones published) as the disclosure module's table."""
+    cells = [c for c in published.cells if c.has_data]
+    position = {id(c): i for i, c in enumerate(cells)}
+    relations = []
+    for parent, children in published.relations:
+        kids = tuple(position[id(c)] for c in children if c.has_data)
+        if id(parent) in position and kids:
+            relations.append(disclosure.Relation(position[id(parent)], kids))
+    values = np.array(
+        [
+            [
+                _number(c.numerator),
+                _number(c.denominator),
+                # n is the denominator where there is one: the same figure, audited once
+                _number(c.n if c.denominator is None else None),
+                _number(c.value),
+            ]
+            for c in cells
+        ],
+        dtype=np.float64,
+    ).reshape(len(cells), len(disclosure.QUANTITIES))
+    table = disclosure.Table(
+        values=values,
+        primary=np.array([c.suppression == "primary" for c in cells], dtype=bool),
+        level=np.array([LEVELS.index(c.level) for c in cells], dtype=np.int8),
+        relations=relations,
+        labels=[(c.level, c.code, c.gender) for c in cells],
+    )
+    return cells, table
+
+
+_PATTERNS: Lru[tuple[bytes, bytes, bytes, tuple[disclosure.Relation, ...]], NDArray[np.int8]] = Lru(
+    1024
+)
+"""Suppression patterns by table: the same figures always get the same pattern, computed once."""
+
+
+def protect(published: Published) -> disclosure.Table | None:
+    """Apply complementary suppression to one period's whole table (cells change in place)."""
+    if not any(c.suppression == "primary" for c in published.cells):
+        return None
+    cells, table = disclosure_table(published)
+    key = (
+        table.values.tobytes(),
+        table.primary.tobytes(),
+        table.level.tobytes(),
+        tuple(table.relations),
+    )
+    status = _PATTERNS.get(key)
+    if status is None:
+        status = disclosure.control(table)
+        _PATTERNS.put(key, status)
+    for cell, code in zip(cells, status, strict=True):
+        if code == disclosure.SECONDARY:
+            cell.suppression = "secondary"
+    return table
+
+
+_SUBTYPES = (PeriodType.TERTIAL, PeriodType.QUARTER, PeriodType.MONTH)
+
+
+def family(index: ObservationIndex, definition: Definition, period: Period) -> list[Period]:
+    """The periods published together with `period`: its year and every period inside the
+    year that the stored observations can make up (tertials, quarters, months), since a year
+    is the sum of its parts and any part the year minus the others."""
+    year = period if period.type is PeriodType.YEAR else period.parent(PeriodType.YEAR)
+    spans = {
+        span
+        for m in definition_measures(definition)
+        for span in index.spans.get(m, ())
+        if span < 12
+    }
+    periods = [year]
+    if spans:
+        finest = min(spans)
+        for t in _SUBTYPES:
+            if _SPAN[t] % finest == 0 or _SPAN[t] in spans:
+                periods.extend(year.children(t))
+    if period not in periods:
+        periods.append(period)
+    return periods
+
+
+def whole_table(
+    index: ObservationIndex,
+    definition: Definition,
+    *,
+    units: Sequence[UnitRef],
+    period: Period,
+    municipality_stored: bool = True,
+) -> Published:
+    """Every cell published with one period (all levels, T/K/M, the periods of its year that
+    sum to each other), disclosure control applied."""
+    codes = _codes(index, units)
+    whole = Published(cells=[], relations=[])
+    at: dict[tuple[str, str, str, str], Cell] = {}
+    periods = family(index, definition, period)
+    for p in periods:
+        part = _period_cells(
+            index,
+            definition,
+            units=units,
+            codes=codes,
+            period=p,
+            genders=GENDERS,
+            levels=LEVELS,
+            municipality_stored=municipality_stored,
+        )
+        whole.cells.extend(part.cells)
+        whole.relations.extend(part.relations)
+        at.update({(c.period, c.level, c.code, c.gender): c for c in part.cells})
+    places = {(c.level, c.code, c.gender) for c in whole.cells}
+    # A period = the sum of the finer periods inside it (kept only where the figures agree).
+    types = {p.type for p in periods}
+    for outer in periods if len(types) > 1 else ():
+        for t in _SUBTYPES:
+            if t not in types or _SPAN[t] >= _SPAN[outer.type] or _SPAN[outer.type] % _SPAN[t]:
+                continue
+            parts = [str(c) for c in outer.children(t)]
+            for level, code, gender in places:
+                cell = at.get((str(outer), level, code, gender))
+                children = [at[k] for q in parts if (k := (q, level, code, gender)) in at]
+                if cell is not None and children:
+                    whole.relations.append((cell, children))
+    protect(whole)
+    return whole
 
 
 def compute(
@@ -344,72 +602,36 @@ def compute(
 
     Unit cells are computed for the registered `units` and for any other unit code found in
     the observations (e.g. a Kolada OU not yet registered); the latter count towards the
-    municipality but belong to no area.
+    municipality but belong to no area. When a cell may be primary, the period's whole table
+    is computed and protected (`whole_table`), whatever was asked, so that no route shows
+    what another hides.
     """
-    known = {u.code for u in units}
-    extra = sorted(c for c in index.units if c and c not in known)
-    need_genders = list(genders)
-    if "K" in genders or "M" in genders:
-        need_genders = list(dict.fromkeys([*genders, "K", "M"]))
-    codes = [*(u.code for u in units), *extra]
+    codes = _codes(index, units)
+    whole = may_disclose(index, definition)
     out: list[Cell] = []
+    tables: dict[tuple[Period, ...], Published] = {}  # one protected table per year family
     for period in periods:
-        # Unit cells only when a level needs them: a municipality value Kolada stores needs
-        # none, and a municipality has up to a few hundred units.
-        unit_cells: dict[tuple[str, str], Cell] | None = None
-        if "unit" in levels or "area" in levels:
-            unit_cells = _unit_cells(index, definition, codes, need_genders, period)
-        level_cells: list[Cell] = []
-        if "unit" in levels:
-            assert unit_cells is not None
-            level_cells.extend(c for c in unit_cells.values() if c.gender in genders)
-        if "area" in levels:
-            assert unit_cells is not None
-            by_area: dict[str, list[UnitRef]] = defaultdict(list)
-            for u in units:
-                if u.area:
-                    by_area[u.area].append(u)
-            area_cells = []
-            for area, members in sorted(by_area.items()):
-                for g in need_genders:
-                    area_cells.append(
-                        aggregate(
-                            [unit_cells[(u.code, g)] for u in members],
-                            definition,
-                            level="area",
-                            code=area,
-                            period=str(period),
-                            gender=g,
-                        )
-                    )
-            protect_genders(area_cells)
-            level_cells.extend(c for c in area_cells if c.gender in genders)
-        if "municipality" in levels:
-            muni_cells = []
-            for g in need_genders:
-                stored = (
-                    unit_cell(
-                        index, definition, unit="", level="municipality", period=period, gender=g
-                    )
-                    if municipality_stored
-                    else None
+        if whole:
+            key = tuple(family(index, definition, period))
+            if key not in tables:
+                tables[key] = whole_table(
+                    index,
+                    definition,
+                    units=units,
+                    period=period,
+                    municipality_stored=municipality_stored,
                 )
-                if stored is not None and stored.has_data:
-                    muni_cells.append(stored)
-                    continue
-                if unit_cells is None:
-                    unit_cells = _unit_cells(index, definition, codes, need_genders, period)
-                muni_cells.append(
-                    aggregate(
-                        [unit_cells[(c, g)] for c in codes],
-                        definition,
-                        level="municipality",
-                        code="",
-                        period=str(period),
-                        gender=g,
-                    )
-                )
-            protect_genders(muni_cells)
-            level_cells.extend(c for c in muni_cells if c.gender in genders)
-        out.extend(level_cells)
+            cells = [c for c in tables[key].cells if c.period == str(period)]
+        else:
+            cells = _period_cells(
+                index,
+                definition,
+                units=units,
+                codes=codes,
+                period=period,
+                genders=genders,
+                levels=levels,
+                municipality_stored=municipality_stored,
+            ).cells
+        out.extend(c for c in cells if c.level in levels and c.gender in genders)
     return out

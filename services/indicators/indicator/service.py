@@ -237,6 +237,7 @@ async def indicator_values(
                 denominator=c.denominator if shown else None,
                 n=c.n if shown else None,
                 suppressed=c.suppressed,
+                suppression=c.suppression,
                 attribution="kolada" if c.attribution == "kolada" else "derived",
                 source_note="Källa: Kolada" if c.attribution == "kolada" else None,
             )

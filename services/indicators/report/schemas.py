@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from services.indicators.scorecard.schemas import Arithmetic
+from shared.contracts.indicators import SUPPRESSION_DESCRIPTION, SUPPRESSION_TITLE, Suppression
 from shared.i18n import NEGOTIATED
 
 
@@ -26,6 +27,9 @@ class ReportIndicator(BaseModel):
     value: Decimal | None
     n: int | None
     suppressed: bool
+    suppression: Suppression | None = Field(
+        default=None, title=SUPPRESSION_TITLE, description=SUPPRESSION_DESCRIPTION
+    )
     attribution: Literal["kolada", "derived"]
     source_note: str | None
     target: Decimal | None = None

@@ -146,6 +146,7 @@ async def _compute_report(
                     value=value,
                     n=cell.n if cell is not None and not cell.suppressed else None,
                     suppressed=cell is not None and cell.suppressed,
+                    suppression=None if cell is None else cell.suppression,
                     attribution="kolada" if kolada else "derived",
                     source_note="Källa: Kolada" if kolada else None,
                     target=target.value if target is not None else None,

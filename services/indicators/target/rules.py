@@ -34,6 +34,12 @@ def _text(d: Decimal) -> str:
     return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
 
 
+_HIDDEN = {
+    "primary": "suppressed (fewer than 7 respondents)",
+    "secondary": "suppressed (hidden so that another hidden value cannot be worked out)",
+}
+
+
 def judge(
     value: Decimal | None,
     *,
@@ -41,7 +47,7 @@ def judge(
     target: Decimal,
     upper: Decimal | None = None,
     tolerance: Decimal = Decimal(0),
-    suppressed: bool = False,
+    suppression: str | None = None,
     unit: str = "",
 ) -> Judgement:
     suffix = f" {unit}" if unit else ""
@@ -50,8 +56,8 @@ def judge(
         if comparator == "between" and upper is not None
         else f"{_text(target)}{suffix}"
     )
-    if value is None or suppressed:
-        why = "suppressed (fewer than 7 respondents)" if suppressed else "no value"
+    if value is None or suppression is not None:
+        why = _HIDDEN.get(suppression or "", "no value")
         return Judgement(
             "no_data", None, target, upper, None, tolerance, comparator, f"{why}; target {goal}"
         )

@@ -306,7 +306,7 @@ def judge_cell(cell: Cell | None, target: Target, indicator: Indicator) -> Judge
         target=Decimal(target.value),
         upper=None if target.upper_value is None else Decimal(target.upper_value),
         tolerance=Decimal(target.tolerance),
-        suppressed=cell is not None and cell.suppressed,
+        suppression=None if cell is None else cell.suppression,
         unit=indicator.unit,
     )
 

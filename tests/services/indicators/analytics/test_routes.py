@@ -236,9 +236,14 @@ async def test_an_area_total_never_reveals_a_suppressed_unit(
     cells = {(c["level"], c["unit_code"]): c for c in response.json()["items"]}
     assert cells[("unit", "HT-VASTER")]["value"] is None
     assert cells[("unit", "HT-NORR")]["value"] == "83.3"
+    assert cells[("unit", "HT-VASTER")]["suppression"] == "primary"
+    # 45/54 shown beside 25/30 and 20/24 would give Väster's 6/6 by subtraction: the smaller
+    # sibling is hidden instead (secondary), and the area total stays shown.
+    soder = cells[("unit", "HT-SODER")]
+    assert soder["suppression"] == "secondary"
+    assert soder["suppression_reason"] == "complementary"
+    assert soder["value"] is None
+    assert soder["n"] is None
     area = cells[("area", "aldreomsorg")]
-    # 45 / 54 shown beside 25/30 and 20/24 would give Väster's 6/6 by subtraction.
-    assert area["suppressed"] is True
-    assert area["suppression_reason"] == "complementary"
-    assert area["value"] is None
-    assert area["n"] is None
+    assert area["suppressed"] is False
+    assert area["n"] == 60

@@ -80,14 +80,18 @@ def cells_by(rows: list[Obs], levels: list[str], genders: list[str] | None = Non
     return {(c.level, c.code, c.gender): c for c in result}
 
 
-def test_area_total_with_exactly_one_suppressed_unit_is_suppressed_too() -> None:
+def test_one_suppressed_unit_hides_its_smallest_sibling_not_the_total() -> None:
     rows = survey("A", "2024", 20, 18) + survey("B", "2024", 10, 7) + survey("C", "2024", 5, 5)
-    cells = cells_by(rows, ["unit", "area"])
-    assert cells[("unit", "C", "T")].suppressed
+    cells = cells_by(rows, ["unit", "area", "municipality"])
+    assert cells[("unit", "C", "T")].suppression == "primary"
+    # Shown A 18/20, B 7/10 and a total of 30/35 would give C = 5/5 by subtraction: the
+    # smallest sibling goes (B, secondary), the totals stay.
+    assert cells[("unit", "B", "T")].suppression == "secondary"
+    assert cells[("unit", "B", "T")].suppression_reason == "complementary"
+    assert not cells[("unit", "A", "T")].suppressed
     area = cells[("area", "aldreomsorg", "T")]
-    # Shown: A 18/20 and B 7/10; a total of 30/35 would give C = 5/5 by subtraction.
-    assert area.suppressed
-    assert area.suppression_reason == "complementary"
+    assert not area.suppressed
+    assert area.n == 35
 
 
 def test_area_total_is_shown_when_the_hidden_part_has_seven_or_more_respondents() -> None:
@@ -113,7 +117,9 @@ def test_when_women_are_suppressed_men_are_hidden_too() -> None:
     )
     cells = cells_by(rows, ["unit"], ["T", "K", "M"])
     assert not cells[("unit", "A", "T")].suppressed
+    assert cells[("unit", "A", "K")].suppression == "primary"
     assert cells[("unit", "A", "K")].suppression_reason == "few_respondents"
+    assert cells[("unit", "A", "M")].suppression == "secondary"
     assert cells[("unit", "A", "M")].suppression_reason == "complementary"
 
 

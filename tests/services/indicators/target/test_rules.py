@@ -49,7 +49,10 @@ def test_the_explanation_shows_value_target_and_difference() -> None:
 
 def test_missing_or_suppressed_values_have_no_data() -> None:
     assert judge(None, comparator="at_least", target=D(90)).status == "no_data"
-    hidden = judge(D(95), comparator="at_least", target=D(90), suppressed=True)
+    hidden = judge(D(95), comparator="at_least", target=D(90), suppression="primary")
     assert hidden.status == "no_data"
     assert hidden.value is None
-    assert "suppressed" in hidden.explanation
+    assert "fewer than 7 respondents" in hidden.explanation
+    secondary = judge(D(95), comparator="at_least", target=D(90), suppression="secondary")
+    assert secondary.value is None
+    assert "another hidden value" in secondary.explanation
