@@ -1,0 +1,62 @@
+"""Who owns a definition, who may see it and who may change it.
+
+Every definition (measure, indicator and its versions, org unit, scorecard, target, goal,
+award scheme, grant rule set …) has an owner: `None` for a national definition, else the
+municipality that made it. The one rule, used by every repository/service that loads a
+definition:
+
+- a national definition is read by everyone and written by national keys only;
+- a municipality's own definition is written only by that municipality (or a cooperation
+  it belongs to) and read by others only when it is published as `shared`;
+- anything the caller may not read or write is absent (404), never forbidden, so a
+  private definition's existence does not leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, true
+
+from shared.auth import Principal
+from shared.errors import NotFound
+
+
+def owner_for_new(principal: Principal) -> str | None:
+    """The owner of a definition the principal creates: its home municipality, or national."""
+    return principal.municipality_code
+
+
+def may_write(principal: Principal, owner: str | None) -> bool:
+    if owner is None:
+        return principal.is_national
+    return principal.can_see(owner)
+
+
+def may_read(principal: Principal, owner: str | None, shared: bool = False) -> bool:
+    return owner is None or shared or principal.can_see(owner)
+
+
+def visible_to(municipalities: Iterable[str] | None, model: Any) -> ColumnElement[bool]:
+    """SQL: the rows of an owned model (with `municipality_code` and `shared`) that the
+    given municipalities may read; None = every row (a national caller)."""
+    if municipalities is None:
+        return true()
+    codes = sorted(set(municipalities))
+    return or_(
+        model.municipality_code.is_(None),
+        model.shared.is_(True),
+        model.municipality_code.in_(codes) if codes else false(),
+    )
+
+
+def readable(principal: Principal, model: Any) -> ColumnElement[bool]:
+    """SQL: the rows of an owned model this principal may read."""
+    return visible_to(principal.visible_municipalities, model)
+
+
+def require_writable(principal: Principal, owner: str | None, what: str) -> None:
+    """Another owner's definition is absent for a write, whether or not it can be read."""
+    if not may_write(principal, owner):
+        raise NotFound(f"No {what} that this key may change")
