@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     RATE_LIMIT_PER_MINUTE: int = Field(
         default=6000, ge=0, description="per API key and service process; 0 disables"
     )
+    AUTH_FAILURE_BURST: int = Field(
+        default=20, ge=0, description="failed authentications per client address before 429; 0 off"
+    )
+    AUTH_FAILURES_PER_MINUTE: float = Field(
+        default=10.0, gt=0, description="how fast an address earns failed attempts back"
+    )
 
     SCHEDULER_ENABLED: bool = True
     KOLADA_BASE_URL: str = "https://api.kolada.se/v3"

@@ -35,7 +35,12 @@ INDICATOR: dict[str, Any] = {
 
 def _version(flip: str = "lower") -> dict[str, Any]:
     body = {k: v for k, v in INDICATOR.items() if k != "code"}
-    return {**body, "direction": flip, "numerator": "survey_respondents", "valid_from": "2031-01-01"}
+    return {
+        **body,
+        "direction": flip,
+        "numerator": "survey_respondents",
+        "valid_from": "2031-01-01",
+    }
 
 
 async def _count(session: AsyncSession, model: Any) -> int:
