@@ -95,6 +95,15 @@ class Settings(BaseSettings):
     KOLADA_JOB_STALE_S: float = Field(
         default=120.0, gt=0, description="a running job without heartbeat this long is resumed"
     )
+    KOLADA_MUNICIPAL_MAX_KPIS: int = Field(
+        default=100, ge=1, description="KPIs a municipal key may name in one sync"
+    )
+    KOLADA_MUNICIPAL_MAX_YEARS: int = Field(
+        default=20, ge=1, description="years a municipal key may name in one sync"
+    )
+    KOLADA_SLICE_CHUNKS: int = Field(
+        default=20, ge=1, description="chunks a job runs before another tenant's job gets a turn"
+    )
 
     # --- indicators ---
     INDICATORS_CACHE_ENTRIES: int = Field(
