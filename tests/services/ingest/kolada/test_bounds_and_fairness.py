@@ -102,8 +102,10 @@ async def test_the_worker_takes_tenants_in_turn(
             )
         ).scalars()
     }
-    assert done[short_job].finished_at is not None and done[long_job].finished_at is not None
-    assert done[short_job].finished_at < done[long_job].finished_at
+    short_done, long_done = done[short_job].finished_at, done[long_job].finished_at
+    assert short_done is not None
+    assert long_done is not None
+    assert short_done < long_done
     assert done[long_job].chunks_done == done[long_job].chunks_total == 3
     # Handing the worker over lost and doubled nothing: one value per KPI and gender.
     stored = (
