@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     )
 
     # --- ingest ---
+    OBSERVATION_YEARS_AHEAD: int = Field(
+        default=1, ge=0, le=50, description="observations may be for at most this year + N"
+    )
     KOLADA_TIMEOUT_S: float = Field(default=30.0, gt=0, description="per Kolada request")
     KOLADA_RETRIES: int = Field(default=4, ge=0, le=10, description="on 429, 5xx, timeouts")
     KOLADA_BACKOFF_S: float = Field(default=0.5, ge=0, description="first backoff; doubles")
