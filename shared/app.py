@@ -16,7 +16,7 @@ from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from shared import API_VERSION, __version__
+from shared import API_VERSION, __version__, tenancy
 from shared.auth import FailureThrottle, KeyCache, revocations_heard
 from shared.db import Database
 from shared.deprecation import headers_for as deprecation_headers
@@ -161,6 +161,7 @@ def create_service_app(
     )
     app.router.route_class = JsonRoute
     install_error_handlers(app)
+    tenancy.install()
 
     app.add_middleware(RateLimitMiddleware, per_minute=settings.RATE_LIMIT_PER_MINUTE)
     app.add_middleware(

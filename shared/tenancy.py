@@ -17,10 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, or_, true
+from sqlalchemy import ColumnElement, event, false, or_, true
+from sqlalchemy.orm import Session
 
 from shared.auth import Principal
-from shared.errors import NotFound
+from shared.errors import FieldError, NotFound, Unprocessable
 
 
 def owner_for_new(principal: Principal) -> str | None:
@@ -60,3 +61,35 @@ def require_writable(principal: Principal, owner: str | None, what: str) -> None
     """Another owner's definition is absent for a write, whether or not it can be read."""
     if not may_write(principal, owner):
         raise NotFound(f"No {what} that this key may change")
+
+
+RIKET = "0000"
+# Tables where riket's figures are data (Kolada's national values and their bookkeeping),
+# not something made for a tenant.
+RIKET_DATA_TABLES = frozenset({"observation", "data_version", "event_outbox", "kolada_sync_chunk"})
+
+
+def _nothing_for_riket(session: Session, _context: object, _instances: object) -> None:
+    """Every row a request adds through the ORM: riket (0000) is not a tenant."""
+    for obj in session.new:
+        if getattr(obj, "__tablename__", None) in RIKET_DATA_TABLES:
+            continue
+        if getattr(obj, "municipality_code", None) == RIKET:
+            raise Unprocessable(
+                "Riket (0000) is Kolada's national total, not a municipality to act for",
+                errors=[
+                    FieldError(
+                        loc=["municipality_code"],
+                        field="municipality_code",
+                        value=RIKET,
+                        message="riket is not a tenant",
+                        code="riket",
+                    )
+                ],
+            )
+
+
+def install() -> None:
+    """Guard every session of this process (idempotent; called when a service app starts)."""
+    if not event.contains(Session, "before_flush", _nothing_for_riket):
+        event.listen(Session, "before_flush", _nothing_for_riket)

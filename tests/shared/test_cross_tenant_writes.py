@@ -9,6 +9,7 @@ it cannot aim at the first municipality, unless it is listed in UNTARGETED with 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from shared.auth import ALL_SCOPES
 from shared.models import Base
 from shared.settings import Settings
+from shared.tenancy import RIKET
 from tests import helpers
 from tests.conftest import MakeClient, MakeKey
 from tests.services.awards.grant.test_grants import RULES as GRANT_RULES
@@ -97,6 +99,34 @@ BODY_OVERRIDES: dict[str, dict[str, Any]] = {
     "create_grant_rule_set": GRANT_RULES,
     "create_operating_budget": {"totals": {"revenue": "10", "costs": "-12", "net": "-2"}},
     "create_efficiency_measure": {"net_cost": "1000", "volume": "10"},
+    "create_batch": {
+        "observations": [
+            {
+                "measure_code": "survey_respondents",
+                "unit_code": "",
+                "period": "2024",
+                "gender": "T",
+                "value": 10,
+            }
+        ]
+    },
+    "create_webhook_subscription": {
+        "url": "https://hooks.example.se/kvn",
+        "event_types": ["budget.frame_saved"],
+    },
+    "create_target": {"indicator_code": "andel_nojda", "value": "90"},
+    "create_frame": {
+        "previous_amount": "1000",
+        "amount": "1010",
+        "changes": [{"amount": "10", "category": "index_compensation", "reason": "Index"}],
+    },
+}
+# A valid file where the body is not JSON (operationId → query and content).
+FILE_OVERRIDES: dict[str, tuple[dict[str, str], bytes]] = {
+    "create_upload": (
+        {"kind": "incidents"},
+        b"unit_code;period;type;category;severity;count\n;2024-05;lex_sarah;bemotande;medel;2\n",
+    ),
 }
 
 
@@ -255,15 +285,64 @@ def _names_foreign(body: dict[str, Any], foreign: set[str]) -> bool:
     return any(c in str(body.get("detail")) for c in foreign)
 
 
-async def test_no_write_reaches_another_municipalitys_objects(
-    apps: dict[str, FastAPI], client: MakeClient, make_key: MakeKey, session: AsyncSession
-) -> None:
-    await _prepare_owner_objects(client, make_key)
+Lookup = Callable[..., Awaitable[str | None]]
 
+
+async def build_body(
+    operation: Operation, lookup: Lookup, *, municipality: str | None, foreign: set[str]
+) -> dict[str, Any]:
+    """httpx arguments for the operation's query and body (not its path): `municipality`
+    named where the operation takes one, references filled with the first municipality's
+    objects (added to `foreign`)."""
+    query = {
+        p["name"]: municipality
+        if p["name"] == "municipality_code"
+        else example(p.get("schema", {}), operation.components, p["name"])
+        for p in operation.parameters("query")
+        if p.get("required") or (municipality and p["name"] == "municipality_code")
+    }
+    headers = {"Idempotency-Key": f"sweep-{uuid.uuid4().hex}"}
+    content = operation.op.get("requestBody", {}).get("content", {})
+    kwargs: dict[str, Any] = {"params": query, "headers": headers}
+    if "application/json" in content:
+        body = example(content["application/json"]["schema"], operation.components)
+        if isinstance(body, dict):
+            schema = _resolve(content["application/json"]["schema"], operation.components)
+            properties = schema.get("properties", {})
+            if municipality and "municipality_code" in properties:
+                body["municipality_code"] = municipality
+            for field, sql in BODY_REFERENCES.items():
+                if field in properties:
+                    ref = await lookup(sql)
+                    if ref is not None:
+                        body[field] = ref
+                        foreign.add(ref)
+            body.update(BODY_OVERRIDES.get(operation.operation_id, {}))
+        kwargs["json"] = body
+    elif content:
+        extra, kwargs["content"] = FILE_OVERRIDES.get(operation.operation_id, ({}, b"x\n"))
+        query.update(extra)
+        headers["Content-Type"] = next(iter(content))
+    return kwargs
+
+
+def _lookup(session: AsyncSession) -> Lookup:
     async def lookup(sql: str, **bound: str) -> str | None:
         row = (await session.execute(text(sql + " LIMIT 1"), {"other": OTHER, **bound})).first()
         return None if row is None else str(row[0])
 
+    return lookup
+
+
+def _changed(before: Counts, now: Counts) -> list[str]:
+    return sorted(t for t, n in now.items() if n != before[t])
+
+
+async def test_no_write_reaches_another_municipalitys_objects(
+    apps: dict[str, FastAPI], client: MakeClient, make_key: MakeKey, session: AsyncSession
+) -> None:
+    await _prepare_owner_objects(client, make_key)
+    lookup = _lookup(session)
     owner_key = await make_key(*ALL_SCOPES, municipality=OWNER)
     other_key = await make_key(*ALL_SCOPES, municipality=OTHER)
     before_counts = await counts(session)
@@ -294,40 +373,13 @@ async def test_no_write_reaches_another_municipalitys_objects(
         else:
             # An object in the path is looked up for the caller's own municipality (the
             # object's check answers); a create names the owner in its query or body.
-            naming = not resolved
-            query = {
-                p["name"]: OWNER
-                if p["name"] == "municipality_code"
-                else example(p.get("schema", {}), operation.components, p["name"])
-                for p in operation.parameters("query")
-                if p.get("required") or (naming and p["name"] == "municipality_code")
-            }
-            headers = {"Idempotency-Key": f"sweep-{uuid.uuid4().hex}"}
+            kwargs = await build_body(
+                operation, lookup, municipality=None if resolved else OWNER, foreign=foreign
+            )
             if any(p["name"].lower() == "if-match" for p in operation.parameters("header")):
                 current = await client(operation.service, owner_key).get(path)
-                headers["If-Match"] = current.headers.get("etag", '"*"')
-            content = operation.op.get("requestBody", {}).get("content", {})
-            kwargs: dict[str, Any] = {"params": query, "headers": headers}
-            if "application/json" in content:
-                body = example(content["application/json"]["schema"], operation.components)
-                if isinstance(body, dict):
-                    schema = _resolve(content["application/json"]["schema"], operation.components)
-                    properties = schema.get("properties", {})
-                    if naming and "municipality_code" in properties:
-                        body["municipality_code"] = OWNER
-                    for field, sql in BODY_REFERENCES.items():
-                        if field in properties:
-                            ref = await lookup(sql)
-                            if ref is not None:
-                                body[field] = ref
-                                foreign.add(ref)
-                    body.update(BODY_OVERRIDES.get(operation.operation_id, {}))
-                kwargs["json"] = body
-            elif content:
-                media = next(iter(content))
-                kwargs["content"] = b"x\n"
-                headers["Content-Type"] = media
-            if not (foreign - {OWNER}) and "municipality_code" not in str(kwargs):
+                kwargs["headers"]["If-Match"] = current.headers.get("etag", '"*"')
+            if not (foreign - {OWNER}) and OWNER not in str(kwargs):
                 problems.append(f"{name}: names nothing of {OWNER}; target it or list it")
                 continue
             response = await client(operation.service, other_key).request(
@@ -345,8 +397,7 @@ async def test_no_write_reaches_another_municipalitys_objects(
                 ] or answer.get("detail")
                 problems.append(f"{name}: {response.status_code} {detail}")
             now = await counts(session)
-            changed = sorted(t for t, n in now.items() if n != before_counts[t])
-            if changed:
+            if changed := _changed(before_counts, now):
                 problems.append(f"{name}: stored rows in {', '.join(changed)}")
                 before_counts = now
 
@@ -355,3 +406,34 @@ async def test_no_write_reaches_another_municipalitys_objects(
     assert not problems, "\n".join(problems)
     assert not changed, f"tables changed: {changed}"
     assert len(covered) >= 40, covered
+
+
+async def test_nothing_is_created_for_riket(
+    apps: dict[str, FastAPI], client: MakeClient, make_key: MakeKey, session: AsyncSession
+) -> None:
+    """Every create that names a municipality, with a national key naming 0000: refused,
+    nothing stored."""
+    lookup = _lookup(session)
+    national = await make_key(*ALL_SCOPES, municipality=None)
+    before = await counts(session)
+    covered: list[str] = []
+    problems: list[str] = []
+    for operation in write_operations(apps):
+        name = f"{operation.service} {operation.method.upper()} {operation.path}"
+        if operation.parameters("path") or operation.operation_id in UNTARGETED:
+            continue
+        kwargs = await build_body(operation, lookup, municipality=RIKET, foreign=set())
+        if RIKET not in str(kwargs):
+            continue  # names no municipality: it acts for the caller's own
+        response = await client(operation.service, national).request(
+            operation.method.upper(), operation.path, **kwargs
+        )
+        covered.append(name)
+        if response.status_code not in (404, 422) or RIKET not in response.text:
+            problems.append(f"{name}: {response.status_code} {response.text[:200]}")
+        now = await counts(session)
+        if changed := _changed(before, now):
+            problems.append(f"{name}: stored rows in {', '.join(changed)}")
+            before = now
+    assert not problems, "\n".join(problems)
+    assert len(covered) >= 15, covered
