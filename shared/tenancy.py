@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, event, false, or_, true
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Insert, event, false, or_, true
+from sqlalchemy.orm import ORMExecuteState, Session
 
 from shared.auth import Principal
 from shared.errors import FieldError, NotFound, Unprocessable
@@ -64,32 +64,66 @@ def require_writable(principal: Principal, owner: str | None, what: str) -> None
 
 
 RIKET = "0000"
-# Tables where riket's figures are data (Kolada's national values and their bookkeeping),
-# not something made for a tenant.
-RIKET_DATA_TABLES = frozenset({"observation", "data_version", "event_outbox", "kolada_sync_chunk"})
+# Tables where riket is bookkeeping, not a tenant: Kolada's national values and what follows
+# them, and the audit trail, which files what national keys do to national definitions
+# under 0000.
+RIKET_DATA_TABLES = frozenset(
+    {
+        "observation",
+        "data_version",
+        "event_outbox",
+        "kolada_sync_chunk",
+        "award_audit",
+        "budget_audit",
+    }
+)
 
 
-def _nothing_for_riket(session: Session, _context: object, _instances: object) -> None:
-    """Every row a request adds through the ORM: riket (0000) is not a tenant."""
+def _riket() -> Unprocessable:
+    return Unprocessable(
+        "Riket (0000) is Kolada's national total, not a municipality to act for",
+        errors=[
+            FieldError(
+                loc=["municipality_code"],
+                field="municipality_code",
+                value=RIKET,
+                message="riket is not a tenant",
+                code="riket",
+            )
+        ],
+    )
+
+
+def _nothing_added_for_riket(session: Session, _context: object, _instances: object) -> None:
+    """Every row added to a session: riket (0000) is not a tenant."""
     for obj in session.new:
         if getattr(obj, "__tablename__", None) in RIKET_DATA_TABLES:
             continue
         if getattr(obj, "municipality_code", None) == RIKET:
-            raise Unprocessable(
-                "Riket (0000) is Kolada's national total, not a municipality to act for",
-                errors=[
-                    FieldError(
-                        loc=["municipality_code"],
-                        field="municipality_code",
-                        value=RIKET,
-                        message="riket is not a tenant",
-                        code="riket",
-                    )
-                ],
-            )
+            raise _riket()
+
+
+def _nothing_inserted_for_riket(state: ORMExecuteState) -> None:
+    """Every INSERT (upsert) a session executes, with its rows as values or parameters."""
+    statement = state.statement
+    if not isinstance(statement, Insert):
+        return
+    table = statement.table
+    if table.name in RIKET_DATA_TABLES or "municipality_code" not in table.c:
+        return
+    given = state.parameters
+    rows: list[Any] = [given] if isinstance(given, dict) else list(given or [])
+    rows = [row for row in rows if isinstance(row, dict)]
+    bound = statement.compile().params
+    if any(row.get("municipality_code") == RIKET for row in rows) or any(
+        key.startswith("municipality_code") and value == RIKET for key, value in bound.items()
+    ):
+        raise _riket()
 
 
 def install() -> None:
     """Guard every session of this process (idempotent; called when a service app starts)."""
-    if not event.contains(Session, "before_flush", _nothing_for_riket):
-        event.listen(Session, "before_flush", _nothing_for_riket)
+    if not event.contains(Session, "before_flush", _nothing_added_for_riket):
+        event.listen(Session, "before_flush", _nothing_added_for_riket)
+    if not event.contains(Session, "do_orm_execute", _nothing_inserted_for_riket):
+        event.listen(Session, "do_orm_execute", _nothing_inserted_for_riket)
