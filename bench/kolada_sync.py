@@ -90,6 +90,7 @@ async def run(
             session,
             SyncIn(mode="full", kpis=kpis, municipalities=munis, years=years, include_ous=False),
             principal=principal,
+            settings=settings,
         )
     recorded = Recorded(FakeKolada(gendered=gendered))
     async with httpx.AsyncClient(transport=httpx.MockTransport(recorded)) as http:

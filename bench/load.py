@@ -239,7 +239,13 @@ def run(
     """The load on a migrated, empty database `url` (the demo data is loaded here)."""
     with ThreadPoolExecutor(1) as pool:
         service_key, keys = pool.submit(asyncio.run, prepare(url, clients)).result()
-    overrides = {"GATEWAY_RATE": rate, "GATEWAY_BURST": "100", "GATEWAY_MAX_BODY": "1m"}
+    overrides = {
+        "GATEWAY_RATE": rate,
+        "GATEWAY_BURST": "100",
+        "GATEWAY_AUTH_RATE": rate,  # every client here calls from one address
+        "GATEWAY_AUTH_BURST": "1000",
+        "GATEWAY_MAX_BODY": "1m",
+    }
     with running_stack(workdir, url, service_key, nginx, overrides) as stack:
         results, elapsed = asyncio.run(run_load(stack.base_url, keys, seconds))
     return summary(results, elapsed, clients)

@@ -16,8 +16,8 @@ from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from shared import API_VERSION, __version__
-from shared.auth import KeyCache
+from shared import API_VERSION, __version__, tenancy
+from shared.auth import FailureThrottle, KeyCache, revocations_heard
 from shared.db import Database
 from shared.deprecation import headers_for as deprecation_headers
 from shared.disconnect import CancelOnDisconnectMiddleware
@@ -135,6 +135,11 @@ def create_service_app(
             app.state.database = db
             app.state.settings = settings
             app.state.key_cache = KeyCache(ttl=0.0 if settings.ENVIRONMENT == "test" else 10.0)
+            app.state.auth_throttle = FailureThrottle(
+                burst=settings.AUTH_FAILURE_BURST, per_minute=settings.AUTH_FAILURES_PER_MINUTE
+            )
+            if app.state.key_cache.ttl > 0:
+                await stack.enter_async_context(revocations_heard(db.engine, app.state.key_cache))
             http = httpx.AsyncClient(
                 transport=transport,
                 timeout=httpx.Timeout(settings.HTTP_TIMEOUT_S, connect=3.0),
@@ -158,6 +163,7 @@ def create_service_app(
     )
     app.router.route_class = JsonRoute
     install_error_handlers(app)
+    tenancy.install()
 
     app.add_middleware(RateLimitMiddleware, per_minute=settings.RATE_LIMIT_PER_MINUTE)
     app.add_middleware(

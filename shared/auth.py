@@ -8,23 +8,35 @@ for scheduled jobs, with SERVICE_API_KEY (a national key registered by `kvn migr
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import hmac
+import logging
+import math
 import secrets
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
+import psycopg
 from fastapi import Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy import select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import select, text, update
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from shared.db import get_database
-from shared.errors import FieldError, Forbidden, NotFound, Unauthorized, Unprocessable
+from shared.errors import (
+    FieldError,
+    Forbidden,
+    NotFound,
+    TooManyRequests,
+    Unauthorized,
+    Unprocessable,
+)
 from shared.models.auth import ApiKey
 
 Scope = Literal[
@@ -57,6 +69,9 @@ ALL_SCOPES: tuple[Scope, ...] = (
 )
 NATIONAL = "0000"
 _CACHE_SECONDS = 10.0
+# Every process LISTENs here; revoke_api_key NOTIFYs the key's id when its transaction commits.
+REVOKED_CHANNEL = "kvn_api_key_revoked"
+log = logging.getLogger(__name__)
 
 
 def _invalid_token(description: str) -> dict[str, str]:
@@ -239,13 +254,20 @@ def _cooperation_codes(
 
 
 async def revoke_api_key(session: AsyncSession, key_id: uuid.UUID) -> bool:
+    """Revoke a key; every serving process forgets it the moment this transaction commits."""
     result = await session.execute(
         update(ApiKey)
         .where(ApiKey.id == key_id, ApiKey.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC))
         .returning(ApiKey.id)
     )
-    return result.first() is not None
+    if result.first() is None:
+        return False
+    await session.execute(
+        text("SELECT pg_notify(:channel, :key_id)"),
+        {"channel": REVOKED_CHANNEL, "key_id": str(key_id)},
+    )
+    return True
 
 
 class KeyCache:
@@ -266,13 +288,108 @@ class KeyCache:
             self._entries.clear()
         self._entries[token_hash] = (time.monotonic() + self.ttl, principal)
 
+    def forget(self, key_id: uuid.UUID) -> None:
+        for token_hash, (_, principal) in list(self._entries.items()):
+            if principal.key_id == key_id:
+                self._entries.pop(token_hash, None)
+
+    def clear(self) -> None:
+        self._entries.clear()
+
+
+@contextlib.asynccontextmanager
+async def revocations_heard(engine: AsyncEngine, cache: KeyCache) -> AsyncIterator[None]:
+    """While open: LISTEN for revocations on a connection of its own and drop each revoked
+    key from `cache`. A lost connection is reopened; the cache is emptied then, since a
+    revocation may have been missed meanwhile."""
+    url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    connected = asyncio.Event()
+
+    async def listen() -> None:
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(url, autocommit=True) as conn:
+                    await conn.execute(f"LISTEN {REVOKED_CHANNEL}")
+                    cache.clear()
+                    connected.set()
+                    async for notice in conn.notifies():
+                        with contextlib.suppress(ValueError):
+                            cache.forget(uuid.UUID(notice.payload))
+            except (OSError, psycopg.Error) as exc:
+                cache.clear()
+                log.warning("revocation listener lost its connection (%s); reconnecting", exc)
+                await asyncio.sleep(1.0)
+
+    task = asyncio.create_task(listen(), name="api-key-revocations")
+    try:
+        # Serve only once listening, so no revocation falls between start and LISTEN.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(connected.wait(), timeout=10)
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+
+class FailureThrottle:
+    """A token bucket per client address for failed authentications, in this process.
+
+    Each failure (a credential that is malformed, unknown or revoked) takes a token; tokens
+    come back at `per_minute`; an address with none left gets 429 with Retry-After before
+    its key is even looked up. A request without credentials costs nothing and takes none.
+    """
+
+    def __init__(self, *, burst: int, per_minute: float) -> None:
+        self.burst = burst
+        self.rate = per_minute / 60.0
+        self._buckets: dict[str, tuple[float, float]] = {}
+
+    def _tokens(self, address: str, now: float) -> float:
+        tokens, at = self._buckets.get(address, (float(self.burst), now))
+        return min(float(self.burst), tokens + (now - at) * self.rate)
+
+    def check(self, address: str) -> None:
+        if self.burst <= 0:
+            return
+        tokens = self._tokens(address, time.monotonic())
+        if tokens < 1.0:
+            wait = (1.0 - tokens) / self.rate if self.rate > 0 else 60.0
+            raise TooManyRequests(
+                "Too many failed authentications from this address; retry after the number "
+                "of seconds in Retry-After",
+                headers={"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+
+    def failed(self, address: str) -> None:
+        if self.burst <= 0:
+            return
+        now = time.monotonic()
+        if len(self._buckets) > 50_000:
+            self._buckets.clear()
+        self._buckets[address] = (self._tokens(address, now) - 1.0, now)
+
+
+def _client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
 
 async def authenticate(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise Unauthorized("Send an API key as 'Authorization: Bearer <key>'")
-    token = token.strip()
+    throttle: FailureThrottle = request.app.state.auth_throttle
+    address = _client_address(request)
+    throttle.check(address)
+    try:
+        return await _verify(request, token.strip())
+    except Unauthorized:
+        throttle.failed(address)
+        raise
+
+
+async def _verify(request: Request, token: str) -> Principal:
     prefix = _split(token)
     if prefix is None:
         if not token.startswith("kvn_"):

@@ -129,3 +129,12 @@ class Period:
     def year_to_date(self) -> list[Period]:
         """This period and the earlier ones of the same type in its year."""
         return [Period(self.year, self.type, i) for i in range(1, self.index + 1)]
+
+
+def beyond_horizon(period: Period, years_ahead: int, today: date | None = None) -> str | None:
+    """Why an observation for `period` is refused as lying too far ahead, else None: it may
+    be for at most the current year + `years_ahead` (budgets and targets look further)."""
+    last = (today or date.today()).year + years_ahead
+    if period.year > last:
+        return f"after {last}: an observation may be for this year + {years_ahead} at most"
+    return None

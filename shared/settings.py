@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     RATE_LIMIT_PER_MINUTE: int = Field(
         default=6000, ge=0, description="per API key and service process; 0 disables"
     )
+    AUTH_FAILURE_BURST: int = Field(
+        default=20, ge=0, description="failed authentications per client address before 429; 0 off"
+    )
+    AUTH_FAILURES_PER_MINUTE: float = Field(
+        default=10.0, gt=0, description="how fast an address earns failed attempts back"
+    )
 
     SCHEDULER_ENABLED: bool = True
     KOLADA_BASE_URL: str = "https://api.kolada.se/v3"
@@ -77,6 +83,9 @@ class Settings(BaseSettings):
     )
 
     # --- ingest ---
+    OBSERVATION_YEARS_AHEAD: int = Field(
+        default=1, ge=0, le=50, description="observations may be for at most this year + N"
+    )
     KOLADA_TIMEOUT_S: float = Field(default=30.0, gt=0, description="per Kolada request")
     KOLADA_RETRIES: int = Field(default=4, ge=0, le=10, description="on 429, 5xx, timeouts")
     KOLADA_BACKOFF_S: float = Field(default=0.5, ge=0, description="first backoff; doubles")
@@ -93,6 +102,15 @@ class Settings(BaseSettings):
     KOLADA_WORKER_POLL_S: float = Field(default=5.0, gt=0)
     KOLADA_JOB_STALE_S: float = Field(
         default=120.0, gt=0, description="a running job without heartbeat this long is resumed"
+    )
+    KOLADA_MUNICIPAL_MAX_KPIS: int = Field(
+        default=100, ge=1, description="KPIs a municipal key may name in one sync"
+    )
+    KOLADA_MUNICIPAL_MAX_YEARS: int = Field(
+        default=20, ge=1, description="years a municipal key may name in one sync"
+    )
+    KOLADA_SLICE_CHUNKS: int = Field(
+        default=20, ge=1, description="chunks a job runs before another tenant's job gets a turn"
     )
 
     # --- indicators ---

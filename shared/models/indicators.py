@@ -63,6 +63,9 @@ class Measure(CreatedAt, Base):
     description: Mapped[str | None] = mapped_column(Text)
     title_en: Mapped[str | None] = mapped_column(Text)
     description_en: Mapped[str | None] = mapped_column(Text)
+    # The owner (shared.tenancy): NULL = national; else the municipality that defined it.
+    municipality_code: Mapped[str | None] = mapped_column(CHAR(4), index=True)
+    shared: Mapped[bool] = mapped_column(default=False, server_default="false", nullable=False)
 
 
 class Indicator(CreatedAt, Base):
@@ -106,6 +109,9 @@ class Indicator(CreatedAt, Base):
     )
     kolada_kpi: Mapped[str | None] = mapped_column(String(16))
     threshold_gender_gap: Mapped[Decimal | None] = mapped_column(Numeric)
+    # The owner (shared.tenancy), the same on every version of a code.
+    municipality_code: Mapped[str | None] = mapped_column(CHAR(4), index=True)
+    shared: Mapped[bool] = mapped_column(default=False, server_default="false", nullable=False)
 
 
 class UnitMembership(Base):

@@ -53,6 +53,8 @@ def gateway_values(ports: Mapping[str, int], listen: int, log: Path) -> dict[str
         **{f"GATEWAY_{s.upper()}_UPSTREAM": f"127.0.0.1:{ports[s]}" for s in SERVICES},
         "GATEWAY_RATE": "20r/s",
         "GATEWAY_BURST": "30",
+        "GATEWAY_AUTH_RATE": "100r/s",
+        "GATEWAY_AUTH_BURST": "200",
         "GATEWAY_MAX_BODY": "64k",
         "GATEWAY_MAX_UPLOAD": "1m",
         "GATEWAY_ACCESS_LOG": str(log),

@@ -92,6 +92,8 @@ def test_compose_interpolations_are_documented_in_env_example() -> None:
     assert documented <= SETTINGS | COMPOSE_ONLY | {
         "GATEWAY_RATE",
         "GATEWAY_BURST",
+        "GATEWAY_AUTH_RATE",
+        "GATEWAY_AUTH_BURST",
         "GATEWAY_MAX_BODY",
         "GATEWAY_MAX_UPLOAD",
     }

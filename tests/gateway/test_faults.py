@@ -50,7 +50,13 @@ def faulty(
         with ThreadPoolExecutor(1) as pool:
             service_key, keys = pool.submit(asyncio.run, prepare(url, 1)).result()
         workdir = tmp_path_factory.mktemp("faults")
-        with running_stack(workdir, url, service_key, nginx, {"GATEWAY_RATE": "500r/s"}) as stack:
+        with running_stack(
+            workdir,
+            url,
+            service_key,
+            nginx,
+            {"GATEWAY_RATE": "500r/s", "GATEWAY_AUTH_RATE": "500r/s"},
+        ) as stack:
             stack.user_key = keys[0]
             yield stack, pg_server, url
     finally:

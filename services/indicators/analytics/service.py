@@ -40,6 +40,7 @@ from services.indicators.indicator.service import visible_sources
 from services.indicators.scorecard.service import arithmetic
 from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
+from shared import tenancy
 from shared.auth import Principal
 from shared.cpu import run_cpu
 from shared.errors import FieldError, Unprocessable
@@ -300,7 +301,8 @@ async def analytics(
 ) -> tuple[str, Body | None]:
     """(ETag, body); body is None when If-None-Match already names the current ETag."""
     # Kolada data is public: any caller may name any municipality and sees only that.
-    municipality = query.municipality_code or principal.tenant(None)
+    # Another tenant's analytics are absent (its data_version would leak through the ETag).
+    municipality = principal.tenant(query.municipality_code)
     sources = visible_sources(principal, municipality)
     token = await cache.state(session, municipality)
     etag = etag_of(token, query, sources)
@@ -345,7 +347,9 @@ async def _compute(
         raise _bad("indicators", "", "name at least one indicator")
     if len(query.indicators) > MAX_INDICATORS:
         raise _bad("indicators", len(query.indicators), f"at most {MAX_INDICATORS} indicators")
-    versions = await indicator_repository.versions_of(session, list(query.indicators))
+    versions = await indicator_repository.versions_of(
+        session, list(query.indicators), visible=tenancy.visible_to([municipality], Indicator)
+    )
     unknown = [c for c in query.indicators if c not in versions]
     if unknown:
         raise Unprocessable(

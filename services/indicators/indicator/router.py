@@ -33,7 +33,7 @@ async def create_indicator(
 ) -> IndicatorOut:
     """Define an indicator: formulas over measures with direction, unit and roll-up rules.
     A formula that cannot be parsed is refused with the position of the problem."""
-    created = await service.create_indicator(session, payload)
+    created = await service.create_indicator(session, payload, principal=principal)
     response.headers["Location"] = f"/v1/indicators/{created.code}"
     return _etag(response, localize(created, language))
 
@@ -48,7 +48,9 @@ async def list_indicators(
     classification: Literal["struktur", "process", "effekt"] | None = None,
 ) -> Page[IndicatorOut]:
     """The indicator catalogue (current versions)."""
-    found = await service.list_indicators(session, page, area=area, classification=classification)
+    found = await service.list_indicators(
+        session, page, principal=principal, area=area, classification=classification
+    )
     return localize(found, language)
 
 
@@ -57,7 +59,8 @@ async def get_indicator(
     code: str, session: SessionDep, principal: Reader, response: Response, language: LanguageDep
 ) -> IndicatorOut:
     """One indicator's current definition (ETag names its version)."""
-    return _etag(response, localize(await service.get_indicator(session, code), language))
+    found = await service.get_indicator(session, code, principal=principal)
+    return _etag(response, localize(found, language))
 
 
 @router.get("/{code}/versions", response_model=list[IndicatorOut])
@@ -65,7 +68,7 @@ async def list_indicator_versions(
     code: str, session: SessionDep, principal: Reader, language: LanguageDep
 ) -> list[IndicatorOut]:
     """Every version of a definition, with the dates it applies."""
-    return localize(await service.list_versions(session, code), language)
+    return localize(await service.list_versions(session, code, principal=principal), language)
 
 
 @router.post(
@@ -84,7 +87,9 @@ async def create_indicator_version(
     if_match: Annotated[str | None, Header()] = None,
 ) -> IndicatorOut:
     """A new version of the definition from `valid_from`; older results keep their version."""
-    created = await service.create_version(session, code, payload, if_match=if_match)
+    created = await service.create_version(
+        session, code, payload, principal=principal, if_match=if_match
+    )
     return _etag(response, localize(created, language))
 
 
@@ -100,7 +105,7 @@ async def get_indicator_values(
     gender: Literal["T", "K", "M", "all"] = "T",
 ) -> IndicatorValues:
     """Computed values per unit (or for the municipality), by gender, with n and suppression.
-    Another municipality's values are computed from its public Kolada data only."""
+    Another municipality's values are absent (404), its public Kolada figures included."""
     return await service.indicator_values(
         session,
         code,

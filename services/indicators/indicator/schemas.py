@@ -54,6 +54,11 @@ class IndicatorDefinitionIn(InputModel):
     gender_gap_threshold: Decimal | None = Field(
         default=None, ge=0, allow_inf_nan=False, description="flag |K − M| above this"
     )
+    shared: bool | None = Field(
+        default=None,
+        description="a municipality's own indicator: published for other municipalities to "
+        "read (default: private on creation, unchanged on a new version)",
+    )
 
     @model_validator(mode="after")
     def _one_numerator(self) -> IndicatorDefinitionIn:
@@ -100,3 +105,9 @@ class IndicatorOut(OutputModel):
     gender_gap_threshold: Decimal | None = Field(validation_alias="threshold_gender_gap")
     valid_from: date
     valid_to: date | None
+    owner_municipality_code: str | None = Field(
+        default=None,
+        validation_alias="municipality_code",
+        description="the municipality that defined it and alone may change it; null = national",
+    )
+    shared: bool = Field(default=False, description="readable by other municipalities")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Literal, cast
 
+from sqlalchemy import true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation import engine
@@ -18,6 +19,7 @@ from services.indicators.indicator.schemas import (
     IndicatorVersionIn,
 )
 from services.indicators.measure import repository as measure_repository
+from shared import tenancy
 from shared.auth import Principal
 from shared.contracts.indicators import Direction, Gender, IndicatorValue, IndicatorValues
 from shared.errors import (
@@ -51,7 +53,7 @@ def etag(indicator: Indicator) -> str:
 
 
 async def _formulas(
-    session: AsyncSession, payload: IndicatorDefinitionIn
+    session: AsyncSession, payload: IndicatorDefinitionIn, *, owner: str | None
 ) -> tuple[str, str | None, list[str]]:
     """Parse and check the formulas; a bad one is a 422 naming the field and the position."""
     numerator = payload.numerator or payload.numerator_measure or ""
@@ -76,7 +78,12 @@ async def _formulas(
             )
             continue
         for code in measures(node):
-            if await measure_repository.get(session, code) is None:
+            measure = await measure_repository.get(session, code)
+            # A definition may only read measures its owner sees: national ones, shared ones
+            # and the owner's own (a national indicator cannot use a private local measure).
+            if measure is None or not (
+                measure.municipality_code in (None, owner) or measure.shared
+            ):
                 errors.append(
                     FieldError(
                         loc=["body", field],
@@ -95,10 +102,16 @@ async def _formulas(
 
 
 def _row(
-    payload: IndicatorDefinitionIn, numerator: str, denominator: str | None, used: list[str]
+    payload: IndicatorDefinitionIn,
+    numerator: str,
+    denominator: str | None,
+    used: list[str],
+    *,
+    owner: str | None,
+    shared: bool,
 ) -> dict[str, object]:
     data = payload.model_dump(
-        exclude={"numerator", "denominator", "numerator_measure", "denominator_measure"}
+        exclude={"numerator", "denominator", "numerator_measure", "denominator_measure", "shared"}
     )
     data["threshold_gender_gap"] = data.pop("gender_gap_threshold")
     data.pop("code", None)
@@ -108,27 +121,41 @@ def _row(
         numerator_measure=used[0] if used else None,
         denominator_measure=payload.denominator_measure
         or (denominator if denominator and denominator in used else None),
+        municipality_code=owner,
+        shared=shared,
     )
     return data
 
 
-async def create_indicator(session: AsyncSession, payload: IndicatorIn) -> IndicatorOut:
-    numerator, denominator, used = await _formulas(session, payload)
-    if await repository.current(session, payload.code) is not None:
+async def create_indicator(
+    session: AsyncSession, payload: IndicatorIn, *, principal: Principal
+) -> IndicatorOut:
+    """An indicator owned by the caller's municipality (national for a national key)."""
+    owner = tenancy.owner_for_new(principal)
+    numerator, denominator, used = await _formulas(session, payload, owner=owner)
+    # Codes are one namespace: a code taken by anyone (visible or not) is taken.
+    if await repository.current(session, payload.code, visible=true()) is not None:
         raise Conflict(f"Indicator {payload.code} already exists")
-    indicator = Indicator(
-        code=payload.code, version=1, **_row(payload, numerator, denominator, used)
-    )
+    row = _row(payload, numerator, denominator, used, owner=owner, shared=bool(payload.shared))
+    indicator = Indicator(code=payload.code, version=1, **row)
     return to_out(await repository.add(session, indicator))
 
 
 async def create_version(
-    session: AsyncSession, code: str, payload: IndicatorVersionIn, *, if_match: str | None
+    session: AsyncSession,
+    code: str,
+    payload: IndicatorVersionIn,
+    *,
+    principal: Principal,
+    if_match: str | None,
 ) -> IndicatorOut:
-    """A new version from `valid_from`; the current one ends the day before. If-Match needed."""
-    current = await repository.current(session, code)
-    if current is None:
-        raise NotFound(f"No indicator {code}")
+    """A new version from `valid_from`; the current one ends the day before. If-Match needed.
+    Only the indicator's owner may version it; for anyone else it is absent."""
+    current = await repository.current(
+        session, code, visible=tenancy.readable(principal, Indicator)
+    )
+    if current is None or not tenancy.may_write(principal, current.municipality_code):
+        raise NotFound(f"No indicator {code} that this key may change")
     if if_match is None:
         raise PreconditionRequired(f"Send If-Match: {etag(current)} to change indicator {code}")
     if not version_matches(if_match, etag(current)):
@@ -147,23 +174,30 @@ async def create_version(
                 )
             ],
         )
-    numerator, denominator, used = await _formulas(session, payload)
+    owner = current.municipality_code
+    numerator, denominator, used = await _formulas(session, payload, owner=owner)
     current.valid_to = payload.valid_from - timedelta(days=1)
-    indicator = Indicator(
-        code=code, version=current.version + 1, **_row(payload, numerator, denominator, used)
-    )
+    shared = current.shared if payload.shared is None else payload.shared
+    row = _row(payload, numerator, denominator, used, owner=owner, shared=shared)
+    indicator = Indicator(code=code, version=current.version + 1, **row)
     return to_out(await repository.add(session, indicator))
 
 
-async def get_indicator(session: AsyncSession, code: str) -> IndicatorOut:
-    indicator = await repository.current(session, code)
+async def get_indicator(session: AsyncSession, code: str, *, principal: Principal) -> IndicatorOut:
+    indicator = await repository.current(
+        session, code, visible=tenancy.readable(principal, Indicator)
+    )
     if indicator is None:
         raise NotFound(f"No indicator {code}")
     return to_out(indicator)
 
 
-async def list_versions(session: AsyncSession, code: str) -> list[IndicatorOut]:
-    versions = await repository.versions(session, code)
+async def list_versions(
+    session: AsyncSession, code: str, *, principal: Principal
+) -> list[IndicatorOut]:
+    versions = await repository.versions(
+        session, code, visible=tenancy.readable(principal, Indicator)
+    )
     if not versions:
         raise NotFound(f"No indicator {code}")
     return [to_out(v) for v in versions]
@@ -173,11 +207,17 @@ async def list_indicators(
     session: AsyncSession,
     page: PageParams,
     *,
+    principal: Principal,
     area: str | None = None,
     classification: str | None = None,
 ) -> Page[IndicatorOut]:
     items, total = await repository.list_current(
-        session, limit=page.limit, offset=page.offset, area=area, classification=classification
+        session,
+        limit=page.limit,
+        offset=page.offset,
+        visible=tenancy.readable(principal, Indicator),
+        area=area,
+        classification=classification,
     )
     return Page[IndicatorOut](
         items=[to_out(i) for i in items], total=total, limit=page.limit, offset=page.offset
@@ -201,8 +241,11 @@ async def indicator_values(
     language: Language = DEFAULT_LANGUAGE,
 ) -> IndicatorValues:
     """The indicator per unit (or for the municipality) for one period, by gender."""
-    municipality = principal.tenant(None) if municipality_code is None else municipality_code
-    versions = await repository.versions(session, code)
+    # Another tenant's values are absent: even empty data would show its data_version.
+    municipality = principal.tenant(municipality_code)
+    versions = await repository.versions(
+        session, code, visible=tenancy.visible_to(principal.visible_municipalities, Indicator)
+    )
     if not versions:
         raise NotFound(f"No indicator {code}")
     p = computation.parse_period(period)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.models import Measure
@@ -17,8 +17,12 @@ async def add(session: AsyncSession, measure: Measure) -> Measure:
 
 
 async def list_measures(
-    session: AsyncSession, *, limit: int, offset: int
+    session: AsyncSession, *, limit: int, offset: int, visible: ColumnElement[bool]
 ) -> tuple[list[Measure], int]:
-    total = (await session.execute(select(func.count()).select_from(Measure))).scalar_one()
-    rows = await session.execute(select(Measure).order_by(Measure.code).limit(limit).offset(offset))
+    total = (
+        await session.execute(select(func.count()).select_from(Measure).where(visible))
+    ).scalar_one()
+    rows = await session.execute(
+        select(Measure).where(visible).order_by(Measure.code).limit(limit).offset(offset)
+    )
     return list(rows.scalars()), int(total)

@@ -21,16 +21,18 @@ Writer = Annotated[Principal, Depends(require("indicators:write"))]
 async def create_measure(
     payload: MeasureIn, session: SessionDep, principal: Writer, language: LanguageDep
 ) -> MeasureOut:
-    """Define a measure (raw data a formula may use)."""
-    return localize(await service.create_measure(session, payload), language)
+    """Define a measure (raw data a formula may use).
+    A municipal key's measure is its municipality's own, private unless `shared`."""
+    created = await service.create_measure(session, payload, principal=principal)
+    return localize(created, language)
 
 
 @router.get("", response_model=Page[MeasureOut])
 async def list_measures(
     session: SessionDep, principal: Reader, page: PageDep, language: LanguageDep
 ) -> Page[MeasureOut]:
-    """The measure catalogue."""
-    return localize(await service.list_measures(session, page), language)
+    """The measure catalogue: national measures, the caller's own and others' shared ones."""
+    return localize(await service.list_measures(session, page, principal=principal), language)
 
 
 @router.get("/{code}", response_model=MeasureOut)
@@ -38,4 +40,4 @@ async def get_measure(
     code: str, session: SessionDep, principal: Reader, language: LanguageDep
 ) -> MeasureOut:
     """One measure."""
-    return localize(await service.get_measure(session, code), language)
+    return localize(await service.get_measure(session, code, principal=principal), language)

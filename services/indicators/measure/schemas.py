@@ -15,13 +15,20 @@ class MeasureIn(InputModel):
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")
     title: str = Field(min_length=1, max_length=300, description="in Swedish")
     title_en: str | None = Field(default=None, min_length=1, max_length=300)
-    source: Annotated[Literal["kolada", "local"], Field(title="ValueSource")]
+    source: Annotated[
+        Literal["kolada", "local"],
+        Field(title="ValueSource", description="'kolada' is set by the Kolada sync alone: 422"),
+    ]
     unit: str = Field(min_length=1, max_length=16, examples=["%", "antal", "dagar", "kr"])
     value_kind: ValueKind
     min_value: Decimal | None = Field(default=None, allow_inf_nan=False)
     max_value: Decimal | None = Field(default=None, allow_inf_nan=False)
     description: str | None = Field(default=None, max_length=4000, description="in Swedish")
     description_en: str | None = Field(default=None, max_length=4000)
+    shared: bool = Field(
+        default=False,
+        description="a municipality's own measure: published for other municipalities to read",
+    )
 
 
 class MeasureOut(OutputModel):
@@ -37,3 +44,9 @@ class MeasureOut(OutputModel):
     description: str | None = Field(description=NEGOTIATED)
     description_sv: str | None = swedish("description")
     description_en: str | None = None
+    owner_municipality_code: str | None = Field(
+        default=None,
+        validation_alias="municipality_code",
+        description="the municipality that defined it and alone may change it; null = national",
+    )
+    shared: bool = Field(default=False, description="readable by other municipalities")

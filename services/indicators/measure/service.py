@@ -4,12 +4,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.measure import repository
 from services.indicators.measure.schemas import MeasureIn, MeasureOut
+from shared import tenancy
+from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import Measure
 from shared.pagination import Page, PageParams
 
 
-async def create_measure(session: AsyncSession, payload: MeasureIn) -> MeasureOut:
+async def create_measure(
+    session: AsyncSession, payload: MeasureIn, *, principal: Principal
+) -> MeasureOut:
+    """A measure owned by the caller's municipality (national for a national key)."""
+    if payload.source == "kolada":
+        raise Unprocessable(
+            "Kolada measures come from the Kolada sync; define a local measure",
+            errors=[
+                FieldError(
+                    loc=["body", "source"],
+                    field="source",
+                    value="kolada",
+                    message="set by the Kolada sync alone",
+                    code="kolada_source",
+                )
+            ],
+        )
     if (
         payload.min_value is not None
         and payload.max_value is not None
@@ -28,18 +46,28 @@ async def create_measure(session: AsyncSession, payload: MeasureIn) -> MeasureOu
         )
     if await repository.get(session, payload.code) is not None:
         raise Conflict(f"Measure {payload.code} already exists")
-    return MeasureOut.model_validate(await repository.add(session, Measure(**payload.model_dump())))
+    measure = Measure(**payload.model_dump(), municipality_code=tenancy.owner_for_new(principal))
+    return MeasureOut.model_validate(await repository.add(session, measure))
 
 
-async def get_measure(session: AsyncSession, code: str) -> MeasureOut:
+async def get_measure(session: AsyncSession, code: str, *, principal: Principal) -> MeasureOut:
     measure = await repository.get(session, code)
-    if measure is None:
+    if measure is None or not tenancy.may_read(
+        principal, measure.municipality_code, measure.shared
+    ):
         raise NotFound(f"No measure {code}")
     return MeasureOut.model_validate(measure)
 
 
-async def list_measures(session: AsyncSession, page: PageParams) -> Page[MeasureOut]:
-    items, total = await repository.list_measures(session, limit=page.limit, offset=page.offset)
+async def list_measures(
+    session: AsyncSession, page: PageParams, *, principal: Principal
+) -> Page[MeasureOut]:
+    items, total = await repository.list_measures(
+        session,
+        limit=page.limit,
+        offset=page.offset,
+        visible=tenancy.readable(principal, Measure),
+    )
     return Page[MeasureOut](
         items=[MeasureOut.model_validate(m) for m in items],
         total=total,

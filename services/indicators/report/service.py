@@ -20,9 +20,11 @@ from services.indicators.report.schemas import (
 from services.indicators.scorecard.service import arithmetic
 from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
+from shared import tenancy
 from shared.auth import Principal
 from shared.cpu import run_cpu
 from shared.lru import Lru
+from shared.models import Indicator
 from shared.periods import Period
 
 SECTIONS = [
@@ -90,8 +92,11 @@ async def _compute_report(
     wanted = sorted({*series_periods, last_year})
     units = await computation.hierarchy(session, municipality, wanted, None)
     targets = await target_repository.for_municipality(session, municipality)
-    indicators = await indicator_repository.all_current(session)
-    versions = await indicator_repository.versions_of(session, [i.code for i in indicators])
+    visible = tenancy.visible_to([municipality], Indicator)
+    indicators = await indicator_repository.all_current(session, visible=visible)
+    versions = await indicator_repository.versions_of(
+        session, [i.code for i in indicators], visible=visible
+    )
     shown = [i for i in indicators if area is None or i.area == area]
     loads = await computation.load_many(
         session,

@@ -30,6 +30,7 @@ from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from services.indicators.target.rules import Judgement
 from services.indicators.target.schemas import TargetFields
+from shared import tenancy
 from shared.auth import Principal
 from shared.contracts.indicators import GoalStatusSummary, UnitGoalStatus
 from shared.errors import (
@@ -41,7 +42,7 @@ from shared.errors import (
     Unprocessable,
 )
 from shared.http_cache import version_matches
-from shared.models import PrioritisedGoal, Scorecard, Target
+from shared.models import Indicator, PrioritisedGoal, Scorecard, Target
 from shared.pagination import Page, PageParams
 from shared.privacy import find_personnummer
 
@@ -253,7 +254,9 @@ async def scorecard_status(
             if m.get("indicator_code")
         }
     )
-    versions = await indicator_repository.versions_of(session, codes)
+    versions = await indicator_repository.versions_of(
+        session, codes, visible=tenancy.visible_to([scorecard.municipality_code], Indicator)
+    )
     units = await computation.hierarchy(session, scorecard.municipality_code, [p], None)
     cells = {}
     for code, vs in versions.items():
@@ -361,7 +364,7 @@ async def create_goal(
 ) -> PrioritisedGoalOut:
     municipality = principal.tenant(payload.municipality_code)
     _no_personnummer(payload)
-    await _check_indicators(session, payload.indicator_codes)
+    await _check_indicators(session, municipality, payload.indicator_codes)
     if await repository.find_goal(
         session, municipality, payload.board, payload.year, payload.number
     ):
@@ -374,7 +377,8 @@ async def create_goal(
     return PrioritisedGoalOut.model_validate(await repository.add_goal(session, goal))
 
 
-async def _check_indicators(session: AsyncSession, codes: list[str]) -> None:
+async def _check_indicators(session: AsyncSession, municipality: str, codes: list[str]) -> None:
+    visible = tenancy.visible_to([municipality], Indicator)
     errors = [
         FieldError(
             loc=["body", "indicator_codes", i],
@@ -383,7 +387,7 @@ async def _check_indicators(session: AsyncSession, codes: list[str]) -> None:
             message="unknown indicator",
         )
         for i, c in enumerate(codes)
-        if await indicator_repository.current(session, c) is None
+        if await indicator_repository.current(session, c, visible=visible) is None
     ]
     if errors:
         raise Unprocessable("The goal names unknown indicators", errors=errors)
@@ -423,7 +427,7 @@ async def update_goal(
     goal = await _find_goal(session, goal_id, principal, municipality_code)
     _precondition(goal, if_match)
     _no_personnummer(payload)
-    await _check_indicators(session, payload.indicator_codes)
+    await _check_indicators(session, goal.municipality_code, payload.indicator_codes)
     for key, value in payload.model_dump().items():
         setattr(goal, key, value)
     goal.version += 1

@@ -21,6 +21,7 @@ from services.indicators.target.rules import SCOPE_RANK, Judgement, judge
 from services.indicators.target.schemas import TargetFields, TargetIn, TargetOut
 from services.indicators.unit import repository as unit_repository
 from services.indicators.unit.schemas import Area, UnitType
+from shared import tenancy
 from shared.auth import Principal
 from shared.cpu import run_cpu
 from shared.errors import (
@@ -46,7 +47,12 @@ async def check(
 ) -> list[FieldError]:
     """Every problem with a target's references, located (a rejected batch stores nothing)."""
     errors: list[FieldError] = []
-    if await indicator_repository.current(session, payload.indicator_code) is None:
+    if (
+        await indicator_repository.current(
+            session, payload.indicator_code, visible=tenancy.visible_to([municipality], Indicator)
+        )
+        is None
+    ):
         errors.append(
             FieldError(
                 loc=[*loc, "indicator_code"],
@@ -262,7 +268,9 @@ async def unit_statuses(
     wanted: dict[str, set[str]] = {}
     for t in targets:
         wanted.setdefault(t.indicator_code, set()).add(t.gender)
-    versions = await indicator_repository.versions_of(session, sorted(wanted))
+    versions = await indicator_repository.versions_of(
+        session, sorted(wanted), visible=tenancy.visible_to([municipality], Indicator)
+    )
     result: dict[str, list[tuple[Target, Judgement]]] = {u.code: [] for u in units}
     by_code = {u.code: u for u in units}
     for code, genders in sorted(wanted.items()):
@@ -405,7 +413,9 @@ async def statuses(
     by_indicator: dict[str, list[_Scope]] = {}
     for scope in scopes:
         by_indicator.setdefault(scope.indicator_code, []).append(scope)
-    versions = await indicator_repository.versions_of(session, sorted(by_indicator))
+    versions = await indicator_repository.versions_of(
+        session, sorted(by_indicator), visible=tenancy.visible_to([municipality], Indicator)
+    )
     for code, wanted in sorted(by_indicator.items()):
         if code not in versions:
             continue

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Response, status
+from fastapi import Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from services.ingest.batch import service
@@ -21,6 +21,7 @@ IngestReader = Annotated[Principal, Depends(require("ingest:read"))]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=BatchOut)
 async def create_batch(
+    request: Request,
     payload: BatchIn,
     session: SessionDep,
     principal: IngestWriter,
@@ -34,7 +35,11 @@ async def create_batch(
 ) -> BatchOut | JSONResponse:
     """Store a batch of local observations, atomically; a retry with the same key replays."""
     result = await service.submit_batch(
-        session, payload, principal=principal, idempotency_key=idempotency_key
+        session,
+        payload,
+        principal=principal,
+        idempotency_key=idempotency_key,
+        years_ahead=request.app.state.settings.OBSERVATION_YEARS_AHEAD,
     )
     if isinstance(result, service.StoredResponse):
         return JSONResponse(

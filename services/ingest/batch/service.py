@@ -19,7 +19,7 @@ from services.ingest.observation.changes import Changes, emit_changes, record
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import IngestBatch, Observation
-from shared.periods import Period, PeriodError
+from shared.periods import Period, PeriodError, beyond_horizon
 from shared.privacy import SUPPRESSION_THRESHOLD, find_personnummer
 
 # Larger batches take the bulk path of uploads (COPY and one set-based upsert); the results
@@ -132,6 +132,7 @@ async def submit_batch(
     *,
     principal: Principal,
     idempotency_key: str | None,
+    years_ahead: int,
 ) -> BatchOut | StoredResponse:
     """Validate and store a batch. Every problem is reported at once; a rejected batch stores
     nothing. With an Idempotency-Key a retry returns the stored response."""
@@ -214,6 +215,9 @@ async def submit_batch(
             period = Period.parse(obs.period)
         except PeriodError as exc:
             row_errors.append(_error(row, "period", obs.period, str(exc), "bad_period"))
+            period = None
+        if period is not None and (ahead := beyond_horizon(period, years_ahead)) is not None:
+            row_errors.append(_error(row, "period", obs.period, ahead, "future_period"))
             period = None
         if rule is not None:
             row_errors.extend(_check_value(row, obs, rule.value_kind, rule))

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import ColumnElement, func, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from shared.models import (
     KoladaKpi,
@@ -75,9 +76,22 @@ async def last_completed_start(
     return result.scalar_one_or_none()
 
 
+def _same_scope(other: Any, job: Any) -> ColumnElement[bool]:
+    same: ColumnElement[bool] = other.municipality_code.is_not_distinct_from(job.municipality_code)
+    return same
+
+
 async def claim_job(session: AsyncSession, stale_seconds: float) -> KoladaSyncJob | None:
-    """Take the oldest pending job, or a running one whose worker stopped beating (it died):
-    SKIP LOCKED lets several ingest processes share the queue without waiting on each other."""
+    """Take a pending job, or a running one whose worker stopped beating (it died): round
+    robin by tenant (the scope whose jobs ran least recently first, then the oldest job), so
+    one tenant's long sync cannot starve another's. SKIP LOCKED lets several ingest
+    processes share the queue without waiting on each other."""
+    other = aliased(KoladaSyncJob)
+    last_served = (
+        select(func.max(other.heartbeat_at))
+        .where(_same_scope(other, KoladaSyncJob))
+        .scalar_subquery()
+    )
     result = await session.execute(
         select(KoladaSyncJob)
         .where(
@@ -90,9 +104,9 @@ async def claim_job(session: AsyncSession, stale_seconds: float) -> KoladaSyncJo
                 ),
             )
         )
-        .order_by(KoladaSyncJob.created_at)
+        .order_by(last_served.asc().nulls_first(), KoladaSyncJob.created_at)
         .limit(1)
-        .with_for_update(skip_locked=True)
+        .with_for_update(skip_locked=True, of=KoladaSyncJob)
     )
     job = result.scalar_one_or_none()
     if job is None:
@@ -104,6 +118,29 @@ async def claim_job(session: AsyncSession, stale_seconds: float) -> KoladaSyncJo
     await session.flush()
     await session.refresh(job)
     return job
+
+
+async def requeue_if_others_wait(session: AsyncSession, job_id: uuid.UUID) -> bool:
+    """Put a running job back in the queue (its done chunks stay done) when a job of another
+    scope is pending; False, and the job keeps running, when none is."""
+    job = await session.get(KoladaSyncJob, job_id)
+    if job is None:
+        return False
+    other = aliased(KoladaSyncJob)
+    waiting = await session.execute(
+        select(other.id)
+        .where(
+            other.state == "pending",
+            other.municipality_code.is_distinct_from(job.municipality_code),
+        )
+        .limit(1)
+    )
+    if waiting.first() is None:
+        return False
+    job.state = "pending"
+    job.heartbeat_at = func.clock_timestamp()
+    await session.flush()
+    return True
 
 
 async def chunks(session: AsyncSession, job_id: uuid.UUID) -> list[KoladaSyncChunk]:

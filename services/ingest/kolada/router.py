@@ -11,6 +11,7 @@ from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
 from shared.pagination import Page, PageDep
+from shared.settings import Settings
 
 router = service_router(prefix="/v1/kolada/syncs", tags=["kolada"])
 
@@ -35,7 +36,8 @@ async def create_sync(
 ) -> SyncJobOut:
     """Queue a Kolada sync (the nightly scheduler sends {"mode": "incremental", "trigger":
     "scheduler"}); follow the job URL in Location for state and progress."""
-    job = await service.create_sync(session, payload, principal=principal)
+    settings: Settings = request.app.state.settings
+    job = await service.create_sync(session, payload, principal=principal, settings=settings)
     response.headers["Location"] = job.url
     background.add_task(_wake, request)  # after the commit, so the worker sees the job
     return job

@@ -33,7 +33,7 @@ from services.ingest.observation import bulk
 from services.ingest.observation.changes import Changes, emit_changes, merge_change
 from shared.auth import Principal
 from shared.db import Database
-from shared.errors import Conflict, NotFound
+from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import KoladaSyncChunk, KoladaSyncJob
 from shared.models.ingest import CATALOGUE_CHUNK_KINDS
 from shared.public_urls import public_path
@@ -117,13 +117,15 @@ def to_out(job: KoladaSyncJob) -> SyncJobOut:
 
 
 async def create_sync(
-    session: AsyncSession, payload: SyncIn, *, principal: Principal
+    session: AsyncSession, payload: SyncIn, *, principal: Principal, settings: Settings
 ) -> SyncJobOut:
     """Record a pending sync job; the worker runs it. One unfinished job per scope."""
     if payload.municipality_code is None and principal.is_national:
         scope: str | None = None
     else:
         scope = principal.tenant(payload.municipality_code)
+    if not principal.is_national and scope is not None:
+        await _within_municipal_bounds(session, payload, scope, settings)
     running = await repository.unfinished_job(session, scope)
     if running is not None:
         raise Conflict(
@@ -224,6 +226,60 @@ async def list_syncs(
 # --- planning -------------------------------------------------------------------------------
 
 
+def _too_many(field: str, count: int, limit: int) -> FieldError:
+    return FieldError(
+        loc=["body", field],
+        field=field,
+        value=str(count),
+        message=f"a municipal key may name at most {limit}",
+        code="too_many",
+    )
+
+
+async def _within_municipal_bounds(
+    session: AsyncSession, payload: SyncIn, municipality: str, settings: Settings
+) -> None:
+    """A municipal key syncs for itself: its municipality, the members of its comparison
+    groups and riket, at most KOLADA_MUNICIPAL_MAX_KPIS KPIs and _MAX_YEARS years."""
+    errors: list[FieldError] = []
+    if payload.kpis is not None and len(set(payload.kpis)) > settings.KOLADA_MUNICIPAL_MAX_KPIS:
+        errors.append(_too_many("kpis", len(set(payload.kpis)), settings.KOLADA_MUNICIPAL_MAX_KPIS))
+    if payload.years is not None and len(set(payload.years)) > settings.KOLADA_MUNICIPAL_MAX_YEARS:
+        errors.append(
+            _too_many("years", len(set(payload.years)), settings.KOLADA_MUNICIPAL_MAX_YEARS)
+        )
+    if payload.municipalities is not None:
+        allowed = set(await comparison_municipalities(session, [municipality]))
+        errors += [
+            FieldError(
+                loc=["body", "municipalities", i],
+                field="municipalities",
+                value=code,
+                message=f"not {municipality}, a member of its comparison groups or riket",
+                code="outside_plan",
+            )
+            for i, code in enumerate(payload.municipalities)
+            if code not in allowed
+        ]
+    if errors:
+        raise Unprocessable("This sync is larger than a municipal key may plan", errors=errors)
+
+
+async def comparison_municipalities(session: AsyncSession, own: list[str]) -> list[str]:
+    """The municipalities, the members of their "Liknande kommuner" groups, and riket."""
+    found: dict[str, None] = {}
+    for code in own:
+        found[code] = None
+        title = await repository.municipality_title(session, code)
+        if title:
+            for group in await repository.similar_groups(session, title):
+                area = group.title.removeprefix("Liknande kommuner ").split(",")[0].strip()
+                if area in GROUP_AREAS:
+                    found.update(dict.fromkeys(group.members))
+    found[RIKET] = None
+    return list(found)
+
+
 def default_years(settings: Settings, today: date | None = None) -> list[int]:
     year = (today or datetime.now(UTC).date()).year
     return list(range(year - settings.KOLADA_SYNC_YEARS, year))
@@ -246,17 +302,7 @@ async def build_plan(
     if spec.get("municipalities"):
         munis = list(dict.fromkeys(spec["municipalities"]))
     else:
-        found: dict[str, None] = {}
-        for code in own:
-            found[code] = None
-            title = await repository.municipality_title(session, code)
-            if title:
-                for group in await repository.similar_groups(session, title):
-                    area = group.title.removeprefix("Liknande kommuner ").split(",")[0].strip()
-                    if area in GROUP_AREAS:
-                        found.update(dict.fromkeys(group.members))
-        found[RIKET] = None
-        munis = list(found)
+        munis = await comparison_municipalities(session, own)
     ous: dict[str, list[str]] = {}
     if spec.get("include_ous", True):
         for code in own:
@@ -614,6 +660,11 @@ async def run_job(
         for i in range(ahead):
             start(i)
         for index, chunk in enumerate(pending):
+            if index and index % settings.KOLADA_SLICE_CHUNKS == 0:
+                # Its slice is used up: back to the queue if another tenant's job waits.
+                async with database.unit_of_work() as session:
+                    if await repository.requeue_if_others_wait(session, job_id):
+                        return "pending"
             start(index + ahead)
             try:
                 fetched = await tasks.pop(index)

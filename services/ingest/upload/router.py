@@ -102,6 +102,7 @@ async def create_upload(
             file=spool,
             file_sha256=sha256,
             idempotency_key=idempotency_key,
+            years_ahead=request.app.state.settings.OBSERVATION_YEARS_AHEAD,
         )
     finally:
         spool.close()

@@ -28,7 +28,7 @@ from shared.auth import Principal
 from shared.cpu import run_cpu
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import IngestBatch
-from shared.periods import Period, PeriodError
+from shared.periods import Period, PeriodError, beyond_horizon
 from shared.privacy import SUPPRESSION_THRESHOLD, looks_like_personnummer
 
 logger = logging.getLogger("kvn.ingest.upload")
@@ -43,6 +43,7 @@ class Rules:
     kind: UploadKind
     units: set[str]
     measures: dict[str, batch_repository.MeasureRule]
+    years_ahead: int
     periods: dict[str, tuple[str, str, str] | str] = field(default_factory=dict)
 
     def period(self, text: str) -> tuple[str, str, str] | str:
@@ -54,9 +55,12 @@ class Rules:
             except PeriodError as exc:
                 found = str(exc)
             else:
+                ahead = beyond_horizon(p, self.years_ahead)
                 if p.type not in self.kind.period_types:
                     allowed = ", ".join(sorted(t.value for t in self.kind.period_types))
                     found = f"a {self.kind.name} row needs a period of type {allowed}"
+                elif ahead is not None:
+                    found = ahead
                 else:
                     found = (str(p), p.start.isoformat(), p.end.isoformat())
             self.periods[text] = found
@@ -466,6 +470,7 @@ async def upload(
     file: IO[bytes],
     file_sha256: str,
     idempotency_key: str | None,
+    years_ahead: int,
 ) -> UploadOut | StoredResponse:
     kind = KINDS[kind_name]
     municipality = principal.tenant(municipality_code)
@@ -496,6 +501,7 @@ async def upload(
         kind=kind,
         units=await repository.unit_codes(session, municipality),
         measures=await repository.local_measure_rules(session, measures),
+        years_ahead=years_ahead,
     )
     errors = Errors()
     stats = {"rows": 0, "lines": 0, "suppressed": 0, "stopped": 0}

@@ -115,15 +115,19 @@ async def test_values_contract_for_awards_is_unchanged(
     assert by_gender["T"]["unit_title"] == "Hemtjänst Söder"
 
 
-async def test_another_municipality_sees_only_public_kolada_values(
+async def test_another_municipalitys_values_are_absent_and_show_nothing_of_its_changes(
     client: MakeClient, make_key: MakeKey
 ) -> None:
+    other = client("indicators", await make_key(municipality="1462"))
+    params = {"period": "2030", "municipality_code": "9990"}
+    before = await other.get("/v1/indicators/andel_nojda/values", params=params)
     own = await make_key()
     await ingest(client("ingest", own), survey_rows("HT-NORR", "2030", k=(20, 18), m=(10, 7)))
-    other = client("indicators", await make_key(municipality="1462"))
-    response = await other.get(
-        "/v1/indicators/andel_nojda/values",
-        params={"period": "2030", "municipality_code": "9990"},
-    )
-    assert response.status_code == 200
-    assert response.json()["values"] == []
+    after = await other.get("/v1/indicators/andel_nojda/values", params=params)
+    for response in (before, after):
+        assert response.status_code == 404
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert "9990" in response.json()["detail"]
+    # Nothing in the answer moves when 9990's data changes (no data_version, no ETag).
+    assert after.json()["detail"] == before.json()["detail"]
+    assert "etag" not in after.headers

@@ -165,13 +165,13 @@ async def test_upstream_422_fails_that_chunk_only_and_stores_nothing_of_it(
         {
             "mode": "full",
             "kpis": ["U21468", "N01951"],
-            "municipalities": ["1462", "0880"],
+            "municipalities": ["1462", "0665"],  # Vaggeryd: in Lilla Edet's elderly-care group
             "years": [2023],
             "include_ous": False,
         },
     )
     kolada_mock.routes.clear()
-    kolada_mock.get(path__startswith="/v3/data/kpi/U21468,N01951/municipality/1462,0880").respond(
+    kolada_mock.get(path__startswith="/v3/data/kpi/U21468,N01951/municipality/1462,0665").respond(
         422, json={"detail": "Unprocessable"}
     )
     kolada_mock.route().mock(side_effect=fake)
@@ -329,7 +329,7 @@ async def test_a_run_killed_midway_resumes_without_losing_or_doubling_a_row(
         {
             "mode": "full",
             "kpis": kpis,
-            "municipalities": ["1462", "0880"],
+            "municipalities": ["1462", "0665"],
             "years": [2022, 2023],
             "include_ous": False,
         },
