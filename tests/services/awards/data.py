@@ -159,7 +159,7 @@ async def fund(budget: httpx.AsyncClient, fund_id: uuid.UUID) -> dict[str, Any]:
 async def allocations(budget: httpx.AsyncClient, fund_id: uuid.UUID) -> list[dict[str, Any]]:
     r = await budget.get(f"/v1/funds/{fund_id}/allocations")
     assert r.status_code == 200, r.text
-    found: list[dict[str, Any]] = r.json()
+    found: list[dict[str, Any]] = r.json()["items"]
     return found
 
 

@@ -119,7 +119,7 @@ async def test_exempelstad_prize_is_paid_from_its_prize_fund_until_the_fund_runs
     assert Decimal(after["remaining"]) == 45_000  # 70 000 − the prize of 25 000
     assert Decimal(after["allocated"]) == 25_000
     assert Decimal(after["paid"]) == 25_000  # the payout books the prize as paid
-    booked = (await budget.get(f"/v1/funds/{pot['id']}/allocations")).json()
+    booked = (await budget.get(f"/v1/funds/{pot['id']}/allocations")).json()["items"]
     assert [(a["reference"], a["state"]) for a in booked] == [
         (f"award-decision:{home_care}", "paid")
     ]
