@@ -499,6 +499,31 @@ INDICATORS: list[dict[str, Any]] = [
         rollup="mean",
         kolada_kpi="N20506",
     ),
+    # Seed 002's staff survey measures (Ludvika's scorecard, perspective medarbetare).
+    _indicator(
+        "personal_tror_nojda",
+        "Andel av personalen som tror att brukarna är nöjda med omsorgen i sin helhet",
+        "overgripande",
+        "effekt",
+        "medarbetare",
+        "%",
+        "higher",
+        "staff_view_users_satisfied",
+        rollup="mean",
+        decimals=0,
+    ),
+    _indicator(
+        "personal_behov_styr",
+        "Andel av personalen som tycker att man låter brukarens behov och önskemål styra",
+        "overgripande",
+        "process",
+        "medarbetare",
+        "%",
+        "higher",
+        "staff_view_needs_steer",
+        rollup="mean",
+        decimals=0,
+    ),
     _indicator(
         "personalkontinuitet",
         "Personalkontinuitet: antal personal en hemtjänsttagare möter på 14 dagar",
@@ -578,6 +603,8 @@ ENGLISH_TITLES: dict[str, str] = {
     "kolada_aktiviteter_ensamhet_sabo": "User assessment nursing home – activities and "
     "loneliness, mean (Kolada)",
     "personalkontinuitet": "Staff continuity: staff a home-care user meets in 14 days",
+    "personal_tror_nojda": "Share of staff who believe users are satisfied with care overall",
+    "personal_behov_styr": "Share of staff who find that users' needs and wishes steer the work",
     "kolada_aterinskrivning_30": "Unplanned readmissions within 30 days among the elderly, "
     "share (Kolada)",
 }
@@ -668,7 +695,11 @@ LUDVIKA_GOALS: list[dict[str, Any]] = [
                         by_gender=True,
                     ),
                     _m(
-                        "Minst 60% av personalen tror att brukarna är nöjda med omsorgen i sin helhet"
+                        "Minst 60% av personalen tror att brukarna är nöjda med omsorgen i sin helhet",
+                        "personal_tror_nojda",
+                        "at_least",
+                        "60",
+                        by_gender=True,
                     ),
                     _m(
                         "Minst 90% av brukarna känner trygghet (ÄO)",
@@ -700,7 +731,11 @@ LUDVIKA_GOALS: list[dict[str, Any]] = [
                     ),
                     _m(
                         "Minst 80% av personalen tycker att man låter brukarens behov och "
-                        "önskemål styra"
+                        "önskemål styra",
+                        "personal_behov_styr",
+                        "at_least",
+                        "80",
+                        by_gender=True,
                     ),
                 ],
             }
