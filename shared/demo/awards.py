@@ -211,8 +211,13 @@ SPECIFICATIONS: dict[str, list[dict[str, Any]]] = {
     DEMO_MUNICIPALITY: [HOME_CARE_LOCAL, RESIDENTIAL_LOCAL, IMPROVEMENT],
 }
 
-# Seed 004's areas; thresholds and the split of the 915 MSEK pot are ILLUSTRATIVE (the
-# article gives the areas and the pot, not the rules).
+# Seed 004: the five areas and the 915 MSEK pot of the year. The article gives neither the
+# criteria nor the split, so both are ILLUSTRATIVE: one criterion per area, the pot split
+# evenly (5 × 183 MSEK) and each area's share paid to a municipality or region that meets it
+# in proportion to its population (what is not earned is not paid out, as the year before
+# when "nästan en tredjedel av pengarna inte betalades ut").
+GRANT_POT_KR = 915_000_000
+POT_PER_AREA = {"kind": "population_share", "pot": str(GRANT_POT_KR // 5), "unit": "kr"}
 GRANT_RULES: list[dict[str, Any]] = [
     {
         "code": "senior_alert",
@@ -221,7 +226,25 @@ GRANT_RULES: list[dict[str, Any]] = [
         "comparator": "at_least",
         "threshold": "85",
         "value_unit": "%",
-        "amount": {"kind": "population_share", "pot": "183000000", "unit": "kr"},
+        "amount": POT_PER_AREA,
+    },
+    {
+        "code": "demens_svedem",
+        "area": "God vård vid demenssjukdom",
+        "title": "Andel personer med demenssjukdom registrerade i Svenska demensregistret",
+        "comparator": "at_least",
+        "threshold": "70",
+        "value_unit": "%",
+        "amount": POT_PER_AREA,
+    },
+    {
+        "code": "olampliga_lakemedel",
+        "area": "God läkemedelsbehandling för äldre",
+        "title": "Andel äldre med olämpliga läkemedel",
+        "comparator": "at_most",
+        "threshold": "10",
+        "value_unit": "%",
+        "amount": POT_PER_AREA,
     },
     {
         "code": "palliativregistret",
@@ -230,7 +253,7 @@ GRANT_RULES: list[dict[str, Any]] = [
         "comparator": "at_least",
         "threshold": "97",
         "value_unit": "%",
-        "amount": {"kind": "population_share", "pot": "183000000", "unit": "kr"},
+        "amount": POT_PER_AREA,
     },
     {
         "code": "aterinskrivning_30",
@@ -240,7 +263,7 @@ GRANT_RULES: list[dict[str, Any]] = [
         "comparator": "at_most",
         "threshold": "17.5",
         "value_unit": "%",
-        "amount": {"kind": "population_share", "pot": "183000000", "unit": "kr"},
+        "amount": POT_PER_AREA,
     },
 ]
 
@@ -279,7 +302,8 @@ async def load(session: AsyncSession) -> None:
             municipality_code=None,
             code="prestationsersattning_aldre",
             year=2013,
-            title="Prestationsersättning äldre 2013 (illustrativa gränsvärden)",
+            title="Prestationsersättning äldre 2013: fem områden, 915 Mkr (illustrativa "
+            "gränsvärden och fördelning)",
             national_population=9_600_000,
             criteria=GRANT_RULES,
         )
