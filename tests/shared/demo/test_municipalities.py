@@ -33,6 +33,9 @@ GENITIVE = {"Kalmar": "Kalmar", "Mellerud": "Melleruds", "Lilla Edet": "Lilla Ed
 TABLES_WITH_MUNICIPALITY = sorted(
     name for name, table in Base.metadata.tables.items() if "municipality_code" in table.c
 )
+# Keys are made (and committed) by the tests themselves, for any municipality; they are no
+# demo data.
+DEMO_TABLES = [name for name in TABLES_WITH_MUNICIPALITY if name != "api_key"]
 
 
 def _catalogue() -> dict[str, str]:
@@ -50,7 +53,7 @@ async def test_every_demo_row_is_under_a_documented_municipality_or_exempelstad(
     session: AsyncSession,
 ) -> None:
     codes: dict[str, set[str]] = {}
-    for name in TABLES_WITH_MUNICIPALITY:
+    for name in DEMO_TABLES:
         column = Base.metadata.tables[name].c.municipality_code
         found = (await session.execute(select(column).distinct())).scalars()
         for code in found:
