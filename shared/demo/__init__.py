@@ -1,8 +1,9 @@
 """Deterministic demo data, loaded once by `make run` and usable by tests.
 
 - The Kolada catalogue copy in data/ (Källa: Kolada).
-- Figures published in the seed documents: Lilla Edet's frame ledger 2021 (seed 001 §6),
-  Mellerud's Öppna jämförelser shares 2021–2022 (seed 003).
+- Figures published in the seed documents: Lilla Edet's budget (seed 001 §6–7), Ludvika's
+  scorecard and staff-survey values (seed 002), Mellerud's Öppna jämförelser shares
+  2021–2022 (seed 003), Kalmar's prizes and pots (seed 000), the grant areas (seed 004).
 - Exempelstad (code 9990, fictional): units and survey series from a seeded generator,
   labelled synthetic.
 

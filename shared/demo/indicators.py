@@ -122,6 +122,21 @@ MEASURES += [
     _measure(
         "incidents_lex_sarah", "Avvikelser: missförhållanden (lex Sarah)", "local", "antal", "count"
     ),
+    *(
+        _measure(code, title, "kolada", unit, kind)
+        for code, title, unit, kind in (
+            ("U21467", "Brukarbedömning hemtjänst äldreomsorg - trygghet, andel (%)", "%", "share"),
+            ("U21571", "Rutin för samverkan vid vårdplanering, hemtjänst, andel (%)", "%", "share"),
+            ("U23571", "Rutin för vårdplanering i samverkan, SÄBO, andel (%)", "%", "share"),
+            ("U23470", "Brukarbedömning SÄBO - sociala aktiviteter, andel (%)", "%", "share"),
+            (
+                "U23591",
+                "Brukarbedömning SÄBO - aktiviteter och ensamhet, medelvärde",
+                "index",
+                "mean",
+            ),
+        )
+    ),
     _measure(
         "U23401",
         "Väntetid i antal dagar från ansökningsdatum till erbjudet inflyttningsdatum till SÄBO, medelvärde",
@@ -405,6 +420,124 @@ INDICATORS: list[dict[str, Any]] = [
         kolada_kpi="U23471",
         decimals=0,
     ),
+    # The KPIs the Kalmar prize schemes cite (seed 000): KKiK and the national survey per
+    # unit (Kolada OU values), and staff continuity measured locally per unit (Kolada's U21401
+    # has no unit values; the municipality's scheduling system has).
+    _indicator(
+        "kolada_trygg_hemtjanst",
+        "Brukarbedömning hemtjänst – trygghet (Kolada)",
+        "aldreomsorg",
+        "effekt",
+        "malgrupp",
+        "%",
+        "higher",
+        "U21467",
+        rollup="mean",
+        kolada_kpi="U21467",
+        decimals=0,
+    ),
+    _indicator(
+        "kolada_samverkan_hemtjanst",
+        "Rutin för samverkan vid vårdplanering med hälso- och sjukvården, hemtjänst (Kolada)",
+        "aldreomsorg",
+        "struktur",
+        "verksamhet",
+        "%",
+        "higher",
+        "U21571",
+        rollup="mean",
+        kolada_kpi="U21571",
+        decimals=0,
+    ),
+    _indicator(
+        "kolada_samverkan_sabo",
+        "Rutin för vårdplanering i samverkan, särskilt boende (Kolada)",
+        "aldreomsorg",
+        "struktur",
+        "verksamhet",
+        "%",
+        "higher",
+        "U23571",
+        rollup="mean",
+        kolada_kpi="U23571",
+        decimals=0,
+    ),
+    _indicator(
+        "kolada_sociala_aktiviteter_sabo",
+        "Brukarbedömning särskilt boende – sociala aktiviteter (Kolada)",
+        "aldreomsorg",
+        "effekt",
+        "malgrupp",
+        "%",
+        "higher",
+        "U23470",
+        rollup="mean",
+        kolada_kpi="U23470",
+        decimals=0,
+    ),
+    _indicator(
+        "kolada_aktiviteter_ensamhet_sabo",
+        "Brukarbedömning särskilt boende – aktiviteter och känsla av ensamhet, medelvärde (Kolada)",
+        "aldreomsorg",
+        "effekt",
+        "malgrupp",
+        "index",
+        "higher",
+        "U23591",
+        rollup="mean",
+        kolada_kpi="U23591",
+    ),
+    _indicator(
+        "kolada_aterinskrivning_30",
+        "Oplanerade återinskrivningar inom 30 dagar bland äldre, andel (Kolada)",
+        "hsl",
+        "effekt",
+        "malgrupp",
+        "%",
+        "lower",
+        "N20506",
+        rollup="mean",
+        kolada_kpi="N20506",
+    ),
+    # Seed 002's staff survey measures (Ludvika's scorecard, perspective medarbetare).
+    _indicator(
+        "personal_tror_nojda",
+        "Andel av personalen som tror att brukarna är nöjda med omsorgen i sin helhet",
+        "overgripande",
+        "effekt",
+        "medarbetare",
+        "%",
+        "higher",
+        "staff_view_users_satisfied",
+        rollup="mean",
+        decimals=0,
+    ),
+    _indicator(
+        "personal_behov_styr",
+        "Andel av personalen som tycker att man låter brukarens behov och önskemål styra",
+        "overgripande",
+        "process",
+        "medarbetare",
+        "%",
+        "higher",
+        "staff_view_needs_steer",
+        rollup="mean",
+        decimals=0,
+    ),
+    _indicator(
+        "personalkontinuitet",
+        "Personalkontinuitet: antal personal en hemtjänsttagare möter på 14 dagar",
+        "aldreomsorg",
+        "process",
+        "malgrupp",
+        "antal",
+        "lower",
+        "staff_continuity",
+        rollup="mean",
+        kolada_kpi="U21401",
+        description="Medelvärde per enhet ur verksamhetens planeringssystem (lokalt mått "
+        "staff_continuity), samma definition som Koladas U21401; färre är bättre.",
+    ),
 ] + [
     _indicator(
         f"oj_{area}",
@@ -463,6 +596,17 @@ ENGLISH_TITLES: dict[str, str] = {
     "avvikelser_lex_sarah": "Incidents under SoL and LSS (serious shortcomings, lex Sarah)",
     "kolada_nojd_hemtjanst": "User assessment home care – overall (Kolada)",
     "kolada_nojd_sabo": "User assessment nursing home – overall (Kolada)",
+    "kolada_trygg_hemtjanst": "User assessment home care – feeling safe (Kolada)",
+    "kolada_samverkan_hemtjanst": "Routine for care planning with health care, home care (Kolada)",
+    "kolada_samverkan_sabo": "Routine for care planning in cooperation, nursing home (Kolada)",
+    "kolada_sociala_aktiviteter_sabo": "User assessment nursing home – social activities (Kolada)",
+    "kolada_aktiviteter_ensamhet_sabo": "User assessment nursing home – activities and "
+    "loneliness, mean (Kolada)",
+    "personalkontinuitet": "Staff continuity: staff a home-care user meets in 14 days",
+    "personal_tror_nojda": "Share of staff who believe users are satisfied with care overall",
+    "personal_behov_styr": "Share of staff who find that users' needs and wishes steer the work",
+    "kolada_aterinskrivning_30": "Unplanned readmissions within 30 days among the elderly, "
+    "share (Kolada)",
 }
 ENGLISH_DESCRIPTIONS: dict[str, str] = {
     "andel_nojda": "Share of respondents very or fairly satisfied with their care as a whole: "
@@ -551,7 +695,11 @@ LUDVIKA_GOALS: list[dict[str, Any]] = [
                         by_gender=True,
                     ),
                     _m(
-                        "Minst 60% av personalen tror att brukarna är nöjda med omsorgen i sin helhet"
+                        "Minst 60% av personalen tror att brukarna är nöjda med omsorgen i sin helhet",
+                        "personal_tror_nojda",
+                        "at_least",
+                        "60",
+                        by_gender=True,
                     ),
                     _m(
                         "Minst 90% av brukarna känner trygghet (ÄO)",
@@ -583,7 +731,11 @@ LUDVIKA_GOALS: list[dict[str, Any]] = [
                     ),
                     _m(
                         "Minst 80% av personalen tycker att man låter brukarens behov och "
-                        "önskemål styra"
+                        "önskemål styra",
+                        "personal_behov_styr",
+                        "at_least",
+                        "80",
+                        by_gender=True,
                     ),
                 ],
             }

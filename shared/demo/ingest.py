@@ -29,6 +29,26 @@ MELLERUD_OJ = {
 }
 
 
+# Seed 002 (Ludvika kommun, Vård- och omsorgsförvaltningen, 2014): the staff survey values the
+# transcript of the slides keeps, as (measure, gender) → %. How the slides were read:
+# - Slide 12 ("Kvinnor i personalen skattar högre kvalitet 2014 än män gör"): the first pair
+#   after the target line, 63 % and 61 %, are women's and men's "Brukarna är nöjda med vad vi
+#   utför" (the scorecard's "personalen tror att brukarna är nöjda"). The other six bars of
+#   the slide lost their order in the transcript (seven numbers for six bars and a target
+#   line); they are not entered.
+# - Slide 14 (the whole administration, "låter brukarens behov och önskemål styra"): 79 % is
+#   read as the women's bar and 78 % as the total beside the 80 % target line; the men's bar
+#   has no number in the transcript.
+# - Slide 11 (user survey 2013: helheten, trygghet, hänsyn, bemötande for women and men)
+#   keeps only its axis in the transcript: no user-survey value is entered, so those measures
+#   stay without data rather than carry invented figures.
+LUDVIKA_2014 = {
+    ("staff_view_users_satisfied", "K"): 63,
+    ("staff_view_users_satisfied", "M"): 61,
+    ("staff_view_needs_steer", "K"): 79,
+    ("staff_view_needs_steer", "T"): 78,
+}
+
 _INCIDENT_TYPES = {"lex_sarah": "lex Sarah", "lex_maria": "lex Maria (vårdskada)"}
 _INCIDENT_CATEGORIES = {
     "fall": "fall",
@@ -65,6 +85,14 @@ LOCAL_MEASURES: list[dict[str, Any]] = [
     },
     _count("continuity_users", "Personalkontinuitet: antal brukare i mätningen"),
     _share("sick_leave_share", "Sjukfrånvaro, andel av arbetad tid"),
+    _share(
+        "staff_view_users_satisfied",
+        "Medarbetarenkät: andel som tror att brukarna är nöjda med omsorgen i sin helhet",
+    ),
+    _share(
+        "staff_view_needs_steer",
+        "Medarbetarenkät: andel som tycker att brukarens behov och önskemål styr",
+    ),
     _share("short_sick_leave_share", "Korttidssjukfrånvaro (dag 1–14), andel av arbetad tid"),
     _count("case_applications", "Antal ansökningar"),
     _count("case_reports", "Antal anmälningar (orosanmälningar)"),
@@ -284,7 +312,25 @@ async def load(session: AsyncSession) -> None:
         )
     await session.execute(insert(Observation), oj)
 
-    for code in (DEMO_MUNICIPALITY, "1461"):
+    ludvika_batch = uuid.uuid4()
+    session.add(
+        IngestBatch(
+            id=ludvika_batch,
+            municipality_code="2085",
+            kind="seed",
+            filename="seed 002: Ludvika kommun, Vi vill följa upp kvalitet och mål inom "
+            "socialtjänst på kvinnor och män (styrkort 2014)",
+            state="completed",
+        )
+    )
+    await session.flush()
+    ludvika = [
+        _observation(ludvika_batch, "2085", "", measure, "2014", gender, Decimal(value), i)
+        for i, ((measure, gender), value) in enumerate(LUDVIKA_2014.items())
+    ]
+    await session.execute(insert(Observation), ludvika)
+
+    for code in (DEMO_MUNICIPALITY, "1461", "2085"):
         await session.execute(
             pg_insert(DataVersion)
             .values(municipality_code=code, version=1)

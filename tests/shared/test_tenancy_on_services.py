@@ -25,7 +25,7 @@ async def test_frames_follow_scope_and_tenant_rules(client: MakeClient, make_key
     assert hidden.status_code == 404
     assert hidden.headers["content-type"].startswith("application/problem+json")
     listed = await reader_elsewhere.get("/v1/frames")
-    assert created.json()["id"] not in {f["id"] for f in listed.json()}
+    assert created.json()["id"] not in {f["id"] for f in listed.json()["items"]}
 
     national = client("budget", await make_key("budget:read", municipality=None))
     assert (await national.get(path)).status_code == 200

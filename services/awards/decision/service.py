@@ -185,8 +185,10 @@ async def pay_out(
     principal: Principal,
     budget: BudgetClient,
 ) -> DecisionOut:
-    """Book the prize against a budget fund. Idempotent: the allocation's reference is the
-    decision, so a retry returns the first booking; a fund that cannot cover it is a 409."""
+    """Book the prize against a budget fund and mark it paid there (the fund's paid amount
+    moves). Idempotent: the allocation's reference is the decision and marking it paid twice
+    changes nothing, so a retry returns the first booking; a fund that cannot cover it is a
+    409."""
     decision = await _load(session, decision_id, principal=principal, lock=True)
     if decision.published_at is None:
         raise Conflict("Publish the decision before paying out the prize")
@@ -196,6 +198,7 @@ async def pay_out(
                 f"The prize is already booked against fund {decision.fund_id}",
                 extra={"allocation_id": str(decision.allocation_id)},
             )
+        await budget.pay_out(decision.fund_id, decision.allocation_id, token=principal.token)
         return to_out(decision, await _rank_one(session, decision, principal))
     if decision.prize_amount_ore <= 0:
         raise Unprocessable("This prize carries no money to book")
@@ -226,6 +229,7 @@ async def pay_out(
                 ],
             ) from exc
         raise
+    await budget.pay_out(payload.fund_id, allocation.id, token=principal.token)
     decision.fund_id = payload.fund_id
     decision.allocation_id = allocation.id
     decision.booked_at = datetime.now(UTC)

@@ -31,6 +31,24 @@ async def get(session: AsyncSession, rule_set_id: uuid.UUID) -> GrantRuleSet | N
     return await session.get(GrantRuleSet, rule_set_id)
 
 
+async def latest_evaluation(
+    session: AsyncSession, *, code: str, year: int, municipality_code: str
+) -> GrantEvaluation | None:
+    """The municipality's latest evaluation under the rule set `code` of `year`."""
+    query = (
+        select(GrantEvaluation)
+        .join(GrantRuleSet, GrantRuleSet.id == GrantEvaluation.rule_set_id)
+        .where(
+            GrantRuleSet.code == code,
+            GrantEvaluation.year == year,
+            GrantEvaluation.municipality_code == municipality_code,
+        )
+        .order_by(GrantEvaluation.created_at.desc(), GrantEvaluation.id)
+        .limit(1)
+    )
+    return (await session.execute(query)).scalar_one_or_none()
+
+
 async def get_evaluation(session: AsyncSession, evaluation_id: uuid.UUID) -> GrantEvaluation | None:
     return await session.get(GrantEvaluation, evaluation_id)
 

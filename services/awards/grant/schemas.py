@@ -116,6 +116,17 @@ class GrantCriterionResult(OutputModel):
     explanation: str
 
 
+class GrantYearComparison(OutputModel):
+    """The same municipality's grant under the same rules the year before."""
+
+    year: int
+    evaluation_id: uuid.UUID
+    total: Decimal
+    change: Decimal = Field(description="this year's total − last year's")
+    unit: MoneyUnit
+    explanation: str
+
+
 class GrantEvaluationOut(OutputModel):
     id: uuid.UUID
     rule_set_id: uuid.UUID
@@ -125,4 +136,8 @@ class GrantEvaluationOut(OutputModel):
     unit: MoneyUnit
     met: int
     criteria: list[GrantCriterionResult]
+    previous: GrantYearComparison | None = Field(
+        default=None,
+        description="last year's evaluation under the rule set of the same code, when made",
+    )
     created_at: datetime

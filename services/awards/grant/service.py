@@ -18,6 +18,7 @@ from services.awards.grant.schemas import (
     GrantEvaluationOut,
     GrantRuleSetIn,
     GrantRuleSetOut,
+    GrantYearComparison,
 )
 from shared.auth import Principal
 from shared.clients.base import PeerError
@@ -186,6 +187,20 @@ def judge(
     )
 
 
+def _comparison(before: GrantEvaluation, total_ore: int) -> dict[str, Any]:
+    change = total_ore - before.total_ore
+    then, now = from_ore(before.total_ore, "kr"), from_ore(total_ore, "kr")
+    return GrantYearComparison(
+        year=before.year,
+        evaluation_id=before.id,
+        total=then,
+        change=from_ore(change, "kr"),
+        unit="kr",
+        explanation=f"{_fmt(then)} kr in {before.year} → {_fmt(now)} kr in {before.year + 1} "
+        f"({'+' if change >= 0 else '−'}{_fmt(abs(from_ore(change, 'kr')))} kr)",
+    ).model_dump(mode="json")
+
+
 def _evaluation_out(e: GrantEvaluation) -> GrantEvaluationOut:
     return GrantEvaluationOut.model_validate(
         {
@@ -283,6 +298,9 @@ async def evaluate(
         )
         results.append(result)
         total += amount_ore
+    before = await repository.latest_evaluation(
+        session, code=rule_set.code, year=rule_set.year - 1, municipality_code=municipality
+    )
     evaluation = GrantEvaluation(
         id=uuid.uuid4(),
         rule_set_id=rule_set.id,
@@ -293,6 +311,7 @@ async def evaluate(
         results={
             "met": sum(1 for r in results if r.met),
             "criteria": [r.model_dump(mode="json") for r in results],
+            "previous": None if before is None else _comparison(before, total),
         },
     )
     await repository.add(session, evaluation)

@@ -188,25 +188,12 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
         for c in spec.criteria
         if not criteria[c.code]["available"]
     ]
-    if not columns:
-        raise Unprocessable(
-            "No criterion of the scheme has data; nothing can be evaluated",
-            errors=[
-                FieldError(
-                    loc=["specification", "criteria", u["criterion"]],
-                    field="criteria",
-                    value=u["criterion"],
-                    message=u["reason"],
-                    code="criterion_unavailable",
-                )
-                for u in unavailable
-            ],
-        )
-
     ineligible: list[dict[str, Any]] = []
-    scored: list[tuple[dict[str, Any], list[Cell]]] = []
+    evaluated: list[tuple[dict[str, Any], list[Cell]]] = []
     for candidate in inputs["candidates"]:
         reason = _eligibility(candidate, spec, kind, year)
+        if reason is None and kind == "units":
+            reason = _too_few(spec, criteria, candidate["code"], period)
         if reason is not None:
             ineligible.append(
                 {"unit_code": candidate["code"], "unit_title": candidate["title"], "reason": reason}
@@ -222,6 +209,27 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             )
             for col in columns
         ]
+        evaluated.append((candidate, cells))
+    coverage = _coverage(spec, criteria, columns, evaluated)
+    _refuse_missing_required(spec, coverage, columns, evaluated)
+    if not columns:
+        raise Unprocessable(
+            f"No criterion of the scheme has data for {period}: "
+            + "; ".join(f"{u['criterion']} ({u['reason']})" for u in unavailable),
+            errors=[
+                FieldError(
+                    loc=["specification", "criteria", u["criterion"]],
+                    field="criteria",
+                    value=u["criterion"],
+                    message=u["reason"],
+                    code="criterion_unavailable",
+                )
+                for u in unavailable
+            ],
+        )
+
+    scored: list[tuple[dict[str, Any], list[Cell]]] = []
+    for candidate, cells in evaluated:
         present = sum(1 for cell in cells if cell.missing is None)
         if present / len(columns) < float(spec.min_data_share):
             ineligible.append(
@@ -293,6 +301,7 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             for col in columns
         ],
         "unavailable_criteria": unavailable,
+        "coverage": coverage,
         "ineligible": ineligible,
     }
     if not scored:
@@ -393,6 +402,7 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             for (key, _, _), cell in zip(keys, cells, strict=True)
             if cell.missing
         ]
+        lacking = _lacking(columns, cells)
         entry: dict[str, Any] = {
             "rank": ranks[i],
             "unit_code": candidate["code"],
@@ -401,6 +411,8 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             "criteria_present": len(cells) - len(missing),
             "criteria": explained,
             "missing": missing,
+            "missing_criteria": [u["criterion"] for u in unavailable] + lacking,
+            "weights_note": _weights_note(spec, columns, cells, unavailable),
         }
         if sens is not None:
             entry["sensitivity"] = {
@@ -423,6 +435,169 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             "choices": sens.choices,
         },
     }
+
+
+def _too_few(spec: SchemeSpec, criteria: dict[str, Any], code: str, period: str) -> str | None:
+    """The scheme's eligibility rules on the size of what a unit's values rest on."""
+    for c in spec.criteria:
+        data = criteria[c.code]
+        if not data["available"]:
+            continue
+        entry = data["current"].get(code) or {}
+        n = 0 if entry.get("suppressed") else int(entry.get("n") or 0)
+        if spec.min_respondents is not None and c.kind == "share" and n < spec.min_respondents:
+            return (
+                f"{c.code}: {n} respondents in {period} (a suppressed result counts as 0); "
+                f"the scheme needs at least {spec.min_respondents} to be eligible"
+            )
+        if (
+            spec.min_judged_targets is not None
+            and c.source == "goal_status"
+            and n < spec.min_judged_targets
+        ):
+            return (
+                f"{c.code}: {n} judged targets in {period}; the scheme needs at least "
+                f"{spec.min_judged_targets} to be eligible"
+            )
+    return None
+
+
+def _has_value(columns: list[Column], cells: list[Cell], code: str) -> bool:
+    """The criterion has a value for the period (its level, or its change where only that)."""
+    own = [
+        (col, cell) for col, cell in zip(columns, cells, strict=True) if col.criterion.code == code
+    ]
+    levels = [cell for col, cell in own if col.transform == "level"] or [cell for _, cell in own]
+    return any(cell.missing is None for cell in levels)
+
+
+def _lacking(columns: list[Column], cells: list[Cell]) -> list[str]:
+    codes = dict.fromkeys(col.criterion.code for col in columns)
+    return [code for code in codes if not _has_value(columns, cells, code)]
+
+
+def _coverage(
+    spec: SchemeSpec,
+    criteria: dict[str, Any],
+    columns: list[Column],
+    evaluated: list[tuple[dict[str, Any], list[Cell]]],
+) -> list[dict[str, Any]]:
+    """Per criterion: how many of the eligible candidates it has a value for."""
+    out: list[dict[str, Any]] = []
+    total = len(evaluated)
+    for c in spec.criteria:
+        available = bool(criteria[c.code]["available"])
+        with_data = (
+            sum(1 for _, cells in evaluated if _has_value(columns, cells, c.code))
+            if available
+            else 0
+        )
+        out.append(
+            {
+                "criterion": c.code,
+                "title": c.title,
+                "required": c.required,
+                "available": available,
+                "candidates_with_data": with_data,
+                "eligible_candidates": total,
+                "share": _dec(with_data / total, 4) if total else None,
+                "reason": None if available else criteria[c.code]["reason"],
+            }
+        )
+    return out
+
+
+def _refuse_missing_required(
+    spec: SchemeSpec,
+    coverage: list[dict[str, Any]],
+    columns: list[Column],
+    evaluated: list[tuple[dict[str, Any], list[Cell]]],
+) -> None:
+    """A required criterion is never reweighted away: every eligible candidate needs it."""
+    errors: list[FieldError] = []
+    summary: list[str] = []
+    for c, cover in zip(spec.criteria, coverage, strict=True):
+        if not c.required:
+            continue
+        lacking = [
+            cand["code"]
+            for cand, cells in evaluated
+            if not cover["available"] or not _has_value(columns, cells, c.code)
+        ]
+        if not lacking and cover["available"]:
+            continue
+        reason = cover["reason"] or "no value for the period"
+        summary.append(
+            f"{c.code} ({', '.join(lacking) if lacking else 'no eligible candidate'}: {reason})"
+        )
+        errors += [
+            FieldError(
+                loc=["specification", "criteria", c.code],
+                field=c.code,
+                value=code,
+                message=f"required criterion {c.code} has no value"
+                + (f" for {code}" if code else "")
+                + f": {reason}",
+                code="required_criterion_missing",
+            )
+            for code in lacking or [None]
+        ]
+    if errors:
+        raise Unprocessable(
+            "Required criteria lack data, so the run cannot rank fairly: " + "; ".join(summary),
+            errors=errors,
+        )
+
+
+def _nominal_weights(spec: SchemeSpec) -> dict[str, float]:
+    """Each criterion's share of the whole scheme's weight, as the scheme states it."""
+    group_totals: dict[str, Decimal] = {}
+    for c in spec.criteria:
+        group_totals[c.group] = group_totals.get(c.group, Decimal(0)) + c.weight
+    raw = {
+        c.code: float(spec.group_weights[c.group] * c.weight / group_totals[c.group])
+        for c in spec.criteria
+    }
+    total = sum(raw.values())
+    return {code: weight / total for code, weight in raw.items()}
+
+
+def _weights_note(
+    spec: SchemeSpec, columns: list[Column], cells: list[Cell], unavailable: list[dict[str, Any]]
+) -> str:
+    nominal = _nominal_weights(spec)
+    parts = {
+        col.key: col.weight
+        / sum(c.weight for c in columns if c.criterion.code == col.criterion.code)
+        for col in columns
+    }
+    gone = [u["criterion"] for u in unavailable]
+    missing_columns = [col for col, cell in zip(columns, cells, strict=True) if cell.missing]
+    if spec.missing_policy == "reweight":
+        gone_share = sum(nominal[code] for code in gone) + sum(
+            nominal[col.criterion.code] * parts[col.key] for col in missing_columns
+        )
+        names = gone + [col.key for col in missing_columns]
+        imputed: list[str] = []
+    else:
+        gone_share = sum(nominal[code] for code in gone)
+        names = gone
+        imputed = [col.key for col in missing_columns]
+    if not names and not imputed:
+        return "Every criterion has a value: the scheme's own weights apply."
+    text = []
+    if names:
+        kept = 1.0 - gone_share
+        text.append(
+            f"No value for {', '.join(names)} ({gone_share:.1%} of the scheme's weight): left "
+            f"out, and the other weights scaled by {1 / kept:.3f} (1 ÷ {kept:.3f}) to sum to one."
+        )
+    if imputed:
+        text.append(
+            f"No value for {', '.join(imputed)}: given the {spec.missing_policy} normalised "
+            "value of the candidates that have it, weights unchanged."
+        )
+    return " ".join(text)
 
 
 def _leave_one_out(

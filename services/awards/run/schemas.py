@@ -56,6 +56,14 @@ class RankedCandidate(OutputModel):
     criteria_present: int
     criteria: list[CriterionExplanation]
     missing: list[str]
+    missing_criteria: list[str] = Field(
+        default_factory=list,
+        description="the scheme's criteria this candidate has no value for, unavailable ones "
+        "included",
+    )
+    weights_note: str | None = Field(
+        default=None, description="how the weights were renormalised for this candidate"
+    )
     sensitivity: UnitSensitivity | None = None
 
 
@@ -74,6 +82,19 @@ class Robustness(OutputModel):
     statement: str
 
 
+class CriterionCoverage(OutputModel):
+    """How many of the eligible candidates the criterion has a value for."""
+
+    criterion: str
+    title: str
+    required: bool
+    available: bool
+    candidates_with_data: int
+    eligible_candidates: int
+    share: Decimal | None = Field(description="candidates_with_data ÷ eligible_candidates")
+    reason: str | None = Field(description="why the criterion has no data, when it has none")
+
+
 class RunOut(OutputModel):
     id: uuid.UUID
     scheme_id: uuid.UUID
@@ -88,6 +109,11 @@ class RunOut(OutputModel):
     method: dict[str, Any]
     columns: list[dict[str, Any]]
     unavailable_criteria: list[dict[str, Any]]
+    coverage: list[CriterionCoverage] = Field(
+        default_factory=list,
+        description="per criterion: candidates with data / eligible candidates (runs stored "
+        "before it was reported list none)",
+    )
     ranking: list[RankedCandidate]
     ineligible: list[IneligibleCandidate]
     robustness: Robustness

@@ -43,6 +43,11 @@ class CriterionSpec(InputModel):
     )
     min_respondents: int = Field(default=SUPPRESSION_THRESHOLD, ge=SUPPRESSION_THRESHOLD)
     target: Number | None = None
+    required: bool = Field(
+        default=False,
+        description="every eligible candidate must have a value: otherwise the run is refused "
+        "(422 naming the criterion and the candidates lacking it) instead of reweighting it away",
+    )
 
     @model_validator(mode="after")
     def _source_fields(self) -> CriterionSpec:
@@ -99,6 +104,20 @@ class SchemeSpec(InputModel):
         gt=0,
         le=1,
         description="a candidate needs values for at least this share of the criteria",
+    )
+    min_respondents: int | None = Field(
+        default=None,
+        ge=SUPPRESSION_THRESHOLD,
+        description="eligibility, applied before ranking: a unit needs at least this many "
+        "respondents on every survey-share criterion (kind 'share'); a suppressed or missing "
+        "survey counts as too few",
+    )
+    min_judged_targets: int | None = Field(
+        default=None,
+        ge=1,
+        le=1000,
+        description="eligibility, applied before ranking: a unit needs at least this many "
+        "judged targets behind a goal-fulfilment criterion (source 'goal_status')",
     )
     improvement_min_respondents: int = Field(
         default=20, ge=SUPPRESSION_THRESHOLD, description="for a change in a survey share"

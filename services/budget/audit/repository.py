@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.paging import page_of
 from shared.models import BudgetAudit
 
 
@@ -21,7 +22,7 @@ async def list_entries(
     entity_id: uuid.UUID | None,
     limit: int,
     offset: int,
-) -> list[BudgetAudit]:
+) -> tuple[list[BudgetAudit], int]:
     query = select(BudgetAudit).order_by(BudgetAudit.at.desc(), BudgetAudit.id)
     if municipality_code is not None:
         query = query.where(BudgetAudit.municipality_code == municipality_code)
@@ -29,4 +30,4 @@ async def list_entries(
         query = query.where(BudgetAudit.entity == entity)
     if entity_id is not None:
         query = query.where(BudgetAudit.entity_id == entity_id)
-    return list((await session.execute(query.limit(limit).offset(offset))).scalars())
+    return await page_of(session, query, limit=limit, offset=offset)

@@ -10,13 +10,13 @@ from services.budget.audit.schemas import AuditOut
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
-from shared.pagination import PageDep
+from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/audit", tags=["audit"])
 Reader = Annotated[Principal, Depends(require("budget:read"))]
 
 
-@router.get("", response_model=list[AuditOut])
+@router.get("", response_model=Page[AuditOut])
 async def list_audit(
     session: SessionDep,
     principal: Reader,
@@ -26,7 +26,7 @@ async def list_audit(
         str | None, Query(description="frame, fund, allocation, operating_budget, investment")
     ] = None,
     entity_id: uuid.UUID | None = None,
-) -> list[AuditOut]:
+) -> Page[AuditOut]:
     """The audit trail, newest first: who (API key id), when, the state before and after."""
     return await service.list_audit(
         session,

@@ -13,6 +13,7 @@ from services.budget.audit.schemas import AuditOut
 from services.budget.tenancy import list_scope
 from shared.auth import Principal
 from shared.models import BudgetAudit
+from shared.pagination import Page
 
 
 def snapshot(model: BaseModel | None) -> dict[str, Any] | None:
@@ -53,9 +54,9 @@ async def list_audit(
     entity_id: uuid.UUID | None,
     limit: int,
     offset: int,
-) -> list[AuditOut]:
+) -> Page[AuditOut]:
     scope = list_scope(principal, municipality_code)
-    entries = await repository.list_entries(
+    entries, total = await repository.list_entries(
         session,
         municipality_code=scope,
         entity=entity,
@@ -63,4 +64,9 @@ async def list_audit(
         limit=limit,
         offset=offset,
     )
-    return [AuditOut.model_validate(e) for e in entries]
+    return Page[AuditOut](
+        items=[AuditOut.model_validate(e) for e in entries],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )

@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.paging import page_of
 from services.budget.unique import add_unique
 from shared.models import BudgetFrame, FrameChange
 
@@ -66,12 +67,9 @@ async def list_frames(
     year: int | None,
     limit: int,
     offset: int,
-) -> list[BudgetFrame]:
-    query = (
-        select(BudgetFrame)
-        .order_by(BudgetFrame.year.desc(), BudgetFrame.board)
-        .limit(limit)
-        .offset(offset)
+) -> tuple[list[BudgetFrame], int]:
+    query = select(BudgetFrame).order_by(
+        BudgetFrame.year.desc(), BudgetFrame.board, BudgetFrame.municipality_code
     )
     if municipality_code is not None:
         query = query.where(BudgetFrame.municipality_code == municipality_code)
@@ -79,4 +77,4 @@ async def list_frames(
         query = query.where(BudgetFrame.board == board)
     if year is not None:
         query = query.where(BudgetFrame.year == year)
-    return list((await session.execute(query)).scalars())
+    return await page_of(session, query, limit=limit, offset=offset)

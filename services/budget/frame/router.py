@@ -11,7 +11,7 @@ from services.budget.versioning import EDIT_RESPONSES, etag
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
-from shared.pagination import PageDep
+from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/frames", tags=["frames"])
 Reader = Annotated[Principal, Depends(require("budget:read"))]
@@ -34,7 +34,7 @@ async def create_frame(
     return _tag(response, frame)
 
 
-@router.get("", response_model=list[FrameOut])
+@router.get("", response_model=Page[FrameOut])
 async def list_frames(
     session: SessionDep,
     principal: Reader,
@@ -42,7 +42,7 @@ async def list_frames(
     municipality_code: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
     board: Annotated[str | None, Query(max_length=200)] = None,
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
-) -> list[FrameOut]:
+) -> Page[FrameOut]:
     """Frames visible to this key, newest year first."""
     return await service.list_frames(
         session,

@@ -22,6 +22,7 @@ from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
 from shared.models import BudgetFrame, FrameChange
 from shared.money import MoneyUnit, from_ore
+from shared.pagination import Page
 
 # Categories whose direction is known: a transfer out or an efficiency demand lowers the frame.
 _SIGN_RULES: dict[str, tuple[Callable[[int], bool], str]] = {
@@ -289,9 +290,11 @@ async def list_frames(
     year: int | None = None,
     limit: int,
     offset: int,
-) -> list[FrameOut]:
+) -> Page[FrameOut]:
     scope = list_scope(principal, municipality_code)
-    frames = await repository.list_frames(
+    frames, total = await repository.list_frames(
         session, scope, board=board, year=year, limit=limit, offset=offset
     )
-    return [await _to_out(session, f) for f in frames]
+    return Page[FrameOut](
+        items=[await _to_out(session, f) for f in frames], total=total, limit=limit, offset=offset
+    )

@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.paging import page_of
 from services.budget.unique import add_unique
 from shared.models import Fund, FundAllocation
 
@@ -105,12 +106,10 @@ async def allocation(
 
 async def allocations(
     session: AsyncSession, fund_id: uuid.UUID, *, limit: int, offset: int
-) -> list[FundAllocation]:
-    result = await session.execute(
+) -> tuple[list[FundAllocation], int]:
+    query = (
         select(FundAllocation)
         .where(FundAllocation.fund_id == fund_id)
         .order_by(FundAllocation.created_at, FundAllocation.id)
-        .limit(limit)
-        .offset(offset)
     )
-    return list(result.scalars())
+    return await page_of(session, query, limit=limit, offset=offset)

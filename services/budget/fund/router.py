@@ -114,10 +114,10 @@ async def create_allocation(
     return allocation
 
 
-@router.get("/{fund_id}/allocations", response_model=list[AllocationOut])
+@router.get("/{fund_id}/allocations", response_model=Page[AllocationOut])
 async def list_allocations(
     fund_id: uuid.UUID, session: SessionDep, principal: Reader, page: PageDep
-) -> list[AllocationOut]:
+) -> Page[AllocationOut]:
     """A fund's allocations, oldest first, in every state."""
     return await service.list_allocations(
         session, fund_id, principal=principal, limit=page.limit, offset=page.offset

@@ -274,10 +274,12 @@ async def get_allocation(
 
 async def list_allocations(
     session: AsyncSession, fund_id: uuid.UUID, *, principal: Principal, limit: int, offset: int
-) -> list[AllocationOut]:
+) -> Page[AllocationOut]:
     fund = await _visible(session, fund_id, principal)
-    rows = await repository.allocations(session, fund.id, limit=limit, offset=offset)
-    return [allocation_out(a) for a in rows]
+    rows, total = await repository.allocations(session, fund.id, limit=limit, offset=offset)
+    return Page[AllocationOut](
+        items=[allocation_out(a) for a in rows], total=total, limit=limit, offset=offset
+    )
 
 
 async def _transition(

@@ -5,6 +5,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.paging import page_of
 from services.budget.unique import add_unique
 from shared.models import InvestmentAmount, InvestmentProject
 
@@ -78,7 +79,7 @@ async def list_projects(
     board: str | None,
     limit: int,
     offset: int,
-) -> list[InvestmentProject]:
+) -> tuple[list[InvestmentProject], int]:
     query = select(InvestmentProject)
     if municipality_code is not None:
         query = query.where(InvestmentProject.municipality_code == municipality_code)
@@ -90,4 +91,4 @@ async def list_projects(
         InvestmentProject.created_at,
         InvestmentProject.code,
     )
-    return list((await session.execute(query.limit(limit).offset(offset))).scalars())
+    return await page_of(session, query, limit=limit, offset=offset)

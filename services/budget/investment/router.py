@@ -19,7 +19,7 @@ from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
 from shared.money import MoneyUnit
-from shared.pagination import PageDep
+from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/investments", tags=["investments"])
 Reader = Annotated[Principal, Depends(require("budget:read"))]
@@ -36,14 +36,14 @@ async def create_investment_plan(
     return await service.import_plan(session, payload, principal=principal, tolerance_tkr=tolerance)
 
 
-@router.get("", response_model=list[ProjectOut])
+@router.get("", response_model=Page[ProjectOut])
 async def list_investments(
     session: SessionDep,
     principal: Reader,
     page: PageDep,
     municipality_code: Municipality = None,
     board: Annotated[str | None, Query(max_length=200)] = None,
-) -> list[ProjectOut]:
+) -> Page[ProjectOut]:
     """Investment projects with their amounts per year."""
     return await service.list_projects(
         session,

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from services.budget.operating.schemas import Finding
+from services.budget.operating.schemas import DIFFERENCE_CONVENTION, Finding
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -57,6 +57,7 @@ class PlanOut(OutputModel):
     projects: list[ProjectOut]
     totals: dict[int, Decimal]
     warnings: list[Finding]
+    sign_convention: str = DIFFERENCE_CONVENTION
 
 
 class TotalsOut(OutputModel):

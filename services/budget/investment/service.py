@@ -33,6 +33,7 @@ from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import InvestmentProject
 from shared.money import MoneyUnit, from_ore
+from shared.pagination import Page
 
 
 def _amounts(amounts: dict[int, Decimal], unit: MoneyUnit, loc: list[str | int]) -> dict[int, int]:
@@ -281,13 +282,15 @@ async def list_projects(
     board: str | None,
     limit: int,
     offset: int,
-) -> list[ProjectOut]:
+) -> Page[ProjectOut]:
     scope = list_scope(principal, municipality_code)
-    projects = await repository.list_projects(
+    projects, total = await repository.list_projects(
         session, scope, board=board, limit=limit, offset=offset
     )
     amounts = await repository.amounts_of(session, [p.id for p in projects])
-    return [_out(p, amounts[p.id]) for p in projects]
+    return Page[ProjectOut](
+        items=[_out(p, amounts[p.id]) for p in projects], total=total, limit=limit, offset=offset
+    )
 
 
 async def totals(
@@ -300,7 +303,7 @@ async def totals(
 ) -> TotalsOut:
     """Sums per year and per category and year, from the stored lines (never a printed total)."""
     municipality = principal.tenant(municipality_code)
-    projects = await repository.list_projects(
+    projects, _total = await repository.list_projects(
         session, municipality, board=board, limit=100_000, offset=0
     )
     amounts = await repository.amounts_of(session, [p.id for p in projects])

@@ -295,5 +295,48 @@ def check_table(
     return Checked(lines=lines, revenue=revenue_total, costs=costs_total, findings=c.findings)
 
 
+# The phases that carry the board's decided budget and so must keep within its frame; a
+# forecast or an outcome differs from the frame by what happened, which is no inconsistency.
+FRAMED_PHASES = frozenset({"approved", "revised"})
+
+
+def check_against_frame(
+    checked: Checked,
+    *,
+    phase: str,
+    board: str,
+    year: int,
+    frame_ore: int,
+    unit: MoneyUnit,
+    tolerance_ore: int,
+) -> None:
+    """Add a finding when the table's net cost differs from the frame: a warning within the
+    rounding tolerance, an error above it."""
+    net_cost = -(checked.revenue + checked.costs)
+    difference = net_cost - frame_ore
+    if phase not in FRAMED_PHASES or difference == 0:
+        return
+    checker = _Checker(unit, tolerance_ore)
+    within = abs(difference) <= tolerance_ore
+    what = (
+        f"is within the rounding tolerance of {checker.fmt(tolerance_ore)} {unit}"
+        if within
+        else f"exceeds the rounding tolerance of {checker.fmt(tolerance_ore)} {unit}"
+    )
+    checker.add(
+        "warning" if within else "error",
+        "frame_difference",
+        ["body", "totals", "net"],
+        "Summa",
+        "net",
+        f"the net cost {checker.fmt(net_cost)} {unit} differs from {board}'s frame for {year} "
+        f"({checker.fmt(frame_ore)} {unit}) by {checker.fmt(difference)} {unit} "
+        f"(positive = over the frame); the difference {what}",
+        printed=net_cost,
+        computed=frame_ore,
+    )
+    checked.findings += checker.findings
+
+
 def tolerance_ore(tolerance_tkr: Decimal) -> int:
     return int(tolerance_tkr * 100_000)

@@ -6,6 +6,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.budget.paging import page_of
 from services.budget.unique import add_unique
 from shared.models import AccountMapping, OperatingBudget, OperatingLine
 
@@ -88,7 +89,7 @@ async def list_budgets(
     phase: str | None,
     limit: int,
     offset: int,
-) -> list[OperatingBudget]:
+) -> tuple[list[OperatingBudget], int]:
     query = select(OperatingBudget)
     if municipality_code is not None:
         query = query.where(OperatingBudget.municipality_code == municipality_code)
@@ -103,8 +104,9 @@ async def list_budgets(
         OperatingBudget.board,
         OperatingBudget.phase,
         OperatingBudget.tertial,
+        OperatingBudget.municipality_code,
     )
-    return list((await session.execute(query.limit(limit).offset(offset))).scalars())
+    return await page_of(session, query, limit=limit, offset=offset)
 
 
 async def upsert_mappings(

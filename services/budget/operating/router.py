@@ -26,7 +26,7 @@ from shared.auth import Principal, require
 from shared.db import SessionDep
 from shared.errors import UnsupportedMediaType
 from shared.money import MoneyUnit
-from shared.pagination import PageDep
+from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/operating-budgets", tags=["operating budgets"])
 mapping_router = service_router(prefix="/v1/account-mappings", tags=["operating budgets"])
@@ -62,7 +62,7 @@ async def create_operating_budget(
     return _tag(response, budget)
 
 
-@router.get("", response_model=list[OperatingBudgetOut])
+@router.get("", response_model=Page[OperatingBudgetOut])
 async def list_operating_budgets(
     session: SessionDep,
     principal: Reader,
@@ -71,7 +71,7 @@ async def list_operating_budgets(
     board: Annotated[str | None, Query(max_length=200)] = None,
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
     phase: Phase | None = None,
-) -> list[OperatingBudgetOut]:
+) -> Page[OperatingBudgetOut]:
     """Stored operating budgets, newest year first; every forecast tertial is its own entry."""
     return await service.list_budgets(
         session,

@@ -14,6 +14,12 @@ Phase = Literal["approved", "revised", "forecast", "outcome"]
 SIGN_CONVENTION = (
     "revenue is positive, costs are negative, net = revenue + costs (a net cost is negative)"
 )
+DIFFERENCE_CONVENTION = (
+    "difference = the change in net cost from the base (last year, the budget compared "
+    "against, the decided frame) to the figure reported: positive = the net cost is higher, "
+    "negative = lower (a saving); for revenue and costs cells, their effect on the net cost, "
+    "i.e. −(against − base); a check finding's difference is printed − computed"
+)
 Amount = Decimal
 
 
@@ -93,6 +99,18 @@ class ActivityOut(OutputModel):
     net: Decimal
 
 
+class FrameDifference(OutputModel):
+    """The operating budget's net cost against the decided frame of the same board and year."""
+
+    frame_id: uuid.UUID
+    frame_amount: Decimal = Field(description="the frame: the net cost the board may have")
+    net_cost: Decimal = Field(description="the budget's net cost, −net")
+    difference: Decimal = Field(
+        description="net_cost − frame_amount: positive = over the frame (saving it reported a "
+        "warning within the rounding tolerance, an error above it)"
+    )
+
+
 class OperatingBudgetOut(OutputModel):
     id: uuid.UUID
     municipality_code: str
@@ -106,10 +124,13 @@ class OperatingBudgetOut(OutputModel):
     net: Decimal
     activities: list[ActivityOut]
     warnings: list[Finding]
+    frame: FrameDifference | None = Field(
+        default=None, description="none when no frame is decided for the board and year"
+    )
     source: str | None
     version: int
     created_at: datetime
-    sign_convention: str = SIGN_CONVENTION
+    sign_convention: str = SIGN_CONVENTION + "; " + DIFFERENCE_CONVENTION
 
 
 class CellDifference(OutputModel):
@@ -135,10 +156,7 @@ class ComparisonOut(OutputModel):
     against: dict[str, Any]
     rows: list[ComparisonRow]
     totals: ComparisonRow
-    sign_convention: str = (
-        SIGN_CONVENTION + "; difference = against − base, so a positive net difference "
-        "is a lower net cost (better), a negative one a higher net cost"
-    )
+    sign_convention: str = SIGN_CONVENTION + "; " + DIFFERENCE_CONVENTION
 
 
 class DriftRow(OutputModel):
@@ -163,11 +181,7 @@ class DriftredovisningOut(OutputModel):
     unit: MoneyUnit
     rows: list[DriftRow]
     total: DriftRow
-    sign_convention: str = (
-        SIGN_CONVENTION + "; difference (Skillnad) is the change in net cost from the previous "
-        "year: positive = the net cost grew, negative = it fell (a saving), i.e. "
-        "−(net − previous_net)"
-    )
+    sign_convention: str = SIGN_CONVENTION + "; " + DIFFERENCE_CONVENTION
 
 
 class MappingIn(InputModel):

@@ -10,8 +10,14 @@ from typing import Any, cast
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.budget.audit.service import record
+from services.budget.frame import repository as frames
 from services.budget.operating import repository
-from services.budget.operating.checks import Checked, check_table, tolerance_ore
+from services.budget.operating.checks import (
+    Checked,
+    check_against_frame,
+    check_table,
+    tolerance_ore,
+)
 from services.budget.operating.outcome import aggregate
 from services.budget.operating.schemas import (
     ActivityIn,
@@ -22,6 +28,7 @@ from services.budget.operating.schemas import (
     DriftredovisningOut,
     DriftRow,
     Finding,
+    FrameDifference,
     MappingOut,
     MappingsIn,
     OperatingBudgetIn,
@@ -36,6 +43,7 @@ from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
 from shared.models import OperatingBudget, OperatingLine
 from shared.money import MoneyUnit, from_ore
+from shared.pagination import Page
 
 
 def _refuse(checked: Checked) -> None:
@@ -75,6 +83,45 @@ def _lines(checked: Checked) -> list[OperatingLine]:
     ]
 
 
+async def _checked_against_frame(
+    session: AsyncSession,
+    checked: Checked,
+    *,
+    municipality: str,
+    board: str,
+    year: int,
+    phase: str,
+    unit: MoneyUnit,
+    tolerance_tkr: Decimal,
+) -> None:
+    frame = await frames.find(session, municipality, board, year)
+    if frame is not None:
+        check_against_frame(
+            checked,
+            phase=phase,
+            board=board,
+            year=year,
+            frame_ore=frame.amount_ore,
+            unit=unit,
+            tolerance_ore=tolerance_ore(tolerance_tkr),
+        )
+
+
+async def _frame_difference(
+    session: AsyncSession, budget: OperatingBudget, unit: MoneyUnit
+) -> FrameDifference | None:
+    frame = await frames.find(session, budget.municipality_code, budget.board, budget.year)
+    if frame is None:
+        return None
+    net_cost = -(budget.revenue_ore + budget.costs_ore)
+    return FrameDifference(
+        frame_id=frame.id,
+        frame_amount=from_ore(frame.amount_ore, unit),
+        net_cost=from_ore(net_cost, unit),
+        difference=from_ore(net_cost - frame.amount_ore, unit),
+    )
+
+
 async def _out(session: AsyncSession, budget: OperatingBudget) -> OperatingBudgetOut:
     unit = cast(MoneyUnit, budget.display_unit)
     lines = await repository.lines_of(session, budget.id)
@@ -101,6 +148,7 @@ async def _out(session: AsyncSession, budget: OperatingBudget) -> OperatingBudge
             for x in lines
         ],
         warnings=[Finding.model_validate(w) for w in budget.warnings],
+        frame=await _frame_difference(session, budget, unit),
         source=budget.source,
         version=budget.version,
         created_at=budget.created_at,
@@ -122,6 +170,16 @@ async def create_budget(
         payload.totals,
         unit=payload.unit,
         tolerance_ore=tolerance_ore(tolerance_tkr),
+    )
+    await _checked_against_frame(
+        session,
+        checked,
+        municipality=municipality,
+        board=payload.board,
+        year=payload.year,
+        phase=payload.phase,
+        unit=payload.unit,
+        tolerance_tkr=tolerance_tkr,
     )
     _refuse(checked)
     tertial = payload.tertial or 0
@@ -215,6 +273,16 @@ async def update_budget(
         unit=payload.unit,
         tolerance_ore=tolerance_ore(tolerance_tkr),
     )
+    await _checked_against_frame(
+        session,
+        checked,
+        municipality=budget.municipality_code,
+        board=budget.board,
+        year=budget.year,
+        phase=budget.phase,
+        unit=payload.unit,
+        tolerance_tkr=tolerance_tkr,
+    )
     _refuse(checked)
     before = await _out(session, budget)
     budget.display_unit = payload.unit
@@ -256,12 +324,14 @@ async def list_budgets(
     phase: str | None,
     limit: int,
     offset: int,
-) -> list[OperatingBudgetOut]:
+) -> Page[OperatingBudgetOut]:
     scope = list_scope(principal, municipality_code)
-    budgets = await repository.list_budgets(
+    budgets, total = await repository.list_budgets(
         session, scope, board=board, year=year, phase=phase, limit=limit, offset=offset
     )
-    return [await _out(session, b) for b in budgets]
+    return Page[OperatingBudgetOut](
+        items=[await _out(session, b) for b in budgets], total=total, limit=limit, offset=offset
+    )
 
 
 async def _find_visible(
@@ -297,7 +367,7 @@ def _cell(base: int | None, against: int | None, unit: MoneyUnit) -> CellDiffere
     return CellDifference(
         base=None if base is None else from_ore(base, unit),
         against=None if against is None else from_ore(against, unit),
-        difference=None if base is None or against is None else from_ore(against - base, unit),
+        difference=None if base is None or against is None else from_ore(base - against, unit),
     )
 
 
@@ -315,7 +385,8 @@ async def compare(
     against_year: int | None,
     unit: MoneyUnit,
 ) -> ComparisonOut:
-    """Per activity: base, against and against − base for revenue, costs and net. A forecast
+    """Per activity: base, against and the difference (DIFFERENCE_CONVENTION: the change in
+    net cost, −(against − base)) for revenue, costs and net. A forecast
     named without its tertial is the latest one stored for the year."""
     municipality = principal.tenant(municipality_code)
     other_year = against_year or year

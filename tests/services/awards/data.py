@@ -74,22 +74,7 @@ async def build(
     for unit in UNITS:
         r = await indicators.post("/v1/units", json={"municipality_code": MUNI, **unit})
         assert r.status_code == 201, r.text
-    # The measure staff_continuity comes with the demo catalogue (shared/demo/ingest.py).
-    r = await indicators.post(
-        "/v1/indicators",
-        json={
-            "code": "personalkontinuitet",
-            "title": "Personalkontinuitet hemtjänst",
-            "area": "aldreomsorg",
-            "classification": "process",
-            "perspective": "malgrupp",
-            "unit": "antal",
-            "direction": "lower",
-            "rollup": "mean",
-            "numerator_measure": "staff_continuity",
-        },
-    )
-    assert r.status_code == 201, r.text
+    # The indicator personalkontinuitet (measure staff_continuity) comes with the demo catalogue.
     await _goal_targets(indicators)
     rows = survey_rows(SURVEY) + [
         {"measure_code": "staff_continuity", "unit_code": unit, "period": "2024", "value": v}
@@ -174,7 +159,7 @@ async def fund(budget: httpx.AsyncClient, fund_id: uuid.UUID) -> dict[str, Any]:
 async def allocations(budget: httpx.AsyncClient, fund_id: uuid.UUID) -> list[dict[str, Any]]:
     r = await budget.get(f"/v1/funds/{fund_id}/allocations")
     assert r.status_code == 200, r.text
-    found: list[dict[str, Any]] = r.json()
+    found: list[dict[str, Any]] = r.json()["items"]
     return found
 
 

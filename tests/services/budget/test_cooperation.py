@@ -31,15 +31,15 @@ async def test_a_cooperation_key_lists_the_partner_it_names(
 
     partner = await budget.get("/v1/frames", params={"municipality_code": "1460"})
     assert partner.status_code == 200, partner.text
-    assert [(f["municipality_code"], f["board"]) for f in partner.json()] == [
+    assert [(f["municipality_code"], f["board"]) for f in partner.json()["items"]] == [
         ("1460", "Omsorgsnämnden")
     ]
     home = await budget.get("/v1/frames", params={"municipality_code": "1461"})
-    assert [f["board"] for f in home.json()] == ["Socialnämnden"]
+    assert [f["board"] for f in home.json()["items"]] == ["Socialnämnden"]
     unnamed = await budget.get("/v1/frames")
     assert unnamed.status_code == 422
     assert unnamed.json()["errors"][0]["field"] == "municipality_code"
     assert (await budget.get("/v1/frames", params={"municipality_code": "9990"})).status_code == 404
-    one = await budget.get(f"/v1/frames/{partner.json()[0]['id']}")
+    one = await budget.get(f"/v1/frames/{partner.json()['items'][0]['id']}")
     assert one.status_code == 200
     assert one.json()["municipality_code"] == "1460"

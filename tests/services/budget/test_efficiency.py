@@ -85,7 +85,7 @@ async def test_net_cost_can_come_from_a_stored_operating_budget(
     budget = client("budget", await make_key(*PUBLISHER, municipality="1462"))
     [approved] = (
         await budget.get("/v1/operating-budgets", params={"year": 2021, "phase": "approved"})
-    ).json()
+    ).json()["items"]
     published = await budget.post(
         "/v1/efficiency",
         json={

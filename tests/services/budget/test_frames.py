@@ -93,7 +93,7 @@ async def test_ledger_that_does_not_reconcile_is_refused_with_both_sums(
     assert problem["change_total"] == "-15091"
     assert problem["errors"][0]["field"] == "amount"
     listed = await budget.get("/v1/frames", params={"board": "Socialnämnden"})
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_previous_amount_must_equal_last_years_stored_frame(
@@ -124,7 +124,7 @@ async def test_previous_amount_must_equal_last_years_stored_frame(
     assert accepted.status_code == 201, accepted.text
 
     # Now 2021 cannot change its amount without breaking 2022's ledger.
-    demo_2021 = (await budget.get("/v1/frames", params={"year": 2021})).json()[0]
+    demo_2021 = (await budget.get("/v1/frames", params={"year": 2021})).json()["items"][0]
     tag = (await budget.get(f"/v1/frames/{demo_2021['id']}")).headers["ETag"]
     changes = [
         {k: v for k, v in c.items() if v is not None and k != "position"}
@@ -167,7 +167,7 @@ async def test_update_needs_if_match_and_is_audited(client: MakeClient, make_key
     assert len(ok.json()["changes"]) == 6
     assert stale.status_code == 412
     assert unreconciled.status_code == 422
-    trail = (await budget.get("/v1/audit", params={"entity_id": frame_id})).json()
+    trail = (await budget.get("/v1/audit", params={"entity_id": frame_id})).json()["items"]
     assert [e["action"] for e in trail] == ["update", "create"]
     assert trail[0]["before"]["amount"] == "302257"
     assert trail[0]["after"]["amount"] == "302757"

@@ -76,7 +76,7 @@ async def test_refuses_what_the_fund_cannot_cover_stating_remaining_and_requeste
     problem = refused.json()
     assert (problem["remaining"], problem["requested"], problem["unit"]) == ("20000", "25000", "kr")
     assert "20000" in problem["detail"]
-    allocations = (await budget.get(f"/v1/funds/{fund['id']}/allocations")).json()
+    allocations = (await budget.get(f"/v1/funds/{fund['id']}/allocations")).json()["items"]
     assert [a["reference"] for a in allocations] == ["r1"]
 
 
@@ -106,7 +106,7 @@ async def test_payout_and_reversal_move_the_balance_and_are_audited(
     again = await budget.post(f"/v1/funds/{fund['id']}/allocations/{a['id']}/payout", json={})
     assert again.status_code == 409
 
-    trail = (await budget.get("/v1/audit", params={"entity_id": a["id"]})).json()
+    trail = (await budget.get("/v1/audit", params={"entity_id": a["id"]})).json()["items"]
     assert [e["action"] for e in trail] == ["reversal", "payout", "allocate"]
     assert trail[0]["before"]["state"] == "paid"
     assert trail[0]["after"]["state"] == "reversed"

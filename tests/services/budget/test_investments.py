@@ -44,7 +44,7 @@ async def test_importing_the_printed_table_reports_the_totals_that_leave_out_a_l
     assert (errors["2023"]["value"], errors["2023"]["computed"]) == ("27", "87")
     assert errors["2022"]["code"] == "total_leaves_out_line"
     assert "'Inventarier AME'" in errors["2022"]["message"]
-    assert (await budget.get("/v1/investments")).json() == []
+    assert (await budget.get("/v1/investments")).json()["items"] == []
 
 
 async def test_lines_without_printed_totals_are_stored_and_summed_per_year_and_category(
@@ -57,7 +57,7 @@ async def test_lines_without_printed_totals_are_stored_and_summed_per_year_and_c
     assert created.json()["totals"] == {"2021": "540", "2022": "105", "2023": "87"}
     [warning] = created.json()["warnings"]
     assert (warning["code"], warning["difference"]) == ("rounding_difference", "1")
-    [kept] = (await budget.get("/v1/audit", params={"entity": "investment_plan"})).json()
+    [kept] = (await budget.get("/v1/audit", params={"entity": "investment_plan"})).json()["items"]
     assert kept["after"]["warnings"] == [warning]
 
     totals = (await budget.get("/v1/investments/totals", params={"board": BOARD})).json()
@@ -74,7 +74,7 @@ async def test_demo_investments_and_editing_with_if_match(
     budget = client("budget", await make_key("budget:read", "budget:write", municipality="1462"))
     totals = (await budget.get("/v1/investments/totals", params={"board": BOARD})).json()
     assert totals["per_year"] == {"2021": "540", "2022": "105", "2023": "87"}
-    projects = (await budget.get("/v1/investments", params={"board": BOARD})).json()
+    projects = (await budget.get("/v1/investments", params={"board": BOARD})).json()["items"]
     ame = next(p for p in projects if p["code"] == "inventarier_ame")
     read = await budget.get(f"/v1/investments/{ame['id']}")
     update = {

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from shared.demo.budget import DRIFT, DRIFT_TOTALS
 from tests.conftest import MakeClient, MakeKey
+from tests.services.budget.test_frames import frame
 
 BOARD = "Socialnämnden"
 
@@ -82,12 +83,13 @@ async def test_demo_data_carries_the_warnings_the_import_reports(
         await lilla_edet.get(
             "/v1/operating-budgets", params={"board": BOARD, "year": 2021, "phase": "approved"}
         )
-    ).json()
-    reported = (
-        await client("budget", await make_key("budget:write")).post(
-            "/v1/operating-budgets", json=printed_table(2021)
-        )
-    ).json()["warnings"]
+    ).json()["items"]
+    # Imported elsewhere under the same decided frame, the table reports what the demo stores.
+    elsewhere = client("budget", await make_key("budget:write"))
+    assert (await elsewhere.post("/v1/frames", json=frame())).status_code == 201
+    reported = (await elsewhere.post("/v1/operating-budgets", json=printed_table(2021))).json()[
+        "warnings"
+    ]
     assert len(stored) == 1
     assert sorted(map(key_of, stored[0]["warnings"])) == sorted(map(key_of, reported))
     assert [w["message"] for w in stored[0]["warnings"]] == [w["message"] for w in reported]
@@ -109,7 +111,7 @@ async def test_ekonomi_table_net_without_its_sign_is_an_error_naming_the_cell(
     assert error["computed"] == "-302257"
     assert "without its sign" in error["message"]
     listed = await budget.get("/v1/operating-budgets", params={"board": BOARD})
-    assert listed.json() == []
+    assert listed.json()["items"] == []
 
 
 async def test_ekonomi_table_outcome_2019_and_budget_2020_are_consistent(
@@ -205,7 +207,9 @@ async def test_forecasts_per_tertial_are_all_kept_and_compared_with_the_budget(
         created = await budget.post("/v1/operating-budgets", json=table)
         assert created.status_code == 201, created.text
 
-    listed = (await budget.get("/v1/operating-budgets", params={"phase": "forecast"})).json()
+    listed = (await budget.get("/v1/operating-budgets", params={"phase": "forecast"})).json()[
+        "items"
+    ]
     assert sorted(b["tertial"] for b in listed) == [1, 2]
 
     compared = await budget.get(
@@ -221,10 +225,11 @@ async def test_forecasts_per_tertial_are_all_kept_and_compared_with_the_budget(
     assert compared.status_code == 200, compared.text
     body = compared.json()
     voo = next(r for r in body["rows"] if r["code"] == "vard_och_omsorg")
-    assert voo["costs"] == {"base": "-165160", "against": "-167160", "difference": "-2000"}
-    assert voo["net"]["difference"] == "-2000"
-    assert body["totals"]["net"]["difference"] == "-2000"
-    assert "against − base" in body["sign_convention"]
+    # 2 000 tkr more costs in the forecast: the net cost grows by 2 000 (one convention).
+    assert voo["costs"] == {"base": "-165160", "against": "-167160", "difference": "2000"}
+    assert voo["net"]["difference"] == "2000"
+    assert body["totals"]["net"]["difference"] == "2000"
+    assert "−(against − base)" in body["sign_convention"]
 
     latest = await budget.get(
         "/v1/operating-budgets/comparison",
@@ -235,7 +240,7 @@ async def test_forecasts_per_tertial_are_all_kept_and_compared_with_the_budget(
         "/v1/operating-budgets/comparison",
         params={"board": BOARD, "year": 2021, "against": "forecast", "against_tertial": 1},
     )
-    assert t1.json()["totals"]["costs"]["difference"] == "-1000"
+    assert t1.json()["totals"]["costs"]["difference"] == "1000"
 
     missing = await budget.get(
         "/v1/operating-budgets/comparison",
@@ -252,8 +257,8 @@ async def test_comparison_against_last_year(client: MakeClient, make_key: MakeKe
     )
     assert compared.status_code == 200, compared.text
     ifo = next(r for r in compared.json()["rows"] if r["code"] == "ifo")
-    # 2020 − 2021: the net cost was 9 888 tkr higher in 2020.
-    assert ifo["net"]["difference"] == "-9888"
+    # From 2021 to 2020 the net cost is 9 888 tkr higher: +9 888 (the change in net cost).
+    assert ifo["net"]["difference"] == "9888"
 
 
 async def test_update_needs_if_match(client: MakeClient, make_key: MakeKey) -> None:
@@ -296,7 +301,7 @@ async def test_driftredovisning_reproduces_the_seed_table_from_stored_data(
         "-317348",
     )
     assert total["difference"] == "-15089"  # printed −15 091: the stored net is 2 tkr more
-    assert "Skillnad" in report["sign_convention"]
+    assert "the change in net cost" in report["sign_convention"]
 
     as_csv = await budget.get(
         "/v1/operating-budgets/driftredovisning", params=params | {"format": "csv"}
@@ -382,7 +387,7 @@ async def test_outcome_import_maps_accounts_to_activities_and_refuses_unmapped_r
         },
     )
     assert {m["account"]: m["activity_code"] for m in remapped.json()}["45"] == "voo"
-    trail = (await budget.get("/v1/audit", params={"entity": "account_mapping"})).json()
+    trail = (await budget.get("/v1/audit", params={"entity": "account_mapping"})).json()["items"]
     changed = [e for e in trail if e["after"]["account"] == "45"]
     assert [e["action"] for e in changed] == ["update", "create"]
     assert changed[0]["before"]["activity_code"] == "ifo"
@@ -394,7 +399,7 @@ async def test_another_municipalitys_budget_is_not_found(
     lilla_edet = client("budget", await make_key("budget:read", municipality="1462"))
     [stored] = (
         await lilla_edet.get("/v1/operating-budgets", params={"year": 2020, "phase": "approved"})
-    ).json()
+    ).json()["items"]
     other = client("budget", await make_key("budget:read", "budget:write"))
     assert (await other.get(f"/v1/operating-budgets/{stored['id']}")).status_code == 404
     hidden = await other.get(
@@ -431,3 +436,63 @@ async def test_exports_do_not_turn_activity_titles_into_formulas(
     assert sheet["A2"].data_type == "s"
     assert str(sheet["A2"].value).startswith("'=")
     assert sheet["D2"].value == -1
+
+
+async def test_saving_the_budget_states_its_2_tkr_difference_from_the_frame_as_a_warning(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    budget = client("budget", await make_key("budget:read", "budget:write"))
+    assert (await budget.post("/v1/frames", json=frame())).status_code == 201
+    created = await budget.post("/v1/operating-budgets", json=printed_table(2021))
+    assert created.status_code == 201, created.text
+    body = created.json()
+    # Seed 001: Driftredovisning net −302 259 against the frame 302 257: 2 tkr over.
+    assert body["frame"] | {"frame_id": None} == {
+        "frame_id": None,
+        "frame_amount": "302257",
+        "net_cost": "302259",
+        "difference": "2",
+    }
+    [warning] = [w for w in body["warnings"] if w["code"] == "frame_difference"]
+    assert (warning["severity"], warning["difference"]) == ("warning", "2")
+    assert "within the rounding tolerance of 2 tkr" in warning["message"]
+    assert "positive = over the frame" in warning["message"]
+    again = await budget.get(f"/v1/operating-budgets/{body['id']}")
+    assert again.json()["frame"] == body["frame"]
+
+
+async def test_a_budget_further_from_its_frame_than_rounding_is_refused_and_stores_nothing(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    budget = client("budget", await make_key("budget:read", "budget:write"))
+    changes = [
+        *frame()["changes"][:4],
+        {"amount": "-2710", "category": "efficiency_demand", "reason": "Effektiviseringskrav"},
+    ]
+    decided = await budget.post("/v1/frames", json=frame(amount="302197", changes=changes))
+    assert decided.status_code == 201, decided.text
+    refused = await budget.post("/v1/operating-budgets", json=printed_table(2021))
+    assert refused.status_code == 422
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    [error] = [e for e in refused.json()["errors"] if e["code"] == "frame_difference"]
+    assert (error["loc"], error["difference"]) == (["body", "totals", "net"], "62")
+    assert "exceeds the rounding tolerance" in error["message"]
+    listed = await budget.get("/v1/operating-budgets", params={"board": BOARD})
+    assert listed.json()["items"] == []
+    # A forecast may differ from the frame (that is what it reports): stored, difference stated.
+    forecast = printed_table(2021, phase="forecast", tertial=1)
+    stored = await budget.post("/v1/operating-budgets", json=forecast)
+    assert stored.status_code == 201, stored.text
+    assert stored.json()["frame"]["difference"] == "62"
+    assert not [w for w in stored.json()["warnings"] if w["code"] == "frame_difference"]
+
+
+async def test_lists_of_budgets_are_pages_that_honour_limit_and_offset(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    budget = client("budget", await make_key("budget:read", municipality="1462"))
+    first = (await budget.get("/v1/operating-budgets", params={"limit": 2})).json()
+    assert (first["total"], first["limit"], first["offset"], len(first["items"])) == (3, 2, 0, 2)
+    rest = (await budget.get("/v1/operating-budgets", params={"limit": 2, "offset": 2})).json()
+    years = [b["year"] for b in first["items"] + rest["items"]]
+    assert years == [2021, 2020, 2019]

@@ -86,7 +86,9 @@ async def test_controller_saves_a_budget_frame_reader_may_only_read(
     assert refused.status_code == 403
     listed = await reader.get("/v1/frames")
     assert listed.status_code == 200
-    assert [f["year"] for f in listed.json() if f["board"] == "Socialnämnden"].count(2031) == 1
+    assert [f["year"] for f in listed.json()["items"] if f["board"] == "Socialnämnden"].count(
+        2031
+    ) == 1
 
 
 async def test_quality_developer_may_edit_the_catalogue_but_not_budgets(

@@ -62,11 +62,15 @@ async def test_exempelstad_home_care_prize_evaluates_end_to_end(
     assert body["seed"] == 7
     ranked = {r["unit_code"] for r in body["ranking"]}
     assert ranked <= {"HT-NORR", "HT-SODER", "HT-VASTER", "HT-OSTER"}
-    unavailable = {u["criterion"] for u in body["unavailable_criteria"]}
-    assert "brukarundersokning_helhet" not in unavailable
+    # All six criteria have data for every ranked unit, staff continuity (required) included.
+    assert body["unavailable_criteria"] == []
+    coverage = {c["criterion"]: c for c in body["coverage"]}
+    assert len(coverage) == 6
+    assert coverage["personalkontinuitet"]["required"] is True
+    for c in coverage.values():
+        assert c["candidates_with_data"] == c["eligible_candidates"] == len(ranked), c
     # The board's goals are judged by the indicators service against Exempelstad's targets;
     # the run uses each unit's fulfilment share exactly as the scorecard status states it.
-    assert "namndens_mal" not in unavailable
     indicators = client("indicators", await make_key())
     status = await indicators.get(
         "/v1/scorecards/status", params={"municipality_code": DEMO_MUNICIPALITY, "period": "2024"}
@@ -114,6 +118,14 @@ async def test_exempelstad_prize_is_paid_from_its_prize_fund_until_the_fund_runs
     after = (await budget.get(f"/v1/funds/{pot['id']}")).json()
     assert Decimal(after["remaining"]) == 45_000  # 70 000 − the prize of 25 000
     assert Decimal(after["allocated"]) == 25_000
+    assert Decimal(after["paid"]) == 25_000  # the payout books the prize as paid
+    booked = (await budget.get(f"/v1/funds/{pot['id']}/allocations")).json()["items"]
+    assert [(a["reference"], a["state"]) for a in booked] == [
+        (f"award-decision:{home_care}", "paid")
+    ]
+    again = await awards.post(f"/v1/decisions/{home_care}/payout", json={"fund_id": pot["id"]})
+    assert again.status_code == 200, again.text  # a retry books nothing more
+    assert (await budget.get(f"/v1/funds/{pot['id']}")).json()["paid"] == after["paid"]
 
     # Something else is booked on the pot in the budget service: 5 000 kr are left.
     other = await budget.post(
