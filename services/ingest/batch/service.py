@@ -20,7 +20,7 @@ from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import IngestBatch, Observation
 from shared.periods import Period, PeriodError
-from shared.privacy import SUPPRESSION_THRESHOLD, find_personnummer
+from shared.privacy import SUPPRESSION_THRESHOLD
 
 # Larger batches take the bulk path of uploads (COPY and one set-based upsert); the results
 # are the same, row by row is only cheaper for a handful of rows.
@@ -168,17 +168,7 @@ async def submit_batch(
             assert previous.response_status is not None
             return StoredResponse(previous.response_status, previous.response_body)
 
-    errors = [
-        FieldError(
-            loc=["body", *path],
-            field=".".join(str(p) for p in path if isinstance(p, str)),
-            row=next((p for p in path if isinstance(p, int)), None),
-            value="(hidden)",
-            message="text that looks like a personal identity number",
-            code="personal_data",
-        )
-        for path in find_personnummer(payload.model_dump(mode="json"))
-    ]
+    errors: list[FieldError] = []
     measures = await repository.measure_rules(
         session, (o.measure_code for o in payload.observations)
     )
