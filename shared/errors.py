@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from shared import API_VERSION
+from shared.personal_data import HIDDEN, contains_personnummer
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://kvalitetsnavet.se/problems/"
@@ -164,12 +165,15 @@ def problem_response(
 
 
 def _printable(value: Any) -> Any:
+    """The refused value as an error shows it; one holding a personnummer is never echoed."""
     if isinstance(value, bytes):
-        return value[:200].decode("utf-8", "replace")
-    if isinstance(value, str | int | float | bool) or value is None:
+        value = value[:200].decode("utf-8", "replace")
+    if isinstance(value, int | float | bool) or value is None:
         return value
-    text = repr(value)
-    return text if len(text) <= 200 else text[:200] + "…"
+    text = value if isinstance(value, str) else repr(value)
+    if contains_personnummer(text):
+        return HIDDEN
+    return text if isinstance(value, str) or len(text) <= 200 else text[:200] + "…"
 
 
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
