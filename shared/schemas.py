@@ -104,41 +104,26 @@ _EXPECTED: dict[_Kind, tuple[type, ...]] = {
 }
 
 
-_ARTICLE: dict[_Kind, str] = {
-    "boolean": "a boolean",
-    "integer": "an integer",
-    "date string": "a date string",
-    "text": "a string",
-}
+def _converted(kind: _Kind, value: Any) -> bool:
+    """Whether pydantic would convert this raw value into the kind (0 → False, 0 → a date)."""
+    if value is None or isinstance(value, dict | list):
+        return False  # pydantic names these itself
+    if kind == "integer":
+        return not isinstance(value, int) or isinstance(value, bool)
+    return not isinstance(value, _EXPECTED[kind])
 
 
-def _json_name(value: Any) -> str:
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list | tuple):
-        return "an array"
-    return "an object" if isinstance(value, dict) else type(value).__name__
+class NotConverted:
+    """Stands in for a raw value of the wrong JSON type, so that pydantic refuses it with its
+    own located type error (next to every other error in the body) instead of converting it."""
 
+    __slots__ = ("value",)
 
-def _strict_error(kind: _Kind, value: Any, loc: Loc) -> InitErrorDetails | None:
-    if value is None or isinstance(value, _EXPECTED[kind]):
-        if not (kind == "integer" and isinstance(value, bool)):
-            return None
-    elif kind == "text" and not isinstance(value, int | float | bool):
-        return None  # pydantic's own message names what a string field got
-    return InitErrorDetails(
-        type=PydanticCustomError(
-            "strict_type",
-            "expected {expected}, got {got}; values are not converted",
-            {"expected": _ARTICLE[kind], "got": _json_name(value)},
-        ),
-        loc=loc,
-        input=value,
-    )
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        return repr(self.value)
 
 
 def _scalar_kind(annotation: Any) -> _Kind | None:
@@ -226,6 +211,7 @@ class InputModel(BaseModel):
         if isinstance(data, dict):
             found: list[InitErrorDetails] = []
             strict, textless = cls.__strict_fields__, cls.__textless_fields__
+            replaced: dict[str, Any] = {}
             for key, value in data.items():
                 if not isinstance(key, str):
                     continue
@@ -234,16 +220,17 @@ class InputModel(BaseModel):
                 if kind is None:
                     continue
                 if kind[1] and isinstance(value, list):
-                    for i, item in enumerate(value):
-                        error = _strict_error(kind[0], item, (key, i))
-                        if error is not None:
-                            found.append(error)
-                elif not kind[1]:
-                    error = _strict_error(kind[0], value, (key,))
-                    if error is not None:
-                        found.append(error)
+                    if any(_converted(kind[0], item) for item in value):
+                        replaced[key] = [
+                            NotConverted(item) if _converted(kind[0], item) else item
+                            for item in value
+                        ]
+                elif not kind[1] and _converted(kind[0], value):
+                    replaced[key] = NotConverted(value)
             if found:
                 raise ValidationError.from_exception_data(cls.__name__, found)
+            if replaced:
+                return {**data, **replaced}
         return data
 
 
