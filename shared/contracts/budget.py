@@ -15,7 +15,8 @@ from shared.schemas import InputModel
 
 class AllocationIn(InputModel):
     """Draw money from a fund. `reference` names what it pays for and makes the call
-    idempotent: a second allocation with the same reference returns the first."""
+    idempotent: the same request again returns the first allocation; the same reference with
+    another amount, unit or purpose is a 422."""
 
     amount: Decimal = Field(gt=0, allow_inf_nan=False)
     unit: MoneyUnit = "kr"

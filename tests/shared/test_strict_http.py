@@ -74,6 +74,8 @@ async def test_every_method_a_documented_path_does_not_serve_is_405(
                     if response.status_code != 405:
                         failures.append(f"{where}: {response.status_code} {response.text[:150]}")
                     elif allow != expected:
-                        failures.append(f"{where}: Allow {sorted(allow)}, serves {sorted(expected)}")
+                        failures.append(
+                            f"{where}: Allow {sorted(allow)}, serves {sorted(expected)}"
+                        )
     assert not failures, "\n".join(failures)
     assert checked > 0

@@ -26,6 +26,7 @@ from services.ingest.upload.kinds import KINDS, UploadKind, incident_measure, ki
 from services.ingest.upload.schemas import UploadOut
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.idempotency import refuse_reuse
 from shared.models import IngestBatch
 from shared.periods import Period, PeriodError
 from shared.personal_data import CODE, HIDDEN, MESSAGE, contains_personnummer
@@ -429,19 +430,12 @@ async def _replay(
     )
     if previous is None:
         return None
-    if previous.request_hash != digest:
-        raise Unprocessable(
-            "This Idempotency-Key was used with another request",
-            errors=[
-                FieldError(
-                    loc=["header", "Idempotency-Key"],
-                    field="Idempotency-Key",
-                    value=idempotency_key,
-                    message="reused with another body",
-                    code="idempotency_key_reused",
-                )
-            ],
-        )
+    refuse_reuse(
+        first=previous.request_hash,
+        this=digest,
+        loc=["header", "Idempotency-Key"],
+        key=idempotency_key,
+    )
     assert previous.response_body is not None
     return StoredResponse(previous.response_status or 201, previous.response_body)
 
