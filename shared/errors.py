@@ -256,7 +256,8 @@ def _served_elsewhere(request: Request) -> str | None:
         path = path[len(root) :]
     methods: set[str] = set()
     for context in iter_route_contexts(request.app.router.routes):
-        if "{" not in context.path_format and context.path_format == path:
+        literal = context.path_format
+        if literal is not None and "{" not in literal and literal == path:
             methods |= set(context.methods or ())
     if not methods:
         return None

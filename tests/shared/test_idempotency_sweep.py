@@ -12,11 +12,11 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from tests.conftest import MakeClient, MakeKey
 from tests.shared.openapi_bodies import Operation, Schema, operations, resolve
+from tests.shared.rows import row_counts
 
 
 @dataclass
@@ -100,13 +100,6 @@ def _takes_a_key(op: Operation, components: Schema) -> bool:
     )
 
 
-async def _inserts(connection: AsyncConnection) -> int:
-    result = await connection.execute(
-        text("SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_xact_user_tables")
-    )
-    return int(result.scalar_one())
-
-
 def test_every_route_taking_a_key_is_swept(apps: dict[str, FastAPI]) -> None:
     found = {
         (op.service, op.method, op.path)
@@ -127,7 +120,7 @@ async def test_a_key_repeats_its_first_request_and_refuses_another(
         if first.status_code not in {200, 201, 202}:
             failures.append(f"{where}: first request {first.status_code} {first.text[:200]}")
             continue
-        stored = await _inserts(connection)
+        stored = await row_counts(connection)
         again = await attempt.send("retry-1", False)
         if again.status_code // 100 != 2 or again.json() != first.json():
             failures.append(f"{where}: the retry answered {again.status_code} {again.text[:200]}")
@@ -141,7 +134,7 @@ async def test_a_key_repeats_its_first_request_and_refuses_another(
             failures.append(
                 f"{where}: another request answered {reused.status_code} {reused.text[:300]}"
             )
-        if await _inserts(connection) != stored:
+        if await row_counts(connection) != stored:
             failures.append(f"{where}: the retry or the reused key stored rows")
         fresh = await attempt.send("retry-2", True)
         if fresh.status_code not in {200, 201, 202}:

@@ -14,7 +14,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pydantic import BaseModel
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from shared.schemas import InputModel
@@ -31,6 +30,7 @@ from tests.shared.openapi_bodies import (
     resolve,
     scalar_paths,
 )
+from tests.shared.rows import row_counts
 
 PERSONNUMMER = "19121212-1212"
 FORMS = ("Brukaren 19121212-1212 var nöjd", "121212-1212", "191212121212", "1212121212")
@@ -60,22 +60,11 @@ def valid_body(op: Operation, schema: Schema, components: Schema) -> Any:
     return body
 
 
-def _service_ops(apps: dict[str, FastAPI], service: str) -> list[tuple[Operation, Schema]]:
+def _service_ops(apps: dict[str, FastAPI], service: ServiceName) -> list[tuple[Operation, Schema]]:
     return [(op, c) for op, c in operations({service: apps[service]})]
 
 
-async def _writes(connection: AsyncConnection) -> int:
-    """Rows inserted, updated or deleted in this test's transaction, over every table."""
-    result = await connection.execute(
-        text(
-            "SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0) "
-            "FROM pg_stat_xact_user_tables"
-        )
-    )
-    return int(result.scalar_one())
-
-
-def _http(apps: dict[str, FastAPI], service: str, token: str) -> httpx.AsyncClient:
+def _http(apps: dict[str, FastAPI], service: ServiceName, token: str) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=httpx.ASGITransport(app=apps[service]),
         base_url=TEST_HOSTS[service],
@@ -120,7 +109,7 @@ async def test_a_personnummer_is_refused_in_every_string_of_every_body(
                     continue
                 swept += 1
                 value = FORMS[n % len(FORMS)] if _is_free_text(leaf) else PERSONNUMMER
-                before = await _writes(connection)
+                before = await row_counts(connection)
                 response = await http.request(op.method, op.url(), json=replaced(body, path, value))
                 where = f"{op.name} body.{'.'.join(map(str, path))}"
                 if response.status_code != 422:
@@ -135,7 +124,7 @@ async def test_a_personnummer_is_refused_in_every_string_of_every_body(
                     failures.append(f"{where}: not refused as personal data: {problem}")
                 if DIGITS[:6] in response.text.replace("-", ""):
                     failures.append(f"{where}: the number is echoed: {response.text[:300]}")
-                if await _writes(connection) != before:
+                if await row_counts(connection) != before:
                     failures.append(f"{where}: something was stored")
     assert not failures, "\n".join(failures)
     assert swept > 0
@@ -169,7 +158,7 @@ async def test_a_personnummer_is_refused_in_every_query_parameter(
             for name, _schema, _required in _query_parameters(op, components):
                 swept += 1
                 params = {**_required_query(op, components), name: PERSONNUMMER}
-                before = await _writes(connection)
+                before = await row_counts(connection)
                 response = await http.request(op.method, op.url(), params=params)
                 where = f"{op.name} ?{name}"
                 if response.status_code != 422:
@@ -178,7 +167,7 @@ async def test_a_personnummer_is_refused_in_every_query_parameter(
                     failures.append(f"{where}: not naming it: {_names(response.json())}")
                 if DIGITS[:6] in response.text.replace("-", ""):
                     failures.append(f"{where}: the number is echoed")
-                if await _writes(connection) != before:
+                if await row_counts(connection) != before:
                     failures.append(f"{where}: something was stored")
     assert not failures, "\n".join(failures)
     assert swept > 0
@@ -221,7 +210,7 @@ async def test_no_value_of_another_json_type_is_converted(
                     continue
                 swept += 1
                 for wrong in COERCIONS[kind]:
-                    before = await _writes(connection)
+                    before = await row_counts(connection)
                     response = await http.request(
                         op.method, op.url(), json=replaced(body, path, wrong)
                     )
@@ -230,7 +219,7 @@ async def test_no_value_of_another_json_type_is_converted(
                         failures.append(f"{where}: {response.status_code} {response.text[:200]}")
                     elif not _named(response.json(), ["body", *path]):
                         failures.append(f"{where}: not naming it: {_names(response.json())}")
-                    if await _writes(connection) != before:
+                    if await row_counts(connection) != before:
                         failures.append(f"{where}: something was stored")
     assert not failures, "\n".join(failures)
     assert swept > 0
