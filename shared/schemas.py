@@ -113,6 +113,19 @@ def _converted(kind: _Kind, value: Any) -> bool:
     return not isinstance(value, _EXPECTED[kind])
 
 
+def _bigint(value: Any, loc: Loc, found: list[InitErrorDetails]) -> None:
+    """Any integer a client sends fits a bigint: beyond it, no column could hold it."""
+    if isinstance(value, int) and not -BIGINT_MAX - 1 <= value <= BIGINT_MAX:
+        found.append(
+            InitErrorDetails(
+                type="less_than_equal" if value > 0 else "greater_than_equal",
+                loc=loc,
+                input=value,
+                ctx={"le": BIGINT_MAX} if value > 0 else {"ge": -BIGINT_MAX - 1},
+            )
+        )
+
+
 class NotConverted:
     """Stands in for a raw value of the wrong JSON type, so that pydantic refuses it with its
     own located type error (next to every other error in the body) instead of converting it."""
@@ -174,7 +187,8 @@ def _is_enum_or_literal(annotation: Any) -> bool:
 
 class InputModel(BaseModel):
     """Every request body: unknown fields are refused, strings trimmed; numbers are not
-    converted into booleans, dates or text (nor text into integers); a string holding a
+    converted into booleans, dates or text (nor text into integers), an integer stays within
+    a bigint; a string holding a
     control character other than tab, newline or carriage return, or a personnummer, is a 422
     naming its field (the number is not echoed)."""
 
@@ -220,6 +234,9 @@ class InputModel(BaseModel):
                 if kind is None:
                     continue
                 if kind[1] and isinstance(value, list):
+                    if kind[0] == "integer":
+                        for i, item in enumerate(value):
+                            _bigint(item, (key, i), found)
                     if any(_converted(kind[0], item) for item in value):
                         replaced[key] = [
                             NotConverted(item) if _converted(kind[0], item) else item
@@ -227,6 +244,8 @@ class InputModel(BaseModel):
                         ]
                 elif not kind[1] and _converted(kind[0], value):
                     replaced[key] = NotConverted(value)
+                elif kind[0] == "integer":
+                    _bigint(value, (key,), found)
             if found:
                 raise ValidationError.from_exception_data(cls.__name__, found)
             if replaced:

@@ -174,10 +174,10 @@ async def test_a_personnummer_is_refused_in_every_query_parameter(
 
 
 # What each JSON type must not be turned into: a number is no date, boolean or text, and text
-# or a fraction is no integer.
+# or a fraction is no integer; nor is an integer beyond a bigint stored.
 COERCIONS: dict[str, tuple[Any, ...]] = {
     "boolean": (0, 1, "true"),
-    "integer": ("1", 1.0),
+    "integer": ("1", 1.0, 2**63, -(2**64)),
     "date": (0, 20240301),
     "text": (0, 12.5),
 }
@@ -193,7 +193,7 @@ def _coercion_kind(schema: Schema) -> str | None:
 
 
 @pytest.mark.parametrize("service", SERVICES)
-async def test_no_value_of_another_json_type_is_converted(
+async def test_no_value_of_another_json_type_is_converted_nor_beyond_a_bigint_taken(
     service: ServiceName, apps: dict[str, FastAPI], make_key: MakeKey, connection: AsyncConnection
 ) -> None:
     failures: list[str] = []
