@@ -104,6 +104,10 @@ _EXPECTED: dict[_Kind, tuple[type, ...]] = {
 }
 
 
+_NOT_FROM_TEXT = frozenset({"boolean", "integer"})
+_NUMBERS = frozenset({int, float, bool})
+
+
 def _converted(kind: _Kind, value: Any) -> bool:
     """Whether pydantic would convert this raw value into the kind (0 → False, 0 → a date)."""
     if value is None or isinstance(value, dict | list):
@@ -227,10 +231,23 @@ class InputModel(BaseModel):
             strict, textless = cls.__strict_fields__, cls.__textless_fields__
             replaced: dict[str, Any] = {}
             for key, value in data.items():
-                if not isinstance(key, str):
+                if value is None or not isinstance(key, str):
                     continue
-                _scan(value, (key,), found, key not in textless)
                 kind = strict.get(key)
+                if value.__class__ is str:  # the common case, kept short
+                    if _CONTROL.search(value) is not None:
+                        _scan(value, (key,), found, False)
+                    elif (
+                        len(value) >= 10
+                        and key not in textless
+                        and personal_data.contains_personnummer(value)
+                    ):
+                        found.append(personal_data_error((key,)))
+                    if kind is not None and kind[0] in _NOT_FROM_TEXT and not kind[1]:
+                        replaced[key] = NotConverted(value)
+                    continue
+                if value.__class__ not in _NUMBERS:
+                    _scan(value, (key,), found, key not in textless)
                 if kind is None:
                     continue
                 if kind[1] and isinstance(value, list):
