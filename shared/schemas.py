@@ -53,11 +53,13 @@ def personal_data_error(loc: Loc) -> InitErrorDetails:
     )
 
 
-def _scan(value: Any, loc: Loc, found: list[InitErrorDetails], text: bool) -> None:
+def _scan(
+    value: Any, loc: Loc, found: list[InitErrorDetails], text: bool, deep: bool = False
+) -> None:
     """Every string in a raw value, its lists and mappings (keys too): control characters,
     and personnummer where the field holds text (`text`; a decimal amount "1212121212" is
-    not one). A nested object that is a model of its own is checked by that model (with the
-    same located errors)."""
+    not one). A nested object is checked by its own model (with the same located errors)
+    unless the field holds no model (`deep`: a free mapping is walked here)."""
     if isinstance(value, str):
         error = _control_error(value, loc)
         if error is not None:
@@ -66,13 +68,19 @@ def _scan(value: Any, loc: Loc, found: list[InitErrorDetails], text: bool) -> No
             found.append(personal_data_error(loc))
     elif isinstance(value, list | tuple):
         for i, item in enumerate(value):
-            if not isinstance(item, dict):
-                _scan(item, (*loc, i), found, text)
+            if deep or not isinstance(item, dict):
+                _scan(item, (*loc, i), found, text, deep)
     elif isinstance(value, dict):
         for key, item in value.items():
             _scan(key, loc, found, text)
-            if not isinstance(item, dict):
-                _scan(item, (*loc, str(key)), found, text)
+            if deep or not isinstance(item, dict):
+                _scan(item, (*loc, str(key)), found, text, deep)
+
+
+def _holds_model(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return True
+    return any(_holds_model(a) for a in typing.get_args(annotation))
 
 
 def _holds_text(annotation: Any) -> bool:
@@ -202,18 +210,22 @@ class InputModel(BaseModel):
     # the fields whose values cannot hold text.
     __strict_fields__: ClassVar[dict[str, tuple[_Kind, bool]]] = {}
     __textless_fields__: ClassVar[frozenset[str]] = frozenset()
+    __free_fields__: ClassVar[frozenset[str]] = frozenset()  # mappings that hold no model
 
     @classmethod
     def __pydantic_init_subclass__(cls, **kwargs: Any) -> None:
         super().__pydantic_init_subclass__(**kwargs)
         strict: dict[str, tuple[_Kind, bool]] = {}
         textless: set[str] = set()
+        free: set[str] = set()
         for name, info in cls.model_fields.items():
             annotation = info.annotation
             alias = info.validation_alias if isinstance(info.validation_alias, str) else None
             key = alias or info.alias or name
             if not _holds_text(annotation):
                 textless.add(key)
+            elif not _holds_model(annotation):
+                free.add(key)
             if _is_enum_or_literal(annotation):
                 continue
             kind = _field_kind(annotation)
@@ -221,6 +233,7 @@ class InputModel(BaseModel):
                 strict[key] = kind
         cls.__strict_fields__ = strict
         cls.__textless_fields__ = frozenset(textless)
+        cls.__free_fields__ = frozenset(free)
 
     @model_validator(mode="before")
     @classmethod
@@ -247,7 +260,7 @@ class InputModel(BaseModel):
                         replaced[key] = NotConverted(value)
                     continue
                 if value.__class__ not in _NUMBERS:
-                    _scan(value, (key,), found, key not in textless)
+                    _scan(value, (key,), found, key not in textless, key in cls.__free_fields__)
                 if kind is None:
                     continue
                 if kind[1] and isinstance(value, list):

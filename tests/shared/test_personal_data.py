@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import Field, ValidationError
 
 from shared.personal_data import contains_personnummer
+from shared.schemas import InputModel
 
 
 def _check_digit(nine: str) -> str:
@@ -76,3 +81,34 @@ def test_the_seen_cases_and_reference_codes() -> None:
     assert not contains_personnummer("KS 2021/1234")
     assert not contains_personnummer("award-decision:7f1c2a9e-1b2c-4d5e-8f90-a1b2c3d4e5f6")
     assert not contains_personnummer("121232-1212")  # no day 32
+
+
+class _Note(InputModel):
+    text: str
+
+
+class _Body(InputModel):
+    title: str
+    notes: list[_Note] = Field(default_factory=list)
+    meta: dict[str, Any] = Field(default_factory=dict)
+    tags: list[dict[str, str]] = Field(default_factory=list)
+    amount: Decimal | None = None
+
+
+def _refused(body: dict[str, Any]) -> list[tuple[Any, ...]]:
+    try:
+        _Body.model_validate(body)
+    except ValidationError as exc:
+        return [tuple(e["loc"]) for e in exc.errors() if e["type"] == "personal_data"]
+    return []
+
+
+def test_the_input_model_finds_it_at_any_depth_and_never_in_numbers() -> None:
+    pnr = "19121212-1212"
+    assert _refused({"title": f"Om {pnr}"}) == [("title",)]
+    assert _refused({"title": "x", "notes": [{"text": "ok"}, {"text": pnr}]}) == [
+        ("notes", 1, "text")
+    ]
+    assert _refused({"title": "x", "meta": {"a": {"b": [pnr]}}}) == [("meta", "a", "b", 0)]
+    assert _refused({"title": "x", "tags": [{"k": pnr}]}) == [("tags", 0, "k")]
+    assert _refused({"title": "x", "amount": "1212121212"}) == []
