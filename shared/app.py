@@ -33,13 +33,15 @@ from shared.http_cache import conditional
 from shared.logging import configure_logging
 from shared.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from shared.public_urls import PublicUrlMiddleware
+from shared.request_input import refuse_personal_data_in_query
 from shared.settings import ServiceName, Settings, get_settings
 
 ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
 class JsonRoute(APIRoute):
-    """Refuses a JSON body sent with another media type (415) instead of guessing.
+    """Refuses a JSON body sent with another media type (415) instead of guessing, and a
+    query string holding a personnummer (422, shared.request_input).
 
     --- api: every successful GET gets an ETag and answers 304 to a matching If-None-Match
     (shared.http_cache); a route marked by shared.deprecation.deprecated sends Deprecation
@@ -52,6 +54,7 @@ class JsonRoute(APIRoute):
 
         async def route_handler(request: Request) -> Response:
             try:
+                refuse_personal_data_in_query(request)
                 if expects_json and request.method in {"POST", "PUT", "PATCH"}:
                     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
                     if media and media != "application/json" and not media.endswith("+json"):

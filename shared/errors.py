@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -18,6 +19,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from shared import API_VERSION
+from shared.personal_data import HIDDEN, contains_personnummer
+from shared.schemas import NotConverted
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://kvalitetsnavet.se/problems/"
@@ -164,12 +167,17 @@ def problem_response(
 
 
 def _printable(value: Any) -> Any:
+    """The refused value as an error shows it; one holding a personnummer is never echoed."""
+    if isinstance(value, NotConverted):
+        value = value.value
     if isinstance(value, bytes):
-        return value[:200].decode("utf-8", "replace")
-    if isinstance(value, str | int | float | bool) or value is None:
+        value = value[:200].decode("utf-8", "replace")
+    if isinstance(value, int | float | bool) or value is None:
         return value
-    text = repr(value)
-    return text if len(text) <= 200 else text[:200] + "…"
+    text = value if isinstance(value, str) else repr(value)
+    if contains_personnummer(text):
+        return HIDDEN
+    return text if isinstance(value, str) or len(text) <= 200 else text[:200] + "…"
 
 
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
@@ -211,7 +219,10 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
         detail = f"No resource at {request.url.path}"
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
-        headers["Allow"] = _allowed_methods(request, headers.get("Allow", ""))
+        # A path that names a resource of its own answers with that resource's methods.
+        headers["Allow"] = _served_elsewhere(request) or _allowed_methods(
+            request, headers.get("Allow", "")
+        )
         if detail is None:
             detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
     return problem_response(
@@ -236,9 +247,37 @@ def _allowed_methods(request: Request, given: str) -> str:
     return ", ".join(sorted(set(methods), key=lambda m: (order.index(m) if m in order else 99, m)))
 
 
+def _served_elsewhere(request: Request) -> str | None:
+    """The methods a route without path parameters serves at exactly this path, when this
+    request reached a route only through a path parameter (PUT /v1/investments/plans against
+    PUT /v1/investments/{project_id}, where /v1/investments/plans is a POST route)."""
+    path, root = request.scope["path"], request.scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :]
+    methods: set[str] = set()
+    for context in iter_route_contexts(request.app.router.routes):
+        literal = context.path_format
+        if literal is not None and "{" not in literal and literal == path:
+            methods |= set(context.methods or ())
+    if not methods:
+        return None
+    order = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+    return ", ".join(sorted(methods, key=lambda m: (order.index(m) if m in order else 99, m)))
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = _validation_errors(exc)
+    if any(e.loc[:1] == ["path"] for e in errors):
+        allowed = _served_elsewhere(request)
+        if allowed is not None:
+            return problem_response(
+                request,
+                status=405,
+                slug="method-not-allowed",
+                detail=f"{request.method} is not allowed here; allowed: {allowed}",
+                headers={"Allow": allowed},
+            )
     return problem_response(
         request,
         status=422,

@@ -10,13 +10,13 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.money import MoneyUnit
+from shared.schemas import InputModel
 
 
-class AllocationIn(BaseModel):
+class AllocationIn(InputModel):
     """Draw money from a fund. `reference` names what it pays for and makes the call
-    idempotent: a second allocation with the same reference returns the first."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    idempotent: the same request again returns the first allocation; the same reference with
+    another amount, unit or purpose is a 422."""
 
     amount: Decimal = Field(gt=0, allow_inf_nan=False)
     unit: MoneyUnit = "kr"

@@ -21,7 +21,6 @@ from shared.events import emit
 from shared.models import AwardDecision, AwardRun
 from shared.money import from_ore
 from shared.pagination import Page, PageParams
-from shared.privacy import looks_like_personnummer
 
 
 def to_out(decision: AwardDecision, rank_one: str | None = None) -> DecisionOut:
@@ -55,12 +54,6 @@ async def decide(
     session: AsyncSession, run_id: uuid.UUID, payload: DecisionIn, *, principal: Principal
 ) -> DecisionOut:
     run = await load_run(session, run_id, principal=principal)
-    for field in ("reason", "decided_by"):
-        if looks_like_personnummer(getattr(payload, field) or ""):
-            raise Unprocessable(
-                f"The {field} must not contain a personal identity number",
-                errors=[_field_error(field, None, "looks like a personnummer", "personal_data")],
-            )
     ranking: list[dict[str, Any]] = run.results.get("ranking", [])
     ineligible = {i["unit_code"]: i["reason"] for i in run.results.get("ineligible", [])}
     chosen = next((r for r in ranking if r["unit_code"] == payload.winner_code), None)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -33,7 +32,6 @@ from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.models import ImprovementProject, ProjectFunding
 from shared.money import from_ore, to_ore
 from shared.pagination import Page, PageParams
-from shared.privacy import find_personnummer
 
 
 def _funding_out(f: ProjectFunding) -> FundingOut:
@@ -72,23 +70,6 @@ def _out(p: ImprovementProject, funding: list[ProjectFunding]) -> ProjectOut:
     )
 
 
-def _no_personal_data(payload: dict[str, Any]) -> None:
-    found = list(find_personnummer(payload))
-    if found:
-        raise Unprocessable(
-            "Free text must not contain personal identity numbers (personnummer)",
-            errors=[
-                FieldError(
-                    loc=["body", *path],
-                    field=".".join(str(p) for p in path),
-                    message="looks like a personnummer; describe the work, not people",
-                    code="personal_data",
-                )
-                for path in found
-            ],
-        )
-
-
 async def _check_units(
     indicators: IndicatorsClient, principal: Principal, municipality: str, codes: dict[str, str]
 ) -> None:
@@ -120,7 +101,6 @@ async def create_project(
     indicators: IndicatorsClient,
 ) -> ProjectOut:
     municipality = principal.tenant(payload.municipality_code)
-    _no_personal_data(payload.model_dump(mode="json"))
     same = await repository.find_same_project(
         session,
         municipality_code=municipality,
@@ -236,7 +216,6 @@ async def apply_for_funding(
     session: AsyncSession, project_id: uuid.UUID, payload: FundingIn, *, principal: Principal
 ) -> FundingOut:
     project = await _load(session, project_id, principal)
-    _no_personal_data({"purpose": payload.purpose})
     requested_ore = to_ore(payload.amount, payload.unit)
     pending = await repository.find_pending_application(
         session, project_id=project.id, purpose=payload.purpose, requested_ore=requested_ore
@@ -285,7 +264,6 @@ async def decide_funding(
         raise NotFound(f"No funding application {funding_id} for project {project_id}")
     if funding.state != "requested":
         raise Conflict(f"The application was already {funding.state}")
-    _no_personal_data({"reason": payload.reason})
     now = datetime.now(UTC)
     if payload.decision == "rejected":
         funding.state, funding.decision_reason, funding.decided_at = "rejected", payload.reason, now

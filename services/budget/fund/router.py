@@ -105,8 +105,10 @@ async def create_allocation(
     principal: Writer,
     response: Response,
 ) -> AllocationOut:
-    """Draw from a fund: 201 when created, 200 with the first allocation when the reference was
-    used before, 409 (stating remaining and requested) when the fund cannot cover it."""
+    """Draw from a fund: 201 when created, 200 with the first allocation when the same request
+    (reference, amount, unit, purpose) was sent before, 422 `idempotency_key_reused` when the
+    reference was used with another request, 409 (stating remaining and requested) when the
+    fund cannot cover it."""
     allocation, created = await service.allocate(session, fund_id, payload, principal=principal)
     if not created:
         response.status_code = status.HTTP_200_OK

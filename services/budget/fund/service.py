@@ -2,7 +2,8 @@
 
 Each allocation locks its fund row (SELECT … FOR UPDATE) before it sums what is allocated,
 so two requests racing for the last krona are serialised by PostgreSQL: the second sees the
-first and is refused. `reference` makes a retry return the first allocation unchanged.
+first and is refused. `reference` makes a retry return the first allocation unchanged; the
+same reference with another amount, unit or purpose is refused (shared.idempotency).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound
+from shared.idempotency import refuse_reuse, request_digest
 from shared.models import Fund, FundAllocation
 from shared.money import MoneyUnit, from_ore
 from shared.pagination import Page
@@ -202,16 +204,27 @@ async def update_fund(
     return after
 
 
+def _allocation_digest(amount_ore: int, unit: str, purpose: str) -> str:
+    return request_digest({"amount_ore": amount_ore, "unit": unit, "purpose": purpose})
+
+
 async def allocate(
     session: AsyncSession, fund_id: uuid.UUID, payload: AllocationIn, *, principal: Principal
 ) -> tuple[AllocationOut, bool]:
     """Returns the allocation and whether it was created now (False: the same reference was
     allocated before and that first allocation is returned unchanged)."""
     fund = await _visible(session, fund_id, principal, lock=True)
+    amount = ore(payload.amount, payload.unit, ["body", "amount"])
     existing = await repository.allocation_by_reference(session, fund.id, payload.reference)
     if existing is not None:
+        # The stored allocation is the whole first request, so its digest is recomputed.
+        refuse_reuse(
+            first=_allocation_digest(existing.amount_ore, existing.display_unit, existing.purpose),
+            this=_allocation_digest(amount, payload.unit, payload.purpose),
+            loc=["body", "reference"],
+            key=payload.reference,
+        )
         return allocation_out(existing), False
-    amount = ore(payload.amount, payload.unit, ["body", "amount"])
     allocated, _paid = (await repository.totals(session, [fund.id])).get(fund.id, (0, 0))
     remaining = max(fund.amount_ore - allocated, 0)
     if amount > remaining:

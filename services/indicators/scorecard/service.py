@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -44,7 +43,6 @@ from shared.errors import (
 from shared.http_cache import version_matches
 from shared.models import Indicator, PrioritisedGoal, Scorecard, Target
 from shared.pagination import Page, PageParams
-from shared.privacy import find_personnummer
 
 
 def etag(version_of: Scorecard | PrioritisedGoal) -> str:
@@ -56,18 +54,6 @@ def _precondition(obj: Scorecard | PrioritisedGoal, if_match: str | None) -> Non
         raise PreconditionRequired(f"Send If-Match: {etag(obj)} to change it")
     if not version_matches(if_match, etag(obj)):
         raise PreconditionFailed(f"It has changed; its current ETag is {etag(obj)}")
-
-
-def _no_personnummer(payload: Any) -> None:
-    paths = list(find_personnummer(payload.model_dump(mode="json")))
-    if paths:
-        raise Unprocessable(
-            "Free text must not contain a personnummer",
-            errors=[
-                FieldError(loc=["body", *p], message="looks like a personnummer", code="pnr")
-                for p in paths
-            ],
-        )
 
 
 async def _targets(
@@ -139,7 +125,6 @@ async def create_scorecard(
     session: AsyncSession, payload: ScorecardIn, *, principal: Principal
 ) -> ScorecardOut:
     municipality = principal.tenant(payload.municipality_code)
-    _no_personnummer(payload)
     await _targets(session, municipality, payload)
     scorecard = await repository.add(
         session,
@@ -189,7 +174,6 @@ async def update_scorecard(
 ) -> ScorecardOut:
     scorecard = await _find(session, scorecard_id, principal, municipality_code)
     _precondition(scorecard, if_match)
-    _no_personnummer(payload)
     scorecard.board, scorecard.title = payload.board, payload.title
     scorecard.title_en = payload.title_en
     scorecard.vision, scorecard.year = payload.vision, payload.year
@@ -363,7 +347,6 @@ async def create_goal(
     session: AsyncSession, payload: PrioritisedGoalIn, *, principal: Principal
 ) -> PrioritisedGoalOut:
     municipality = principal.tenant(payload.municipality_code)
-    _no_personnummer(payload)
     await _check_indicators(session, municipality, payload.indicator_codes)
     if await repository.find_goal(
         session, municipality, payload.board, payload.year, payload.number
@@ -426,7 +409,6 @@ async def update_goal(
 ) -> PrioritisedGoalOut:
     goal = await _find_goal(session, goal_id, principal, municipality_code)
     _precondition(goal, if_match)
-    _no_personnummer(payload)
     await _check_indicators(session, goal.municipality_code, payload.indicator_codes)
     for key, value in payload.model_dump().items():
         setattr(goal, key, value)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,9 +16,10 @@ from services.ingest.observation import bulk
 from services.ingest.observation.changes import Changes, emit_changes, record
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.idempotency import refuse_reuse, request_digest
 from shared.models import IngestBatch, Observation
 from shared.periods import Period, PeriodError, beyond_horizon
-from shared.privacy import SUPPRESSION_THRESHOLD, find_personnummer
+from shared.privacy import SUPPRESSION_THRESHOLD
 
 # Larger batches take the bulk path of uploads (COPY and one set-based upsert); the results
 # are the same, row by row is only cheaper for a handful of rows.
@@ -38,8 +37,7 @@ class StoredResponse:
 
 
 def request_hash(payload: BatchIn) -> str:
-    canonical = json.dumps(payload.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    return request_digest(payload.model_dump(mode="json"))
 
 
 def _error(row: int, field: str, value: Any, message: str, code: str) -> FieldError:
@@ -152,34 +150,17 @@ async def submit_batch(
             session, principal.key_id, idempotency_key
         )
         if previous is not None:
-            if previous.request_hash != digest:
-                raise Unprocessable(
-                    "This Idempotency-Key was used with a different request body",
-                    errors=[
-                        FieldError(
-                            loc=["header", "Idempotency-Key"],
-                            field="Idempotency-Key",
-                            value=idempotency_key,
-                            message="reused with another body",
-                            code="idempotency_key_reused",
-                        )
-                    ],
-                )
+            refuse_reuse(
+                first=previous.request_hash,
+                this=digest,
+                loc=["header", "Idempotency-Key"],
+                key=idempotency_key,
+            )
             assert previous.response_body is not None
             assert previous.response_status is not None
             return StoredResponse(previous.response_status, previous.response_body)
 
-    errors = [
-        FieldError(
-            loc=["body", *path],
-            field=".".join(str(p) for p in path if isinstance(p, str)),
-            row=next((p for p in path if isinstance(p, int)), None),
-            value="(hidden)",
-            message="text that looks like a personal identity number",
-            code="personal_data",
-        )
-        for path in find_personnummer(payload.model_dump(mode="json"))
-    ]
+    errors: list[FieldError] = []
     measures = await repository.measure_rules(
         session, (o.measure_code for o in payload.observations)
     )

@@ -9,6 +9,7 @@ from services.ingest.observation.schemas import PartitionsIn, PartitionsOut, Pro
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
+from shared.schemas import Id
 
 router = service_router(prefix="/v1/observations", tags=["provenance"])
 
@@ -60,7 +61,7 @@ async def find_provenance(
 
 @router.get("/{observation_id}/provenance", response_model=ProvenanceOut)
 async def get_provenance(
-    observation_id: int, session: SessionDep, principal: IngestReader
+    observation_id: Id, session: SessionDep, principal: IngestReader
 ) -> ProvenanceOut:
     """Where this value comes from: source (Kolada run and URL, or batch/upload and row),
     arrival, sender, status, and every earlier revision."""

@@ -27,9 +27,11 @@ from services.ingest.upload.schemas import UploadOut
 from shared.auth import Principal
 from shared.cpu import run_cpu
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.idempotency import refuse_reuse
 from shared.models import IngestBatch
 from shared.periods import Period, PeriodError, beyond_horizon
-from shared.privacy import SUPPRESSION_THRESHOLD, looks_like_personnummer
+from shared.personal_data import CODE, HIDDEN, MESSAGE, contains_personnummer
+from shared.privacy import SUPPRESSION_THRESHOLD
 
 logger = logging.getLogger("kvn.ingest.upload")
 MAX_REPORTED_ERRORS = 1000
@@ -102,7 +104,7 @@ def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], lis
                     loc=["file", 1, i],
                     row=1,
                     field=raw,
-                    value="(hidden)" if looks_like_personnummer(raw) else raw,
+                    value=HIDDEN if contains_personnummer(raw) else raw,
                     message=f"unknown column for kind {kind.name}; expected "
                     + ", ".join(c.name for c in kind.columns),
                     code="unknown_column",
@@ -221,14 +223,8 @@ def make_renderer(
     def render(number: int, cells: list[parsing.Cell]) -> list[str]:
         before = errors.total
         for i, raw in enumerate(cells):
-            if raw and len(raw) >= 10 and _PNR_HINT.search(raw) and looks_like_personnummer(raw):
-                errors.add(
-                    number,
-                    names.get(i, str(i)),
-                    "(hidden)",
-                    "text that looks like a personal identity number",
-                    "personal_data",
-                )
+            if raw and contains_personnummer(raw):
+                errors.add(number, names.get(i, str(i)), HIDDEN, MESSAGE, CODE)
         if errors.total > before:
             return []
 
@@ -390,7 +386,7 @@ def make_renderer(
         ):
             return render(number, cells)
         for raw in cells:
-            if raw and len(raw) >= 10 and _PNR_HINT.search(raw):
+            if raw and contains_personnummer(raw):
                 return render(number, cells)
         if "," in given:
             given = given.replace(",", ".")
@@ -414,8 +410,6 @@ def make_renderer(
 
 _GENDERS = frozenset({"T", "K", "M"})
 _PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
-# Six digits in a row: the cheap test before the full personnummer check.
-_PNR_HINT = re.compile(r"\d{6}")
 
 
 _ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
@@ -441,19 +435,12 @@ async def _replay(
     )
     if previous is None:
         return None
-    if previous.request_hash != digest:
-        raise Unprocessable(
-            "This Idempotency-Key was used with another request",
-            errors=[
-                FieldError(
-                    loc=["header", "Idempotency-Key"],
-                    field="Idempotency-Key",
-                    value=idempotency_key,
-                    message="reused with another body",
-                    code="idempotency_key_reused",
-                )
-            ],
-        )
+    refuse_reuse(
+        first=previous.request_hash,
+        this=digest,
+        loc=["header", "Idempotency-Key"],
+        key=idempotency_key,
+    )
     assert previous.response_body is not None
     return StoredResponse(previous.response_status or 201, previous.response_body)
 

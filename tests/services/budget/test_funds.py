@@ -41,7 +41,8 @@ async def test_allocation_reduces_remaining_and_a_repeated_reference_returns_the
     body = {"amount": "25000", "purpose": "Årets hemtjänstenhet", "reference": "award:1"}
 
     first = await budget.post(f"/v1/funds/{fund['id']}/allocations", json=body)
-    again = await budget.post(
+    again = await budget.post(f"/v1/funds/{fund['id']}/allocations", json=body)
+    reused = await budget.post(
         f"/v1/funds/{fund['id']}/allocations", json=body | {"amount": "30000"}
     )
 
@@ -49,8 +50,10 @@ async def test_allocation_reduces_remaining_and_a_repeated_reference_returns_the
     located = await budget.get(first.headers["Location"])
     assert located.json() == first.json()
     assert again.status_code == 200
-    assert again.json()["id"] == first.json()["id"]
-    assert again.json()["amount"] == "25000"
+    assert again.json() == first.json()
+    assert reused.status_code == 422
+    assert reused.json()["errors"][0]["code"] == "idempotency_key_reused"
+    assert reused.json()["errors"][0]["loc"] == ["body", "reference"]
     after = (await budget.get(f"/v1/funds/{fund['id']}")).json()
     assert (after["allocated"], after["remaining"], after["paid"]) == ("25000", "575000", "0")
 
