@@ -96,3 +96,20 @@ async def test_the_audit_is_for_admins_of_the_municipality(
     bad = await client("indicators", admin).get("/v1/privacy/audit", params={"period": "2030X"})
     assert bad.status_code == 422
     assert bad.json()["errors"][0]["field"] == "period"
+
+
+async def test_the_demo_municipality_passes_its_own_audit(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    admin = await make_key("admin")
+    response = await client("indicators", admin).get("/v1/privacy/audit", params={"period": "2024"})
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["municipality_code"] == "9990"
+    assert body["tables_checked"] > 0
+    assert body["violations"] == 0
+    hidden = [c for t in body["tables"] for c in t["suppressed"]]
+    assert {c["suppression"] for c in hidden} == {"primary", "secondary"}
+    for cell in hidden:
+        for interval in cell["intervals"]:
+            assert not interval["violated"]
