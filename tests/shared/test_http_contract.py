@@ -10,7 +10,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from shared import API_VERSION
+from shared import API_VERSION, __version__
 from shared.auth import revoke_api_key
 from shared.db import Database
 from shared.settings import Settings
@@ -72,7 +72,7 @@ async def test_request_id_is_kept_from_the_caller_or_made(http: httpx.AsyncClien
 
 async def test_health_and_openapi_are_anonymous(http: httpx.AsyncClient) -> None:
     health = await http.get("/healthz")
-    assert health.json() == {"status": "ok", "service": "ingest", "version": "0.1.0"}
+    assert health.json() == {"status": "ok", "service": "ingest", "version": __version__}
     ready = await http.get("/readyz")
     assert ready.status_code == 200
     assert ready.json()["status"] == "ready"
