@@ -112,7 +112,9 @@ class Arithmetic(BaseModel):
     difference: Decimal | None
     tolerance: Decimal
     comparator: str
-    explanation: str
+    explanation: str = Field(description=NEGOTIATED)
+    explanation_sv: str
+    explanation_en: str
     gender: str = "T"
 
     @model_validator(mode="after")

@@ -223,7 +223,7 @@ def arithmetic(judgement: Judgement, gender: str = "T") -> Arithmetic:
         difference=judgement.difference,
         tolerance=judgement.tolerance,
         comparator=judgement.comparator,
-        explanation=judgement.explanation,
+        **judgement.message.both("explanation"),
         gender=gender,
     )
 

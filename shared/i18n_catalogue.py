@@ -1,0 +1,127 @@
+"""The message catalogue: every text the suite writes for a reader, in Swedish and English.
+
+One entry per key, `{"sv": ..., "en": ...}`, with `str.format` placeholders formatted per
+language by `shared.i18n.Message` (`{x}` a number, `{x:+}` signed, `{x:%}` a share as a
+percentage). Both languages of an entry name the same placeholders
+(tests/shared/test_i18n.py checks it, and that every key the code uses is here).
+"""
+
+from __future__ import annotations
+
+CATALOGUE: dict[str, dict[str, str]] = {
+    # --- goal fulfilment (services/indicators/target/rules.py) ---
+    "target.goal": {"sv": "{target}{unit}", "en": "{target}{unit}"},
+    "target.goal_between": {"sv": "{target}–{upper}{unit}", "en": "{target}–{upper}{unit}"},
+    "target.no_value": {"sv": "uppgift saknas; mål {goal}", "en": "no value; target {goal}"},
+    "target.suppressed": {
+        "sv": "visas ej (färre än 7 svarande); mål {goal}",
+        "en": "suppressed (fewer than 7 respondents); target {goal}",
+    },
+    "target.compared": {
+        "sv": "{value}{unit} {symbol} {goal}: skillnad {difference:+}{unit}{tolerance} → {outcome}",
+        "en": "{value}{unit} {symbol} {goal}: difference {difference:+}{unit}{tolerance} → {outcome}",
+    },
+    "target.within_tolerance": {
+        "sv": ", inom toleransen {tolerance}{unit}",
+        "en": ", within the tolerance {tolerance}{unit}",
+    },
+    "target.symbol.between": {"sv": "inom", "en": "within"},
+    "outcome.met": {"sv": "uppfyllt", "en": "met"},
+    "outcome.partly_met": {"sv": "delvis uppfyllt", "en": "partly met"},
+    "outcome.not_met": {"sv": "ej uppfyllt", "en": "not met"},
+    # --- performance grants (services/awards/grant/service.py) ---
+    "grant.at_least": {"sv": "minst {threshold}{unit}", "en": "at least {threshold}{unit}"},
+    "grant.at_most": {"sv": "högst {threshold}{unit}", "en": "at most {threshold}{unit}"},
+    "grant.points": {"sv": "procentenheter", "en": "points"},
+    "grant.no_value": {
+        "sv": "uppgift saknas för {target} → 0 kr",
+        "en": "no value for {target} → 0 kr",
+    },
+    "grant.met": {
+        "sv": "{target} uppnått med {margin} {points} → {amount} kr{share}",
+        "en": "met {target} by {margin} {points} → {amount} kr{share}",
+    },
+    "grant.missed": {
+        "sv": "{target} ej uppnått, {margin} {points} kvar → 0 kr",
+        "en": "missed {target} by {margin} {points} → 0 kr",
+    },
+    "grant.share": {
+        "sv": " ({population} av {national} invånare av potten)",
+        "en": " ({population} of {national} inhabitants of the pot)",
+    },
+    # --- prize runs (services/awards/run/compute.py, decision/service.py) ---
+    "robustness.alone": {
+        "sv": "{name} är den enda behöriga kandidaten; det finns inget att jämföra med.",
+        "en": "{name} is the only eligible candidate; there is nothing to compare it with.",
+    },
+    "robustness.varied": {
+        "sv": "{draws} dragningar med varierade vikter (±{spread} %), normalisering "
+        "({normalisations}), hantering av saknade värden ({policies}) och ett kriterium "
+        "i taget utelämnat",
+        "en": "{draws} draws varying the weights (±{spread} %), the normalisation "
+        "({normalisations}), the missing-data policy ({policies}) and leaving one criterion out",
+    },
+    "robustness.robust": {
+        "sv": "{name} rankas först i {p_first:%} av {varied}: vinnaren är robust.",
+        "en": "{name} ranks first in {p_first:%} of {varied}: the winner is robust.",
+    },
+    "robustness.runner_up": {
+        "sv": "; {name} rankas först i {p_first:%}",
+        "en": "; {name} ranks first in {p_first:%}",
+    },
+    "robustness.tied": {
+        "sv": " Den har samma poäng som {tied}.",
+        "en": " It is tied on score with {tied}.",
+    },
+    "robustness.not_robust": {
+        "sv": "Vinnaren är INTE robust: {name} rankas först i bara {p_first:%} av {varied}"
+        "{runner_up} (robust kräver {threshold:%}).{tied} Juryn bör väga kandidaterna, "
+        "inte metodens val.",
+        "en": "The winner is NOT robust: {name} ranks first in only {p_first:%} of {varied}"
+        "{runner_up} (robust needs {threshold:%}).{tied} The jury should weigh the "
+        "candidates, not the method's choices.",
+    },
+    "allocation.prize": {"sv": "Pris till {winner}", "en": "Prize to {winner}"},
+    # --- problem details (shared/errors.py) ---
+    "problem.400": {"sv": "Felaktig begäran", "en": "Bad Request"},
+    "problem.401": {"sv": "Inte inloggad", "en": "Unauthorized"},
+    "problem.403": {"sv": "Åtkomst nekad", "en": "Forbidden"},
+    "problem.404": {"sv": "Hittades inte", "en": "Not Found"},
+    "problem.405": {"sv": "Metoden är inte tillåten", "en": "Method Not Allowed"},
+    "problem.406": {"sv": "Formatet kan inte levereras", "en": "Not Acceptable"},
+    "problem.409": {"sv": "Konflikt", "en": "Conflict"},
+    "problem.412": {"sv": "Villkoret uppfylls inte", "en": "Precondition Failed"},
+    "problem.413": {"sv": "För stor begäran", "en": "Payload Too Large"},
+    "problem.415": {"sv": "Medietypen stöds inte", "en": "Unsupported Media Type"},
+    "problem.422": {"sv": "Ogiltiga uppgifter", "en": "Unprocessable Content"},
+    "problem.428": {"sv": "Villkor krävs", "en": "Precondition Required"},
+    "problem.429": {"sv": "För många förfrågningar", "en": "Too Many Requests"},
+    "problem.500": {"sv": "Internt fel", "en": "Internal Server Error"},
+    "problem.502": {"sv": "Fel hos en tjänst bakom", "en": "Bad Gateway"},
+    "problem.503": {"sv": "Tjänsten är inte tillgänglig", "en": "Service Unavailable"},
+    "problem.no_resource": {"sv": "Det finns inget på {path}", "en": "No resource at {path}"},
+    "problem.method_not_allowed": {
+        "sv": "{method} är inte tillåtet här; tillåtna: {allowed}",
+        "en": "{method} is not allowed here; allowed: {allowed}",
+    },
+    "problem.invalid_values": {
+        "sv": "{count} ogiltiga värden",
+        "en": "{count} invalid input value(s)",
+    },
+    "problem.database_unavailable": {
+        "sv": "Databasen kan inte nås; försök igen om en stund.",
+        "en": "The database is not reachable; try again shortly.",
+    },
+    "problem.unexpected": {
+        "sv": "Ett oväntat fel inträffade; det är loggat med detta request-id.",
+        "en": "An unexpected error occurred; it has been logged with this request id.",
+    },
+    "problem.value_not_stored": {
+        "sv": "Ett värde kan inte lagras: {reason}",
+        "en": "A value cannot be stored: {reason}",
+    },
+    "problem.stored_conflict": {
+        "sv": "Konflikt med lagrade uppgifter: {reason}",
+        "en": "Conflict with stored data: {reason}",
+    },
+}
