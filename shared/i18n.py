@@ -75,7 +75,7 @@ def number(
         d = d.quantize(Decimal(1))
     text = format(abs(d), "f")
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

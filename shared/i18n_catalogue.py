@@ -125,3 +125,43 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "Conflict with stored data: {reason}",
     },
 }
+CATALOGUE.update(
+    {
+        # --- the tertial report (services/indicators/report) ---
+        "report.title": {
+            "sv": "Uppföljning av grunduppdraget {period}",
+            "en": "Follow-up of the basic mission {period}",
+        },
+        "report.note": {
+            "sv": "Värden märkta 'Källa: Kolada' är oförändrade Kolada-värden; övriga är "
+            "beräknade av Kvalitetsnavet. Resultat från färre än 7 svarande visas inte.",
+            "en": "Values marked 'Källa: Kolada' are Kolada's values unchanged; the others are "
+            "computed by Kvalitetsnavet. Results from fewer than 7 respondents are not shown.",
+        },
+        "report.synthetic": {
+            "sv": "Syntetiska demonstrationsdata – inte en verklig kommuns siffror",
+            "en": "Synthetic demonstration data – not a real municipality's figures",
+        },
+        "report.no_data.not_reported": {
+            "sv": "Inte rapporterat för {period} ännu",
+            "en": "Not reported for {period} yet",
+        },
+        "report.no_data.not_reported_latest": {
+            "sv": "Inte rapporterat för {period} ännu; senast {latest}",
+            "en": "Not reported for {period} yet; latest {latest}",
+        },
+        "report.no_data.not_applicable": {
+            "sv": "Ej tillämpligt: kommunen har ingen enhet inom {area}",
+            "en": "Not applicable: the municipality has no unit in {area}",
+        },
+        "report.no_data.suppressed": {
+            "sv": "Visas ej: färre än 7 svarande",
+            "en": "Not shown: fewer than 7 respondents",
+        },
+        "report.no_data.suppressed_complementary": {
+            "sv": "Visas ej: skulle röja ett dolt värde (sekundär röjandekontroll)",
+            "en": "Not shown: it would reveal a suppressed value (complementary suppression)",
+        },
+        "report.yearly": {"sv": "helår {year}", "en": "full year {year}"},
+    }
+)

@@ -2,6 +2,7 @@
 
 - The Kolada catalogue copy in data/ (Källa: Kolada).
 - Figures published in the seed documents: Lilla Edet's frame ledger 2021 (seed 001 §6),
+  the layout of its tertial follow-up (seed 001's appendix, appendix.py),
   Mellerud's Öppna jämförelser shares 2021–2022 (seed 003).
 - Exempelstad (code 9990, fictional): units and survey series from a seeded generator,
   labelled synthetic.
@@ -15,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.demo import awards, budget, catalogue, indicators, ingest
+from shared.demo import appendix, awards, budget, catalogue, indicators, ingest
 from shared.demo.common import DEMO_MUNICIPALITY, DEMO_MUNICIPALITY_TITLE
 from shared.models import IngestBatch
 
@@ -32,6 +33,7 @@ async def load_demo(session: AsyncSession) -> bool:
     and measures before the observations that name them."""
     await catalogue.load(session)
     await indicators.load_definitions(session)
+    await appendix.load_definitions(session)
     await budget.load_definitions(session)
     await ingest.load_measures(session)
     if await is_loaded(session):
