@@ -151,8 +151,8 @@ CATALOGUE.update(
             "en": "Not reported for {period} yet; latest {latest}",
         },
         "report.no_data.not_applicable": {
-            "sv": "Ej tillämpligt: kommunen har ingen enhet inom {area}",
-            "en": "Not applicable: the municipality has no unit in {area}",
+            "sv": "Ej tillämpligt: kommunen har ingen verksamhet inom {area}",
+            "en": "Not applicable: the municipality has no service in {area}",
         },
         "report.no_data.suppressed": {
             "sv": "Visas ej: färre än 7 svarande",
@@ -163,5 +163,67 @@ CATALOGUE.update(
             "en": "Not shown: it would reveal a suppressed value (complementary suppression)",
         },
         "report.yearly": {"sv": "helår {year}", "en": "full year {year}"},
+    }
+)
+CATALOGUE.update(
+    {
+        # --- document labels (services/*/ renderers, shared/documents.py) ---
+        "doc.page": {"sv": "Sida {page} av {pages}", "en": "Page {page} of {pages}"},
+        "doc.municipality": {"sv": "Kommun", "en": "Municipality"},
+        "doc.board": {"sv": "Nämnd", "en": "Board"},
+        "doc.period": {"sv": "Period", "en": "Period"},
+        "doc.year": {"sv": "År", "en": "Year"},
+        "doc.data_version": {"sv": "Dataversion", "en": "Data version"},
+        "doc.source": {"sv": "Källa", "en": "Source"},
+        "doc.footer": {
+            "sv": "Dataversion {version} · {source}",
+            "en": "Data version {version} · {source}",
+        },
+        "doc.source.report": {
+            "sv": "Kvalitetsnavet; värden märkta Källa: Kolada är Koladas",
+            "en": "Kvalitetsnavet; values marked Källa: Kolada are Kolada's",
+        },
+        "doc.source.computed": {
+            "sv": "Beräknat av Kvalitetsnavet",
+            "en": "Computed by Kvalitetsnavet",
+        },
+        "doc.class.struktur": {"sv": "STRUKTUR", "en": "STRUCTURE"},
+        "doc.class.process": {"sv": "PROCESS", "en": "PROCESS"},
+        "doc.class.effekt": {"sv": "EFFEKT", "en": "OUTCOME"},
+        "doc.summary": {"sv": "Sammanfattning per område", "en": "Summary by area"},
+        "doc.no_indicators": {"sv": "Inga indikatorer.", "en": "No indicators."},
+        "doc.yearly": {"sv": "årsvärde", "en": "yearly value"},
+        "doc.col.section": {"sv": "Avsnitt", "en": "Section"},
+        "doc.col.class": {"sv": "Klass", "en": "Class"},
+        "doc.col.indicator": {"sv": "Indikator", "en": "Indicator"},
+        "doc.col.code": {"sv": "Indikatorkod", "en": "Indicator code"},
+        "doc.col.source": {"sv": "Källa", "en": "Source"},
+        "doc.col.unit": {"sv": "Enhet", "en": "Unit"},
+        "doc.col.value_period": {"sv": "Värdets period", "en": "Period of the value"},
+        "doc.col.yearly": {"sv": "Årsvärde", "en": "Yearly value"},
+        "doc.col.value": {"sv": "Värde", "en": "Value"},
+        "doc.col.n": {"sv": "Antal svarande", "en": "Respondents"},
+        "doc.col.target": {"sv": "Mål", "en": "Target"},
+        "doc.col.status": {"sv": "Måluppfyllelse", "en": "Goal fulfilment"},
+        "doc.col.difference": {"sv": "Skillnad mot mål", "en": "Difference from target"},
+        "doc.col.explanation": {"sv": "Förklaring", "en": "Explanation"},
+        "doc.col.previous_period": {"sv": "Föregående period", "en": "Previous period"},
+        "doc.col.previous_value": {"sv": "Föregående värde", "en": "Previous value"},
+        "doc.col.change": {"sv": "Förändring", "en": "Change"},
+        "doc.col.last_year_value": {
+            "sv": "Samma period föregående år",
+            "en": "Same period last year",
+        },
+        "doc.col.women": {"sv": "Kvinnor", "en": "Women"},
+        "doc.col.men": {"sv": "Män", "en": "Men"},
+        "doc.col.gender_gap": {"sv": "Skillnad kvinnor–män", "en": "Gap women–men"},
+        "doc.col.trend": {"sv": "Utveckling", "en": "Trend"},
+        "doc.col.met": {"sv": "Uppfyllt", "en": "Met"},
+        "doc.col.partly_met": {"sv": "Delvis", "en": "Partly"},
+        "doc.col.not_met": {"sv": "Ej uppfyllt", "en": "Not met"},
+        "doc.col.no_data": {"sv": "Uppgift saknas", "en": "No data"},
+        "doc.col.chart": {"sv": "Fördelning", "en": "Distribution"},
+        "doc.yes": {"sv": "ja", "en": "yes"},
+        "doc.no": {"sv": "nej", "en": "no"},
     }
 )

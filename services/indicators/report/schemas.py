@@ -71,7 +71,7 @@ class ReportSection(BaseModel):
     met: int
     partly_met: int
     not_met: int
-    no_data: int
+    no_data: int = Field(description="rows judged 'no data' and rows without a value")
 
 
 NOTE_SV = text("report.note", "sv")

@@ -156,8 +156,17 @@ async def _compute_report(
         units=units,
     )
     computed = {code: computation.compute_loaded(loads[code]) for code in shown}
-    unit_areas = {u.area for u in units}
-    context = _Context(p, series_periods, last_year, years, targets, unit_areas)
+    # An area is not applicable to a municipality that has units, none of them in the area,
+    # and no value of the area's indicators at all.
+    with_data = {
+        spec.area
+        for spec in sections_spec
+        for r in spec.rows
+        if r.code in computed and any(c.has_data for c in computed[r.code].cells)
+    }
+    units_in = {u.area for u in units}
+    not_applicable = {s.area for s in sections_spec if units and s.area not in units_in | with_data}
+    context = _Context(p, series_periods, last_year, years, targets, not_applicable)
     sections = []
     for spec in sections_spec:
         rows: dict[str, list[ReportIndicator]] = {"struktur": [], "process": [], "effekt": []}
@@ -165,9 +174,12 @@ async def _compute_report(
         for row in spec.rows:
             if row.code not in current:
                 continue
-            item = _indicator_row(context, versions[row.code], computed[row.code], row, spec.area)
+            item = _indicator_row(context, versions[row.code], computed[row.code], row, spec)
+            # A row without a value counts as 'no data' whether or not it has a target.
             if item.status is not None:
                 counts[item.status.status] += 1
+            elif item.value is None:
+                counts["no_data"] += 1
             rows[row.classification].append(item)
         if any(rows.values()):
             sections.append(
@@ -206,7 +218,7 @@ class _Context:
     last_year: Period
     years: list[Period]
     targets: list[Target]
-    unit_areas: set[str | None]
+    not_applicable: set[str]
 
 
 def _indicator_row(
@@ -214,7 +226,7 @@ def _indicator_row(
     versions: list[Indicator],
     computed: computation.Computed,
     row: _Row,
-    area: str,
+    section: _Section,
 ) -> ReportIndicator:
     p = ctx.period
     cells = {(c.period, c.gender): c for c in computed.cells}
@@ -258,7 +270,7 @@ def _indicator_row(
     women = _shown(cells.get((str(shown_period), "K")), d)
     men = _shown(cells.get((str(shown_period), "M")), d)
     kolada = cell is not None and cell.attribution == "kolada"
-    reason = _no_data(ctx, cell, cells, area, p)
+    reason = _no_data(ctx, cell, cells, section, p)
     title = row.title or indicator.title
     return ReportIndicator(
         code=indicator.code,
@@ -299,7 +311,7 @@ def _no_data(
     ctx: _Context,
     cell: engine.Cell | None,
     cells: dict[tuple[str, str], engine.Cell],
-    area: str,
+    section: _Section,
     p: Period,
 ) -> tuple[NoData, Message] | None:
     """Why a row has no value: suppressed, not reported yet, or not applicable."""
@@ -312,12 +324,8 @@ def _no_data(
         return "suppressed", message(key)
     if cell is not None and cell.value is not None:
         return None
-    if (
-        area not in ctx.unit_areas
-        and ctx.unit_areas
-        and not any(c.has_data for (_period, gender), c in cells.items() if gender == "T")
-    ):
-        return "not_applicable", message("report.no_data.not_applicable", area=area)
+    if section.area in ctx.not_applicable:
+        return "not_applicable", message("report.no_data.not_applicable", area=section.title)
     earlier = sorted(
         (
             Period.parse(period)
