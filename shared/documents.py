@@ -114,23 +114,23 @@ def add_sheet(
     """One sheet: the heading block, the header row (frozen, with a filter), the rows and,
     with `total_label`, a row summing the `total` columns by formula."""
     sheet: Worksheet = book.create_sheet(_sheet_title(book, title))
-    sheet.append([heading[0][1]] if heading else [])
-    sheet["A1"].font = Font(bold=True, size=14)
-    for label_text, value in heading[1:]:
-        sheet.append([label_text, value])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
-    sheet.append([])
-    header_row = sheet.max_row + 1
-    sheet.append([c.header for c in columns])
-    for cell in sheet[header_row]:
+    r = 1
+    if heading:
+        sheet.cell(row=1, column=1, value=heading[0][1]).font = Font(bold=True, size=14)
+        for r, (label_text, value) in enumerate(heading[1:], start=2):
+            sheet.cell(row=r, column=1, value=label_text).font = Font(bold=True)
+            sheet.cell(row=r, column=2, value=value)
+    header_row = r + 2  # one empty row after the heading block
+    for index, column in enumerate(columns):
+        cell = sheet.cell(row=header_row, column=index + 1, value=column.header)
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE7F3")
         cell.alignment = Alignment(wrap_text=True, vertical="top")
+    r = header_row
     for row in rows:
-        sheet.append(list(row.cells))
-        r = sheet.max_row
+        r += 1
         for index, column in enumerate(columns):
-            cell = sheet.cell(row=r, column=index + 1)
+            cell = sheet.cell(row=r, column=index + 1, value=row.cells[index])
             if column.numeric:
                 unit, decimals = row.units.get(index, (column.unit or "", column.decimals))
                 cell.number_format = number_format(unit, decimals)
@@ -140,16 +140,17 @@ def add_sheet(
                 cell.fill = PatternFill("solid", fgColor=row.fill[index])
             if row.bold:
                 cell.font = Font(bold=True)
-    last = sheet.max_row
+    last = r
     if total_label is not None:
-        sheet.append([total_label])
-        total_row = sheet.max_row
+        r += 1
+        sheet.cell(row=r, column=1, value=total_label).font = Font(bold=True)
         for index, column in enumerate(columns):
-            cell = sheet.cell(row=total_row, column=index + 1)
-            cell.font = Font(bold=True)
             if column.total:
                 letter = get_column_letter(index + 1)
-                cell.value = f"=SUM({letter}{header_row + 1}:{letter}{last})"
+                cell = sheet.cell(
+                    row=r, column=index + 1, value=f"=SUM({letter}{header_row + 1}:{letter}{last})"
+                )
+                cell.font = Font(bold=True)
                 cell.number_format = number_format(column.unit, column.decimals)
     for index, column in enumerate(columns):
         sheet.column_dimensions[get_column_letter(index + 1)].width = column.width

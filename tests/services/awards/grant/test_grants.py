@@ -97,9 +97,7 @@ async def test_a_grant_evaluation_with_unknown_criteria_or_no_population_is_refu
         f"/v1/grant-rules/{created.json()['id']}/evaluations", json={"population": 1000}
     )
     assert missing.status_code == 201
-    assert all(
-        c["explanation"].startswith("uppgift saknas") for c in missing.json()["criteria"]
-    )
+    assert all(c["explanation"].startswith("uppgift saknas") for c in missing.json()["criteria"])
     assert missing.json()["total"] == "0"
     again = await national.post("/v1/grant-rules", json=RULES)
     assert again.status_code == 409
