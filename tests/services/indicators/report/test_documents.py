@@ -4,6 +4,7 @@ all in Swedish unless English is asked for."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import shutil
@@ -65,13 +66,16 @@ async def test_the_pdf_has_a4_pages_each_with_heading_page_number_and_synthetic_
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         assert (round(width), round(height)) == (595, 842)  # A4 in points
         text = pages[number - 1]
-        assert "Exempelstad" in text and "Vård- och omsorgsnämnden" in text and "2024T2" in text
+        assert "Exempelstad" in text
+        assert "Vård- och omsorgsnämnden" in text
+        assert "2024T2" in text
         assert f"Sida {number} av {len(pages)}" in text
         assert "Syntetiska demonstrationsdata" in text
     # Charts are vector drawings, not images.
     assert not any(page.images for page in reader.pages)
     whole = "\n".join(pages)
-    assert "Andel nöjda brukare" in whole and "helår 2024" in whole
+    assert "Andel nöjda brukare" in whole
+    assert "helår 2024" in whole
 
 
 async def test_lilla_edets_pdf_names_the_board_and_every_section(
@@ -93,13 +97,7 @@ async def test_lilla_edets_pdf_names_the_board_and_every_section(
     assert "Inte rapporterat för 2021T2 ännu" in whole
 
 
-async def test_a_pdf_page_rendered_to_an_image_is_not_blank(
-    client: MakeClient, make_key: MakeKey
-) -> None:
-    pdftoppm = shutil.which("pdftoppm")
-    if pdftoppm is None:
-        pytest.skip("pdftoppm is not installed (poppler-utils)")
-    content = await _get(client, make_key, "9990", "2024T2", format="pdf")
+def _first_page(pdftoppm: str, content: bytes) -> Image.Image:
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "report.pdf"
         source.write_bytes(content)
@@ -110,7 +108,17 @@ async def test_a_pdf_page_rendered_to_an_image_is_not_blank(
             timeout=60,
         )
         (png,) = Path(tmp).glob("page*.png")
-        image = Image.open(png).convert("L")
+        return Image.open(png).convert("L")
+
+
+async def test_a_pdf_page_rendered_to_an_image_is_not_blank(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
+        pytest.skip("pdftoppm is not installed (poppler-utils)")
+    content = await _get(client, make_key, "9990", "2024T2", format="pdf")
+    image = await asyncio.to_thread(_first_page, pdftoppm, content)
     dark = sum(1 for v in image.get_flattened_data() if v < 128)
     assert dark > image.width * image.height // 100  # text and charts, not an empty page
 
@@ -119,18 +127,14 @@ async def test_the_xlsx_has_a_sheet_per_section_with_heading_filters_and_formats
     client: MakeClient, make_key: MakeKey
 ) -> None:
     book = load_workbook(io.BytesIO(await _get(client, make_key, "1462", "2021T2", format="xlsx")))
-    assert (
-        book.sheetnames
-        == [
-            "Stöd till barn, unga och familj",
-            "Stöd till vuxna",
-            "Stöd till personer med funkti",
-            "Stöd till äldre",
-            "Hälso- och sjukvård",
-        ][: len(book.sheetnames)]
-        or len(book.sheetnames) == 5
-    )
-    assert len(book.sheetnames) == 5
+    sections = [
+        "Stöd till barn, unga och familj",
+        "Stöd till vuxna",
+        "Stöd till personer med funktionshinder",
+        "Stöd till äldre",
+        "Hälso- och sjukvård",
+    ]
+    assert book.sheetnames == [title[:31] for title in sections]  # Excel's limit
     sheet = book.worksheets[0]
     heading = {
         sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2).value for r in range(2, 7)
@@ -178,7 +182,8 @@ async def test_csv_is_for_swedish_excel_by_default_and_rfc4180_by_parameter(
     assert excel.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(excel.decode("utf-8-sig")), delimiter=";"))
     nojda = next(r for r in rows if r["Indikatorkod"] == "andel_nojda")
-    assert "," in nojda["Värde"] and "." not in nojda["Värde"]
+    assert "," in nojda["Värde"]
+    assert "." not in nojda["Värde"]
     machine = await _get(client, make_key, "9990", "2024T2", format="csv", csv_dialect="rfc4180")
     assert not machine.startswith(b"\xef\xbb\xbf")
     machine_rows = list(csv.DictReader(io.StringIO(machine.decode("utf-8"))))

@@ -8,8 +8,8 @@ import subprocess
 import tempfile
 import zlib
 from collections.abc import Callable
-from pathlib import Path
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import numpy as np
