@@ -33,7 +33,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.demo.common import DEMO_MUNICIPALITY, DEMO_MUNICIPALITY_TITLE
 from shared.i18n import Language, number
 
 CsvDialect = Literal["excel_sv", "rfc4180"]
@@ -54,6 +57,11 @@ Cell = str | int | Decimal | None
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
+def defused(value: str) -> str:
+    """Text a spreadsheet would run as a formula, quoted so it stays text."""
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
 def _csv_cell(value: Cell | bool, dialect: CsvDialect) -> str:
     if value is None:
         return ""
@@ -62,7 +70,7 @@ def _csv_cell(value: Cell | bool, dialect: CsvDialect) -> str:
     if isinstance(value, int | Decimal):
         text = format(value, "f") if isinstance(value, Decimal) else str(value)
         return text.replace(".", ",") if dialect == "excel_sv" else text
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return defused(value)
 
 
 def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]], dialect: CsvDialect) -> bytes:
@@ -117,9 +125,9 @@ def add_sheet(
     r = 1
     if heading:
         sheet.cell(row=1, column=1, value=heading[0][1]).font = Font(bold=True, size=14)
-        for r, (label_text, value) in enumerate(heading[1:], start=2):
+        for r, (label_text, shown) in enumerate(heading[1:], start=2):
             sheet.cell(row=r, column=1, value=label_text).font = Font(bold=True)
-            sheet.cell(row=r, column=2, value=value)
+            sheet.cell(row=r, column=2, value=defused(shown))
     header_row = r + 2  # one empty row after the heading block
     for index, column in enumerate(columns):
         cell = sheet.cell(row=header_row, column=index + 1, value=column.header)
@@ -130,7 +138,10 @@ def add_sheet(
     for row in rows:
         r += 1
         for index, column in enumerate(columns):
-            cell = sheet.cell(row=r, column=index + 1, value=row.cells[index])
+            value = row.cells[index]
+            cell = sheet.cell(
+                row=r, column=index + 1, value=defused(value) if isinstance(value, str) else value
+            )
             if column.numeric:
                 unit, decimals = row.units.get(index, (column.unit or "", column.decimals))
                 cell.number_format = number_format(unit, decimals)
@@ -305,3 +316,15 @@ def cell_text(value: Decimal | int | None, unit: str = "", language: Language = 
     if value is None:
         return "–"
     return f"{number(value, language)} {unit}".rstrip()
+
+
+async def municipality_name(session: AsyncSession, code: str) -> str:
+    """The municipality's name for a document heading: Kolada's catalogue (a read-only read
+    of ingest's `municipality`), the demo's fictional one, else the code."""
+    found = await session.execute(
+        text("SELECT title FROM municipality WHERE code = :code"), {"code": code}
+    )
+    title = found.scalar_one_or_none()
+    if title is not None:
+        return str(title)
+    return DEMO_MUNICIPALITY_TITLE if code == DEMO_MUNICIPALITY else code

@@ -227,3 +227,29 @@ CATALOGUE.update(
         "doc.no": {"sv": "nej", "en": "no"},
     }
 )
+CATALOGUE.update(
+    {
+        # --- Driftredovisning (services/budget/operating/render.py) ---
+        "drift.title": {"sv": "Driftredovisning {year}", "en": "Operating statement {year}"},
+        "drift.revenue": {"sv": "Intäkter {year}", "en": "Revenue {year}"},
+        "drift.costs": {"sv": "Kostnader {year}", "en": "Costs {year}"},
+        "drift.net": {"sv": "Netto {year}", "en": "Net {year}"},
+        "drift.difference": {"sv": "Skillnad", "en": "Difference"},
+        "drift.total": {"sv": "Summa", "en": "Total"},
+        "drift.phase": {"sv": "Skede", "en": "Phase"},
+        "drift.phase.approved": {"sv": "Beslutad budget", "en": "Approved budget"},
+        "drift.phase.revised": {"sv": "Reviderad budget", "en": "Revised budget"},
+        "drift.phase.forecast": {"sv": "Prognos", "en": "Forecast"},
+        "drift.phase.outcome": {"sv": "Utfall", "en": "Outcome"},
+        "drift.source": {
+            "sv": "Nämndens driftbudget, lagrad i Kvalitetsnavet",
+            "en": "The board's operating budget, stored in Kvalitetsnavet",
+        },
+        "drift.sign": {
+            "sv": "Skillnad = −(netto − föregående års netto): förändringen av nettokostnaden "
+            "från föregående år; positiv när nettokostnaden ökat, negativ när den minskat.",
+            "en": "Difference = −(net − previous year's net): the change in net cost from the "
+            "previous year; positive when the net cost grew, negative when it fell.",
+        },
+    }
+)
