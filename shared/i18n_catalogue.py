@@ -253,3 +253,53 @@ CATALOGUE.update(
         },
     }
 )
+CATALOGUE.update(
+    {
+        # --- scorecard (services/indicators/scorecard/render.py) ---
+        "scorecard.col.factor": {"sv": "Framgångsfaktor", "en": "Success factor"},
+        "scorecard.col.measure": {"sv": "Mått", "en": "Measure"},
+        "scorecard.col.status": {"sv": "Måluppfyllelse", "en": "Goal fulfilment"},
+        "scorecard.col.explanation": {"sv": "Beräkning", "en": "Arithmetic"},
+        "scorecard.gender.T": {"sv": "totalt", "en": "total"},
+        "scorecard.gender.K": {"sv": "kvinnor", "en": "women"},
+        "scorecard.gender.M": {"sv": "män", "en": "men"},
+    }
+)
+CATALOGUE.update(
+    {
+        # --- prize decision document (services/awards/decision/render.py) ---
+        "decision.title": {"sv": "Beslut: {title}", "en": "Decision: {title}"},
+        "decision.heading": {"sv": "Juryns beslut", "en": "The jury's decision"},
+        "decision.winner": {
+            "sv": "Priset tilldelas {winner} ({amount} {unit}).",
+            "en": "The prize is awarded to {winner} ({amount} {unit}).",
+        },
+        "decision.differs": {
+            "sv": "Juryn har valt en annan vinnare än den som rankas först ({rank_one}).",
+            "en": "The jury chose a winner other than the one ranked first ({rank_one}).",
+        },
+        "decision.reason": {"sv": "Motivering: {reason}", "en": "Reason: {reason}"},
+        "decision.ranking": {"sv": "Rangordning och förklaring", "en": "Ranking and explanation"},
+        "decision.col.rank": {"sv": "Plats", "en": "Rank"},
+        "decision.col.candidate": {"sv": "Kandidat", "en": "Candidate"},
+        "decision.col.score": {"sv": "Poäng", "en": "Score"},
+        "decision.col.explanation": {
+            "sv": "Kriterier (värde som använts)",
+            "en": "Criteria (value used)",
+        },
+        "decision.imputed": {"sv": "ersatt", "en": "imputed"},
+        "decision.missing": {"sv": "saknas: {criteria}", "en": "missing: {criteria}"},
+        "decision.robustness": {"sv": "Robusthet", "en": "Robustness"},
+        "decision.chart": {
+            "sv": "Känslighetsanalys: blå linje = placering i 90 % av dragningarna (ruta = "
+            "median); grön stapel = andel dragningar som förstaplats; röd linje = kravet för "
+            "robust vinnare.",
+            "en": "Sensitivity: blue line = rank in 90 % of the draws (box = median); green bar "
+            "= share of draws ranking first; red line = what a robust winner needs.",
+        },
+        "decision.footer": {
+            "sv": "Utvärdering {run} · metod {hash}",
+            "en": "Evaluation {run} · method {hash}",
+        },
+    }
+)

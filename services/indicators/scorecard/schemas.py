@@ -148,6 +148,7 @@ class GoalStatus(BaseModel):
 class ScorecardStatus(BaseModel):
     scorecard_id: uuid.UUID
     municipality_code: str
+    board: str | None = None
     title: str = Field(description=NEGOTIATED)
     title_sv: str
     title_en: str | None = None

@@ -306,6 +306,7 @@ async def scorecard_status(
     return ScorecardStatus(
         scorecard_id=scorecard.id,
         municipality_code=scorecard.municipality_code,
+        board=scorecard.board,
         title=scorecard.title,
         title_sv=scorecard.title,
         title_en=scorecard.title_en,
