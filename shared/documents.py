@@ -54,6 +54,7 @@ PDF_MEDIA = "application/pdf"
 FONTS = Path(__file__).resolve().parent / "fonts"
 
 Cell = str | int | Decimal | None
+COUNT_UNITS = {"", "antal"}  # a count is written without a unit
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -89,7 +90,7 @@ def number_format(unit: str | None, decimals: int = 0) -> str:
     """An Excel number format for a unit: thousands grouped, the unit after the number (Excel
     shows the grouping and the decimal sign of the reader's locale)."""
     body = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return f'{body}" {unit}"' if unit and unit not in {"antal", ""} else body
+    return body if unit is None or unit in COUNT_UNITS else f'{body}" {unit}"'
 
 
 @dataclass(frozen=True)
@@ -269,6 +270,14 @@ class Document(FPDF):
         self.multi_cell(0, size * 0.5, text, new_x="LMARGIN", new_y="NEXT")
         self.set_font("DejaVu", "", 9)
 
+    def chart(self, title: str, svg: str, *, width: float, height: float) -> None:
+        """A titled chart, kept on one page with its title."""
+        if self.get_y() + height + 8 > self.h - self.b_margin:
+            self.add_page()
+        self.paragraph(title, size=8)
+        self.image(io.BytesIO(svg.encode("utf-8")), x=self.l_margin, w=width)
+        self.ln(2)
+
     def svg(self, svg: str, *, width: float) -> None:
         """A chart drawn as vector paths (fpdf2 renders the SVG, no raster)."""
         if self.get_y() > self.h - 50:
@@ -315,7 +324,8 @@ def cell_text(value: Decimal | int | None, unit: str = "", language: Language = 
     """A number with its unit as the document's reader writes it; '–' for none."""
     if value is None:
         return "–"
-    return f"{number(value, language)} {unit}".rstrip()
+    shown = "" if unit in COUNT_UNITS else unit
+    return f"{number(value, language)} {shown}".rstrip()
 
 
 async def municipality_name(session: AsyncSession, code: str) -> str:

@@ -176,8 +176,8 @@ def series_chart(
     indicator: ReportIndicator,
     *,
     language: Language = "sv",
-    width: int = 260,
-    height: int = 90,
+    width: int = 190,
+    height: int = 70,
 ) -> str:
     """A bar chart of the series with the target as a dashed line (inline SVG)."""
     values = [p.value for p in indicator.series]
@@ -261,17 +261,27 @@ h1{font-size:21px;margin:0 0 4px} h2{font-size:16px;margin:24px 0 6px;
 border-bottom:2px solid #1565c0;break-after:avoid} h3{font-size:12px;margin:12px 0 4px;
 letter-spacing:.05em;break-after:avoid}
 .meta{margin:0 0 6px;color:#424242}
-table{border-collapse:collapse;width:100%;font-size:11px} td,th{border:1px solid #ddd;
+table{border-collapse:collapse;width:100%;font-size:11px}
+table.rows{table-layout:fixed} td,th{border:1px solid #ddd;
 padding:3px 5px;vertical-align:middle;text-align:left} th{background:#eef3fa}
 tr{break-inside:avoid} thead{display:table-header-group}
 .status{display:inline-block;padding:1px 6px;border-radius:3px;color:#fff;font-size:10px}
 .note{font-size:10px;color:#555} .num{text-align:right;white-space:nowrap}
+.num .note{white-space:normal;display:block;text-align:left} svg.chart{width:100%;height:auto}
 .yearly{font-size:9px;color:#1565c0;border:1px solid #90caf9;border-radius:3px;padding:0 3px}
 .synthetic{background:#fff3e0;color:#b71c1c;border:1px solid #ef9a9a;padding:4px 8px;
 font-weight:bold;font-size:11px;margin:0 0 8px}
 @media print{body{margin:0} .synthetic.page{position:fixed;top:0;left:0;right:0;margin:0}
 .synthetic.page + *{margin-top:28px}}
 """
+
+
+# Indicator, value, target, status, previous, women, men, trend: the same in every table.
+_COLGROUP = (
+    "<colgroup>"
+    + "".join(f'<col style="width:{w}%">' for w in (25, 12, 7, 19, 8, 6, 6, 17))
+    + "</colgroup>"
+)
 
 
 def _value_cell(i: ReportIndicator, language: Language) -> str:
@@ -334,7 +344,9 @@ def to_html(report: TertialReport, *, language: Language = "sv") -> str:
             if not rows:
                 continue
             out.append(
-                f"<h3>{escape(text(f'doc.class.{key}', language))}</h3><table><thead><tr>"
+                f'<h3>{escape(text(f"doc.class.{key}", language))}</h3><table class="rows">'
+                + _COLGROUP
+                + "<thead><tr>"
                 + "".join(
                     f"<th>{escape(text(f'doc.col.{c}', language))}</th>"
                     for c in (
@@ -453,6 +465,6 @@ def to_pdf(report: TertialReport, *, language: Language = "sv") -> bytes:
         if charted:
             pdf.paragraph(text("doc.col.trend", language), bold=True)
             for i in charted:
-                pdf.paragraph(i.title, size=8)
-                pdf.svg(series_chart(i, language=language), width=80)
+                # 190×70 px drawn 64 mm wide: about 24 mm high.
+                pdf.chart(i.title, series_chart(i, language=language), width=64, height=24)
     return pdf.to_bytes()
