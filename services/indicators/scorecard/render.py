@@ -84,6 +84,6 @@ def to_pdf(
                 for c in ("factor", "measure", "status", "explanation")
             ],
             rows,
-            widths=(40, 55, 25, 60),
+            widths=(36, 54, 31, 59),
         )
     return pdf.to_bytes()
