@@ -32,17 +32,11 @@ Language = Literal["sv", "en"]
 SUPPORTED: tuple[Language, ...] = get_args(Language)
 DEFAULT: Language = "sv"
 
-# Human labels of the codes the API returns; the codes themselves never change.
+# Human labels of the codes the API returns (the catalogue's `label.*`); the codes never change.
 LABELS: dict[str, dict[Language, str]] = {
-    # target and scorecard statuses
-    "met": {"sv": "Uppfyllt", "en": "Met"},
-    "partly_met": {"sv": "Delvis uppfyllt", "en": "Partly met"},
-    "not_met": {"sv": "Ej uppfyllt", "en": "Not met"},
-    "no_data": {"sv": "Uppgift saknas", "en": "No data"},
-    # KKiK colours
-    "green": {"sv": "Grön (bästa fjärdedelen)", "en": "Green (best quarter)"},
-    "yellow": {"sv": "Gul (mittersta hälften)", "en": "Yellow (middle half)"},
-    "red": {"sv": "Röd (sämsta fjärdedelen)", "en": "Red (worst quarter)"},
+    key.removeprefix("label."): {"sv": entry["sv"], "en": entry["en"]}
+    for key, entry in CATALOGUE.items()
+    if key.startswith("label.")
 }
 
 # (field filled, field holding the code) in any model that has both.

@@ -9,6 +9,14 @@ percentage). Both languages of an entry name the same placeholders
 from __future__ import annotations
 
 CATALOGUE: dict[str, dict[str, str]] = {
+    # --- labels of the codes the API returns (shared.i18n.LABELS; the codes never change) ---
+    "label.met": {"sv": "Uppfyllt", "en": "Met"},
+    "label.partly_met": {"sv": "Delvis uppfyllt", "en": "Partly met"},
+    "label.not_met": {"sv": "Ej uppfyllt", "en": "Not met"},
+    "label.no_data": {"sv": "Uppgift saknas", "en": "No data"},
+    "label.green": {"sv": "Grön (bästa fjärdedelen)", "en": "Green (best quarter)"},
+    "label.yellow": {"sv": "Gul (mittersta hälften)", "en": "Yellow (middle half)"},
+    "label.red": {"sv": "Röd (sämsta fjärdedelen)", "en": "Red (worst quarter)"},
     # --- goal fulfilment (services/indicators/target/rules.py) ---
     "target.goal": {"sv": "{target}{unit}", "en": "{target}{unit}"},
     "target.goal_between": {"sv": "{target}–{upper}{unit}", "en": "{target}–{upper}{unit}"},
@@ -163,6 +171,10 @@ CATALOGUE.update(
             "en": "Not shown: it would reveal a suppressed value (complementary suppression)",
         },
         "report.yearly": {"sv": "helår {year}", "en": "full year {year}"},
+        "report.gender_suppressed": {
+            "sv": "visas ej (för få svarande)",
+            "en": "not shown (too few respondents)",
+        },
     }
 )
 CATALOGUE.update(

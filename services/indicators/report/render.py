@@ -172,6 +172,12 @@ def _fmt(value: Decimal | int | None, unit: str, language: Language) -> str:
     return documents.cell_text(value, unit, language)
 
 
+def _gender(i: ReportIndicator, value: Decimal | None, language: Language) -> str:
+    if value is None and i.gender_suppressed:
+        return text("report.gender_suppressed", language)
+    return _fmt(value, i.unit, language)
+
+
 def series_chart(
     indicator: ReportIndicator,
     *,
@@ -284,6 +290,11 @@ _COLGROUP = (
 )
 
 
+def _gender_html(i: ReportIndicator, value: Decimal | None, language: Language) -> str:
+    shown = escape(_gender(i, value, language))
+    return f'<span class="note">{shown}</span>' if value is None and i.gender_suppressed else shown
+
+
 def _value_cell(i: ReportIndicator, language: Language) -> str:
     if i.value is None:
         return f'<span class="note">{escape(i.reason or "–")}</span>'
@@ -386,8 +397,8 @@ def to_html(report: TertialReport, *, language: Language = "sv") -> str:
                     f'<td class="num">{escape(_fmt(i.target, i.unit, language))}</td>'
                     f"<td>{status}</td>"
                     f'<td class="num">{escape(_fmt(i.previous_value, i.unit, language))}</td>'
-                    f'<td class="num">{escape(_fmt(i.women, i.unit, language))}</td>'
-                    f'<td class="num">{escape(_fmt(i.men, i.unit, language))}</td>'
+                    f'<td class="num">{_gender_html(i, i.women, language)}</td>'
+                    f'<td class="num">{_gender_html(i, i.men, language)}</td>'
                     f"<td>{chart}</td></tr>"
                 )
             out.append("</tbody></table>")
@@ -451,8 +462,8 @@ def to_pdf(report: TertialReport, *, language: Language = "sv") -> bytes:
                         value,
                         _fmt(i.target, i.unit, language),
                         status,
-                        _fmt(i.women, i.unit, language),
-                        _fmt(i.men, i.unit, language),
+                        _gender(i, i.women, language),
+                        _gender(i, i.men, language),
                     ]
                 )
         pdf.data_table(header, rows, widths=(20, 52, 20, 14, 44, 15, 15), numeric=(2, 3, 5, 6))

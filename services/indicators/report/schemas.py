@@ -55,6 +55,9 @@ class ReportIndicator(BaseModel):
     last_year_value: Decimal | None
     women: Decimal | None
     men: Decimal | None
+    gender_suppressed: bool = Field(
+        default=False, description="women's or men's value withheld: too few respondents"
+    )
     gender_gap: Decimal | None
     series: list[SeriesPoint] = Field(description="this and the previous periods, oldest first")
 

@@ -267,8 +267,8 @@ def _indicator_row(
         status = arithmetic(target_service.judge_cell(cell, target, indicator))
     value = _shown(cell, d)
     previous = _shown(cells.get((str(previous_period), "T")), d)
-    women = _shown(cells.get((str(shown_period), "K")), d)
-    men = _shown(cells.get((str(shown_period), "M")), d)
+    by_gender = [cells.get((str(shown_period), g)) for g in ("K", "M")]
+    women, men = (_shown(c, d) for c in by_gender)
     kolada = cell is not None and cell.attribution == "kolada"
     reason = _no_data(ctx, cell, cells, section, p)
     title = row.title or indicator.title
@@ -300,6 +300,7 @@ def _indicator_row(
         last_year_value=_shown(cells.get((str(last_year), "T")), d),
         women=women,
         men=men,
+        gender_suppressed=any(c is not None and c.suppressed for c in by_gender),
         gender_gap=None if women is None or men is None else women - men,
         series=[
             SeriesPoint(period=str(s), value=_shown(cells.get((str(s), "T")), d)) for s in series

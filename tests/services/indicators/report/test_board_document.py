@@ -170,6 +170,8 @@ async def test_exempelstads_yearly_survey_shows_its_latest_year_in_a_tertial_rep
     by_gender = {v["gender"]: v["value"] for v in values.json()["values"]}
     assert nojda["value"] == by_gender["T"] is not None
     assert (nojda["women"], nojda["men"]) == (by_gender["K"], by_gender["M"])
+    # Where women's or men's value is withheld the row says so instead of a bare dash.
+    assert nojda["gender_suppressed"] is (by_gender["K"] is None or by_gender["M"] is None)
     assert [p["period"] for p in nojda["series"]][-2:] == ["2023", "2024"]
     assert nojda["status"] is not None
     assert elderly["no_data"] < len(elderly["struktur"]) + len(elderly["process"]) + len(
