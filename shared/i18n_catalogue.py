@@ -171,10 +171,7 @@ CATALOGUE.update(
             "en": "Not shown: it would reveal a suppressed value (complementary suppression)",
         },
         "report.yearly": {"sv": "helår {year}", "en": "full year {year}"},
-        "report.gender_suppressed": {
-            "sv": "visas ej (för få svarande)",
-            "en": "not shown (too few respondents)",
-        },
+        "report.gender_suppressed": {"sv": "visas ej", "en": "not shown"},
     }
 )
 CATALOGUE.update(
