@@ -41,7 +41,7 @@ LABELS: dict[str, dict[Language, str]] = {
 
 # (field filled, field holding the code) in any model that has both.
 _LABELLED = (("status_label", "status"), ("colour_label", "colour"))
-_TEXTS = ("title", "description", "note", "explanation", "statement")
+_TEXTS = ("title", "description", "note", "explanation", "statement", "reason")
 
 M = TypeVar("M")
 

@@ -13,23 +13,33 @@ from shared.i18n_catalogue import CATALOGUE
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
 
 
-def english_fragments() -> set[str]:
-    """Every piece of English message text between placeholders that no Swedish text has
-    (at least two words or eight letters, so a shared word like 'Period' never counts)."""
-    swedish = " ".join(entry["sv"] for entry in CATALOGUE.values())
+def fragments(language: str) -> set[str]:
+    """Every piece of a language's message text between placeholders that the other
+    language's texts lack (at least two words or eight letters, so a shared word like
+    'Period' never counts)."""
+    other = "en" if language == "sv" else "sv"
+    elsewhere = " ".join(entry[other] for entry in CATALOGUE.values())
     out = set()
     for entry in CATALOGUE.values():
         if entry["en"] == entry["sv"]:
             continue
-        for piece in _PLACEHOLDER.split(entry["en"]):
+        for piece in _PLACEHOLDER.split(entry[language]):
             piece = piece.strip(" ;:,.()→–-+±%")
-            if (len(piece.split()) >= 2 or len(piece) >= 8) and piece not in swedish:
+            if (len(piece.split()) >= 2 or len(piece) >= 8) and piece not in elsewhere:
                 out.add(piece)
     return out
 
 
+def english_fragments() -> set[str]:
+    return fragments("en")
+
+
 def found_english(document: str) -> list[str]:
-    return sorted(f for f in english_fragments() if f in document)
+    return sorted(f for f in fragments("en") if f in document)
+
+
+def found_swedish(document: str) -> list[str]:
+    return sorted(f for f in fragments("sv") if f in document)
 
 
 def pdf_text(content: bytes) -> list[str]:

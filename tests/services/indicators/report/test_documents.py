@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from tests.conftest import MakeClient, MakeKey
-from tests.documents.english import found_english, pdf_text, xlsx_text
+from tests.documents.english import found_english, found_swedish, pdf_text, xlsx_text
 
 REPORTS = [("9990", "2024T2"), ("1462", "2021T2")]
 
@@ -190,3 +190,23 @@ async def test_csv_is_for_swedish_excel_by_default_and_rfc4180_by_parameter(
     same = next(r for r in machine_rows if r["Indikatorkod"] == "andel_nojda")
     assert same["Värde"] == nojda["Värde"].replace(",", ".")
     assert len(machine_rows) == len(rows)
+
+
+@pytest.mark.parametrize(("municipality", "period"), REPORTS)
+async def test_the_report_asked_for_in_english_has_no_swedish_message_text(
+    client: MakeClient, make_key: MakeKey, municipality: str, period: str
+) -> None:
+    reports = client("indicators", await make_key(municipality=municipality))
+    english = {"Accept-Language": "en"}
+    for fmt in ("html", "pdf", "xlsx", "csv"):
+        response = await reports.get(
+            "/v1/reports/tertial", params={"period": period, "format": fmt}, headers=english
+        )
+        assert response.headers["content-language"] == "en"
+        if fmt == "pdf":
+            document = "\n".join(pdf_text(response.content))
+        elif fmt == "xlsx":
+            document = xlsx_text(response.content)
+        else:
+            document = response.content.decode("utf-8-sig")
+        assert found_swedish(document) == [], fmt
