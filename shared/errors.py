@@ -1,4 +1,8 @@
-"""The error hierarchy and its one renderer: RFC 9457 application/problem+json."""
+"""The error hierarchy and its one renderer: RFC 9457 application/problem+json.
+
+Titles, and details given as a `shared.i18n.Message`, are rendered in the language the
+request's Accept-Language asks for, Swedish when it names none (`Content-Language` says
+which)."""
 
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from starlette.routing import Match
 from shared import API_VERSION
 from shared.personal_data import HIDDEN, contains_personnummer
 from shared.schemas import NotConverted
+from shared.i18n import Language, Message, message, negotiate, vary
+from shared.i18n_catalogue import CATALOGUE
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://kvalitetsnavet.se/problems/"
@@ -64,13 +70,15 @@ class AppError(Exception):
 
     def __init__(
         self,
-        detail: str | None = None,
+        detail: str | Message | None = None,
         *,
         errors: Sequence[FieldError] | None = None,
         headers: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(detail or self.title)
+        super().__init__(
+            (detail.render("en") if isinstance(detail, Message) else detail) or self.title
+        )
         self.detail = detail
         self.errors = list(errors) if errors else None
         self.headers = dict(headers or {})
@@ -84,7 +92,7 @@ class BadRequest(AppError):
 class Unauthorized(AppError):
     status, slug, title = 401, "unauthorized", "Unauthorized"
 
-    def __init__(self, detail: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, detail: str | Message | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="kvalitetsnavet"'})
         super().__init__(detail, **kwargs)
 
@@ -133,23 +141,33 @@ class Unavailable(AppError):
     status, slug, title = 503, "unavailable", "Service Unavailable"
 
 
+def problem_title(status: int, title: str | None, language: Language) -> str:
+    """The catalogue's title of a status when the title is the status's own (or none); a
+    title of its own (a subclass's) is kept."""
+    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    entry = CATALOGUE.get(f"problem.{status}")
+    if entry is not None and (title is None or title in {phrase, entry["en"]}):
+        return entry[language]
+    return title or phrase
+
+
 def problem_response(
     request: Request,
     *,
     status: int,
     title: str | None = None,
     slug: str | None = None,
-    detail: str | None = None,
+    detail: str | Message | None = None,
     errors: Sequence[FieldError] | None = None,
     headers: Mapping[str, str] | None = None,
     extra: Mapping[str, Any] | None = None,
 ) -> JSONResponse:
-    phrase = HTTPStatus(status).phrase if status in HTTPStatus._value2member_map_ else "Error"
+    language = negotiate(request.headers.get("accept-language"))
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + slug if slug else "about:blank",
-        "title": title or phrase,
+        "title": problem_title(status, title, language),
         "status": status,
-        "detail": detail,
+        "detail": detail.render(language) if isinstance(detail, Message) else detail,
         # The path as the client sent it (under `kvn run`'s mounts it includes /api/<service>).
         "instance": request.url.path,
         "request_id": getattr(request.state, "request_id", None),
@@ -158,12 +176,14 @@ def problem_response(
         body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
     if extra:
         body.update(extra)
-    return JSONResponse(
+    response = JSONResponse(
         jsonable_encoder({k: v for k, v in body.items() if v is not None}),
         status_code=status,
         media_type=PROBLEM_MEDIA_TYPE,
-        headers=dict(headers or {}),
+        headers={**dict(headers or {}), "Content-Language": language},
     )
+    vary(response, "Accept-Language")
+    return response
 
 
 def _printable(value: Any) -> Any:
@@ -215,8 +235,9 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     slugs = {404: "not-found", 405: "method-not-allowed", 401: "unauthorized"}
     detail = exc.detail if exc.detail != HTTPStatus(exc.status_code).phrase else None
+    shown: str | Message | None = detail
     if exc.status_code == 404 and detail is None:
-        detail = f"No resource at {request.url.path}"
+        shown = message("problem.no_resource", path=request.url.path)
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         # A path that names a resource of its own answers with that resource's methods.
@@ -224,12 +245,14 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
             request, headers.get("Allow", "")
         )
         if detail is None:
-            detail = f"{request.method} is not allowed here; allowed: {headers['Allow']}"
+            shown = message(
+                "problem.method_not_allowed", method=request.method, allowed=headers["Allow"]
+            )
     return problem_response(
         request,
         status=exc.status_code,
         slug=slugs.get(exc.status_code, "http-error"),
-        detail=detail,
+        detail=shown,
         headers=headers,
     )
 
@@ -283,7 +306,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
         status=422,
         title="Unprocessable Content",
         slug="validation-error",
-        detail=f"{len(errors)} invalid input value(s)",
+        detail=message("problem.invalid_values", count=len(errors)),
         errors=errors,
     )
 
@@ -294,7 +317,7 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
         request,
         status=503,
         slug="database-unavailable",
-        detail="The database is not reachable; try again shortly.",
+        detail=message("problem.database_unavailable"),
         headers={"Retry-After": "5"},
     )
 
@@ -311,7 +334,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         request,
         status=500,
         slug="internal-error",
-        detail="An unexpected error occurred; it has been logged with this request id.",
+        detail=message("problem.unexpected"),
         headers=headers,
     )
 
@@ -345,7 +368,7 @@ async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
             status=422,
             slug="validation-error",
             title="Unprocessable Content",
-            detail=f"A value cannot be stored: {_db_message(exc)}",
+            detail=message("problem.value_not_stored", reason=_db_message(exc)),
         )
     if isinstance(exc, IntegrityError) and state in {"23505", "23503", "23P01"}:
         logger.warning("database conflict: %s", _db_message(exc))
@@ -354,7 +377,7 @@ async def _dbapi_error(request: Request, exc: Exception) -> JSONResponse:
             status=409,
             slug="conflict",
             title="Conflict",
-            detail=f"Conflict with stored data: {_db_message(exc)}",
+            detail=message("problem.stored_conflict", reason=_db_message(exc)),
         )
     return await _unexpected(request, exc)
 

@@ -1,4 +1,4 @@
-"""Swedish and English: Accept-Language negotiation and the texts that exist in both.
+"""Swedish and English: Accept-Language negotiation, the message catalogue, number formats.
 
 Swedish is the data's own language and the default. A route whose body holds titles or status
 labels takes `LanguageDep`: the negotiated language, with `Content-Language` and
@@ -6,40 +6,140 @@ labels takes `LanguageDep`: the negotiated language, with `Content-Language` and
 body, `title` (and `description`) from `title_sv`/`title_en` with Swedish where no English
 exists, and `status_label` (`colour_label`) from the code next to it. shared.http_cache gives
 an English representation its own ETag, so a 304 never crosses languages.
+
+Every sentence the suite writes for a reader (status explanations, grant and prize texts, the
+robustness statement, problem titles and details) is a `Message`: a key of the catalogue in
+`shared/i18n_catalogue.py` and its parameters, rendered in either language. Numbers among the
+parameters are formatted the language's way: Swedish with a decimal comma and a no-break
+space between thousands (`1 234,5 kr`), English with a point and a comma (`1,234.5 kr`).
+Output models carry the rendered text as `<field>_sv`/`<field>_en` and `localize` fills
+`<field>` (`explanation`, `statement`, `detail` …) for the negotiated language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar, get_args
 
 from fastapi import Depends, Header, Response
 from pydantic import AliasChoices, BaseModel, Field
 
+from shared.i18n_catalogue import CATALOGUE
+
 Language = Literal["sv", "en"]
 SUPPORTED: tuple[Language, ...] = get_args(Language)
 DEFAULT: Language = "sv"
 
-# Human labels of the codes the API returns; the codes themselves never change.
+# Human labels of the codes the API returns (the catalogue's `label.*`); the codes never change.
 LABELS: dict[str, dict[Language, str]] = {
-    # target and scorecard statuses
-    "met": {"sv": "Uppfyllt", "en": "Met"},
-    "partly_met": {"sv": "Delvis uppfyllt", "en": "Partly met"},
-    "not_met": {"sv": "Ej uppfyllt", "en": "Not met"},
-    "no_data": {"sv": "Uppgift saknas", "en": "No data"},
-    # KKiK colours
-    "green": {"sv": "Grön (bästa fjärdedelen)", "en": "Green (best quarter)"},
-    "yellow": {"sv": "Gul (mittersta hälften)", "en": "Yellow (middle half)"},
-    "red": {"sv": "Röd (sämsta fjärdedelen)", "en": "Red (worst quarter)"},
+    key.removeprefix("label."): {"sv": entry["sv"], "en": entry["en"]}
+    for key, entry in CATALOGUE.items()
+    if key.startswith("label.")
 }
 
 # (field filled, field holding the code) in any model that has both.
 _LABELLED = (("status_label", "status"), ("colour_label", "colour"))
-_TEXTS = ("title", "description", "note")
+_TEXTS = ("title", "description", "note", "explanation", "statement", "reason")
 
 M = TypeVar("M")
 
 NEGOTIATED = "in the response's language (Content-Language); Swedish where no English exists"
+
+
+THOUSANDS: dict[Language, str] = {"sv": "\u00a0", "en": ","}
+DECIMAL: dict[Language, str] = {"sv": ",", "en": "."}
+
+
+def number(
+    value: Decimal | int | float,
+    language: Language = DEFAULT,
+    *,
+    decimals: int | None = None,
+    sign: bool = False,
+) -> str:
+    """A number as a reader of the language writes it: `1 234,5` in Swedish, `1,234.5` in
+    English. `decimals` rounds (half up) and keeps trailing zeros; without it a Decimal keeps
+    its own digits (an integral value shows none). `sign` writes `+` before a positive."""
+    d = value if isinstance(value, Decimal) else Decimal(str(value))
+    if decimals is not None:
+        d = d.quantize(Decimal(1).scaleb(-decimals), rounding="ROUND_HALF_UP")
+    elif d == d.to_integral_value():
+        d = d.quantize(Decimal(1))
+    text = format(abs(d), "f")
+    whole, _, fraction = text.partition(".")
+    groups: list[str] = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    out = THOUSANDS[language].join(groups) + (DECIMAL[language] + fraction if fraction else "")
+    if d < 0 and d != 0:
+        return "-" + out
+    return ("+" + out) if sign and d > 0 else out
+
+
+def with_unit(
+    value: Decimal | int | float | None,
+    unit: str,
+    language: Language = DEFAULT,
+    *,
+    decimals: int | None = None,
+    empty: str = "–",
+) -> str:
+    """A number with its unit (`85,5 %`, `1 200 tkr`); `empty` where there is no value."""
+    if value is None:
+        return empty
+    return f"{number(value, language, decimals=decimals)} {unit}".rstrip()
+
+
+class _Formatted:
+    """A parameter of a message, formatted for one language by the template's format spec:
+    `{x}` a number as it is, `{x:+}` signed, `{x:.1}` with one decimal, `{x:%}` a share (0–1)
+    as a whole percentage with its sign, `{m}` a nested Message rendered in the language."""
+
+    def __init__(self, value: Any, language: Language) -> None:
+        self.value, self.language = value, language
+
+    def __format__(self, spec: str) -> str:
+        v = self.value
+        if isinstance(v, Message):
+            return v.render(self.language)
+        if isinstance(v, bool) or not isinstance(v, Decimal | int | float):
+            return format(v, spec)
+        if spec == "%":
+            return number(Decimal(str(v)) * 100, self.language, decimals=0) + "\u00a0%"
+        decimals = int(spec[spec.index(".") + 1 :]) if "." in spec else None
+        return number(v, self.language, decimals=decimals, sign=spec.startswith("+"))
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue key with its parameters; `render` gives it in a language."""
+
+    key: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, language: Language = DEFAULT) -> str:
+        template = CATALOGUE[self.key][language]
+        return template.format(
+            **{name: _Formatted(value, language) for name, value in self.params.items()}
+        )
+
+    def both(self, field: str) -> dict[str, str]:
+        """`{field}_sv`, `{field}_en` and `{field}` (Swedish, the default) for an output model."""
+        sv = self.render("sv")
+        return {field: sv, f"{field}_sv": sv, f"{field}_en": self.render("en")}
+
+
+def message(key: str, **params: Any) -> Message:
+    return Message(key, params)
+
+
+def text(key: str, language: Language = DEFAULT, **params: Any) -> str:
+    """A catalogue text rendered at once."""
+    return Message(key, params).render(language)
 
 
 def swedish(field: str, **kwargs: Any) -> Any:
@@ -134,7 +234,8 @@ def _walk(node: Any, language: Language) -> None:
         for text in _TEXTS:
             if f"{text}_sv" in fields and text in fields:
                 english = getattr(node, f"{text}_en", None) if language == "en" else None
-                setattr(node, text, english or getattr(node, f"{text}_sv"))
+                swedish_text = getattr(node, f"{text}_sv")
+                setattr(node, text, english or swedish_text or getattr(node, text))
         for target, code in _LABELLED:
             if target in fields and code in fields:
                 value = getattr(node, code)

@@ -1,9 +1,10 @@
 """Deterministic demo data, loaded once by `make run` and usable by tests.
 
 - The Kolada catalogue copy in data/ (Källa: Kolada).
-- Figures published in the seed documents: Lilla Edet's budget (seed 001 §6–7), Ludvika's
-  scorecard and staff-survey values (seed 002), Mellerud's Öppna jämförelser shares
-  2021–2022 (seed 003), Kalmar's prizes and pots (seed 000), the grant areas (seed 004).
+- Figures published in the seed documents: Lilla Edet's budget (seed 001 §6–7) and the layout
+  of its tertial follow-up (seed 001's appendix, appendix.py), Ludvika's scorecard and
+  staff-survey values (seed 002), Mellerud's Öppna jämförelser shares 2021–2022 (seed 003),
+  Kalmar's prizes and pots (seed 000), the grant areas (seed 004).
 - Exempelstad (code 9990, fictional): units and survey series from a seeded generator,
   labelled synthetic.
 
@@ -16,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.demo import awards, budget, catalogue, indicators, ingest
+from shared.demo import appendix, awards, budget, catalogue, indicators, ingest
 from shared.demo.common import DEMO_MUNICIPALITY, DEMO_MUNICIPALITY_TITLE
 from shared.models import IngestBatch
 
@@ -33,6 +34,7 @@ async def load_demo(session: AsyncSession) -> bool:
     and measures before the observations that name them."""
     await catalogue.load(session)
     await indicators.load_definitions(session)
+    await appendix.load_definitions(session)
     await budget.load_definitions(session)
     await ingest.load_measures(session)
     if await is_loaded(session):

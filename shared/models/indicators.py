@@ -206,3 +206,19 @@ class PrioritisedGoal(CreatedAt, Base):
     actions: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
     indicator_codes: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+
+class ReportLayout(CreatedAt, Base):
+    """A board's layout of its tertial follow-up (seed 001's appendix): the board's name and
+    the sections in order, each with its rows (indicator code and class) in order. An
+    indicator may stand in several sections (deviations under every area). Without sections
+    (or without a layout) the report has a section per area with every indicator of it."""
+
+    __tablename__ = "report_layout"
+
+    municipality_code: Mapped[str] = mapped_column(CHAR(4), primary_key=True)
+    board: Mapped[str] = mapped_column(Text, nullable=False)
+    # The municipality's name where Kolada's catalogue has none (the fictional demo one).
+    municipality_title: Mapped[str | None] = mapped_column(Text)
+    # [{"key", "title", "title_en", "area", "rows": [{"indicator_code", "classification"}]}]
+    sections: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)

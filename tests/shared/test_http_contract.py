@@ -84,7 +84,8 @@ async def test_health_and_openapi_are_anonymous(http: httpx.AsyncClient) -> None
 
 async def test_unknown_route_is_404_problem(http: httpx.AsyncClient) -> None:
     body = assert_problem(await http.get("/v1/nothing/here"), 404)
-    assert body["detail"] == "No resource at /v1/nothing/here"
+    assert body["detail"] == "Det finns inget på /v1/nothing/here"
+    assert body["title"] == "Hittades inte"
     assert body["type"] == "https://kvalitetsnavet.se/problems/not-found"
     assert body["instance"] == "/v1/nothing/here"
 
@@ -93,7 +94,7 @@ async def test_wrong_method_is_405_with_allow(http: httpx.AsyncClient) -> None:
     response = await http.delete("/v1/things")
     body = assert_problem(response, 405)
     assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "POST"}
-    assert "DELETE is not allowed" in str(body["detail"])
+    assert "DELETE är inte tillåtet" in str(body["detail"])
 
 
 async def test_missing_malformed_unknown_and_revoked_keys_are_401(
@@ -180,7 +181,7 @@ async def test_invalid_input_is_422_naming_each_field_and_value(http: httpx.Asyn
     assert errors["count"]["code"] == "greater_than_equal"
     assert errors["colour"]["value"] == "red"
     assert errors["colour"]["code"] == "extra_forbidden"
-    assert body["detail"] == "3 invalid input value(s)"
+    assert body["detail"] == "3 ogiltiga värden"
 
     broken = await http.post(
         "/v1/probe/echo", content=b'{"name": ', headers={"Content-Type": "application/json"}

@@ -1,17 +1,20 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Query, Request, Response, status
 
-from services.awards.decision import service
+from services.awards.decision import render, service
 from services.awards.decision.schemas import DecisionIn, DecisionOut, PayoutIn
+from services.awards.run import service as run_service
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.clients.budget import BudgetClient
 from shared.db import SessionDep
+from shared.documents import PDF_MEDIA, municipality_name
 from shared.errors import COMMON_RESPONSES
+from shared.i18n import LanguageDep, localize
 from shared.pagination import Page, PageDep
 
 router = service_router(
@@ -45,12 +48,35 @@ async def create_decision(
     return decision
 
 
-@router.get("/v1/runs/{run_id}/decision", response_model=DecisionOut)
+@router.get(
+    "/v1/runs/{run_id}/decision",
+    response_model=DecisionOut,
+    responses={200: {"content": {PDF_MEDIA: {"schema": {"type": "string", "format": "binary"}}}}},
+)
 async def get_run_decision(
-    run_id: uuid.UUID, session: SessionDep, principal: Reader
-) -> DecisionOut:
-    """The decision on a run."""
-    return await service.get_run_decision(session, run_id, principal=principal)
+    run_id: uuid.UUID,
+    session: SessionDep,
+    principal: Reader,
+    language: LanguageDep,
+    format: Annotated[Literal["json", "pdf"], Query(title="DecisionFormat")] = "json",
+) -> DecisionOut | Response:
+    """The decision on a run; as PDF, the jury's decision document (ranking, explanations,
+    robustness and the sensitivity chart) in the negotiated language."""
+    decision = await service.get_run_decision(session, run_id, principal=principal)
+    if format == "json":
+        return decision
+    run = localize(await run_service.get_run(session, run_id, principal=principal), language)
+    body = render.to_pdf(
+        decision,
+        run,
+        municipality=await municipality_name(session, run.municipality_code),
+        language=language,
+    )
+    return Response(
+        body,
+        media_type=PDF_MEDIA,
+        headers={"Content-Disposition": f'attachment; filename="beslut-{run_id}.pdf"'},
+    )
 
 
 @router.get("/v1/decisions", response_model=Page[DecisionOut])

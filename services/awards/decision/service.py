@@ -18,6 +18,7 @@ from shared.clients.budget import BudgetClient
 from shared.contracts.budget import AllocationIn
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
+from shared.i18n import text
 from shared.models import AwardDecision, AwardRun
 from shared.money import from_ore
 from shared.pagination import Page, PageParams
@@ -202,7 +203,9 @@ async def pay_out(
             AllocationIn(
                 amount=amount,
                 unit="kr",
-                purpose=f"Prize to {decision.winner_title or decision.winner_code}",
+                purpose=text(
+                    "allocation.prize", winner=decision.winner_title or decision.winner_code
+                ),
                 reference=f"award-decision:{decision.id}",
             ),
             token=principal.token,

@@ -16,6 +16,7 @@ from shared.app import service_router
 from shared.auth import Principal, require
 from shared.clients.indicators import IndicatorsClient
 from shared.db import SessionDep
+from shared.i18n import LanguageDep, localize
 from shared.pagination import Page, PageDep
 
 router = service_router(tags=["performance grants"])
@@ -72,6 +73,7 @@ async def create_grant_evaluation(
     principal: Writer,
     response: Response,
     indicators: Annotated[IndicatorsClient, Depends(_indicators)],
+    language: LanguageDep,
 ) -> GrantEvaluationOut:
     """The grant a municipality earns for the year: per criterion value, threshold, margin
     and money."""
@@ -79,12 +81,14 @@ async def create_grant_evaluation(
         session, rule_set_id, payload, principal=principal, indicators=indicators
     )
     response.headers["Location"] = f"/v1/grant-evaluations/{evaluation.id}"
-    return evaluation
+    return localize(evaluation, language)
 
 
 @router.get("/v1/grant-evaluations/{evaluation_id}", response_model=GrantEvaluationOut)
 async def get_grant_evaluation(
-    evaluation_id: uuid.UUID, session: SessionDep, principal: Reader
+    evaluation_id: uuid.UUID, session: SessionDep, principal: Reader, language: LanguageDep
 ) -> GrantEvaluationOut:
     """A stored grant evaluation."""
-    return await service.get_evaluation(session, evaluation_id, principal=principal)
+    return localize(
+        await service.get_evaluation(session, evaluation_id, principal=principal), language
+    )

@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 
 from services.awards.fields import Amount as MoneyAmount
 from services.awards.fields import IndicatorCode, Number, PositiveAmount, check_money
+from shared.i18n import NEGOTIATED
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -113,7 +114,9 @@ class GrantCriterionResult(OutputModel):
     met: bool
     amount: Decimal
     unit: MoneyUnit
-    explanation: str
+    explanation: str = Field(description=NEGOTIATED)
+    explanation_sv: str | None = None
+    explanation_en: str | None = None
 
 
 class GrantYearComparison(OutputModel):

@@ -24,6 +24,7 @@ from shared.auth import Principal
 from shared.clients.base import PeerError
 from shared.clients.indicators import IndicatorsClient
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.i18n import Message, message
 from shared.models import GrantEvaluation, GrantRuleSet
 from shared.money import from_ore, to_ore
 from shared.pagination import Page, PageParams
@@ -126,11 +127,6 @@ async def list_rule_sets(
     )
 
 
-def _fmt(x: Decimal) -> str:
-    text = format(x.normalize(), "f")
-    return text.replace(".", ",")
-
-
 def judge(
     criterion: GrantCriterion,
     value: Decimal | None,
@@ -142,18 +138,18 @@ def judge(
     """One criterion's outcome and its amount in öre (pure)."""
     if criterion.amount.kind == "fixed":
         full_ore = to_ore(criterion.amount.amount, criterion.amount.unit)
-        how = ""
+        share: str | Message = ""
     else:
         assert population is not None
         assert national_population is not None
         pot_ore = to_ore(criterion.amount.pot, criterion.amount.unit)
         full_ore = pot_ore * population // national_population  # rounded down to whole öre
-        how = f" ({population} of {national_population} inhabitants of the pot)"
-    word = "at least" if criterion.comparator == "at_least" else "at most"
-    target = f"{word} {_fmt(criterion.threshold)} {criterion.value_unit}".rstrip()
+        share = message("grant.share", population=population, national=national_population)
+    unit = f" {criterion.value_unit}" if criterion.value_unit else ""
+    target = message(f"grant.{criterion.comparator}", threshold=criterion.threshold, unit=unit)
     if value is None:
         margin, met = None, False
-        explanation = f"no value for {target} → 0 kr"
+        explanation = message("grant.no_value", target=target)
     else:
         margin = (
             value - criterion.threshold
@@ -161,11 +157,15 @@ def judge(
             else criterion.threshold - value
         )
         met = margin >= 0
-        points = "points" if criterion.value_unit == "%" else criterion.value_unit
-        if met:
-            explanation = f"met {target} by {_fmt(margin)} {points} → {_fmt(from_ore(full_ore, 'kr'))} kr{how}"
-        else:
-            explanation = f"missed {target} by {_fmt(-margin)} {points} → 0 kr"
+        points = message("grant.points") if criterion.value_unit == "%" else criterion.value_unit
+        explanation = message(
+            "grant.met" if met else "grant.missed",
+            target=target,
+            margin=abs(margin),
+            points=points,
+            amount=from_ore(full_ore, "kr"),
+            share=share,
+        )
     amount_ore = full_ore if met else 0
     return (
         GrantCriterionResult(
@@ -181,7 +181,7 @@ def judge(
             met=met,
             amount=from_ore(amount_ore, "kr"),
             unit="kr",
-            explanation=explanation,
+            **explanation.both("explanation"),
         ),
         amount_ore,
     )

@@ -15,6 +15,7 @@ import numpy as np
 from services.awards.evaluation import engine
 from services.awards.scheme.schemas import CriterionSpec, SchemeSpec
 from shared.errors import FieldError, Unprocessable
+from shared.i18n import message
 
 ENGINE_VERSION = "composite-1"
 
@@ -629,39 +630,45 @@ def _robustness(
             "winner": winner["unit_code"],
             "p_first": None,
             "robust": False,
-            "statement": f"{winner['unit_title'] or winner['unit_code']} is the only eligible "
-            "candidate; there is nothing to compare it with.",
+            **message("robustness.alone", name=winner["unit_title"] or winner["unit_code"]).both(
+                "statement"
+            ),
         }
-    p_first = float(cast(str, winner["sensitivity"]["p_first"]))
-    threshold = float(spec.sensitivity.robust_share)
-    others = sorted(ranking[1:], key=lambda r: -float(r["sensitivity"]["p_first"]))
+    p_first = Decimal(cast(str, winner["sensitivity"]["p_first"]))
+    threshold = spec.sensitivity.robust_share
+    others = sorted(ranking[1:], key=lambda r: -Decimal(r["sensitivity"]["p_first"]))
     name = winner["unit_title"] or winner["unit_code"]
-    varied = (
-        f"{sens.draws} draws varying the weights (±{int(spec.sensitivity.weight_spread * 100)} %), "
-        f"the normalisation ({', '.join(spec.sensitivity.normalisations)}), the missing-data "
-        f"policy ({', '.join(spec.sensitivity.missing_policies)}) and leaving one criterion out"
+    varied = message(
+        "robustness.varied",
+        draws=sens.draws,
+        spread=int(spec.sensitivity.weight_spread * 100),
+        normalisations=", ".join(spec.sensitivity.normalisations),
+        policies=", ".join(spec.sensitivity.missing_policies),
     )
     robust = p_first >= threshold and not tied
     if robust:
-        statement = f"{name} ranks first in {p_first:.0%} of {varied}: the winner is robust."
+        statement = message("robustness.robust", name=name, p_first=p_first, varied=varied)
     else:
         runner = others[0] if others else None
-        runner_text = (
-            f"; {runner['unit_title'] or runner['unit_code']} ranks first in "
-            f"{float(runner['sensitivity']['p_first']):.0%}"
+        statement = message(
+            "robustness.not_robust",
+            name=name,
+            p_first=p_first,
+            varied=varied,
+            runner_up=message(
+                "robustness.runner_up",
+                name=runner["unit_title"] or runner["unit_code"],
+                p_first=Decimal(runner["sensitivity"]["p_first"]),
+            )
             if runner
-            else ""
-        )
-        tie_text = f" It is tied on score with {', '.join(tied)}." if tied else ""
-        statement = (
-            f"The winner is NOT robust: {name} ranks first in only {p_first:.0%} of {varied}"
-            f"{runner_text} (robust needs {threshold:.0%}).{tie_text} The jury should weigh "
-            "the candidates, not the method's choices."
+            else "",
+            threshold=threshold,
+            tied=message("robustness.tied", tied=", ".join(tied)) if tied else "",
         )
     return {
         "winner": winner["unit_code"],
         "p_first": winner["sensitivity"]["p_first"],
         "robust": robust,
         "threshold": str(spec.sensitivity.robust_share),
-        "statement": statement,
+        **statement.both("statement"),
     }

@@ -12,6 +12,7 @@ from shared.auth import Principal, require
 from shared.clients.indicators import IndicatorsClient
 from shared.db import SessionDep
 from shared.errors import COMMON_RESPONSES
+from shared.i18n import LanguageDep, localize
 from shared.pagination import Page, PageDep
 
 router = service_router(
@@ -37,12 +38,13 @@ async def create_run(
     principal: Writer,
     response: Response,
     indicators: Annotated[IndicatorsClient, Depends(_indicators)],
+    language: LanguageDep,
 ) -> RunOut:
     """Evaluate a prize scheme: snapshot the inputs from the indicators service, score every
     eligible candidate with its explanation, run the sensitivity analysis, store immutably."""
     run = await service.create_run(session, payload, principal=principal, indicators=indicators)
     response.headers["Location"] = f"/v1/runs/{run.id}"
-    return run
+    return localize(run, language)
 
 
 @router.get("", response_model=Page[RunSummary])
@@ -64,9 +66,11 @@ async def list_runs(
 
 
 @router.get("/{run_id}", response_model=RunOut)
-async def get_run(run_id: uuid.UUID, session: SessionDep, principal: Reader) -> RunOut:
+async def get_run(
+    run_id: uuid.UUID, session: SessionDep, principal: Reader, language: LanguageDep
+) -> RunOut:
     """A stored run with every candidate's explanation and the robustness verdict."""
-    return await service.get_run(session, run_id, principal=principal)
+    return localize(await service.get_run(session, run_id, principal=principal), language)
 
 
 @router.get("/{run_id}/inputs", response_model=RunInputsOut)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
+from shared.i18n import NEGOTIATED
 from shared.schemas import InputModel, OutputModel
 
 
@@ -79,7 +80,9 @@ class Robustness(OutputModel):
     p_first: Decimal | None = None
     robust: bool
     threshold: Decimal | None = None
-    statement: str
+    statement: str = Field(description=NEGOTIATED)
+    statement_sv: str | None = None
+    statement_en: str | None = None
 
 
 class CriterionCoverage(OutputModel):

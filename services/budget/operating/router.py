@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import csv
-import io
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import Depends, Query, Request, Response, status
+from fastapi import Depends, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
-from services.budget.operating import service
+from services.budget.operating import render, service
 from services.budget.operating.schemas import (
     ComparisonOut,
     DriftredovisningOut,
@@ -24,7 +22,15 @@ from services.budget.versioning import EDIT_RESPONSES, etag
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
+from shared.documents import (
+    CSV_MEDIA,
+    PDF_MEDIA,
+    XLSX_MEDIA,
+    CsvDialectQuery,
+    municipality_name,
+)
 from shared.errors import UnsupportedMediaType
+from shared.i18n import negotiate
 from shared.money import MoneyUnit
 from shared.pagination import Page, PageDep
 
@@ -36,7 +42,6 @@ Board = Annotated[str, Query(min_length=1, max_length=200)]
 Year = Annotated[int, Query(ge=1990, le=2100)]
 Tertial = Annotated[int | None, Query(ge=1, le=3)]
 _CSV_TYPES = {"text/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _tag(response: Response, budget: OperatingBudgetOut) -> OperatingBudgetOut:
@@ -122,7 +127,8 @@ async def get_operating_comparison(
         200: {
             "content": {
                 "text/csv": {"schema": {"type": "string"}},
-                XLSX: {"schema": {"type": "string", "format": "binary"}},
+                XLSX_MEDIA: {"schema": {"type": "string", "format": "binary"}},
+                PDF_MEDIA: {"schema": {"type": "string", "format": "binary"}},
             }
         }
     },
@@ -136,10 +142,13 @@ async def get_driftredovisning(
     previous_phase: Phase | None = None,
     municipality_code: Municipality = None,
     unit: MoneyUnit = "tkr",
-    format: Annotated[Literal["json", "csv", "xlsx"], Query(title="ExportFormat")] = "json",
+    format: Annotated[Literal["json", "csv", "xlsx", "pdf"], Query(title="ExportFormat")] = "json",
+    csv_dialect: CsvDialectQuery = "excel_sv",
+    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> DriftredovisningOut | Response:
     """The Driftredovisning table (this year vs last per activity: revenue, costs, net and
-    the change in net cost) from stored data, as JSON, CSV or XLSX."""
+    the change in net cost) from stored data, as JSON, CSV, XLSX (Summa as formulas) or PDF;
+    the documents follow Accept-Language (Swedish by default)."""
     report = await service.driftredovisning(
         session,
         principal=principal,
@@ -152,37 +161,22 @@ async def get_driftredovisning(
     )
     if format == "json":
         return report
-    rows = service.export_rows(report)
+    language = negotiate(accept_language)
     filename = f"driftredovisning_{report.municipality_code}_{year}"
+    headers = {
+        "Content-Disposition": f'attachment; filename="{filename}.{format}"',
+        "Content-Language": language,
+        "Vary": "Accept-Language",
+    }
     if format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-        for row in rows:
-            writer.writerow(["" if v is None else v for v in row])
-        return Response(
-            buffer.getvalue().encode("utf-8-sig"),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
-        )
-    return Response(
-        _xlsx(rows, title=f"Driftredovisning {year}"),
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{filename}.xlsx"'},
-    )
-
-
-def _xlsx(rows: list[list[object]], *, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        body = render.to_csv(report, language=language, dialect=csv_dialect)
+        return Response(body, media_type=CSV_MEDIA, headers=headers)
+    municipality = await municipality_name(session, report.municipality_code)
+    if format == "xlsx":
+        body = render.to_xlsx(report, municipality=municipality, language=language)
+        return Response(body, media_type=XLSX_MEDIA, headers=headers)
+    body = render.to_pdf(report, municipality=municipality, language=language)
+    return Response(body, media_type=PDF_MEDIA, headers=headers)
 
 
 @router.post(

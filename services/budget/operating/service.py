@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any, cast
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -643,40 +643,3 @@ async def import_outcome(
         if_match=if_match,
         tolerance_tkr=tolerance_tkr,
     )
-
-
-def _safe_text(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula (=, +, -, @ first) is quoted; numbers
-    (Decimal) are left alone."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value
-
-
-def export_rows(report: DriftredovisningOut) -> list[list[Any]]:
-    """The Driftredovisning as a table: a header row, one row per activity, the Summa row.
-    Activity titles are user input, so formula-like text is defused."""
-    header = [
-        report.unit,
-        f"Intäkter {report.year}",
-        f"Kostnader {report.year}",
-        f"Netto {report.year}",
-        f"Intäkter {report.previous_year}",
-        f"Kostnader {report.previous_year}",
-        f"Netto {report.previous_year}",
-        "Skillnad",
-    ]
-    body = [
-        [
-            r.title,
-            r.revenue,
-            r.costs,
-            r.net,
-            r.previous_revenue,
-            r.previous_costs,
-            r.previous_net,
-            r.difference,
-        ]
-        for r in [*report.rows, report.total]
-    ]
-    return [header, *[[_safe_text(v) for v in row] for row in body]]

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Header, Query, Response, status
 
-from services.indicators.scorecard import service
+from services.indicators.scorecard import render, service
 from services.indicators.scorecard.schemas import (
     PrioritisedGoalFields,
     PrioritisedGoalIn,
@@ -20,6 +20,7 @@ from shared.app import service_router
 from shared.auth import Principal, require
 from shared.contracts.indicators import GoalStatusSummary
 from shared.db import SessionDep
+from shared.documents import PDF_MEDIA, municipality_name
 from shared.i18n import LanguageDep, localize
 from shared.pagination import Page, PageDep
 
@@ -136,7 +137,11 @@ async def update_scorecard(
     return localize(updated, language)
 
 
-@router.get("/{scorecard_id}/status", response_model=ScorecardStatus)
+@router.get(
+    "/{scorecard_id}/status",
+    response_model=ScorecardStatus,
+    responses={200: {"content": {PDF_MEDIA: {"schema": {"type": "string", "format": "binary"}}}}},
+)
 async def get_scorecard_status(
     scorecard_id: uuid.UUID,
     session: SessionDep,
@@ -144,9 +149,11 @@ async def get_scorecard_status(
     language: LanguageDep,
     period: Annotated[str | None, Query(max_length=10)] = None,
     municipality_code: MunicipalityQuery = None,
-) -> ScorecardStatus:
-    """Goal fulfilment of every measure for the municipality, with the arithmetic shown."""
-    return localize(
+    format: Annotated[Literal["json", "pdf"], Query(title="ScorecardFormat")] = "json",
+) -> ScorecardStatus | Response:
+    """Goal fulfilment of every measure for the municipality, with the arithmetic shown; as
+    JSON or as the board's PDF (in the negotiated language)."""
+    found = localize(
         await service.scorecard_status(
             session,
             scorecard_id,
@@ -155,6 +162,24 @@ async def get_scorecard_status(
             period=period,
         ),
         language,
+    )
+    if format == "json":
+        return found
+    body = render.to_pdf(
+        found,
+        municipality=await municipality_name(session, found.municipality_code),
+        board=found.board,
+        language=language,
+    )
+    return Response(
+        body,
+        media_type=PDF_MEDIA,
+        headers={
+            "Content-Disposition": f'attachment; filename="styrkort-{found.municipality_code}-'
+            f'{found.period}.pdf"',
+            "Content-Language": language,
+            "Vary": "Accept-Language",
+        },
     )
 
 

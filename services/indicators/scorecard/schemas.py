@@ -112,7 +112,9 @@ class Arithmetic(BaseModel):
     difference: Decimal | None
     tolerance: Decimal
     comparator: str
-    explanation: str
+    explanation: str = Field(description=NEGOTIATED)
+    explanation_sv: str
+    explanation_en: str
     gender: str = "T"
 
     @model_validator(mode="after")
@@ -146,6 +148,7 @@ class GoalStatus(BaseModel):
 class ScorecardStatus(BaseModel):
     scorecard_id: uuid.UUID
     municipality_code: str
+    board: str | None = None
     title: str = Field(description=NEGOTIATED)
     title_sv: str
     title_en: str | None = None

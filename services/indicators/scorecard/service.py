@@ -208,7 +208,7 @@ def arithmetic(judgement: Judgement, gender: str = "T") -> Arithmetic:
         difference=judgement.difference,
         tolerance=judgement.tolerance,
         comparator=judgement.comparator,
-        explanation=judgement.explanation,
+        **judgement.message.both("explanation"),
         gender=gender,
     )
 
@@ -293,6 +293,7 @@ async def scorecard_status(
     return ScorecardStatus(
         scorecard_id=scorecard.id,
         municipality_code=scorecard.municipality_code,
+        board=scorecard.board,
         title=scorecard.title,
         title_sv=scorecard.title,
         title_en=scorecard.title_en,

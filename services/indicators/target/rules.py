@@ -14,8 +14,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from shared.i18n import Language, Message, message
+
 Status = Literal["met", "partly_met", "not_met", "no_data"]
-_SYMBOL = {"at_least": "≥", "at_most": "≤", "equal": "=", "between": "within"}
+_SYMBOL: dict[str, str | Message] = {
+    "at_least": "≥",
+    "at_most": "≤",
+    "equal": "=",
+    "between": message("target.symbol.between"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,17 +34,12 @@ class Judgement:
     difference: Decimal | None  # value − target (for between: distance outside the band)
     tolerance: Decimal
     comparator: str
-    explanation: str
+    message: Message
 
+    def explanation(self, language: Language = "sv") -> str:
+        """The arithmetic in words: `2,6 % ≤ 2,5 %: skillnad +0,1 % → ej uppfyllt`."""
+        return self.message.render(language)
 
-def _text(d: Decimal) -> str:
-    return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
-
-
-_HIDDEN = {
-    "primary": "suppressed (fewer than 7 respondents)",
-    "secondary": "suppressed (hidden so that another hidden value cannot be worked out)",
-}
 
 
 def judge(
@@ -52,15 +54,14 @@ def judge(
 ) -> Judgement:
     suffix = f" {unit}" if unit else ""
     goal = (
-        f"{_text(target)}–{_text(upper)}{suffix}"
+        message("target.goal_between", target=target, upper=upper, unit=suffix)
         if comparator == "between" and upper is not None
-        else f"{_text(target)}{suffix}"
+        else message("target.goal", target=target, unit=suffix)
     )
     if value is None or suppression is not None:
-        why = _HIDDEN.get(suppression or "", "no value")
-        return Judgement(
-            "no_data", None, target, upper, None, tolerance, comparator, f"{why}; target {goal}"
-        )
+        key = {"primary": "target.suppressed", "secondary": "target.suppressed_secondary"}
+        why = message(key.get(suppression or "", "target.no_value"), goal=goal)
+        return Judgement("no_data", None, target, upper, None, tolerance, comparator, why)
     if comparator == "at_least":
         difference = value - target
         met, partly = value >= target, value >= target - tolerance
@@ -80,14 +81,20 @@ def judge(
             difference = Decimal(0)
         met, partly = difference == 0, abs(difference) <= tolerance
     status: Status = "met" if met else ("partly_met" if partly else "not_met")
-    sign = "+" if difference > 0 else ""
-    explanation = (
-        f"{_text(value)}{suffix} {_SYMBOL[comparator]} {goal}: difference "
-        f"{sign}{_text(difference)}{suffix}"
+    explanation = message(
+        "target.compared",
+        value=value,
+        unit=suffix,
+        symbol=_SYMBOL[comparator],
+        goal=goal,
+        difference=difference,
+        tolerance=(
+            message("target.within_tolerance", tolerance=tolerance, unit=suffix)
+            if status == "partly_met"
+            else ""
+        ),
+        outcome=message(f"outcome.{status}"),
     )
-    if status == "partly_met":
-        explanation += f", within the tolerance {_text(tolerance)}{suffix}"
-    explanation += " → " + status.replace("_", " ")
     return Judgement(status, value, target, upper, difference, tolerance, comparator, explanation)
 
 

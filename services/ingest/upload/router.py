@@ -15,6 +15,7 @@ from services.ingest.upload.schemas import UploadColumn, UploadKindOut, UploadOu
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
+from shared.documents import CsvDialectQuery
 from shared.errors import NotFound, Unprocessable
 
 router = service_router(prefix="/v1/uploads", tags=["uploads"])
@@ -153,6 +154,7 @@ async def get_upload_template(
     kind: Annotated[KindName, Path(title="UploadKind")],
     principal: IngestReader,
     format: Annotated[Literal["csv", "xlsx"], Query(title="FileFormat")] = "csv",
+    csv_dialect: CsvDialectQuery = "excel_sv",
 ) -> Response:
     """A template file for one kind: the header row and an example row."""
     spec = KINDS.get(kind)
@@ -165,7 +167,7 @@ async def get_upload_template(
             headers={"Content-Disposition": f'attachment; filename="{kind}.xlsx"'},
         )
     return Response(
-        templates.csv_template(spec),
+        templates.csv_template(spec, csv_dialect),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{kind}.csv"'},
     )

@@ -5,15 +5,16 @@ from __future__ import annotations
 import io
 
 from services.ingest.upload.kinds import UploadKind
+from shared import documents
 
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def csv_template(kind: UploadKind) -> bytes:
-    header = ";".join(c.name for c in kind.columns)
-    example = ";".join(c.example for c in kind.columns)
-    # A BOM so that Excel opens the UTF-8 file with å, ä, ö intact.
-    return ("\ufeff" + header + "\r\n" + example + "\r\n").encode("utf-8")
+def csv_template(kind: UploadKind, dialect: documents.CsvDialect = "excel_sv") -> bytes:
+    """In the suite's CSV dialect (shared.documents); uploads read either separator back."""
+    return documents.to_csv(
+        [c.name for c in kind.columns], [[c.example for c in kind.columns]], dialect
+    )
 
 
 def xlsx_template(kind: UploadKind) -> bytes:

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from shared.demo.budget import DRIFT, DRIFT_TOTALS
 from tests.conftest import MakeClient, MakeKey
 from tests.services.budget.test_frames import frame
+from tests.documents.english import pdf_text
 
 BOARD = "Socialnämnden"
 
@@ -327,8 +328,31 @@ async def test_driftredovisning_reproduces_the_seed_table_from_stored_data(
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None
     values = list(sheet.iter_rows(values_only=True))
-    assert values[2][0] == "Vård och Omsorg"
-    assert values[2][3] == -139618
+    # The heading block names the municipality, the board and the year.
+    assert values[0][0] == "Driftredovisning 2021"
+    heading = {row[0]: row[1] for row in values[1:6]}
+    assert heading["Kommun"] == "Lilla Edet"
+    assert heading["Nämnd"] == BOARD
+    assert heading["År"] == "2021"
+    header = next(i for i, row in enumerate(values) if row[1] == "Intäkter 2021")
+    by_title = {row[0]: row for row in values[header + 1 :]}
+    assert by_title["Vård och Omsorg"][3] == -139618
+    # Summa is a formula over the activity rows, so a controller's edit adds up.
+    first, last = header + 2, header + 1 + len(rows)
+    assert by_title["Summa"][1] == f"=SUM(B{first}:B{last})"
+    assert by_title["Summa"][7] == f"=SUM(H{first}:H{last})"
+    assert sheet.freeze_panes == f"B{header + 2}"
+    assert sheet.cell(row=header + 2, column=2).number_format == '#,##0" tkr"'
+
+    as_pdf = await budget.get(
+        "/v1/operating-budgets/driftredovisning", params=params | {"format": "pdf"}
+    )
+    assert as_pdf.headers["content-type"] == "application/pdf"
+    (page,) = pdf_text(as_pdf.content)
+    assert "Driftredovisning 2021" in page
+    assert f"Lilla Edet, {BOARD}" in page
+    assert "Sida 1 av 1" in page
+    assert "-302" in page.replace("\u00a0", " ").replace(" ", "")
 
 
 async def test_outcome_import_maps_accounts_to_activities_and_refuses_unmapped_rows(
@@ -433,9 +457,10 @@ async def test_exports_do_not_turn_activity_titles_into_formulas(
     as_xlsx = await budget.get("/v1/operating-budgets/driftredovisning", params=params)
     sheet = load_workbook(io.BytesIO(as_xlsx.content)).active
     assert sheet is not None
-    assert sheet["A2"].data_type == "s"
-    assert str(sheet["A2"].value).startswith("'=")
-    assert sheet["D2"].value == -1
+    (cell,) = [c for row in sheet.iter_rows() for c in row if "HYPERLINK" in str(c.value)]
+    assert cell.data_type == "s"
+    assert str(cell.value).startswith("'=")
+    assert sheet.cell(row=cell.row, column=4).value == -1
 
 
 async def test_saving_the_budget_states_its_2_tkr_difference_from_the_frame_as_a_warning(

@@ -60,7 +60,10 @@ async def test_a_municipality_earns_per_criterion_with_the_margin_explained(
     assert evaluated.status_code == 201, evaluated.text
     body = evaluated.json()
     by_code = {c["code"]: c for c in body["criteria"]}
-    assert by_code["palliativ"]["explanation"] == "missed at least 90 % by 1,2 points → 0 kr"
+    assert by_code["palliativ"]["explanation"] == (
+        "minst 90 % ej uppnått, 1,2 procentenheter kvar → 0 kr"
+    )
+    assert by_code["palliativ"]["explanation_en"] == "missed at least 90 % by 1.2 points → 0 kr"
     assert by_code["palliativ"]["margin"] == "-1.2"
     assert by_code["palliativ"]["amount"] == "0"
     assert by_code["senior_alert"]["met"] is True
@@ -94,7 +97,7 @@ async def test_a_grant_evaluation_with_unknown_criteria_or_no_population_is_refu
         f"/v1/grant-rules/{created.json()['id']}/evaluations", json={"population": 1000}
     )
     assert missing.status_code == 201
-    assert all(c["explanation"].startswith("no value") for c in missing.json()["criteria"])
+    assert all(c["explanation"].startswith("uppgift saknas") for c in missing.json()["criteria"])
     assert missing.json()["total"] == "0"
     again = await national.post("/v1/grant-rules", json=RULES)
     assert again.status_code == 409
@@ -129,4 +132,5 @@ async def test_grant_values_come_from_the_indicators_service_at_municipality_lev
     # All units pooled: 373 satisfied of 438 answers = 85.2 %.
     assert result["value"] == "85.2"
     assert result["source"] == "indicators service: andel_nojda (2024)"
-    assert result["explanation"] == "met at least 85 % by 0,2 points → 100000 kr"
+    assert result["explanation"] == "minst 85 % uppnått med 0,2 procentenheter → 100\u00a0000 kr"
+    assert result["explanation_en"] == "met at least 85 % by 0.2 points → 100,000 kr"

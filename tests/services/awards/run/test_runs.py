@@ -71,7 +71,8 @@ async def test_ranks_eligible_units_explains_each_score_and_lists_the_ineligible
     assert by_criterion["nojdhet"]["n"] == 8
     # Robustness is stated in words, with the rank interval per unit.
     assert run["robustness"]["winner"] == "HT-SMALL"
-    assert "draws" in run["robustness"]["statement"]
+    assert "dragningar" in run["robustness"]["statement"]
+    assert "draws" in run["robustness"]["statement_en"]
     assert top["sensitivity"]["rank_p05"] == "1.0"
     assert run["sensitivity"]["draws"] == 400
 
@@ -156,7 +157,8 @@ async def test_says_plainly_when_the_winner_is_not_robust(
     scheme = data.home_care_scheme(**contested)
     run = await run_scheme(awards, scheme)
     assert run["robustness"]["robust"] is False
-    assert "NOT robust" in run["robustness"]["statement"]
+    assert "INTE robust" in run["robustness"]["statement"]
+    assert "NOT robust" in run["robustness"]["statement_en"]
     firsts = [Decimal(r["sensitivity"]["p_first"]) for r in run["ranking"]]
     assert abs(sum(firsts, Decimal(0)) - 1) <= Decimal("0.005")  # p_first is rounded to 3 places
     assert max(firsts) < Decimal("0.75")

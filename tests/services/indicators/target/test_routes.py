@@ -128,6 +128,9 @@ async def test_a_units_own_target_overrides_the_boards(
     assert cells["HT-SODER"]["target"]["value"] == "88"
     assert cells["HT-SODER"]["status"]["status"] == "partly_met"
     assert cells["HT-SODER"]["status"]["explanation"] == (
+        "83,3 % ≥ 88 %: skillnad -4,7 %, inom toleransen 5 % → delvis uppfyllt"
+    )
+    assert cells["HT-SODER"]["status"]["explanation_en"] == (
         "83.3 % ≥ 88 %: difference -4.7 %, within the tolerance 5 % → partly met"
     )
     board = await indicators.get(

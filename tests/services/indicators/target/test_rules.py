@@ -37,13 +37,16 @@ def test_status_with_the_arithmetic(
 ) -> None:
     j = judge(value, comparator=comparator, target=target, upper=upper, tolerance=tolerance)
     assert (j.status, j.difference) == (status, difference)
-    assert j.explanation.endswith(status.replace("_", " "))
+    assert j.explanation("en").endswith(status.replace("_", " "))
 
 
 def test_the_explanation_shows_value_target_and_difference() -> None:
     j = judge(D("86.1"), comparator="at_least", target=D(90), tolerance=D(5), unit="%")
-    assert j.explanation == (
+    assert j.explanation("en") == (
         "86.1 % ≥ 90 %: difference -3.9 %, within the tolerance 5 % → partly met"
+    )
+    assert j.explanation("sv") == (
+        "86,1 % ≥ 90 %: skillnad -3,9 %, inom toleransen 5 % → delvis uppfyllt"
     )
 
 
@@ -52,7 +55,8 @@ def test_missing_or_suppressed_values_have_no_data() -> None:
     hidden = judge(D(95), comparator="at_least", target=D(90), suppression="primary")
     assert hidden.status == "no_data"
     assert hidden.value is None
-    assert "fewer than 7 respondents" in hidden.explanation
+    assert "fewer than 7 respondents" in hidden.explanation("en")
+    assert hidden.explanation() == "visas ej (färre än 7 svarande); mål 90"
     secondary = judge(D(95), comparator="at_least", target=D(90), suppression="secondary")
     assert secondary.value is None
-    assert "another hidden value" in secondary.explanation
+    assert "another hidden value" in secondary.explanation("en")

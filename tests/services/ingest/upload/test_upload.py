@@ -327,7 +327,14 @@ async def test_each_template_downloads_and_uploads_back(
     csv_template = await client("ingest", key).get(f"{UPLOADS}/templates/{kind}")
     assert csv_template.status_code == 200
     assert csv_template.headers["content-type"].startswith("text/csv")
+    assert csv_template.content.startswith(b"\xef\xbb\xbf")  # Swedish Excel's dialect
     uploaded = await _post(client, key, kind, csv_template.content, dry_run="true")
+    assert uploaded.status_code == 200, uploaded.text
+    machine = await client("ingest", key).get(
+        f"{UPLOADS}/templates/{kind}", params={"csv_dialect": "rfc4180"}
+    )
+    assert b";" not in machine.content.splitlines()[0]
+    uploaded = await _post(client, key, kind, machine.content, dry_run="true")
     assert uploaded.status_code == 200, uploaded.text
     xlsx = await client("ingest", key).get(f"{UPLOADS}/templates/{kind}", params={"format": "xlsx"})
     sheet = load_workbook(io.BytesIO(xlsx.content), read_only=True).worksheets[0]
