@@ -23,10 +23,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from shared import API_VERSION
-from shared.personal_data import HIDDEN, contains_personnummer
-from shared.schemas import NotConverted
 from shared.i18n import Language, Message, message, negotiate, vary
 from shared.i18n_catalogue import CATALOGUE
+from shared.personal_data import HIDDEN, contains_personnummer
+from shared.schemas import NotConverted
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_BASE = "https://kvalitetsnavet.se/problems/"

@@ -57,6 +57,10 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "sv": "{target} ej uppnått, {margin} {points} kvar → 0 kr",
         "en": "missed {target} by {margin} {points} → 0 kr",
     },
+    "grant.year_comparison": {
+        "sv": "{then} kr {year} → {now} kr {next_year} ({change:+} kr)",
+        "en": "{then} kr in {year} → {now} kr in {next_year} ({change:+} kr)",
+    },
     "grant.share": {
         "sv": " ({population} av {national} invånare av potten)",
         "en": " ({population} of {national} inhabitants of the pot)",

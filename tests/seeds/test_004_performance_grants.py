@@ -67,7 +67,10 @@ async def test_a_municipality_and_a_region_each_get_amount_and_explanation_per_c
             share = Decimal(result["amount"])
             pot = Decimal(GRANT_POT_KR // 5)
             assert share == (pot * population // national).quantize(Decimal(1))
-            assert f"({population} of {national} inhabitants of the pot)" in result["explanation"]
+            assert (
+                f"({population:,} of {national:,} inhabitants of the pot)"
+                in result["explanation_en"]
+            )
         assert Decimal(body["total"]) == sum(
             (Decimal(r["amount"]) for r in body["criteria"]), Decimal(0)
         )
@@ -86,7 +89,7 @@ async def test_a_missed_target_earns_nothing_in_that_area_and_says_by_how_much(
     drugs = next(r for r in made.json()["criteria"] if r["code"] == "olampliga_lakemedel")
     assert drugs["met"] is False
     assert Decimal(drugs["amount"]) == 0
-    assert drugs["explanation"] == "missed at most 10 % by 2,5 points → 0 kr"
+    assert drugs["explanation_en"] == "missed at most 10 % by 2.5 points → 0 kr"
 
 
 async def test_umea_year_over_year_from_0_8_mkr_compared_with_the_year_before(
@@ -130,7 +133,8 @@ async def test_umea_year_over_year_from_0_8_mkr_compared_with_the_year_before(
     assert previous["year"] == 2012
     assert Decimal(previous["total"]) == 800_000
     assert Decimal(previous["change"]) == Decimal(body["total"]) - 800_000
-    assert previous["explanation"].startswith("800000 kr in 2012 → ")
+    assert previous["explanation"].startswith("800\u00a0000 kr 2012 → ")
+    assert previous["explanation_en"].startswith("800,000 kr in 2012 → ")
     again = await awards.get(f"/v1/grant-evaluations/{body['id']}")
     assert again.json()["previous"] == previous
 

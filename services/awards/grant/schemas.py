@@ -127,7 +127,9 @@ class GrantYearComparison(OutputModel):
     total: Decimal
     change: Decimal = Field(description="this year's total − last year's")
     unit: MoneyUnit
-    explanation: str
+    explanation: str = Field(description=NEGOTIATED)
+    explanation_sv: str | None = None
+    explanation_en: str | None = None
 
 
 class GrantEvaluationOut(OutputModel):

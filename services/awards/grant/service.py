@@ -196,8 +196,14 @@ def _comparison(before: GrantEvaluation, total_ore: int) -> dict[str, Any]:
         total=then,
         change=from_ore(change, "kr"),
         unit="kr",
-        explanation=f"{_fmt(then)} kr in {before.year} → {_fmt(now)} kr in {before.year + 1} "
-        f"({'+' if change >= 0 else '−'}{_fmt(abs(from_ore(change, 'kr')))} kr)",
+        **message(
+            "grant.year_comparison",
+            then=then,
+            now=now,
+            year=str(before.year),
+            next_year=str(before.year + 1),
+            change=from_ore(change, "kr"),
+        ).both("explanation"),
     ).model_dump(mode="json")
 
 

@@ -18,6 +18,7 @@ from services.indicators.privacy.schemas import (
     FeasibleInterval,
     PrivacyAudit,
 )
+from shared import tenancy
 from shared.auth import Principal
 from shared.models import Indicator
 from shared.privacy import SUPPRESSION_THRESHOLD
@@ -73,8 +74,11 @@ async def audit_municipality(
 ) -> PrivacyAudit:
     municipality = principal.tenant(municipality_code)
     p = computation.parse_period(period)
-    codes = list((await session.execute(select(Indicator.code).distinct())).scalars())
-    versions = await indicator_repository.versions_of(session, codes)
+    visible = tenancy.visible_to([municipality], Indicator)
+    codes = list(
+        (await session.execute(select(Indicator.code).where(visible).distinct())).scalars()
+    )
+    versions = await indicator_repository.versions_of(session, codes, visible=visible)
     units = await computation.hierarchy(session, municipality, [p], None)
     loaded = await computation.load_many(
         session,

@@ -41,7 +41,6 @@ class Judgement:
         return self.message.render(language)
 
 
-
 def judge(
     value: Decimal | None,
     *,

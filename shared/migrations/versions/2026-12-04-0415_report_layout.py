@@ -1,7 +1,7 @@
 """report_layout: a board's layout of its tertial follow-up (sections and rows, seed 001)
 
 Revision ID: i16_0001
-Revises: ingest_0007
+Revises: i13_0001
 Create Date: 2026-12-04 04:15:00+00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "i16_0001"
-down_revision: str | Sequence[str] | None = "ingest_0007"
+down_revision: str | Sequence[str] | None = "i13_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

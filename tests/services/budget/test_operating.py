@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from shared.demo.budget import DRIFT, DRIFT_TOTALS
 from tests.conftest import MakeClient, MakeKey
-from tests.services.budget.test_frames import frame
 from tests.documents.english import pdf_text
+from tests.services.budget.test_frames import frame
 
 BOARD = "Socialnämnden"
 
