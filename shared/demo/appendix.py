@@ -260,7 +260,7 @@ INDICATORS: list[dict[str, Any]] = [
         description="Andel mycket eller ganska trygga i särskilt boende (Kolada U23521).",
     ),
     _indicator(
-        "kolada_trygg_hemtjanst",
+        "kolada_trygg_hemtjanst_oj",
         "Upplevd trygghet öppna jämförelser, hemtjänst",
         "aldreomsorg",
         "effekt",
@@ -369,7 +369,7 @@ SECTIONS: list[dict[str, Any]] = [
             ("effekt", "kolada_nojd_sabo"),
             ("effekt", "kolada_nojd_hemtjanst"),
             ("effekt", "kolada_trygg_sabo"),
-            ("effekt", "kolada_trygg_hemtjanst"),
+            ("effekt", "kolada_trygg_hemtjanst_oj"),
             ("effekt", DEVIATIONS),
         ),
     },

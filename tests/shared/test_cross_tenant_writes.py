@@ -197,7 +197,9 @@ def example(schema: dict[str, Any], components: dict[str, Any], name: str = "") 
         count = max(1, schema.get("minItems", 0))
         return [example(schema.get("items", {}), components, name) for _ in range(count)]
     if kind == "integer":
-        return max(2024, schema.get("minimum", 0)) if "year" in name else schema.get("minimum", 1)
+        # JSON Schema may write an integer bound as 1.0; a body takes the integer itself.
+        low = int(schema.get("minimum", 1))
+        return max(2024, low) if "year" in name else low
     if kind == "number":
         return str(schema.get("minimum", 1))
     if kind == "boolean":

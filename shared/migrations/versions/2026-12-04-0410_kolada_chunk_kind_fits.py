@@ -3,7 +3,7 @@
 refreshing the catalogue crashed while planning), and refuses any other.
 
 Revision ID: i13_0001
-Revises: i14_0001
+Revises: i12c_0001
 Create Date: 2026-12-04 04:10:00+00:00
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "i13_0001"
-down_revision: str | Sequence[str] | None = "i14_0001"
+down_revision: str | Sequence[str] | None = "i12c_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -80,15 +80,23 @@ def old_demo_url(pg_server: helpers.TestServer) -> Iterator[str]:
     pg_server.drop_database(url)
 
 
-def _move_all(url: str, moves: dict[str, str]) -> None:
+# The revision the correction follows, and the tables the demo filled under the wrong codes
+# before it (Lilla Edet's report layout and appendix came with the right code).
+BEFORE_CORRECTION = "i16_0001"
+OLD_DEMO = {
+    "1462": ["budget_frame", "operating_budget", "investment_project", "fund", "prioritised_goal"],
+    "1461": ["observation", "ingest_batch"],
+}
+
+
+def _move(url: str, tables: list[str], new: str, old: str) -> None:
     with psycopg.connect(helpers.libpq(url)) as conn:
-        for table in TABLES_WITH_MUNICIPALITY:
-            for new, old in moves.items():
-                conn.execute(
-                    f"UPDATE {table} SET municipality_code = %s"  # noqa: S608
-                    " WHERE municipality_code = %s",
-                    (old, new),
-                )
+        for table in tables:
+            conn.execute(
+                f"UPDATE {table} SET municipality_code = %s"  # noqa: S608
+                " WHERE municipality_code = %s",
+                (old, new),
+            )
 
 
 def _counts(url: str) -> dict[tuple[str, str], int]:
@@ -107,7 +115,7 @@ def _counts(url: str) -> dict[tuple[str, str], int]:
 async def test_a_demo_loaded_under_the_old_codes_is_corrected_by_the_next_migration(
     old_demo_url: str,
 ) -> None:
-    upgrade(old_demo_url, "ingest_0007")
+    upgrade(old_demo_url, BEFORE_CORRECTION)
     engine = create_async_engine(old_demo_url)
     try:
         async with Database(engine).unit_of_work() as session:
@@ -116,7 +124,8 @@ async def test_a_demo_loaded_under_the_old_codes_is_corrected_by_the_next_migrat
         await engine.dispose()
     corrected = _counts(old_demo_url)
     # The demo as the loader wrote it before the correction: Flen's and Mark's codes.
-    _move_all(old_demo_url, {"1462": "0482", "1461": "1463"})
+    _move(old_demo_url, OLD_DEMO["1462"], "1462", "0482")
+    _move(old_demo_url, OLD_DEMO["1461"], "1461", "1463")
     with psycopg.connect(helpers.libpq(old_demo_url)) as conn:
         # Flen's own figures (not the demo's) must stay Flen's.
         conn.execute(

@@ -6,7 +6,7 @@ source text, its seed batch, the 2021 frame of 302 257 tkr), so a real Flen or M
 tenant's own rows stay where they are.
 
 Revision ID: i14_0001
-Revises: i12c_0001
+Revises: i16_0001
 Create Date: 2026-12-04 04:00:00+00:00
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "i14_0001"
-down_revision: str | Sequence[str] | None = "i12c_0001"
+down_revision: str | Sequence[str] | None = "i16_0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
