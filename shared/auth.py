@@ -237,6 +237,24 @@ async def create_api_key(
     return NewKey(id=key.id, token=token)
 
 
+async def key_status(
+    session: AsyncSession, token: str
+) -> Literal["valid", "revoked", "unknown", "malformed"]:
+    """What this database knows of a key: valid, revoked (or its prefix taken by another
+    key), unknown, or not a key at all."""
+    prefix = _split(token)
+    if prefix is None:
+        return "malformed"
+    key = (
+        await session.execute(select(ApiKey).where(ApiKey.prefix == prefix))
+    ).scalar_one_or_none()
+    if key is None:
+        return "unknown"
+    if key.revoked_at is not None or not hmac.compare_digest(key.key_hash, hash_key(token)):
+        return "revoked"
+    return "valid"
+
+
 def _cooperation_codes(
     municipality_code: str | None, cooperation: Iterable[str] | None
 ) -> list[str] | None:

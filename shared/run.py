@@ -17,7 +17,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from shared import __version__
-from shared.auth import create_api_key
+from shared.auth import create_api_key, key_status
 from shared.browser import wrap_for_browsers
 from shared.db import Database
 from shared.demo import load_demo
@@ -27,10 +27,9 @@ from shared.errors import install_error_handlers
 from shared.middleware import RequestContextMiddleware
 from shared.migrate import upgrade
 from shared.scheduler import LeaderScheduler
-from shared.settings import REPO_ROOT, SERVICES, Settings, get_settings
+from shared.settings import SERVICES, Settings, get_settings
 
 logger = logging.getLogger("kvn.run")
-VAR = REPO_ROOT / "var"
 
 
 def service_factory(service: str) -> str:
@@ -115,13 +114,28 @@ def _read_or_create(
     municipality: str | None,
     scopes: list[str],
 ) -> str:
-    if path.exists():
-        return path.read_text().strip()
+    """The key kept in `path`, valid in this database: a kept key the database does not know
+    (a new or another database under the same var/) is registered again; a revoked one is
+    replaced by a new key."""
+    kept = path.read_text().strip() if path.exists() else None
 
-    async def create() -> str:
+    async def ensure() -> str:
         db = Database.from_settings(settings, url=database_url)
         try:
             async with db.unit_of_work() as session:
+                if kept is not None:
+                    known = await key_status(session, kept)
+                    if known == "valid":
+                        return kept
+                    if known == "unknown":
+                        await create_api_key(
+                            session,
+                            name=name,
+                            municipality_code=municipality,
+                            scopes=scopes,
+                            token=kept,
+                        )
+                        return kept
                 key = await create_api_key(
                     session, name=name, municipality_code=municipality, scopes=scopes
                 )
@@ -129,10 +143,11 @@ def _read_or_create(
         finally:
             await db.dispose()
 
-    token = asyncio.run(create())
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(token + "\n")
-    path.chmod(0o600)
+    token = asyncio.run(ensure())
+    if token != kept:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(token + "\n")
+        path.chmod(0o600)
     return token
 
 
@@ -145,6 +160,8 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
 def main() -> None:
     signal.signal(signal.SIGTERM, _exit_on_signal)
     settings = get_settings()
+    # The run's own files (keys) live beside the embedded database's data: var/ by default.
+    var = settings.EMBEDDED_DATA_DIR.parent
     logging.getLogger("pgserver").setLevel(logging.WARNING)
     embedded: EmbeddedPostgres | None = None
     database_url = settings.DATABASE_URL
@@ -169,7 +186,7 @@ def main() -> None:
         service_key = settings.SERVICE_API_KEY
         if not service_key.startswith("kvn_"):
             service_key = _read_or_create(
-                VAR / "service_api_key",
+                var / "service_api_key",
                 db_settings,
                 database_url,
                 name="embedded service key",
@@ -177,7 +194,7 @@ def main() -> None:
                 scopes=["admin"],
             )
         demo_key = _read_or_create(
-            VAR / "demo_api_key",
+            var / "demo_api_key",
             db_settings,
             database_url,
             name="demo key (national, all scopes)",
@@ -194,7 +211,7 @@ def main() -> None:
         dev_issuer = None
         if settings.DEV_ISSUER_ENABLED:
             dev_issuer = DevIssuer.load_or_create(
-                VAR / "dev_issuer_key.pem", issuer=f"{base}/dev/issuer"
+                var / "dev_issuer_key.pem", issuer=f"{base}/dev/issuer"
             )
             run_settings = run_settings.model_copy(
                 update={"OIDC_ISSUERS": [*run_settings.OIDC_ISSUERS, dev_issuer.config()]}

@@ -215,6 +215,9 @@ def test_kvn_run_serves_the_cli_and_sigterm_stops_its_embedded_postgres(tmp_path
             "SCHEDULER_ENABLED": "false",
         }
     )
+    # A demo key kept from another database (var/ outlived it): the run makes it valid here.
+    kept = "kvn_0123456789ab_" + "k" * 43
+    (tmp_path / "demo_api_key").write_text(kept + "\n")
     log = (tmp_path / "run.log").open("wb")
     process = subprocess.Popen(
         [str(KVN), "run"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
@@ -232,6 +235,13 @@ def test_kvn_run_serves_the_cli_and_sigterm_stops_its_embedded_postgres(tmp_path
             raise AssertionError((tmp_path / "run.log").read_text())
         postgres = _postmaster(data_dir)
         assert postgres is not None
+        # The key the run printed (and kept beside its database) opens the API.
+        assert (tmp_path / "demo_api_key").read_text().strip() == kept
+        demo = httpx.get(
+            f"http://127.0.0.1:{port}/api/ingest/v1/me",
+            headers={"Authorization": f"Bearer {kept}"},
+        )
+        assert demo.status_code == 200, demo.text
 
         created = subprocess.run(
             [str(KVN), "apikey", "create", "--national", "--scope", "ingest:read"],
