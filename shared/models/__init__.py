@@ -33,6 +33,7 @@ from shared.models.indicators import (
     ReportLayout,
     Scorecard,
     Target,
+    TargetStatusCheck,
     UnitMembership,
 )
 from shared.models.ingest import (
@@ -85,6 +86,7 @@ __all__ = [
     "ReportLayout",
     "Scorecard",
     "Target",
+    "TargetStatusCheck",
     "UnitMembership",
     "WebhookDelivery",
     "WebhookSubscription",

@@ -186,6 +186,21 @@ class Target(CreatedAt, Base):
     )
 
 
+class TargetStatusCheck(CreatedAt, Base):
+    """A target write whose status changes are still to be announced: the targets of its
+    indicators before and after the write, judged on the data after the commit (a job, not
+    the request: judging every period of a large municipality takes long)."""
+
+    __tablename__ = "target_status_check"
+
+    id: Mapped[uuid.UUID] = mapped_column(UUID(as_uuid=True), primary_key=True, default=new_id)
+    municipality_code: Mapped[str] = mapped_column(CHAR(4), nullable=False)
+    # [indicator_code, period or null, gender] of each scope the write touched.
+    scopes: Mapped[list[list[str | None]]] = mapped_column(JSONB, nullable=False)
+    targets_before: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+    targets_after: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+
+
 class PrioritisedGoal(CreatedAt, Base):
     """One of the board's prioritised goals (seed 001 §4)."""
 

@@ -435,12 +435,17 @@ def test_a_day_in_production(day: Day) -> None:
             _one(
                 day.url,
                 "SELECT (SELECT count(*) FROM event_outbox WHERE dispatched_at IS NULL)"
-                " + (SELECT count(*) FROM webhook_delivery WHERE state <> 'delivered')",
+                " + (SELECT count(*) FROM webhook_delivery WHERE state <> 'delivered')"
+                " + (SELECT count(*) FROM target_status_check)",
             )
             == 0
         )
 
-    _wait(settled, timeout=120, what="the outbox and the webhook deliveries")
+    _wait(
+        settled,
+        timeout=120,
+        what="the target status announcements, the outbox and the webhook deliveries",
+    )
     delivered = _one(day.url, "SELECT count(*) FROM webhook_delivery WHERE state = 'delivered'")
     assert delivered == len(day.receiver.deliveries) > 0
     kinds = set()

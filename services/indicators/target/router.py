@@ -3,13 +3,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Header, Query, Response, status
+from fastapi import BackgroundTasks, Depends, Header, Query, Request, Response, status
 
 from services.indicators.target import service
 from services.indicators.target.schemas import TargetFields, TargetIn, TargetOut
 from shared.app import service_router
 from shared.auth import Principal, require
-from shared.db import SessionDep
+from shared.db import SessionDep, get_database
 from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/targets", tags=["targets"])
@@ -25,12 +25,22 @@ PRECONDITIONS: dict[int | str, dict[str, str]] = {
 }
 
 
+def _announce_after(request: Request, background: BackgroundTasks) -> None:
+    """After the response (the write committed), its status changes are announced."""
+    background.add_task(service.announce_pending, get_database(request))
+
+
+ANNOUNCED = [Depends(_announce_after)]
+
+
 def _tagged(response: Response, target: TargetOut) -> TargetOut:
     response.headers["ETag"] = f'"{target.id}.v{target.version}"'
     return target
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=TargetOut)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=TargetOut, dependencies=ANNOUNCED
+)
 async def create_target(
     payload: TargetIn, session: SessionDep, principal: Writer, response: Response
 ) -> TargetOut:
@@ -75,7 +85,9 @@ async def get_target(
     )
 
 
-@router.put("/{target_id}", response_model=TargetOut, responses=PRECONDITIONS)
+@router.put(
+    "/{target_id}", response_model=TargetOut, responses=PRECONDITIONS, dependencies=ANNOUNCED
+)
 async def update_target(
     target_id: uuid.UUID,
     payload: TargetFields,
@@ -99,7 +111,12 @@ async def update_target(
     )
 
 
-@router.delete("/{target_id}", status_code=status.HTTP_204_NO_CONTENT, responses=PRECONDITIONS)
+@router.delete(
+    "/{target_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=PRECONDITIONS,
+    dependencies=ANNOUNCED,
+)
 async def delete_target(
     target_id: uuid.UUID,
     session: SessionDep,

@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import get_args
+from typing import Any, get_args
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +24,7 @@ from services.indicators.unit.schemas import Area, UnitType
 from shared import tenancy
 from shared.auth import Principal
 from shared.cpu import run_cpu
+from shared.db import Database
 from shared.errors import (
     FieldError,
     NotFound,
@@ -33,7 +34,7 @@ from shared.errors import (
 )
 from shared.events import emit
 from shared.http_cache import version_matches
-from shared.models import Indicator, Observation, Target
+from shared.models import Indicator, Observation, Target, TargetStatusCheck
 from shared.pagination import Page, PageParams
 from shared.periods import Period, PeriodError
 
@@ -348,15 +349,117 @@ class _Announcer:
             self.scopes.append(scope)
 
 
+# The target fields a judgement reads, kept in a status check (JSON) as they were.
+_KEPT = (
+    "id",
+    "municipality_code",
+    "indicator_code",
+    "scope_type",
+    "scope_value",
+    "period",
+    "gender",
+    "comparator",
+    "value",
+    "upper_value",
+    "tolerance",
+    "label",
+    "created_at",
+)
+
+
+def _kept(targets: Sequence[Target]) -> list[dict[str, Any]]:
+    out = []
+    for t in targets:
+        row = {name: getattr(t, name) for name in _KEPT}
+        out.append(
+            {
+                k: (v.isoformat() if isinstance(v, datetime) else str(v) if v is not None else None)
+                for k, v in row.items()
+            }
+        )
+    return out
+
+
+def _restored(rows: Sequence[dict[str, Any]]) -> list[Target]:
+    """Targets as a check kept them (transient objects, never added to a session)."""
+    out = []
+    for row in rows:
+        out.append(
+            Target(
+                id=uuid.UUID(row["id"]),
+                municipality_code=row["municipality_code"],
+                indicator_code=row["indicator_code"],
+                scope_type=row["scope_type"],
+                scope_value=row["scope_value"],
+                period=row["period"],
+                gender=row["gender"],
+                comparator=row["comparator"],
+                value=Decimal(row["value"]),
+                upper_value=None if row["upper_value"] is None else Decimal(row["upper_value"]),
+                tolerance=Decimal(row["tolerance"]),
+                label=row["label"],
+                created_at=datetime.fromisoformat(row["created_at"]),
+            )
+        )
+    return out
+
+
 @asynccontextmanager
 async def _announce(
     session: AsyncSession, municipality: str, scopes: list[_Scope]
 ) -> AsyncIterator[_Announcer]:
-    """Statuses of the scopes before the block and after it; an event per change."""
+    """Keeps the targets before the block and after it in a status check: the statuses they
+    change are judged and announced (an event per change) after the commit, by
+    `announce_pending`, so a write never waits on judging every period of its indicator."""
     announcer = _Announcer(scopes)
-    before = await statuses(session, municipality, scopes)
+    # Kept as values now: the block changes the very objects the session holds.
+    before = _kept(await repository.for_municipality(session, municipality))
     yield announcer
-    after = await statuses(session, municipality, announcer.scopes)
+    codes = {s.indicator_code for s in announcer.scopes}
+    after = _kept(await repository.for_municipality(session, municipality, sorted(codes)))
+    session.add(
+        TargetStatusCheck(
+            municipality_code=municipality,
+            scopes=[[s.indicator_code, s.period, s.gender] for s in announcer.scopes],
+            targets_before=[t for t in before if t["indicator_code"] in codes],
+            targets_after=after,
+        )
+    )
+    await session.flush()
+
+
+async def announce_pending(database: Database) -> int:
+    """Announce the status changes of every target write not yet announced, oldest first, each
+    in its own transaction (a check another process is announcing is skipped). Returns how
+    many were announced. Runs after each target write's response and, for what a stopped
+    process left behind, periodically."""
+    done = 0
+    while True:
+        async with database.unit_of_work() as session:
+            check = (
+                await session.execute(
+                    select(TargetStatusCheck)
+                    .order_by(TargetStatusCheck.created_at, TargetStatusCheck.id)
+                    .limit(1)
+                    .with_for_update(skip_locked=True)
+                )
+            ).scalar_one_or_none()
+            if check is None:
+                return done
+            await _announce_check(session, check)
+            await session.delete(check)
+        done += 1
+
+
+async def _announce_check(session: AsyncSession, check: TargetStatusCheck) -> None:
+    municipality = check.municipality_code
+    scopes = [_Scope(str(code), period, str(gender)) for code, period, gender in check.scopes]
+    before, after = await statuses(
+        session,
+        municipality,
+        scopes,
+        [_restored(check.targets_before), _restored(check.targets_after)],
+    )
     # A scope added after the write was not judged before it: judge it as 'no target'.
     for key in sorted(set(before) | set(after)):
         old, new = before.get(key), after.get(key)
@@ -404,12 +507,15 @@ async def _data_periods(
 
 
 async def statuses(
-    session: AsyncSession, municipality: str, scopes: Sequence[_Scope]
-) -> dict[StatusKey, str]:
+    session: AsyncSession,
+    municipality: str,
+    scopes: Sequence[_Scope],
+    target_sets: Sequence[Sequence[Target]],
+) -> list[dict[StatusKey, str]]:
     """The status of every unit (and the municipality) for the scopes' indicators, periods
-    and genders, under the targets stored now; cells without an applicable target are left
-    out."""
-    out: dict[StatusKey, str] = {}
+    and genders, under each set of targets (the cells are computed once); cells without an
+    applicable target are left out."""
+    out: list[dict[StatusKey, str]] = [{} for _ in target_sets]
     by_indicator: dict[str, list[_Scope]] = {}
     for scope in scopes:
         by_indicator.setdefault(scope.indicator_code, []).append(scope)
@@ -418,6 +524,9 @@ async def statuses(
     )
     for code, wanted in sorted(by_indicator.items()):
         if code not in versions:
+            continue
+        sets = [[t for t in targets if t.indicator_code == code] for targets in target_sets]
+        if not any(sets):
             continue
         measures: set[str] = set()
         for v in versions[code]:
@@ -429,9 +538,6 @@ async def statuses(
         if not periods:
             continue
         genders = sorted({s.gender for s in wanted})
-        targets = await repository.for_municipality(session, municipality, [code])
-        if not targets:
-            continue
         units = await computation.hierarchy(session, municipality, periods, None)
         by_code = {u.code: u for u in units}
         computed = await computation.compute(
@@ -444,10 +550,13 @@ async def statuses(
             units=units,
         )
         shown = {str(p): p for p in periods}
-        judged = await run_cpu(
-            _judge_cells, code, computed.cells, targets, versions[code], shown, by_code
-        )
-        out.update(judged)
+        for i, targets in enumerate(sets):
+            if targets:
+                out[i].update(
+                    await run_cpu(
+                        _judge_cells, code, computed.cells, targets, versions[code], shown, by_code
+                    )
+                )
     return out
 
 

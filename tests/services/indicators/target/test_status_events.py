@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.models import OutboxEvent
+from services.indicators.target import service as target_service
+from services.indicators.target.schemas import TargetIn
+from shared.auth import ALL_SCOPES, Principal
+from shared.db import Database
+from shared.models import OutboxEvent, TargetStatusCheck
 from tests.conftest import MakeClient, MakeKey
 from tests.services.indicators.helpers import ingest, survey_rows
 
@@ -81,3 +86,56 @@ async def test_a_target_update_announces_each_changed_status_once(
     )
     assert unchanged.status_code == 200, unchanged.text
     assert await _events(session, besides=set(on_create) | set(on_update)) == {}
+
+
+async def test_a_write_left_unannounced_by_a_stopped_process_is_announced_later(
+    client: MakeClient, make_key: MakeKey, database: Database, session: AsyncSession
+) -> None:
+    """The write commits with its status check; judging and announcing come after it, so a
+    process that stops in between leaves the check for the next announcer, never a lost or
+    doubled event."""
+    key = await make_key()
+    await ingest(client("ingest", key), survey_rows("HT-NORR", "2030", k=(20, 17), m=(10, 8)))
+    principal = Principal(
+        key_id=uuid.uuid4(),
+        name="test",
+        municipality_code="9990",
+        scopes=frozenset(ALL_SCOPES),
+        token="",
+    )
+    async with database.unit_of_work() as writer:
+        await target_service.create_target(
+            writer,
+            TargetIn.model_validate(
+                {
+                    "indicator_code": "andel_nojda",
+                    "scope_type": "unit",
+                    "scope_value": "HT-NORR",
+                    "period": "2030",
+                    "comparator": "at_least",
+                    "value": "80",
+                    "tolerance": "0",
+                }
+            ),
+            principal=principal,
+        )
+    # Committed, not yet announced (no response ran its announcement).
+    assert (await session.execute(select(TargetStatusCheck))).scalars().all()
+    assert await _events(session) == {}
+
+    assert await target_service.announce_pending(database) == 1
+    announced = list((await _events(session)).values())
+    assert announced == [
+        {
+            "indicator_code": "andel_nojda",
+            "unit_code": "HT-NORR",
+            "period": "2030",
+            "gender": "T",
+            "previous_status": "partly_met",
+            "status": "met",
+        }
+    ]
+    assert (await session.execute(select(TargetStatusCheck))).scalars().all() == []
+    # A second announcer finds nothing left: no event twice.
+    assert await target_service.announce_pending(database) == 0
+    assert list((await _events(session)).values()) == announced
