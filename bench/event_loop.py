@@ -32,6 +32,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -186,11 +187,12 @@ async def probe(base: str, until: asyncio.Event, every_s: float = 0.01) -> list[
 
 
 def survey_csv(units: int, rows: int) -> bytes:
-    """Up to `rows` distinct survey rows (unit × tertial of 2026–2099 × gender)."""
+    """Up to `rows` distinct survey rows (unit × tertial × gender, from next year back: a
+    period after next year is refused)."""
     lines = ["unit_code;period;gender;respondents;satisfied"]
     keys = (
         (u, f"{y}T{t}", g)
-        for y in range(2026, 2100)
+        for y in range(datetime.now().year + 1, 1800, -1)
         for t in (1, 2, 3)
         for g in ("T", "K", "M")
         for u in range(units)

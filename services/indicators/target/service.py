@@ -429,40 +429,71 @@ async def _announce(
 
 
 async def announce_pending(database: Database) -> int:
-    """Announce the status changes of every target write not yet announced, oldest first, each
-    in its own transaction (a check another process is announcing is skipped). Returns how
-    many were announced. Runs after each target write's response and, for what a stopped
-    process left behind, periodically."""
+    """Announce the status changes of the target writes not yet announced, a municipality at a
+    time in its own transaction (checks another process is announcing are skipped). The
+    writes waiting for one municipality are announced together: per indicator, the targets
+    before the first write and after the last, so a burst of writes is judged once (a status
+    that went there and back is no change). Returns how many writes were announced. Runs after
+    each target write's response and, for what a stopped process left behind, periodically."""
     done = 0
     while True:
         async with database.unit_of_work() as session:
-            check = (
+            oldest = (
                 await session.execute(
-                    select(TargetStatusCheck)
+                    select(TargetStatusCheck.municipality_code)
                     .order_by(TargetStatusCheck.created_at, TargetStatusCheck.id)
                     .limit(1)
                     .with_for_update(skip_locked=True)
                 )
             ).scalar_one_or_none()
-            if check is None:
+            if oldest is None:
                 return done
-            await _announce_check(session, check)
-            await session.delete(check)
-        done += 1
+            checks = list(
+                (
+                    await session.execute(
+                        select(TargetStatusCheck)
+                        .where(TargetStatusCheck.municipality_code == oldest)
+                        .order_by(TargetStatusCheck.created_at, TargetStatusCheck.id)
+                        .with_for_update(skip_locked=True)
+                    )
+                ).scalars()
+            )
+            await _announce_checks(session, oldest, checks)
+            for check in checks:
+                await session.delete(check)
+        done += len(checks)
 
 
-async def _announce_check(session: AsyncSession, check: TargetStatusCheck) -> None:
-    municipality = check.municipality_code
-    scopes = [_Scope(str(code), period, str(gender)) for code, period, gender in check.scopes]
-    before, after = await statuses(
+async def _announce_checks(
+    session: AsyncSession, municipality: str, checks: Sequence[TargetStatusCheck]
+) -> None:
+    scopes: list[_Scope] = []
+    before: dict[str, list[dict[str, Any]]] = {}
+    after: dict[str, list[dict[str, Any]]] = {}
+    for check in checks:
+        codes = {str(code) for code, _, _ in check.scopes}
+        for code, period, gender in check.scopes:
+            scope = _Scope(str(code), period, str(gender))
+            if scope not in scopes:
+                scopes.append(scope)
+        for code in codes:
+            # The first write's targets before it, the last write's after it.
+            before.setdefault(
+                code, [t for t in check.targets_before if t["indicator_code"] == code]
+            )
+            after[code] = [t for t in check.targets_after if t["indicator_code"] == code]
+    old_statuses, new_statuses = await statuses(
         session,
         municipality,
         scopes,
-        [_restored(check.targets_before), _restored(check.targets_after)],
+        [
+            _restored([t for rows in before.values() for t in rows]),
+            _restored([t for rows in after.values() for t in rows]),
+        ],
     )
     # A scope added after the write was not judged before it: judge it as 'no target'.
-    for key in sorted(set(before) | set(after)):
-        old, new = before.get(key), after.get(key)
+    for key in sorted(set(old_statuses) | set(new_statuses)):
+        old, new = old_statuses.get(key), new_statuses.get(key)
         if old == new or new is None:
             continue
         indicator_code, unit_code, period, gender = key

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.target import service as target_service
-from services.indicators.target.schemas import TargetIn
+from services.indicators.target.schemas import TargetFields, TargetIn
 from shared.auth import ALL_SCOPES, Principal
 from shared.db import Database
 from shared.models import OutboxEvent, TargetStatusCheck
@@ -103,21 +103,18 @@ async def test_a_write_left_unannounced_by_a_stopped_process_is_announced_later(
         scopes=frozenset(ALL_SCOPES),
         token="",
     )
+    body = {
+        "indicator_code": "andel_nojda",
+        "scope_type": "unit",
+        "scope_value": "HT-NORR",
+        "period": "2030",
+        "comparator": "at_least",
+        "value": "80",
+        "tolerance": "0",
+    }
     async with database.unit_of_work() as writer:
-        await target_service.create_target(
-            writer,
-            TargetIn.model_validate(
-                {
-                    "indicator_code": "andel_nojda",
-                    "scope_type": "unit",
-                    "scope_value": "HT-NORR",
-                    "period": "2030",
-                    "comparator": "at_least",
-                    "value": "80",
-                    "tolerance": "0",
-                }
-            ),
-            principal=principal,
+        created = await target_service.create_target(
+            writer, TargetIn.model_validate(body), principal=principal
         )
     # Committed, not yet announced (no response ran its announcement).
     assert (await session.execute(select(TargetStatusCheck))).scalars().all()
@@ -138,4 +135,21 @@ async def test_a_write_left_unannounced_by_a_stopped_process_is_announced_later(
     assert (await session.execute(select(TargetStatusCheck))).scalars().all() == []
     # A second announcer finds nothing left: no event twice.
     assert await target_service.announce_pending(database) == 0
+    assert list((await _events(session)).values()) == announced
+
+    # Two writes waiting together are judged once, first before to last after: 80 → 90 → 80
+    # moves no status, so nothing is announced.
+    version = created.version
+    for value in ("90", "80"):
+        async with database.unit_of_work() as writer:
+            updated = await target_service.update_target(
+                writer,
+                created.id,
+                TargetFields.model_validate({**body, "value": value}),
+                principal=principal,
+                municipality_code=None,
+                if_match=f'"{created.id}.v{version}"',
+            )
+            version = updated.version
+    assert await target_service.announce_pending(database) == 2
     assert list((await _events(session)).values()) == announced
