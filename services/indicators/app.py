@@ -22,7 +22,7 @@ from services.indicators.report.service import ReportCache
 from services.indicators.scorecard.router import goals_router
 from services.indicators.scorecard.router import router as scorecard_router
 from services.indicators.target.router import router as target_router
-from services.indicators.target.service import announce_pending
+from services.indicators.target.service import Announcer
 from services.indicators.unit.router import router as unit_router
 from shared.app import create_service_app
 from shared.db import Database
@@ -34,13 +34,13 @@ logger = logging.getLogger("kvn.indicators")
 ANNOUNCE_EVERY_S = 30.0
 
 
-async def _announce_left_over(database: Database) -> None:
+async def _announce_left_over(announcer: Announcer) -> None:
     """Status changes of target writes whose own announcement did not run (the process
     stopped after the commit): announced within a while by any indicators process."""
     while True:
         await asyncio.sleep(ANNOUNCE_EVERY_S)
         try:
-            await announce_pending(database)
+            await announcer.run()
         except Exception:
             logger.exception("announcing target status changes failed; retried later")
 
@@ -53,10 +53,11 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             state_ttl=0.0 if settings.ENVIRONMENT == "test" else settings.INDICATORS_STATE_TTL_S,
         )
         app.state.report_cache = ReportCache(settings.INDICATORS_REPORT_CACHE_ENTRIES)
+        app.state.announcer = Announcer(app.state.database)
         sweeper: asyncio.Task[None] | None = None
         if settings.ENVIRONMENT != "test":
             sweeper = asyncio.create_task(
-                _announce_left_over(app.state.database), name="target-status-announcer"
+                _announce_left_over(app.state.announcer), name="target-status-announcer"
             )
             # Everything loaded at start-up (modules, models, schemas) lives as long as the
             # process: out of the collector's sight, a full collection no longer walks it,

@@ -9,7 +9,7 @@ from services.indicators.target import service
 from services.indicators.target.schemas import TargetFields, TargetIn, TargetOut
 from shared.app import service_router
 from shared.auth import Principal, require
-from shared.db import SessionDep, get_database
+from shared.db import SessionDep
 from shared.pagination import Page, PageDep
 
 router = service_router(prefix="/v1/targets", tags=["targets"])
@@ -27,7 +27,7 @@ PRECONDITIONS: dict[int | str, dict[str, str]] = {
 
 def _announce_after(request: Request, background: BackgroundTasks) -> None:
     """After the response (the write committed), its status changes are announced."""
-    background.add_task(service.announce_pending, get_database(request))
+    background.add_task(request.app.state.announcer.run)
 
 
 ANNOUNCED = [Depends(_announce_after)]

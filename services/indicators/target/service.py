@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
@@ -462,6 +463,27 @@ async def announce_pending(database: Database) -> int:
             for check in checks:
                 await session.delete(check)
         done += len(checks)
+
+
+class Announcer:
+    """One announcer per process: a write's announcement that finds it busy leaves its check
+    to the running one, which looks again before it stops (judging is CPU work; several at
+    once would only take the CPU from the requests)."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._lock = asyncio.Lock()
+        self._again = False
+
+    async def run(self) -> None:
+        if self._lock.locked():
+            self._again = True
+            return
+        async with self._lock:
+            self._again = True
+            while self._again:
+                self._again = False
+                await announce_pending(self.database)
 
 
 async def _announce_checks(
