@@ -377,11 +377,12 @@ async def _compute(
     levels = list(query.levels)
     if "comparison" in include and "municipality" not in levels:
         levels.append("municipality")
-    units: list[UnitRef] = (
+    organisation = (
         await computation.hierarchy(session, municipality, sorted(all_periods), query.as_of)
         if sources is None
-        else []
+        else computation.Organisation({})
     )
+    units = organisation.units
     if query.units is not None:
         known = {u.code for u in units}
         missing = [u for u in query.units if u not in known]
@@ -417,7 +418,7 @@ async def _compute(
         periods=sorted(all_periods),
         genders=genders,
         levels=levels,
-        units=units,
+        units=organisation,
         only_units=list(query.units) if query.units is not None else None,
         sources=sources,
     )
@@ -485,7 +486,9 @@ async def _compute(
                     c,
                     indicator,
                     include=include,
-                    unit=by_code.get(c.code) if c.level == "unit" else None,
+                    unit=(organisation.ref(c.code, c.period) or by_code.get(c.code))
+                    if c.level == "unit"
+                    else None,
                     cells=cells,
                     targets=targets,
                     comparison_=comparisons.get((c.period, c.gender)),

@@ -160,6 +160,7 @@ class ObservationIndex:
         self._bounds: dict[Period, tuple[str, date, date]] = {}
         self.by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
         self.units: set[str] = set()
+        self.extents: dict[str, list[tuple[date, date]]] = defaultdict(list)  # unit → periods
         self.flagged: set[str] = set()  # measures with a value that can make a cell primary
         self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
         self.least: dict[str, Decimal] = {}  # measure → its least stored value
@@ -180,6 +181,7 @@ class ObservationIndex:
                 self.flagged.add(measure)
             self.by_key[(unit, measure, gender)].append(row)
             self.units.add(unit)
+            self.extents[unit].append((row.period_start, row.period_end))
         for rows_ in self.by_key.values():
             rows_.sort(key=lambda o: (o.period_start, o.period_end))
 
@@ -358,9 +360,17 @@ class Published:
     relations: list[tuple[Cell, list[Cell]]]
 
 
-def _codes(index: ObservationIndex, units: Sequence[UnitRef]) -> list[str]:
+def _codes(index: ObservationIndex, units: Sequence[UnitRef], period: Period) -> list[str]:
+    """The units' codes, then any other unit code with an observation inside the period."""
     known = {u.code for u in units}
-    extra = sorted(c for c in index.units if c and c not in known)
+    start, end = period.start, period.end
+    extra = sorted(
+        c
+        for c in index.units
+        if c
+        and c not in known
+        and any(start <= s and e <= end for s, e in index.extents.get(c, ()))
+    )
     return [*(u.code for u in units), *extra]
 
 
@@ -553,10 +563,10 @@ def whole_table(
 ) -> Published:
     """Every cell published with one period (all levels, T/K/M, the periods of its year that
     sum to each other), disclosure control applied."""
-    codes = _codes(index, units)
+    periods = family(index, definition, period)
+    codes = _codes(index, units, periods[0])  # the year: any unit with data in its parts
     whole = Published(cells=[], relations=[])
     at: dict[tuple[str, str, str, str], Cell] = {}
-    periods = family(index, definition, period)
     for p in periods:
         part = _period_cells(
             index,
@@ -606,7 +616,6 @@ def compute(
     is computed and protected (`whole_table`), whatever was asked, so that no route shows
     what another hides.
     """
-    codes = _codes(index, units)
     whole = may_disclose(index, definition)
     out: list[Cell] = []
     tables: dict[tuple[Period, ...], Published] = {}  # one protected table per year family
@@ -627,7 +636,7 @@ def compute(
                 index,
                 definition,
                 units=units,
-                codes=codes,
+                codes=_codes(index, units, period),
                 period=period,
                 genders=genders,
                 levels=levels,

@@ -251,7 +251,11 @@ async def indicator_values(
     p = computation.parse_period(period)
     sources = visible_sources(principal, municipality)
     genders: list[str] = ["T", "K", "M"] if gender == "all" else [gender]
-    units = await computation.hierarchy(session, municipality, [p], None) if sources is None else []
+    units = (
+        (await computation.hierarchy(session, municipality, [p], None)).at(p)
+        if sources is None
+        else ()
+    )
     result = await computation.compute(
         session,
         versions,

@@ -263,7 +263,7 @@ async def unit_statuses(
     as_of: date | None = None,
 ) -> tuple[list[UnitRef], dict[str, list[tuple[Target, Judgement]]]]:
     """For every unit open in the period: each target that applies to it and its judgement."""
-    units = await computation.hierarchy(session, municipality, [period], as_of)
+    units = list((await computation.hierarchy(session, municipality, [period], as_of)).at(period))
     targets = await repository.for_municipality(session, municipality)
     wanted: dict[str, set[str]] = {}
     for t in targets:
@@ -433,7 +433,6 @@ async def statuses(
         if not targets:
             continue
         units = await computation.hierarchy(session, municipality, periods, None)
-        by_code = {u.code: u for u in units}
         computed = await computation.compute(
             session,
             versions[code],
@@ -445,7 +444,7 @@ async def statuses(
         )
         shown = {str(p): p for p in periods}
         judged = await run_cpu(
-            _judge_cells, code, computed.cells, targets, versions[code], shown, by_code
+            _judge_cells, code, computed.cells, targets, versions[code], shown, units
         )
         out.update(judged)
     return out
@@ -457,7 +456,7 @@ def _judge_cells(
     targets: Sequence[Target],
     versions: Sequence[Indicator],
     shown: dict[str, Period],
-    units: dict[str, UnitRef],
+    units: computation.Organisation,
 ) -> dict[StatusKey, str]:
     """Each cell's status under the target that applies to it (CPU work: a worker thread)."""
     out: dict[StatusKey, str] = {}
@@ -471,7 +470,7 @@ def _judge_cells(
             indicator_code=code,
             level=cell.level,
             code=cell.code,
-            unit=units.get(cell.code) if cell.level == "unit" else None,
+            unit=units.ref(cell.code, cell.period) if cell.level == "unit" else None,
             period=period,
             gender=cell.gender,
             indicator_area=indicator.area,
