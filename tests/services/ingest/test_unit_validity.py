@@ -98,5 +98,6 @@ async def test_an_upload_for_a_closed_unit_is_refused_dry_run_or_not(
     assert refused.status_code == 422, refused.text
     (error,) = refused.json()["errors"]
     assert (error["row"], error["field"], error["code"]) == (3, "period", "unit_not_open")
-    assert "T17-OLD" in error["message"] and "closed 2031-12-31" in error["message"]
+    assert "T17-OLD" in error["message"]
+    assert "closed 2031-12-31" in error["message"]
     assert await _count(session) == before
