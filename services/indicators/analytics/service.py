@@ -18,6 +18,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +43,7 @@ from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared import tenancy
 from shared.auth import Principal
+from shared.contracts.indicators import Basis
 from shared.cpu import run_cpu
 from shared.errors import FieldError, Unprocessable
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
@@ -411,6 +413,7 @@ async def _compute(
     loads: list[tuple[str, list[Indicator], computation.Loaded]] = []
     nationals: dict[tuple[str, str], dict[str, dict[str, Decimal]]] = {}
     groups: dict[str, comparison.Group | None] = {}
+    population = await comparison.population(session) if "comparison" in include else None
     loaded_by_code = await computation.load_many(
         session,
         {code: versions[code] for code in query.indicators},
@@ -472,6 +475,7 @@ async def _compute(
                         own=None if own is None or own.suppressed else own.value,
                         group=group,
                         direction=indicator.direction,
+                        population=population,
                     )
         asked = {str(p): p for p in periods}
         for c in computed.cells:
@@ -557,6 +561,8 @@ def _cell(
         suppression_reason=c.suppression_reason,
         attribution="kolada" if c.attribution == "kolada" else "derived",
         source_note="Källa: Kolada" if c.attribution == "kolada" else None,
+        basis=cast(Basis, c.basis),
+        unit_rollup=engine.unit_rollup(c, decimals),
     )
     if "numerator" in include and shown:
         out.numerator = c.numerator
@@ -605,6 +611,8 @@ def _cell(
             rank=comparison_.rank if c.level == "municipality" else None,
             of=comparison_.of if c.level == "municipality" else None,
             colour=comparison_.colour if c.level == "municipality" else None,
+            population=comparison_.population if c.level == "municipality" else None,
+            scope=comparison_.scope if c.level == "municipality" else None,
         )
     if "gender_gap" in include and c.gender == "T":
         out.gender_gap = gender_gap(

@@ -17,9 +17,11 @@ from services.indicators.comparison.rules import (
     GROUP_AREA,
     GROUP_DEFAULT,
     Colour,
+    Scope,
     colour,
     mean,
     rank,
+    scope,
 )
 from services.indicators.computation import engine
 from services.indicators.computation import repository as computation_repository
@@ -46,6 +48,8 @@ class Comparison:
     rank: int | None
     of: int | None
     colour: Colour | None
+    population: int | None = None  # every municipality of Sweden (Kolada's catalogue)
+    scope: Scope | None = None
 
 
 async def similar_group(session: AsyncSession, municipality: str, area: str) -> Group | None:
@@ -86,7 +90,11 @@ def compare(
     own: Decimal | None,
     group: Group | None,
     direction: str,
+    population: int | None = None,
 ) -> Comparison:
+    """Riket, the group's mean, and the rank and colour among the municipalities with a value
+    (`of`, n) out of all of Sweden's (`population`, N): a national rank only when n covers
+    nearly all (`rules.NATIONAL_SHARE`), else a sample's."""
     everyone = {c: v for c, v in values.items() if c != NATIONAL and not c.startswith("00")}
     others = any(c != municipality for c in everyone)
     if own is not None:
@@ -104,4 +112,11 @@ def compare(
         rank=position[0] if position else None,
         of=position[1] if position else None,
         colour=colour(*position) if position and position[1] >= 4 else None,
+        population=population,
+        scope=scope(position[1], population or position[1]) if position else None,
     )
+
+
+async def population(session: AsyncSession) -> int:
+    """Sweden's municipalities: the real ones of Kolada's catalogue (290)."""
+    return await computation_repository.municipality_count(session)

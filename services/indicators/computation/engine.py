@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,7 +44,7 @@ from services.indicators.formula.parser import (
     parse,
     references,
 )
-from shared.contracts.indicators import Suppression
+from shared.contracts.indicators import Basis, Suppression, UnitRollup
 from shared.lru import Lru
 from shared.periods import Period, PeriodType
 from shared.privacy import SUPPRESSION_THRESHOLD
@@ -108,6 +109,14 @@ class Cell:
     attribution: str = "derived"
     observation_ids: list[int] = field(default_factory=list)
     units: int = 0  # contributing units (aggregates)
+    # What the value is: 'unit' (a unit's own), 'stored' (the municipality's own stored
+    # figure), 'kolada' (the municipality's figure as Kolada publishes it), or a roll-up over
+    # units: 'sum_of_units', 'mean_of_units', 'weighted_over_units'.
+    basis: str = "unit"
+    # Beside a stored municipality figure: the roll-up over its units, for the check (None
+    # when the units have no data or one of them is hidden).
+    rollup: Cell | None = None
+    rollup_of: list[Cell] = field(default_factory=list, repr=False)
 
     @property
     def suppressed(self) -> bool:
@@ -287,7 +296,35 @@ def unit_cell(
         and all(o.source == "kolada" for o in used)
     )
     cell.attribution = "kolada" if raw else "derived"
+    if level != "unit":
+        cell.basis = "kolada" if all(o.source == "kolada" for o in used) else "stored"
     return cell
+
+
+ROLLUP_TOLERANCE = Decimal("0.01")
+"""A stored municipality figure and its units' roll-up may differ by 1 % of the figure (or half
+its last shown decimal, whichever is larger) before the difference is flagged."""
+
+
+def rollup_tolerance(value: Decimal, decimals: int) -> Decimal:
+    return max(abs(value) * ROLLUP_TOLERANCE, Decimal(5).scaleb(-(decimals + 1)))
+
+
+def unit_rollup(cell: Cell, decimals: int) -> UnitRollup | None:
+    """The check of a stored municipality figure against its units' roll-up, as published."""
+    rollup = cell.rollup
+    if rollup is None or rollup.value is None or cell.value is None or cell.suppressed:
+        return None
+    difference = cell.value - rollup.value
+    tolerance = rollup_tolerance(cell.value, decimals)
+    return UnitRollup(
+        value=quantize(rollup.value, decimals) or Decimal(0),
+        units=rollup.units,
+        basis=cast(Basis, rollup.basis),
+        difference=difference,
+        tolerance=tolerance,
+        flagged=abs(difference) > tolerance,
+    )
 
 
 def aggregate(
@@ -310,7 +347,9 @@ def aggregate(
     additive = is_additive(parsed(definition.numerator)) and (
         definition.denominator is None or is_additive(parsed(definition.denominator))
     )
+    result.basis = "sum_of_units"
     if rule == "weighted" and definition.denominator is not None and additive:
+        result.basis = "weighted_over_units"
         nums = [c.numerator for c in contributing if c.numerator is not None]
         dens = [c.denominator for c in contributing if c.denominator is not None]
         if nums and dens:
@@ -320,6 +359,7 @@ def aggregate(
                 result.value = result.numerator / result.denominator * definition.factor
             result.n = int(result.denominator)
     elif rule == "mean" or (rule == "weighted" and definition.denominator is not None):
+        result.basis = "mean_of_units"
         values = [c.value for c in contributing if c.value is not None]
         if values:
             result.value = sum(values, Decimal(0)) / len(values)
@@ -415,11 +455,23 @@ def _period_cells(
                 if municipality_stored
                 else None
             )
-            if unit_cells is None and (stored is None or not stored.has_data):
+            if unit_cells is None and codes:
+                # Also beside a stored figure: its units' roll-up is the check of it.
                 unit_cells = _unit_cells(index, definition, codes, genders, period)
             children = [] if unit_cells is None else [unit_cells[(c, g)] for c in codes]
             if stored is not None and stored.has_data:
                 cell = stored
+                rollup = aggregate(
+                    children,
+                    definition,
+                    level="municipality",
+                    code="",
+                    period=str(period),
+                    gender=g,
+                )
+                if rollup.value is not None:
+                    cell.rollup = rollup
+                    cell.rollup_of = [c for c in children if c.has_data]
             else:
                 cell = aggregate(
                     children,
@@ -643,4 +695,8 @@ def compute(
                 municipality_stored=municipality_stored,
             ).cells
         out.extend(c for c in cells if c.level in levels and c.gender in genders)
+    for c in out:
+        # The roll-up is shown only where it reveals nothing: every unit in it shown.
+        if c.rollup is not None and (c.suppressed or any(u.suppressed for u in c.rollup_of)):
+            c.rollup = None
     return out

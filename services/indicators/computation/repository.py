@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation.engine import Obs
@@ -118,6 +118,14 @@ async def state_token(session: AsyncSession, municipality_code: str) -> str:
     the ingest data version (its own and the national one), definitions, units, targets."""
     row = (await session.execute(_STATE, {"m": municipality_code})).one()
     return "|".join(str(part) for part in row)
+
+
+async def municipality_count(session: AsyncSession) -> int:
+    """Kommuner (type K) in Kolada's catalogue, fictional demo codes (99xx) left out."""
+    found = await session.execute(
+        select(func.count()).where(Municipality.type == "K", ~Municipality.code.startswith("99"))
+    )
+    return int(found.scalar_one())
 
 
 async def municipality_title(session: AsyncSession, code: str) -> str | None:

@@ -162,6 +162,8 @@ async def test_comparison_with_riket_similar_municipalities_and_rank(
     assert (comparison["group_mean"], comparison["group_members_with_data"]) == ("85", 2)
     # Among 7 municipalities: 95, 90, 88, 84, 80, 70, 60 → Ludvika 4th, the middle half.
     assert (comparison["rank"], comparison["of"], comparison["colour"]) == (4, 7, "yellow")
+    # …of Sweden's 290: a sample's rank and colour, never to be read as national.
+    assert (comparison["population"], comparison["scope"]) == (290, "sample")
 
 
 async def test_oppna_jamforelser_year_over_year_for_mellerud(
