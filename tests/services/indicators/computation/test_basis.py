@@ -4,6 +4,8 @@ units' roll-up by more than the tolerance is flagged."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 
 from tests.conftest import MakeClient, MakeKey
@@ -15,7 +17,7 @@ def _municipality_row(period: str, value: int) -> dict[str, object]:
     return {"measure_code": "case_interventions", "period": period, "gender": "T", "value": value}
 
 
-async def _cells(indicators: httpx.AsyncClient, level: str) -> dict[str, dict[str, object]]:
+async def _cells(indicators: httpx.AsyncClient, level: str) -> dict[str, dict[str, Any]]:
     response = await indicators.get(
         "/v1/analytics",
         params={"indicators": "ifo_insatser", "level": level, "gender": "T", "period": "2031"},
