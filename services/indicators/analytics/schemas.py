@@ -101,6 +101,11 @@ class CellComparison(BaseModel):
     colour_label: str | None = Field(
         default=None, description="the colour in the response's language"
     )
+    synthetic: bool = Field(
+        default=False,
+        description="true when fictional municipalities' synthetic values (the demo's peers "
+        "of Exempelstad) are among those compared; never the case for a real municipality",
+    )
 
 
 class GenderGap(BaseModel):

@@ -452,7 +452,11 @@ async def _compute(
             for p in periods:
                 indicator = computation.version_for(vs, p.end)
                 nationals[(code, str(p))] = await comparison.national_values(
-                    session, computation.definition(indicator), p, wanted_genders
+                    session,
+                    computation.definition(indicator),
+                    p,
+                    wanted_genders,
+                    municipality=municipality,
                 )
     data_version = await computation_repository.data_version(session, municipality)
     await session.commit()  # read-only: releases the connection
@@ -613,6 +617,7 @@ def _cell(
             colour=comparison_.colour if c.level == "municipality" else None,
             population=comparison_.population if c.level == "municipality" else None,
             scope=comparison_.scope if c.level == "municipality" else None,
+            synthetic=comparison_.synthetic,
         )
     if "gender_gap" in include and c.gender == "T":
         out.gender_gap = gender_gap(

@@ -1,7 +1,9 @@
 """Riket, the similar-municipalities group, rank among all municipalities, KKiK colour.
 
 Values of other municipalities come from their public Kolada observations only
-(source='kolada', municipality level); a municipality's local data is never used here.
+(source='kolada', municipality level); a municipality's local data is never used here — except
+the demo's fictional peers (99xx, synthetic), compared only with a fictional municipality and
+marked `synthetic`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from services.indicators.computation import engine
 from services.indicators.computation import repository as computation_repository
 from services.indicators.computation.engine import Definition, ObservationIndex
 from shared.auth import NATIONAL
+from shared.demo.common import SYNTHETIC_GROUP_TITLE, SYNTHETIC_PEERS, is_fictional
 from shared.periods import Period
 
 
@@ -50,9 +53,12 @@ class Comparison:
     colour: Colour | None
     population: int | None = None  # every municipality of Sweden (Kolada's catalogue)
     scope: Scope | None = None
+    synthetic: bool = False  # fictional peers' synthetic values are among those compared
 
 
 async def similar_group(session: AsyncSession, municipality: str, area: str) -> Group | None:
+    if is_fictional(municipality):
+        return Group(f"synthetic-{municipality}", SYNTHETIC_GROUP_TITLE, list(SYNTHETIC_PEERS))
     title = await computation_repository.municipality_title(session, municipality)
     if title is None:
         return None
@@ -62,11 +68,20 @@ async def similar_group(session: AsyncSession, municipality: str, area: str) -> 
 
 
 async def national_values(
-    session: AsyncSession, definition: Definition, period: Period, genders: Sequence[str]
+    session: AsyncSession,
+    definition: Definition,
+    period: Period,
+    genders: Sequence[str],
+    *,
+    municipality: str = "",
 ) -> dict[str, dict[str, Decimal]]:
-    """gender → municipality → value, computed with the same formula from Kolada rows."""
+    """gender → municipality → value, computed with the same formula from Kolada rows (and,
+    for a fictional municipality, its synthetic peers' rows)."""
     rows = await computation_repository.national_observations(
-        session, measures=engine.definition_measures(definition), period=str(period)
+        session,
+        measures=engine.definition_measures(definition),
+        period=str(period),
+        synthetic=is_fictional(municipality),
     )
     per_municipality: dict[str, list[engine.Obs]] = defaultdict(list)
     for code, row in rows:
@@ -114,6 +129,7 @@ def compare(
         colour=colour(*position) if position and position[1] >= 4 else None,
         population=population,
         scope=scope(position[1], population or position[1]) if position else None,
+        synthetic=any(is_fictional(c) for c in everyone if c != municipality),
     )
 
 
