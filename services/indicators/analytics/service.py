@@ -606,10 +606,12 @@ def _cell(
         )
     if comparison_ is not None:
         out.comparison = CellComparison(
-            riket=engine.quantize(comparison_.riket, decimals),
+            # One decimal more than the indicator's: a mean of whole numbers is not one, and a
+            # comparison should not hide a difference the rounding makes disappear.
+            riket=engine.quantize(comparison_.riket, decimals + 1),
             group_id=comparison_.group_id,
             group_title=comparison_.group_title,
-            group_mean=engine.quantize(comparison_.group_mean, decimals),
+            group_mean=engine.quantize(comparison_.group_mean, decimals + 1),
             group_members=comparison_.group_members,
             group_members_with_data=comparison_.group_members_with_data,
             rank=comparison_.rank if c.level == "municipality" else None,

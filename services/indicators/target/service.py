@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation import service as computation
-from services.indicators.computation.engine import Cell, UnitRef, definition_measures, quantize
+from services.indicators.computation.engine import Cell, UnitRef, definition_measures
 from services.indicators.indicator import repository as indicator_repository
 from services.indicators.target import repository
 from services.indicators.target.rules import SCOPE_RANK, Judgement, judge
@@ -307,7 +307,8 @@ async def unit_statuses(
 
 
 def judge_cell(cell: Cell | None, target: Target, indicator: Indicator) -> Judgement:
-    value = None if cell is None else quantize(cell.value, indicator.decimals)
+    # The unrounded value is judged; decimals are for showing it (README "Precision").
+    value = None if cell is None else cell.value
     return judge(
         value,
         comparator=target.comparator,
@@ -316,6 +317,7 @@ def judge_cell(cell: Cell | None, target: Target, indicator: Indicator) -> Judge
         tolerance=Decimal(target.tolerance),
         suppression=None if cell is None else cell.suppression,
         unit=indicator.unit,
+        decimals=indicator.decimals,
     )
 
 
