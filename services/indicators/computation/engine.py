@@ -400,9 +400,15 @@ class Published:
     relations: list[tuple[Cell, list[Cell]]]
 
 
-def _codes(index: ObservationIndex, units: Sequence[UnitRef], period: Period) -> list[str]:
-    """The units' codes, then any other unit code with an observation inside the period."""
-    known = {u.code for u in units}
+def _codes(
+    index: ObservationIndex,
+    units: Sequence[UnitRef],
+    period: Period,
+    registered: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The units' codes, then any other unit code with an observation inside the period that
+    is not a registered unit (one registered but not open in the period counts nowhere)."""
+    known = {u.code for u in units} | registered
     start, end = period.start, period.end
     extra = sorted(
         c
@@ -612,11 +618,12 @@ def whole_table(
     units: Sequence[UnitRef],
     period: Period,
     municipality_stored: bool = True,
+    registered: frozenset[str] = frozenset(),
 ) -> Published:
     """Every cell published with one period (all levels, T/K/M, the periods of its year that
     sum to each other), disclosure control applied."""
     periods = family(index, definition, period)
-    codes = _codes(index, units, periods[0])  # the year: any unit with data in its parts
+    codes = _codes(index, units, periods[0], registered)  # the year: any unit with data in it
     whole = Published(cells=[], relations=[])
     at: dict[tuple[str, str, str, str], Cell] = {}
     for p in periods:
@@ -659,6 +666,7 @@ def compute(
     genders: Sequence[str],
     levels: Sequence[str],
     municipality_stored: bool = True,
+    registered: frozenset[str] = frozenset(),
 ) -> list[Cell]:
     """Every cell asked for: levels ⊆ {unit, area, municipality}, for each period and gender.
 
@@ -681,6 +689,7 @@ def compute(
                     units=units,
                     period=period,
                     municipality_stored=municipality_stored,
+                    registered=registered,
                 )
             cells = [c for c in tables[key].cells if c.period == str(period)]
         else:
@@ -688,7 +697,7 @@ def compute(
                 index,
                 definition,
                 units=units,
-                codes=_codes(index, units, period),
+                codes=_codes(index, units, period, registered),
                 period=period,
                 genders=genders,
                 levels=levels,

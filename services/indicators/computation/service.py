@@ -68,6 +68,8 @@ class Organisation:
     valid in it (README "The organisation over time")."""
 
     by_period: dict[str, tuple[UnitRef, ...]]
+    # Every registered unit's code: one not open in a period counts in none of its totals.
+    registered: frozenset[str] = frozenset()
 
     @classmethod
     def fixed(cls, units: Sequence[UnitRef], periods: Sequence[Period]) -> Organisation:
@@ -122,7 +124,8 @@ async def hierarchy(
                 )
             )
             for p in periods
-        }
+        },
+        frozenset(u.code for u in units),
     )
 
 
@@ -218,6 +221,7 @@ def compute_loaded(loaded: Loaded) -> Computed:
                     periods=group,
                     genders=loaded.genders,
                     levels=loaded.levels,
+                    registered=organisation.registered,
                 )
             )
         for p in ps:

@@ -98,6 +98,7 @@ async def audit_municipality(
             computation.definition(indicator),
             units=units.at(p),
             period=p,
+            registered=units.registered,
         )
         audited = audit_table(published, indicator, str(p))
         if audited is not None:

@@ -90,3 +90,48 @@ async def test_as_of_restates_every_period_in_the_organisation_of_that_date(
     }
     before_the_move = await _areas(indicators, period="2031,2032", as_of="2031-06-30")
     assert before_the_move == {("2031", "ifo"): "115", ("2032", "ifo"): "227"}
+
+
+async def test_a_value_stored_before_its_unit_was_closed_counts_nowhere_after_the_closing(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    key = await make_key()
+    indicators = await _history(client, key)
+    await _unit(indicators, "T17-LATE", "ifo", opened_on="2020-01-01")
+    await ingest(
+        client("ingest", key),
+        [
+            {
+                "measure_code": "case_interventions",
+                "unit_code": "T17-LATE",
+                "period": "2032",
+                "gender": "T",
+                "value": 50,
+            }
+        ],
+    )
+
+    async def totals() -> dict[str, str]:
+        response = await indicators.get(
+            "/v1/analytics",
+            params={"indicators": INDICATOR, "level": "municipality,area", "period": "2032"},
+        )
+        assert response.status_code == 200, response.text
+        return {
+            c["unit_code"]: c["value"]
+            for c in response.json()["items"]
+            if c["gender"] == "T" and c["unit_code"] in ("", "ifo")
+        }
+
+    before = await totals()
+    assert before["ifo"] == "257"
+    current = await indicators.get("/v1/units/T17-LATE")
+    change = {k: current.json()[k] for k in ("title", "unit_type", "area", "kolada_ou_id")}
+    change.update(opened_on="2020-01-01", closed_on="2031-12-31")
+    closed = await indicators.put(
+        "/v1/units/T17-LATE", json=change, headers={"If-Match": current.headers["etag"]}
+    )
+    assert closed.status_code == 200, closed.text
+    after = await totals()
+    assert after["ifo"] == "207"
+    assert int(after[""]) == int(before[""]) - 50
