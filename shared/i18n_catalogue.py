@@ -30,8 +30,12 @@ CATALOGUE: dict[str, dict[str, str]] = {
         "en": "suppressed (hidden so that another hidden value cannot be worked out); target {goal}",
     },
     "target.compared": {
-        "sv": "{value}{unit} {symbol} {goal}: skillnad {difference:+}{unit}{tolerance} → {outcome}",
-        "en": "{value}{unit} {symbol} {goal}: difference {difference:+}{unit}{tolerance} → {outcome}",
+        "sv": "{value}{unit} {symbol} {goal}: skillnad {difference:+}{unit}{tolerance} → {outcome}{note}",
+        "en": "{value}{unit} {symbol} {goal}: difference {difference:+}{unit}{tolerance} → {outcome}{note}",
+    },
+    "target.unrounded": {
+        "sv": " (bedömt på det oavrundade värdet)",
+        "en": " (judged on the unrounded value)",
     },
     "target.within_tolerance": {
         "sv": ", inom toleransen {tolerance}{unit}",

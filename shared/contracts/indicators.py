@@ -12,6 +12,29 @@ Gender = Literal["T", "K", "M"]
 Direction = Literal["higher", "lower"]
 Attribution = Literal["kolada", "derived"]
 Suppression = Literal["primary", "secondary"]
+Basis = Literal["unit", "stored", "kolada", "sum_of_units", "mean_of_units", "weighted_over_units"]
+BASIS_DESCRIPTION = (
+    "what the value is: 'unit' = a unit's own stored values; 'stored' = the municipality's "
+    "own stored figure; 'kolada' = the municipality's figure as Kolada publishes it; "
+    "'sum_of_units', 'mean_of_units', 'weighted_over_units' (Σ numerators ÷ Σ denominators) "
+    "= a roll-up over the units counted in `units`"
+)
+
+
+class UnitRollup(BaseModel):
+    """Beside a stored municipality figure: the roll-up over its units, and whether the two
+    differ by more than the tolerance (1 % of the figure, at least half its last decimal)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    value: Decimal = Field(description="the units' roll-up, to the indicator's decimals")
+    units: int = Field(description="units with data in the roll-up")
+    basis: Basis
+    difference: Decimal = Field(description="stored figure − roll-up, unrounded")
+    tolerance: Decimal
+    flagged: bool = Field(description="|difference| > tolerance")
+
+
 SUPPRESSION_TITLE = "Suppression kind"  # its OpenAPI component: SuppressionKind
 SUPPRESSION_DESCRIPTION = (
     "why the value is hidden: 'primary' = fewer than 7 respondents; 'secondary' = hidden so "
@@ -41,6 +64,13 @@ class IndicatorValue(BaseModel):
     )
     source_note: str | None = Field(
         default=None, description="'Källa: Kolada' on raw Kolada values"
+    )
+    basis: Basis = Field(default="unit", description=BASIS_DESCRIPTION)
+    units: int | None = Field(default=None, description="units in a roll-up")
+    unit_rollup: UnitRollup | None = Field(
+        default=None,
+        description="beside a stored municipality figure: its units' roll-up (null when the "
+        "units have no data or one of them is hidden)",
     )
 
 

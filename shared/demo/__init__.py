@@ -5,8 +5,11 @@
   of its tertial follow-up (seed 001's appendix, appendix.py), Ludvika's scorecard and
   staff-survey values (seed 002), Mellerud's Öppna jämförelser shares 2021–2022 (seed 003),
   Kalmar's prizes and pots (seed 000), the grant areas (seed 004).
+- Real Kolada values available offline (kolada_sample.py: N00945, N03702, N03703 for the
+  municipalities of the sample, Källa: Kolada, snapshot 2026-03-23).
 - Exempelstad (code 9990, fictional): units and survey series from a seeded generator,
-  labelled synthetic.
+  labelled synthetic, and six fictional peers (9991–9996, peers.py) with synthetic survey
+  results, compared only with Exempelstad.
 
 Seed data is written straight through the models in one unit of work (like a migration's
 data step); it is not a service's business logic.
@@ -17,7 +20,16 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from shared.demo import appendix, awards, budget, catalogue, indicators, ingest
+from shared.demo import (
+    appendix,
+    awards,
+    budget,
+    catalogue,
+    indicators,
+    ingest,
+    kolada_sample,
+    peers,
+)
 from shared.demo.common import DEMO_MUNICIPALITY, DEMO_MUNICIPALITY_TITLE
 from shared.models import IngestBatch
 
@@ -37,10 +49,13 @@ async def load_demo(session: AsyncSession) -> bool:
     await appendix.load_definitions(session)
     await budget.load_definitions(session)
     await ingest.load_measures(session)
+    await kolada_sample.load_definitions(session)
     if await is_loaded(session):
         return False
     await indicators.load(session)
     await ingest.load(session)
+    await kolada_sample.load(session)
+    await peers.load(session)
     await budget.load(session)
     await awards.load(session)
     return True

@@ -8,7 +8,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from services.indicators.scorecard.schemas import Arithmetic
-from shared.contracts.indicators import SUPPRESSION_DESCRIPTION, SUPPRESSION_TITLE, Suppression
+from shared.contracts.indicators import (
+    BASIS_DESCRIPTION,
+    SUPPRESSION_DESCRIPTION,
+    SUPPRESSION_TITLE,
+    Basis,
+    Suppression,
+    UnitRollup,
+)
 from shared.i18n import NEGOTIATED
 
 Include = Literal[
@@ -78,12 +85,26 @@ class CellComparison(BaseModel):
     group_members: int = 0
     group_members_with_data: int = 0
     rank: int | None = Field(default=None, description="1 = best, among municipalities with data")
-    of: int | None = None
+    of: int | None = Field(default=None, description="n: municipalities with a value, ranked")
+    population: int | None = Field(
+        default=None, description="N: all municipalities of Sweden; rank is n of N"
+    )
+    scope: Literal["national", "sample"] | None = Field(
+        default=None,
+        description="'national' when n is at least 90 % of N; 'sample' when the rank and colour "
+        "are among the municipalities whose values are stored (e.g. the synced comparison "
+        "group), never to be read as national",
+    )
     colour: Literal["green", "yellow", "red"] | None = Field(
         default=None, description="KKiK: best quarter green, middle half yellow, worst red"
     )
     colour_label: str | None = Field(
         default=None, description="the colour in the response's language"
+    )
+    synthetic: bool = Field(
+        default=False,
+        description="true when fictional municipalities' synthetic values (the demo's peers "
+        "of Exempelstad) are among those compared; never the case for a real municipality",
     )
 
 
@@ -118,6 +139,12 @@ class AnalyticsCell(BaseModel):
     )
     attribution: Literal["kolada", "derived"]
     source_note: str | None = None
+    basis: Basis = Field(default="unit", description=BASIS_DESCRIPTION)
+    unit_rollup: UnitRollup | None = Field(
+        default=None,
+        description="beside a stored municipality figure: its units' roll-up (null when the "
+        "units have no data or one of them is hidden)",
+    )
     numerator: Decimal | None = None
     denominator: Decimal | None = None
     observation_ids: list[int] | None = None

@@ -18,6 +18,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -42,6 +43,7 @@ from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared import tenancy
 from shared.auth import Principal
+from shared.contracts.indicators import Basis
 from shared.cpu import run_cpu
 from shared.errors import FieldError, Unprocessable
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
@@ -377,11 +379,12 @@ async def _compute(
     levels = list(query.levels)
     if "comparison" in include and "municipality" not in levels:
         levels.append("municipality")
-    units: list[UnitRef] = (
+    organisation = (
         await computation.hierarchy(session, municipality, sorted(all_periods), query.as_of)
         if sources is None
-        else []
+        else computation.Organisation({})
     )
+    units = organisation.units
     if query.units is not None:
         known = {u.code for u in units}
         missing = [u for u in query.units if u not in known]
@@ -410,6 +413,7 @@ async def _compute(
     loads: list[tuple[str, list[Indicator], computation.Loaded]] = []
     nationals: dict[tuple[str, str], dict[str, dict[str, Decimal]]] = {}
     groups: dict[str, comparison.Group | None] = {}
+    population = await comparison.population(session) if "comparison" in include else None
     loaded_by_code = await computation.load_many(
         session,
         {code: versions[code] for code in query.indicators},
@@ -417,7 +421,7 @@ async def _compute(
         periods=sorted(all_periods),
         genders=genders,
         levels=levels,
-        units=units,
+        units=organisation,
         only_units=list(query.units) if query.units is not None else None,
         sources=sources,
     )
@@ -448,7 +452,11 @@ async def _compute(
             for p in periods:
                 indicator = computation.version_for(vs, p.end)
                 nationals[(code, str(p))] = await comparison.national_values(
-                    session, computation.definition(indicator), p, wanted_genders
+                    session,
+                    computation.definition(indicator),
+                    p,
+                    wanted_genders,
+                    municipality=municipality,
                 )
     data_version = await computation_repository.data_version(session, municipality)
     await session.commit()  # read-only: releases the connection
@@ -471,6 +479,7 @@ async def _compute(
                         own=None if own is None or own.suppressed else own.value,
                         group=group,
                         direction=indicator.direction,
+                        population=population,
                     )
         asked = {str(p): p for p in periods}
         for c in computed.cells:
@@ -485,7 +494,9 @@ async def _compute(
                     c,
                     indicator,
                     include=include,
-                    unit=by_code.get(c.code) if c.level == "unit" else None,
+                    unit=(organisation.ref(c.code, c.period) or by_code.get(c.code))
+                    if c.level == "unit"
+                    else None,
                     cells=cells,
                     targets=targets,
                     comparison_=comparisons.get((c.period, c.gender)),
@@ -554,6 +565,8 @@ def _cell(
         suppression_reason=c.suppression_reason,
         attribution="kolada" if c.attribution == "kolada" else "derived",
         source_note="Källa: Kolada" if c.attribution == "kolada" else None,
+        basis=cast(Basis, c.basis),
+        unit_rollup=engine.unit_rollup(c, decimals),
     )
     if "numerator" in include and shown:
         out.numerator = c.numerator
@@ -593,15 +606,20 @@ def _cell(
         )
     if comparison_ is not None:
         out.comparison = CellComparison(
-            riket=engine.quantize(comparison_.riket, decimals),
+            # One decimal more than the indicator's: a mean of whole numbers is not one, and a
+            # comparison should not hide a difference the rounding makes disappear.
+            riket=engine.quantize(comparison_.riket, decimals + 1),
             group_id=comparison_.group_id,
             group_title=comparison_.group_title,
-            group_mean=engine.quantize(comparison_.group_mean, decimals),
+            group_mean=engine.quantize(comparison_.group_mean, decimals + 1),
             group_members=comparison_.group_members,
             group_members_with_data=comparison_.group_members_with_data,
             rank=comparison_.rank if c.level == "municipality" else None,
             of=comparison_.of if c.level == "municipality" else None,
             colour=comparison_.colour if c.level == "municipality" else None,
+            population=comparison_.population if c.level == "municipality" else None,
+            scope=comparison_.scope if c.level == "municipality" else None,
+            synthetic=comparison_.synthetic,
         )
     if "gender_gap" in include and c.gender == "T":
         out.gender_gap = gender_gap(

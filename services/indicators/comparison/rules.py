@@ -19,6 +19,15 @@ GROUP_AREA = {
 }
 GROUP_DEFAULT = "Liknande kommuner, övergripande, "
 
+Scope = Literal["national", "sample"]
+NATIONAL_SHARE = 0.9
+"""A rank (and its colour) is national when the municipalities with a value are at least this
+share of all municipalities; otherwise it is among a sample, and says so."""
+
+
+def scope(ranked: int, population: int) -> Scope:
+    return "national" if population and ranked >= NATIONAL_SHARE * population else "sample"
+
 
 def rank(values: Mapping[str, Decimal], code: str, *, direction: str) -> tuple[int, int] | None:
     """(rank, of): 1 is best; ties share the better rank. None when `code` has no value."""

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -43,7 +44,7 @@ from services.indicators.formula.parser import (
     parse,
     references,
 )
-from shared.contracts.indicators import Suppression
+from shared.contracts.indicators import Basis, Suppression, UnitRollup
 from shared.lru import Lru
 from shared.periods import Period, PeriodType
 from shared.privacy import SUPPRESSION_THRESHOLD
@@ -108,6 +109,14 @@ class Cell:
     attribution: str = "derived"
     observation_ids: list[int] = field(default_factory=list)
     units: int = 0  # contributing units (aggregates)
+    # What the value is: 'unit' (a unit's own), 'stored' (the municipality's own stored
+    # figure), 'kolada' (the municipality's figure as Kolada publishes it), or a roll-up over
+    # units: 'sum_of_units', 'mean_of_units', 'weighted_over_units'.
+    basis: str = "unit"
+    # Beside a stored municipality figure: the roll-up over its units, for the check (None
+    # when the units have no data or one of them is hidden).
+    rollup: Cell | None = None
+    rollup_of: list[Cell] = field(default_factory=list, repr=False)
 
     @property
     def suppressed(self) -> bool:
@@ -160,6 +169,7 @@ class ObservationIndex:
         self._bounds: dict[Period, tuple[str, date, date]] = {}
         self.by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
         self.units: set[str] = set()
+        self.extents: dict[str, list[tuple[date, date]]] = defaultdict(list)  # unit → periods
         self.flagged: set[str] = set()  # measures with a value that can make a cell primary
         self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
         self.least: dict[str, Decimal] = {}  # measure → its least stored value
@@ -180,6 +190,7 @@ class ObservationIndex:
                 self.flagged.add(measure)
             self.by_key[(unit, measure, gender)].append(row)
             self.units.add(unit)
+            self.extents[unit].append((row.period_start, row.period_end))
         for rows_ in self.by_key.values():
             rows_.sort(key=lambda o: (o.period_start, o.period_end))
 
@@ -285,7 +296,35 @@ def unit_cell(
         and all(o.source == "kolada" for o in used)
     )
     cell.attribution = "kolada" if raw else "derived"
+    if level != "unit":
+        cell.basis = "kolada" if all(o.source == "kolada" for o in used) else "stored"
     return cell
+
+
+ROLLUP_TOLERANCE = Decimal("0.01")
+"""A stored municipality figure and its units' roll-up may differ by 1 % of the figure (or half
+its last shown decimal, whichever is larger) before the difference is flagged."""
+
+
+def rollup_tolerance(value: Decimal, decimals: int) -> Decimal:
+    return max(abs(value) * ROLLUP_TOLERANCE, Decimal(5).scaleb(-(decimals + 1)))
+
+
+def unit_rollup(cell: Cell, decimals: int) -> UnitRollup | None:
+    """The check of a stored municipality figure against its units' roll-up, as published."""
+    rollup = cell.rollup
+    if rollup is None or rollup.value is None or cell.value is None or cell.suppressed:
+        return None
+    difference = cell.value - rollup.value
+    tolerance = rollup_tolerance(cell.value, decimals)
+    return UnitRollup(
+        value=quantize(rollup.value, decimals) or Decimal(0),
+        units=rollup.units,
+        basis=cast(Basis, rollup.basis),
+        difference=difference,
+        tolerance=tolerance,
+        flagged=abs(difference) > tolerance,
+    )
 
 
 def aggregate(
@@ -308,7 +347,9 @@ def aggregate(
     additive = is_additive(parsed(definition.numerator)) and (
         definition.denominator is None or is_additive(parsed(definition.denominator))
     )
+    result.basis = "sum_of_units"
     if rule == "weighted" and definition.denominator is not None and additive:
+        result.basis = "weighted_over_units"
         nums = [c.numerator for c in contributing if c.numerator is not None]
         dens = [c.denominator for c in contributing if c.denominator is not None]
         if nums and dens:
@@ -318,6 +359,7 @@ def aggregate(
                 result.value = result.numerator / result.denominator * definition.factor
             result.n = int(result.denominator)
     elif rule == "mean" or (rule == "weighted" and definition.denominator is not None):
+        result.basis = "mean_of_units"
         values = [c.value for c in contributing if c.value is not None]
         if values:
             result.value = sum(values, Decimal(0)) / len(values)
@@ -358,9 +400,23 @@ class Published:
     relations: list[tuple[Cell, list[Cell]]]
 
 
-def _codes(index: ObservationIndex, units: Sequence[UnitRef]) -> list[str]:
-    known = {u.code for u in units}
-    extra = sorted(c for c in index.units if c and c not in known)
+def _codes(
+    index: ObservationIndex,
+    units: Sequence[UnitRef],
+    period: Period,
+    registered: frozenset[str] = frozenset(),
+) -> list[str]:
+    """The units' codes, then any other unit code with an observation inside the period that
+    is not a registered unit (one registered but not open in the period counts nowhere)."""
+    known = {u.code for u in units} | registered
+    start, end = period.start, period.end
+    extra = sorted(
+        c
+        for c in index.units
+        if c
+        and c not in known
+        and any(start <= s and e <= end for s, e in index.extents.get(c, ()))
+    )
     return [*(u.code for u in units), *extra]
 
 
@@ -405,11 +461,23 @@ def _period_cells(
                 if municipality_stored
                 else None
             )
-            if unit_cells is None and (stored is None or not stored.has_data):
+            if unit_cells is None and codes:
+                # Also beside a stored figure: its units' roll-up is the check of it.
                 unit_cells = _unit_cells(index, definition, codes, genders, period)
             children = [] if unit_cells is None else [unit_cells[(c, g)] for c in codes]
             if stored is not None and stored.has_data:
                 cell = stored
+                rollup = aggregate(
+                    children,
+                    definition,
+                    level="municipality",
+                    code="",
+                    period=str(period),
+                    gender=g,
+                )
+                if rollup.value is not None:
+                    cell.rollup = rollup
+                    cell.rollup_of = [c for c in children if c.has_data]
             else:
                 cell = aggregate(
                     children,
@@ -550,13 +618,14 @@ def whole_table(
     units: Sequence[UnitRef],
     period: Period,
     municipality_stored: bool = True,
+    registered: frozenset[str] = frozenset(),
 ) -> Published:
     """Every cell published with one period (all levels, T/K/M, the periods of its year that
     sum to each other), disclosure control applied."""
-    codes = _codes(index, units)
+    periods = family(index, definition, period)
+    codes = _codes(index, units, periods[0], registered)  # the year: any unit with data in it
     whole = Published(cells=[], relations=[])
     at: dict[tuple[str, str, str, str], Cell] = {}
-    periods = family(index, definition, period)
     for p in periods:
         part = _period_cells(
             index,
@@ -597,6 +666,7 @@ def compute(
     genders: Sequence[str],
     levels: Sequence[str],
     municipality_stored: bool = True,
+    registered: frozenset[str] = frozenset(),
 ) -> list[Cell]:
     """Every cell asked for: levels ⊆ {unit, area, municipality}, for each period and gender.
 
@@ -606,7 +676,6 @@ def compute(
     is computed and protected (`whole_table`), whatever was asked, so that no route shows
     what another hides.
     """
-    codes = _codes(index, units)
     whole = may_disclose(index, definition)
     out: list[Cell] = []
     tables: dict[tuple[Period, ...], Published] = {}  # one protected table per year family
@@ -620,6 +689,7 @@ def compute(
                     units=units,
                     period=period,
                     municipality_stored=municipality_stored,
+                    registered=registered,
                 )
             cells = [c for c in tables[key].cells if c.period == str(period)]
         else:
@@ -627,11 +697,15 @@ def compute(
                 index,
                 definition,
                 units=units,
-                codes=codes,
+                codes=_codes(index, units, period, registered),
                 period=period,
                 genders=genders,
                 levels=levels,
                 municipality_stored=municipality_stored,
             ).cells
         out.extend(c for c in cells if c.level in levels and c.gender in genders)
+    for c in out:
+        # The roll-up is shown only where it reveals nothing: every unit in it shown.
+        if c.rollup is not None and (c.suppressed or any(u.suppressed for u in c.rollup_of)):
+            c.rollup = None
     return out

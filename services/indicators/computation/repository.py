@@ -10,11 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation.engine import Obs
 from shared.cpu import run_cpu
+from shared.demo.common import FICTIONAL_PREFIX
 from shared.models import DataVersion, Municipality, MunicipalityGroup, Observation
 from shared.periods import Period
 
@@ -60,9 +61,20 @@ async def observations(
 
 
 async def national_observations(
-    session: AsyncSession, *, measures: Sequence[str], period: str
+    session: AsyncSession, *, measures: Sequence[str], period: str, synthetic: bool = False
 ) -> list[tuple[str, Obs]]:
-    """Municipality-level Kolada observations of every municipality for one period (public)."""
+    """Municipality-level Kolada observations of every municipality for one period (public);
+    with `synthetic`, also the local values of the fictional municipalities (99xx, the demo's
+    synthetic peers), for a fictional municipality's comparisons only."""
+    source = Observation.source == "kolada"
+    if synthetic:
+        source = or_(
+            source,
+            and_(
+                Observation.source == "local",
+                Observation.municipality_code.startswith(FICTIONAL_PREFIX),
+            ),
+        )
     rows = await session.execute(
         select(
             Observation.municipality_code,
@@ -78,7 +90,7 @@ async def national_observations(
             Observation.respondents,
             Observation.status,
         ).where(
-            Observation.source == "kolada",
+            source,
             Observation.unit_code == "",
             Observation.measure_code.in_(list(measures)),
             Observation.period == period,
@@ -118,6 +130,14 @@ async def state_token(session: AsyncSession, municipality_code: str) -> str:
     the ingest data version (its own and the national one), definitions, units, targets."""
     row = (await session.execute(_STATE, {"m": municipality_code})).one()
     return "|".join(str(part) for part in row)
+
+
+async def municipality_count(session: AsyncSession) -> int:
+    """Kommuner (type K) in Kolada's catalogue, fictional demo codes (99xx) left out."""
+    found = await session.execute(
+        select(func.count()).where(Municipality.type == "K", ~Municipality.code.startswith("99"))
+    )
+    return int(found.scalar_one())
 
 
 async def municipality_title(session: AsyncSession, code: str) -> str | None:

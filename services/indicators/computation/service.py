@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -62,19 +62,71 @@ class Computed:
     units: list[UnitRef]
 
 
+@dataclass(frozen=True)
+class Organisation:
+    """The units of a municipality per period: each period rolls up over the organisation
+    valid in it (README "The organisation over time")."""
+
+    by_period: dict[str, tuple[UnitRef, ...]]
+    # Every registered unit's code: one not open in a period counts in none of its totals.
+    registered: frozenset[str] = frozenset()
+
+    @classmethod
+    def fixed(cls, units: Sequence[UnitRef], periods: Sequence[Period]) -> Organisation:
+        return cls({str(p): tuple(units) for p in periods})
+
+    def at(self, period: Period | str) -> tuple[UnitRef, ...]:
+        """The period's units (every unit of any period for a period not planned)."""
+        found = self.by_period.get(str(period))
+        return tuple(self.units) if found is None else found
+
+    @property
+    def units(self) -> list[UnitRef]:
+        """Every unit of any period once (the latest period's placing of it)."""
+        seen: dict[str, UnitRef] = {}
+        for key in sorted(self.by_period, key=Period.parse):
+            for u in self.by_period[key]:
+                seen[u.code] = u
+        return list(seen.values())
+
+    def ref(self, code: str, period: Period | str) -> UnitRef | None:
+        for u in self.at(period):
+            if u.code == code:
+                return u
+        return None
+
+    def __iter__(self) -> Iterator[UnitRef]:
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def __bool__(self) -> bool:
+        return any(self.by_period.values())
+
+
 async def hierarchy(
     session: AsyncSession,
     municipality: str,
     periods: Sequence[Period],
     as_of: date | None,
-) -> list[UnitRef]:
-    start = min(p.start for p in periods)
-    end = max(p.end for p in periods)
-    if as_of is not None:
-        return await unit_repository.hierarchy(
-            session, municipality, start=as_of, end=as_of, as_of=as_of
-        )
-    return await unit_repository.hierarchy(session, municipality, start=start, end=end, as_of=end)
+) -> Organisation:
+    """The organisation each period rolls up over: the units open at some time in the period,
+    each in the area it belonged to at the period's end, or (`as_of`, a re-stated comparison)
+    in the area it belonged to on that date (a unit closed by then in its last area, one not
+    yet open in its first)."""
+    units, history = await unit_repository.organisation_rows(session, municipality)
+    return Organisation(
+        {
+            str(p): tuple(
+                unit_repository.arrange(
+                    units, history, start=p.start, end=p.end, as_of=as_of or p.end
+                )
+            )
+            for p in periods
+        },
+        frozenset(u.code for u in units),
+    )
 
 
 @dataclass
@@ -86,7 +138,7 @@ class Loaded:
     index: ObservationIndex
     genders: list[str]
     levels: list[str]
-    units: list[UnitRef]
+    organisation: Organisation
     only_units: list[str] | None
 
 
@@ -108,12 +160,13 @@ async def load_many(
     periods: Sequence[Period],
     genders: Sequence[str],
     levels: Sequence[str],
-    units: Sequence[UnitRef],
+    units: Sequence[UnitRef] | Organisation,
     only_units: Sequence[str] | None = None,
     sources: Sequence[str] | None = None,
 ) -> dict[str, Loaded]:
     """What computing several indicators reads, in one query: indicator code → Loaded (they
     share one index of the observations of every measure they use)."""
+    organisation = units if isinstance(units, Organisation) else Organisation.fixed(units, periods)
     plans = {code: _by_version(vs, periods) for code, vs in versions.items()}
     measures: list[str] = []
     for by_version in plans.values():
@@ -126,11 +179,13 @@ async def load_many(
         session,
         municipality_code=municipality,
         measures=measures,
-        start=min(p.start for p in periods),
-        end=max(p.end for p in periods),
+        # Whole years: a period's disclosure table is its year with the year's parts, the
+        # same whichever periods were asked with it.
+        start=date(min(p.start for p in periods).year, 1, 1),
+        end=date(max(p.end for p in periods).year, 12, 31),
         sources=sources,
     )
-    aliases = {alias: u.code for u in units for alias in u.aliases}
+    aliases = {alias: u.code for u in organisation.units for alias in u.aliases}
     index = await run_cpu(ObservationIndex, rows, aliases)
     return {
         code: Loaded(
@@ -138,7 +193,7 @@ async def load_many(
             index=index,
             genders=list(genders),
             levels=list(levels),
-            units=list(units),
+            organisation=organisation,
             only_units=None if only_units is None else list(only_units),
         )
         for code, by_version in plans.items()
@@ -149,24 +204,32 @@ def compute_loaded(loaded: Loaded) -> Computed:
     """The CPU-bound part of `compute`: no database access."""
     cells: list[Cell] = []
     used: dict[str, int] = {}
+    organisation = loaded.organisation
     for v, ps in loaded.by_version.values():
         d = definition(v)
-        cells.extend(
-            engine.compute(
-                loaded.index,
-                d,
-                units=loaded.units,
-                periods=ps,
-                genders=loaded.genders,
-                levels=loaded.levels,
+        # Periods with the same organisation are computed together; each period's cells roll
+        # up over its own organisation, exactly as when it is asked for alone.
+        same: dict[tuple[UnitRef, ...], list[Period]] = {}
+        for p in ps:
+            same.setdefault(organisation.at(p), []).append(p)
+        for units, group in same.items():
+            cells.extend(
+                engine.compute(
+                    loaded.index,
+                    d,
+                    units=units,
+                    periods=group,
+                    genders=loaded.genders,
+                    levels=loaded.levels,
+                    registered=organisation.registered,
+                )
             )
-        )
         for p in ps:
             used[str(p)] = v.version
     if loaded.only_units is not None:
         allowed = set(loaded.only_units)
         cells = [c for c in cells if c.level != "unit" or c.code in allowed]
-    return Computed(cells=cells, versions=used, units=loaded.units)
+    return Computed(cells=cells, versions=used, units=organisation.units)
 
 
 async def compute(
@@ -177,7 +240,7 @@ async def compute(
     periods: Sequence[Period],
     genders: Sequence[str],
     levels: Sequence[str],
-    units: Sequence[UnitRef],
+    units: Sequence[UnitRef] | Organisation,
     only_units: Sequence[str] | None = None,
     sources: Sequence[str] | None = None,
 ) -> Computed:

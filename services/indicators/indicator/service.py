@@ -21,7 +21,13 @@ from services.indicators.indicator.schemas import (
 from services.indicators.measure import repository as measure_repository
 from shared import tenancy
 from shared.auth import Principal
-from shared.contracts.indicators import Direction, Gender, IndicatorValue, IndicatorValues
+from shared.contracts.indicators import (
+    Basis,
+    Direction,
+    Gender,
+    IndicatorValue,
+    IndicatorValues,
+)
 from shared.errors import (
     Conflict,
     FieldError,
@@ -251,7 +257,11 @@ async def indicator_values(
     p = computation.parse_period(period)
     sources = visible_sources(principal, municipality)
     genders: list[str] = ["T", "K", "M"] if gender == "all" else [gender]
-    units = await computation.hierarchy(session, municipality, [p], None) if sources is None else []
+    units = (
+        (await computation.hierarchy(session, municipality, [p], None)).at(p)
+        if sources is None
+        else ()
+    )
     result = await computation.compute(
         session,
         versions,
@@ -283,6 +293,9 @@ async def indicator_values(
                 suppression=c.suppression,
                 attribution="kolada" if c.attribution == "kolada" else "derived",
                 source_note="Källa: Kolada" if c.attribution == "kolada" else None,
+                basis=cast(Basis, c.basis),
+                units=c.units if c.level != "unit" else None,
+                unit_rollup=engine.unit_rollup(c, indicator.decimals),
             )
         )
     return IndicatorValues(

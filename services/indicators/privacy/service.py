@@ -94,7 +94,11 @@ async def audit_municipality(
     for code in sorted(loaded):
         indicator = computation.version_for(versions[code], p.end)
         published = engine.whole_table(
-            loaded[code].index, computation.definition(indicator), units=units, period=p
+            loaded[code].index,
+            computation.definition(indicator),
+            units=units.at(p),
+            period=p,
+            registered=units.registered,
         )
         audited = audit_table(published, indicator, str(p))
         if audited is not None:

@@ -11,7 +11,7 @@ sees adds up. A missing or suppressed value is 'no_data'.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Literal
 
 from shared.i18n import Language, Message, message
@@ -50,7 +50,13 @@ def judge(
     tolerance: Decimal = Decimal(0),
     suppression: str | None = None,
     unit: str = "",
+    decimals: int | None = None,
 ) -> Judgement:
+    """Judge a value against a target. With `decimals` (the indicator's display precision),
+    the unrounded value is judged and shown rounded; where the rounding would hide the
+    difference that decided (441.998 kr shown as 442 kr against "at most 442 kr"), the value
+    and the difference are shown with as many more decimals as it takes, and the explanation
+    says it judged the unrounded value."""
     suffix = f" {unit}" if unit else ""
     goal = (
         message("target.goal_between", target=target, upper=upper, unit=suffix)
@@ -80,6 +86,14 @@ def judge(
             difference = Decimal(0)
         met, partly = difference == 0, abs(difference) <= tolerance
     status: Status = "met" if met else ("partly_met" if partly else "not_met")
+    note: Message | str = ""
+    if decimals is not None:
+        places = decimals
+        while difference != 0 and _rounded(difference, places) == 0 and places < decimals + 6:
+            places += 1
+        if places != decimals:
+            note = message("target.unrounded")
+        value, difference = _rounded(value, places), _rounded(difference, places)
     explanation = message(
         "target.compared",
         value=value,
@@ -93,8 +107,13 @@ def judge(
             else ""
         ),
         outcome=message(f"outcome.{status}"),
+        note=note,
     )
     return Judgement(status, value, target, upper, difference, tolerance, comparator, explanation)
+
+
+def _rounded(value: Decimal, places: int) -> Decimal:
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 SCOPE_RANK = {"unit": 4, "unit_type": 3, "area": 2, "municipality": 1}

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation import service as computation
-from services.indicators.computation.engine import Cell, UnitRef, definition_measures, quantize
+from services.indicators.computation.engine import Cell, UnitRef, definition_measures
 from services.indicators.indicator import repository as indicator_repository
 from services.indicators.target import repository
 from services.indicators.target.rules import SCOPE_RANK, Judgement, judge
@@ -265,7 +265,7 @@ async def unit_statuses(
     as_of: date | None = None,
 ) -> tuple[list[UnitRef], dict[str, list[tuple[Target, Judgement]]]]:
     """For every unit open in the period: each target that applies to it and its judgement."""
-    units = await computation.hierarchy(session, municipality, [period], as_of)
+    units = list((await computation.hierarchy(session, municipality, [period], as_of)).at(period))
     targets = await repository.for_municipality(session, municipality)
     wanted: dict[str, set[str]] = {}
     for t in targets:
@@ -309,7 +309,8 @@ async def unit_statuses(
 
 
 def judge_cell(cell: Cell | None, target: Target, indicator: Indicator) -> Judgement:
-    value = None if cell is None else quantize(cell.value, indicator.decimals)
+    # The unrounded value is judged; decimals are for showing it (README "Precision").
+    value = None if cell is None else cell.value
     return judge(
         value,
         comparator=target.comparator,
@@ -318,6 +319,7 @@ def judge_cell(cell: Cell | None, target: Target, indicator: Indicator) -> Judge
         tolerance=Decimal(target.tolerance),
         suppression=None if cell is None else cell.suppression,
         unit=indicator.unit,
+        decimals=indicator.decimals,
     )
 
 
@@ -592,7 +594,6 @@ async def statuses(
             continue
         genders = sorted({s.gender for s in wanted})
         units = await computation.hierarchy(session, municipality, periods, None)
-        by_code = {u.code: u for u in units}
         computed = await computation.compute(
             session,
             versions[code],
@@ -607,7 +608,7 @@ async def statuses(
             if targets:
                 out[i].update(
                     await run_cpu(
-                        _judge_cells, code, computed.cells, targets, versions[code], shown, by_code
+                        _judge_cells, code, computed.cells, targets, versions[code], shown, units
                     )
                 )
     return out
@@ -619,7 +620,7 @@ def _judge_cells(
     targets: Sequence[Target],
     versions: Sequence[Indicator],
     shown: dict[str, Period],
-    units: dict[str, UnitRef],
+    units: computation.Organisation,
 ) -> dict[StatusKey, str]:
     """Each cell's status under the target that applies to it (CPU work: a worker thread)."""
     out: dict[StatusKey, str] = {}
@@ -633,7 +634,7 @@ def _judge_cells(
             indicator_code=code,
             level=cell.level,
             code=cell.code,
-            unit=units.get(cell.code) if cell.level == "unit" else None,
+            unit=units.ref(cell.code, cell.period) if cell.level == "unit" else None,
             period=period,
             gender=cell.gender,
             indicator_area=indicator.area,

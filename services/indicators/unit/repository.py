@@ -72,10 +72,33 @@ async def hierarchy(
 ) -> list[UnitRef]:
     """The units open at some time in [start, end], each in the area it belonged to on `as_of`
     (the membership history; a unit with no history row is in its registered area)."""
+    units, history = await organisation_rows(session, municipality_code)
+    return arrange(units, history, start=start, end=end, as_of=as_of)
+
+
+async def organisation_rows(
+    session: AsyncSession, municipality_code: str
+) -> tuple[list[OrgUnit], dict[str, list[UnitMembership]]]:
+    """Every unit of the municipality and its membership history (one read for any number of
+    periods: `arrange` then places them per period)."""
     units = await units_of(session, municipality_code)
     history: dict[str, list[UnitMembership]] = {}
     for m in await memberships(session, municipality_code):
         history.setdefault(m.unit_code, []).append(m)
+    return units, history
+
+
+def arrange(
+    units: list[OrgUnit],
+    history: dict[str, list[UnitMembership]],
+    *,
+    start: date,
+    end: date,
+    as_of: date,
+) -> list[UnitRef]:
+    """The units open at some time in [start, end], each in the area it belonged to on `as_of`:
+    the membership valid that day; for a unit not yet open then its first area, for one closed
+    by then the last area it had."""
     result = []
     for u in units:
         if u.opened_on is not None and u.opened_on > end:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -71,20 +72,40 @@ async def list_batches(
     return list(rows.scalars()), int(total)
 
 
-async def known_unit_codes(
-    session: AsyncSession, municipality_code: str, codes: Iterable[str]
-) -> set[str]:
+UnitDates = tuple[date | None, date | None]
+"""A unit's first and last day (None: open since always, not closed)."""
+
+
+async def unit_dates(
+    session: AsyncSession, municipality_code: str, codes: Iterable[str] | None = None
+) -> dict[str, UnitDates]:
+    """The named units (every unit for None) that exist, with their opening and closing days."""
     # Read-only look-up in org_unit (written by indicators): validating tens of thousands of
     # rows over HTTP would move the unit register for nothing.
-    wanted = sorted(set(codes))
-    if not wanted:
-        return set()
-    result = await session.execute(
-        select(OrgUnit.code).where(
-            OrgUnit.municipality_code == municipality_code, OrgUnit.code.in_(wanted)
-        )
+    query = select(OrgUnit.code, OrgUnit.opened_on, OrgUnit.closed_on).where(
+        OrgUnit.municipality_code == municipality_code
     )
-    return set(result.scalars())
+    if codes is not None:
+        wanted = sorted(set(codes))
+        if not wanted:
+            return {}
+        query = query.where(OrgUnit.code.in_(wanted))
+    result = await session.execute(query)
+    return {code: (opened, closed) for code, opened, closed in result.all()}
+
+
+def outside_validity(
+    unit: str, dates: UnitDates, period: str, start: date, end: date
+) -> str | None:
+    """Why a value of `period` cannot be stored for the unit (it was not open at any time in
+    the period), else None."""
+    opened, closed = dates
+    if (opened is None or opened <= end) and (closed is None or start <= closed):
+        return None
+    since = "" if opened is None else f"opened {opened.isoformat()}"
+    until = "" if closed is None else f"closed {closed.isoformat()}"
+    span = ", ".join(part for part in (since, until) if part)
+    return f"unit {unit} was not open in {period} ({span})"
 
 
 async def measure_rules(session: AsyncSession, codes: Iterable[str]) -> dict[str, MeasureRule]:

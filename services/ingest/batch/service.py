@@ -164,7 +164,7 @@ async def submit_batch(
     measures = await repository.measure_rules(
         session, (o.measure_code for o in payload.observations)
     )
-    units = await repository.known_unit_codes(
+    units = await repository.unit_dates(
         session, municipality, (o.unit_code for o in payload.observations if o.unit_code)
     )
     seen: dict[ObservationKey, int] = {}
@@ -200,6 +200,14 @@ async def submit_batch(
         if period is not None and (ahead := beyond_horizon(period, years_ahead)) is not None:
             row_errors.append(_error(row, "period", obs.period, ahead, "future_period"))
             period = None
+        dates = units.get(obs.unit_code or "")
+        if period is not None and dates is not None:
+            closed = repository.outside_validity(
+                obs.unit_code or "", dates, str(period), period.start, period.end
+            )
+            if closed is not None:
+                row_errors.append(_error(row, "period", obs.period, closed, "unit_not_open"))
+                period = None
         if rule is not None:
             row_errors.extend(_check_value(row, obs, rule.value_kind, rule))
         if period is not None:

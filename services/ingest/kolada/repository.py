@@ -257,6 +257,16 @@ async def municipality_title(session: AsyncSession, code: str) -> str | None:
     return result.scalar_one_or_none()
 
 
+async def all_municipalities(session: AsyncSession) -> list[str]:
+    """Every kommun of Kolada's catalogue (290; fictional 99xx demo codes left out)."""
+    result = await session.execute(
+        select(Municipality.code)
+        .where(Municipality.type == "K", ~Municipality.code.startswith("99"))
+        .order_by(Municipality.code)
+    )
+    return [str(c) for c in result.scalars()]
+
+
 async def similar_groups(session: AsyncSession, title: str) -> list[MunicipalityGroup]:
     """RKA's "Liknande kommuner <area>, <kommun>, <år>" groups of one municipality."""
     result = await session.execute(

@@ -302,7 +302,16 @@ async def build_plan(
     if spec.get("municipalities"):
         munis = list(dict.fromkeys(spec["municipalities"]))
     else:
-        munis = await comparison_municipalities(session, own)
+        # Every municipality: ranks and KKiK colours are among all of them, and their
+        # municipality-level values are public and small (one page per KPI and year).
+        munis = list(
+            dict.fromkeys(
+                [
+                    *await comparison_municipalities(session, own),
+                    *await repository.all_municipalities(session),
+                ]
+            )
+        )
     ous: dict[str, list[str]] = {}
     if spec.get("include_ous", True):
         for code in own:

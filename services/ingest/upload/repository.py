@@ -7,17 +7,15 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.ingest.batch.repository import MeasureRule
-from shared.models import Measure, OrgUnit
+from services.ingest.batch import repository as batch_repository
+from services.ingest.batch.repository import MeasureRule, UnitDates
+from shared.models import Measure
 
 
-async def unit_codes(session: AsyncSession, municipality_code: str) -> set[str]:
+async def unit_dates(session: AsyncSession, municipality_code: str) -> dict[str, UnitDates]:
     # Read-only look-up in org_unit (written by indicators): the unit register is small and
     # every row of a large file is checked against it.
-    result = await session.execute(
-        select(OrgUnit.code).where(OrgUnit.municipality_code == municipality_code)
-    )
-    return set(result.scalars())
+    return await batch_repository.unit_dates(session, municipality_code)
 
 
 async def local_measure_rules(

@@ -4,6 +4,7 @@ whole file set-based (duplicates, stored final values), then store all or nothin
 from __future__ import annotations  # noqa: I001
 
 import hashlib
+from datetime import date
 import logging
 import time
 import json
@@ -43,10 +44,11 @@ class Rules:
 
     municipality: str
     kind: UploadKind
-    units: set[str]
+    units: dict[str, batch_repository.UnitDates]
     measures: dict[str, batch_repository.MeasureRule]
     years_ahead: int
     periods: dict[str, tuple[str, str, str] | str] = field(default_factory=dict)
+    closed: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def period(self, text: str) -> tuple[str, str, str] | str:
         """(canonical, start, end) or the reason it is refused; cached per distinct text."""
@@ -67,6 +69,25 @@ class Rules:
                     found = (str(p), p.start.isoformat(), p.end.isoformat())
             self.periods[text] = found
         return found
+
+    def not_open(self, unit: str, period: tuple[str, str, str]) -> str | None:
+        """Why the unit cannot have a value for the period (not open in it), else None;
+        cached per unit and period."""
+        key = (unit, period[0])
+        if key not in self.closed:
+            dates = self.units.get(unit)
+            self.closed[key] = (
+                None
+                if dates is None
+                else batch_repository.outside_validity(
+                    unit,
+                    dates,
+                    period[0],
+                    date.fromisoformat(period[1]),
+                    date.fromisoformat(period[2]),
+                )
+            )
+        return self.closed[key]
 
 
 class Errors:
@@ -249,6 +270,8 @@ def make_renderer(
             found = rules.period(period_text)
             if isinstance(found, str):
                 errors.add(number, "period", period_text, found, "bad_period")
+            elif unit and (closed := rules.not_open(unit, found)) is not None:
+                errors.add(number, "period", period_text, closed, "unit_not_open")
             else:
                 period = found
         gender = (get(cells, i_gender) or "T").upper()
@@ -379,7 +402,7 @@ def make_renderer(
             seen_periods.add(found[0])
         if (
             bounds is None
-            or (unit and unit not in units)
+            or (unit and (unit not in units or rules.not_open(unit, period) is not None))
             or (not unit and kind.unit_required)
             or gender not in _GENDERS
             or not given
@@ -486,7 +509,7 @@ async def upload(
     rules = Rules(
         municipality=municipality,
         kind=kind,
-        units=await repository.unit_codes(session, municipality),
+        units=await repository.unit_dates(session, municipality),
         measures=await repository.local_measure_rules(session, measures),
         years_ahead=years_ahead,
     )

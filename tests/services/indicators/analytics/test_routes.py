@@ -157,11 +157,13 @@ async def test_comparison_with_riket_similar_municipalities_and_rank(
     assert cell["attribution"] == "kolada"
     assert cell["source_note"] == "Källa: Kolada"
     comparison = cell["comparison"]
-    assert comparison["riket"] == "86"
+    assert comparison["riket"] == "86.0"  # one decimal more than the indicator's 0
     assert comparison["group_title"].startswith("Liknande kommuner äldreomsorg, Ludvika")
-    assert (comparison["group_mean"], comparison["group_members_with_data"]) == ("85", 2)
+    assert (comparison["group_mean"], comparison["group_members_with_data"]) == ("85.0", 2)
     # Among 7 municipalities: 95, 90, 88, 84, 80, 70, 60 → Ludvika 4th, the middle half.
     assert (comparison["rank"], comparison["of"], comparison["colour"]) == (4, 7, "yellow")
+    # …of Sweden's 290: a sample's rank and colour, never to be read as national.
+    assert (comparison["population"], comparison["scope"]) == (290, "sample")
 
 
 async def test_oppna_jamforelser_year_over_year_for_mellerud(

@@ -60,3 +60,29 @@ def test_missing_or_suppressed_values_have_no_data() -> None:
     secondary = judge(D(95), comparator="at_least", target=D(90), suppression="secondary")
     assert secondary.value is None
     assert "another hidden value" in secondary.explanation("en")
+
+
+def test_the_unrounded_value_is_judged_and_the_explanation_says_so_where_rounding_hides_it() -> (
+    None
+):
+    # Cost per home-care hour 441.9984… kr, shown with 0 decimals, against "at most 442 kr".
+    close = judge(
+        Decimal("441.99840"), comparator="at_most", target=Decimal(442), unit="kr", decimals=0
+    )
+    assert close.status == "met"
+    assert close.explanation() == (
+        "441,998 kr ≤ 442 kr: skillnad -0,002 kr → uppfyllt (bedömt på det oavrundade värdet)"
+    )
+    # 442.4 shows as 442 but is above the target: not met, however it rounds.
+    above = judge(Decimal("442.4"), comparator="at_most", target=Decimal(442), decimals=0)
+    assert above.status == "not_met"
+    assert above.value == Decimal("442.4")
+    assert "oavrundade" in above.explanation()
+    # Where rounding hides nothing the value is shown to the indicator's decimals.
+    plain = judge(Decimal("2.5833"), comparator="at_most", target=Decimal("2.5"), decimals=1)
+    assert (plain.status, plain.value, plain.difference) == (
+        "not_met",
+        Decimal("2.6"),
+        Decimal("0.1"),
+    )
+    assert "oavrundade" not in plain.explanation()

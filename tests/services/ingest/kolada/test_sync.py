@@ -28,7 +28,10 @@ SYNC = "/v1/kolada/syncs"
 
 
 async def _observations(session: AsyncSession, **where: str) -> list[Observation]:
-    query = select(Observation).where(Observation.source == "kolada")
+    """The Kolada values syncs stored (not the demo's offline sample, which no run fetched)."""
+    query = select(Observation).where(
+        Observation.source == "kolada", Observation.kolada_job_id.is_not(None)
+    )
     for name, value in where.items():
         query = query.where(getattr(Observation, name) == value)
     return list((await session.execute(query)).scalars())
@@ -72,9 +75,10 @@ async def test_sync_stores_municipality_and_ou_values_with_their_source(
     assert done["progress"]["chunks_done"] == done["progress"]["chunks_total"] > 0
     assert done["timings"]["seconds"] is not None
     plan = done["plan"]
-    # Itself, its "Liknande kommuner" groups and Riket; its V21/V23 OUs but not the V15 one.
+    # Itself, its "Liknande kommuner" groups, Riket and every other municipality (ranks and
+    # colours are among all 290); its V21/V23 OUs but not the V15 one.
     assert {"1462", "0000"} <= set(plan["municipalities"])
-    assert len(plan["municipalities"]) > 10
+    assert len(plan["municipalities"]) == 291
     assert plan["ous"] == {"1462": ["V21E048200501", "V23E048200601"]}
     assert plan["ou_kpis"] == ["U21468"]  # N01951 has no OU data
 
