@@ -16,7 +16,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -35,7 +35,11 @@ logger = logging.getLogger("kvn.errors")
 
 
 class FieldError(BaseModel):
-    """One located problem: where (loc/row/field), what value, why."""
+    """One located problem: where (loc/row/field), what value, why.
+
+    Our code gives `message` as a `Message`; the problem renderer shows it in the request's
+    language (`message` as an attribute holds its English text, for logs and peers' errors
+    read back)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -45,6 +49,22 @@ class FieldError(BaseModel):
     value: Any = None
     message: str
     code: str | None = None
+    _text: Message | None = PrivateAttr(default=None)
+
+    def __init__(self, **data: Any) -> None:
+        text = data.get("message")
+        if isinstance(text, Message):
+            data["message"] = text.render("en")
+        super().__init__(**data)
+        if isinstance(text, Message):
+            self._text = text
+
+    def shown(self, language: Language) -> dict[str, Any]:
+        """The error as a problem shows it, its message in the language."""
+        body = self.model_dump(exclude_none=True)
+        if self._text is not None:
+            body["message"] = self._text.render(language)
+        return body
 
 
 class Problem(BaseModel):
@@ -173,7 +193,7 @@ def problem_response(
         "request_id": getattr(request.state, "request_id", None),
     }
     if errors:
-        body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
+        body["errors"] = [e.shown(language) for e in errors]
     if extra:
         body.update(extra)
     response = JSONResponse(
@@ -200,6 +220,37 @@ def _printable(value: Any) -> Any:
     return text if isinstance(value, str) or len(text) <= 200 else text[:200] + "…"
 
 
+class Invalid(ValueError):
+    """A validator's refusal with its text from the catalogue: `raise Invalid(message(...))`
+    inside a pydantic validator gives a 422 whose message is the text in the request's
+    language (pydantic's `value_error` would otherwise carry the English text)."""
+
+    def __init__(self, text: Message) -> None:
+        super().__init__(text.render("en"))
+        self.text = text
+
+
+def validation_message(err: Mapping[str, Any]) -> Message:
+    """Pydantic's error as a catalogue message: Swedish by its type with the error's context,
+    English pydantic's own message. A type without a Swedish text says "Ogiltigt värde" and
+    names the type."""
+    type_ = str(err.get("type", ""))
+    msg = str(err.get("msg", "invalid"))
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    cause = ctx.get("error")
+    if isinstance(cause, Invalid):
+        return message("validation.invalid", msg=msg, text=cause.text)
+    if isinstance(cause, BaseException):
+        ctx["error"] = str(cause)
+    for name in ("expected", "expected_tags", "expected_schemes"):
+        if isinstance(ctx.get(name), str):
+            ctx[name] = ctx[name].replace(" or ", " eller ")
+    key = f"validation.{type_}"
+    if key not in CATALOGUE:
+        return message("validation.unknown", msg=msg, type=type_)
+    return Message(key, {**ctx, "msg": msg})
+
+
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     result = []
     for err in exc.errors():
@@ -210,7 +261,7 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
                 loc=loc,
                 field=".".join(fields) if fields else None,
                 value=_printable(err.get("input")),
-                message=str(err.get("msg", "invalid")),
+                message=validation_message(err),
                 code=str(err.get("type")) if err.get("type") else None,
             )
         )
@@ -298,7 +349,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
                 request,
                 status=405,
                 slug="method-not-allowed",
-                detail=f"{request.method} is not allowed here; allowed: {allowed}",
+                detail=message(
+                    "problem.method_not_allowed", method=request.method, allowed=allowed
+                ),
                 headers={"Allow": allowed},
             )
     return problem_response(
