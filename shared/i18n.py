@@ -18,6 +18,7 @@ Output models carry the rendered text as `<field>_sv`/`<field>_en` and `localize
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -94,18 +95,26 @@ def with_unit(
     return f"{number(value, language, decimals=decimals)} {unit}".rstrip()
 
 
+# Parameters named like these are identifiers, not quantities: a year or an id keeps its digits
+# as they are (`2024`, `fund 12345`), never `2 024`.
+_PLAIN = re.compile(r"(^|_)(id|year|code|number|version)$")
+
+
 class _Formatted:
     """A parameter of a message, formatted for one language by the template's format spec:
     `{x}` a number as it is, `{x:+}` signed, `{x:.1}` with one decimal, `{x:%}` a share (0–1)
-    as a whole percentage with its sign, `{m}` a nested Message rendered in the language."""
+    as a whole percentage with its sign, `{m}` a nested Message rendered in the language.
+    `plain` (a parameter named `year`, `*_id`, `code` …) keeps an integer's digits."""
 
-    def __init__(self, value: Any, language: Language) -> None:
-        self.value, self.language = value, language
+    def __init__(self, value: Any, language: Language, plain: bool = False) -> None:
+        self.value, self.language, self.plain = value, language, plain
 
     def __format__(self, spec: str) -> str:
         v = self.value
         if isinstance(v, Message):
             return v.render(self.language)
+        if self.plain and isinstance(v, int) and not spec:
+            return str(v)
         if isinstance(v, bool) or not isinstance(v, Decimal | int | float):
             return format(v, spec)
         if spec == "%":
@@ -124,7 +133,10 @@ class Message:
     def render(self, language: Language = DEFAULT) -> str:
         template = CATALOGUE[self.key][language]
         return template.format(
-            **{name: _Formatted(value, language) for name, value in self.params.items()}
+            **{
+                name: _Formatted(value, language, bool(_PLAIN.search(name)))
+                for name, value in self.params.items()
+            }
         )
 
     def both(self, field: str) -> dict[str, str]:

@@ -422,3 +422,860 @@ CATALOGUE.update(
         }.items()
     }
 )
+# --- problem details and located errors, by service (services/*, shared/*) ---
+CATALOGUE.update(
+    {
+        "problem.awards.run_already_decision_decision_changed": {
+            "sv": "Utvärderingen {id} har redan ett beslut; ett beslut ändras inte",
+            "en": "Run {id} already has a decision; a decision is not changed",
+        },
+        "problem.awards.no_decision": {
+            "sv": "Beslutet {decision_id} finns inte",
+            "en": "No decision {decision_id}",
+        },
+        "problem.awards.run_decision_yet": {
+            "sv": "Utvärderingen {run_id} har inget beslut än",
+            "en": "Run {run_id} has no decision yet",
+        },
+        "problem.awards.decision_was_published": {
+            "sv": "Beslutet {decision_id} publicerades {published_at}",
+            "en": "Decision {decision_id} was published at {published_at}",
+        },
+        "problem.awards.publish_decision_before_paying_out": {
+            "sv": "Publicera beslutet innan priset betalas ut",
+            "en": "Publish the decision before paying out the prize",
+        },
+        "problem.awards.prize_carries_money_book": {
+            "sv": "Priset har inga pengar att bokföra",
+            "en": "This prize carries no money to book",
+        },
+        "problem.awards.prize_already_booked_against_fund": {
+            "sv": "Priset är redan bokfört mot fonden {fund_id}",
+            "en": "The prize is already booked against fund {fund_id}",
+        },
+        "problem.awards.fund_cover_prize_kr": {
+            "sv": "Fonden {fund_id} räcker inte till priset på {amount} kr: {reason}",
+            "en": "The fund {fund_id} cannot cover the prize of {amount} kr: {reason}",
+        },
+        "problem.awards.no_fund_budget_service": {
+            "sv": "Fonden {fund_id} finns inte i budgettjänsten",
+            "en": "No fund {fund_id} in the budget service",
+        },
+        "problem.awards.no_evaluation": {
+            "sv": "Utvärderingen {run_id} finns inte",
+            "en": "No evaluation {run_id}",
+        },
+        "problem.awards.criterion_codes_unique": {
+            "sv": "kriteriernas koder måste vara unika",
+            "en": "criterion codes must be unique",
+        },
+        "problem.awards.population_share_amounts_need_national": {
+            "sv": "belopp efter befolkningsandel (population_share) kräver national_population",
+            "en": "population_share amounts need national_population",
+        },
+        "problem.awards.rule_set_already_exists": {
+            "sv": "Regelverket {code} för {year} finns redan",
+            "en": "Rule set {code} for {year} already exists",
+        },
+        "problem.awards.no_grant_rule_set": {
+            "sv": "Regelverket för prestationsmedel {rule_set_id} finns inte",
+            "en": "No grant rule set {rule_set_id}",
+        },
+        "problem.awards.not_criterion_rule_set": {
+            "sv": "inget kriterium i detta regelverk",
+            "en": "not a criterion of this rule set",
+        },
+        "problem.awards.grant_evaluation_made_asked": {
+            "sv": "Bedömningen av prestationsmedlen kan inte göras som begärt",
+            "en": "The grant evaluation cannot be made as asked",
+        },
+        "problem.awards.no_grant_evaluation": {
+            "sv": "Bedömningen av prestationsmedel {evaluation_id} finns inte",
+            "en": "No grant evaluation {evaluation_id}",
+        },
+        "problem.awards.rule_set_shares_pot_population": {
+            "sv": "regelverket fördelar potten efter befolkning; ange befolkningen",
+            "en": "the rule set shares a pot by population; give the population",
+        },
+        "problem.awards.more_than_national_population": {
+            "sv": "fler än rikets befolkning {national_population}",
+            "en": "more than the national population {national_population}",
+        },
+        "problem.awards.ended_before_started": {
+            "sv": "slutdatumet (ended_on) ligger före startdatumet (started_on)",
+            "en": "ended_on is before started_on",
+        },
+        "problem.awards.unit_codes_duplicates": {
+            "sv": "unit_codes innehåller dubbletter",
+            "en": "unit_codes has duplicates",
+        },
+        "problem.awards.grant_names_fund_id_drawn": {
+            "sv": "ett bidrag anger den fond (fund_id) det tas från",
+            "en": "a grant names the fund_id it is drawn from",
+        },
+        "problem.awards.no_unit": {
+            "sv": "enheten {code} finns inte i {municipality}",
+            "en": "no unit {code} in {municipality}",
+        },
+        "problem.awards.project_names_unknown_units": {
+            "sv": "Projektet anger okända enheter",
+            "en": "The project names unknown units",
+        },
+        "problem.awards.project_starting_already_registered": {
+            "sv": "Ett projekt '{title}' med start {started_on} är redan registrerat",
+            "en": "A project '{title}' starting {started_on} is already registered",
+        },
+        "problem.awards.no_improvement_project": {
+            "sv": "Förbättringsprojektet {project_id} finns inte",
+            "en": "No improvement project {project_id}",
+        },
+        "problem.awards.runs_project_itself_spread_counts": {
+            "sv": "{unit_code} driver själv projektet; spridningen räknar andra enheter",
+            "en": "{unit_code} runs the project itself; spread counts other units",
+        },
+        "problem.awards.no_funding_application_project": {
+            "sv": "Ansökan om medel {funding_id} för projektet {project_id} finns inte",
+            "en": "No funding application {funding_id} for project {project_id}",
+        },
+        "problem.awards.application_was_already": {
+            "sv": "Ansökan är redan {state}",
+            "en": "The application was already {state}",
+        },
+        "problem.awards.grant_exceed_amount_applied": {
+            "sv": "Ett beviljat belopp kan inte överstiga det sökta",
+            "en": "A grant cannot exceed the amount applied for",
+        },
+        "problem.awards.fund_kr_left_kr_granted": {
+            "sv": "Fonden {title} har {remaining_ore} kr kvar; {amount} kr kan inte beviljas",
+            "en": "The fund {title} has {remaining_ore} kr left; {amount} kr cannot be granted",
+        },
+        "problem.awards.already_project_unit": {
+            "sv": "redan en enhet i projektet",
+            "en": "already a project unit",
+        },
+        "problem.awards.fund_cover_kr": {
+            "sv": "Fonden räcker inte till {amount} kr: {reason}",
+            "en": "The fund cannot cover {amount} kr: {reason}",
+        },
+        "problem.awards.more_than_kr_applied": {
+            "sv": "mer än de sökta {requested_ore} kr",
+            "en": "more than the {requested_ore} kr applied for",
+        },
+        "problem.awards.no_evaluation_run": {
+            "sv": "Utvärderingen {run_id} finns inte",
+            "en": "No evaluation run {run_id}",
+        },
+        "problem.awards.criterion_source_needs_indicator_code": {
+            "sv": "ett kriterium med källan '{source}' behöver en indicator_code",
+            "en": "a criterion with source '{source}' needs an indicator_code",
+        },
+        "problem.awards.criterion_source_takes_indicator_code": {
+            "sv": "ett kriterium med källan '{source}' tar ingen indicator_code",
+            "en": "a criterion with source '{source}' takes no indicator_code",
+        },
+        "problem.awards.criterion_codes_duplicated": {
+            "sv": "kriteriernas koder måste vara unika: {duplicated}",
+            "en": "criterion codes must be unique: {duplicated}",
+        },
+        "problem.awards.group_weights_lacks_weight_group": {
+            "sv": "group_weights saknar vikt för grupp(erna): {missing}",
+            "en": "group_weights lacks a weight for group(s): {missing}",
+        },
+        "problem.awards.group_weights_positive": {
+            "sv": "gruppvikterna måste vara positiva",
+            "en": "group weights must be positive",
+        },
+        "problem.awards.distance_target_needs_target_least": {
+            "sv": "distance_to_target kräver ett målvärde på minst ett kriterium",
+            "en": "distance_to_target needs a target on at least one criterion",
+        },
+        "problem.awards.project_criteria_need_candidates_projects": {
+            "sv": "projektkriterier kräver kandidaterna 'projects'",
+            "en": "project criteria need candidates 'projects'",
+        },
+        "problem.awards.project_prize_takes_project_effect": {
+            "sv": "ett projektpris tar bara kriterierna project_effect/project_spread",
+            "en": "a project prize takes only project_effect/project_spread criteria",
+        },
+        "problem.awards.unit_prize_name_eligible_unit": {
+            "sv": "ett enhetspris måste ange vilka enhetstyper (unit_types) som kan vinna",
+            "en": "a unit prize must name its eligible unit_types",
+        },
+        "problem.awards.scheme_already_exists_scheme_fixed": {
+            "sv": "Priset {code} för {year} finns redan i {municipality}; ett pris ligger fast när utvärderingar kan hänvisa till det, så skapa det under en ny kod",
+            "en": "Scheme {code} for {year} already exists in {municipality}; a scheme is fixed once runs may refer to it, so create it under a new code",
+        },
+        "problem.awards.no_scheme": {
+            "sv": "Priset {scheme_id} finns inte",
+            "en": "No scheme {scheme_id}",
+        },
+        "problem.budget.send_either_net_cost_net": {
+            "sv": "ange antingen net_cost eller net_cost_from",
+            "en": "send either net_cost or net_cost_from",
+        },
+        "problem.budget.standard_cost_deviation_needs_kolada": {
+            "sv": "standard_cost_deviation kräver kolada_deviation_percent",
+            "en": "standard_cost_deviation needs kolada_deviation_percent",
+        },
+        "problem.budget.standard_cost_deviation_takes_volume": {
+            "sv": "standard_cost_deviation tar ingen volym",
+            "en": "standard_cost_deviation takes no volume",
+        },
+        "problem.budget.needs_volume": {
+            "sv": "{kind} kräver volymen ({volume_unit})",
+            "en": "{kind} needs the volume ({volume_unit})",
+        },
+        "problem.budget.no_operating_budget": {
+            "sv": "Driftbudgeten {operating_budget_id} finns inte i {municipality}",
+            "en": "No operating budget {operating_budget_id} in {municipality}",
+        },
+        "problem.budget.operating_budget_activity": {
+            "sv": "Driftbudgeten har ingen verksamhet {activity_code}",
+            "en": "The operating budget has no activity {activity_code}",
+        },
+        "problem.budget.net_cost_kr_surplus": {
+            "sv": "{activity_title} har ingen nettokostnad ({surplus} kr överskott)",
+            "en": "{activity_title} has no net cost ({surplus} kr surplus)",
+        },
+        "problem.budget.not_activity_budget": {
+            "sv": "ingen verksamhet i den budgeten",
+            "en": "not an activity of that budget",
+        },
+        "problem.budget.net_cost_positive": {
+            "sv": "nettokostnaden är inte positiv",
+            "en": "net cost is not positive",
+        },
+        "problem.budget.sign_for_category": {
+            "sv": "en post av kategorin {category} {rule}",
+            "en": "a {category} entry {rule}",
+        },
+        "problem.budget.wrong_sign": {
+            "sv": "{count} {entries} ett tecken som motsäger kategorin",
+            "en": "{count} ledger {entries} a sign that contradicts the category",
+        },
+        "problem.budget.ledger_does_reconcile_previous_frame": {
+            "sv": "Liggaren stämmer inte: föregående ram {previous} + förändringar {entries} = {expected} {unit}, men ramen är {amount} {unit}; skillnad {difference} {unit}",
+            "en": "The ledger does not reconcile: previous frame {previous} + changes {entries} = {expected} {unit}, but the frame is {amount} {unit}; difference {difference} {unit}",
+        },
+        "problem.budget.ledger_starts_from_but_s": {
+            "sv": "Liggaren utgår från {previous} {unit}, men den lagrade ramen för {board} {last_year} är {stored} {unit}; skillnad {difference} {unit}",
+            "en": "The ledger starts from {previous} {unit}, but {board}'s stored frame for {last_year} is {stored} {unit}; difference {difference} {unit}",
+        },
+        "problem.budget.s_stored_frame_starts_from": {
+            "sv": "Den lagrade ramen för {board} {next_year} utgår från {starts} {unit}; en ram för {year} på {amount} {unit} skulle bryta dess liggare. Ändra först föregående belopp i ramen för {next_year}",
+            "en": "{board}'s stored frame for {next_year} starts from {starts} {unit}; a {year} frame of {amount} {unit} would break its ledger. Change the {next_year} frame's previous amount first",
+        },
+        "problem.budget.frame_already_exists": {
+            "sv": "En ram för {board} {year} finns redan",
+            "en": "A frame for {board} {year} already exists",
+        },
+        "problem.budget.no_frame": {
+            "sv": "Ramen {frame_id} finns inte",
+            "en": "No frame {frame_id}",
+        },
+        "problem.budget.expected_previous_sum_changes": {
+            "sv": "väntat {expected} {unit} (föregående + summan av förändringarna)",
+            "en": "expected {expected} {unit} (previous + sum of changes)",
+        },
+        "problem.budget.equal_stored_frame": {
+            "sv": "ska vara lika med den lagrade ramen för {last_year}, {stored} {unit}",
+            "en": "must equal the stored {last_year} frame, {stored} {unit}",
+        },
+        "problem.budget.frame_starts_from": {
+            "sv": "ramen för {next_year} utgår från {starts} {unit}",
+            "en": "the {next_year} frame starts from {starts} {unit}",
+        },
+        "problem.budget.no_fund": {
+            "sv": "Fonden {fund_id} finns inte",
+            "en": "No fund {fund_id}",
+        },
+        "problem.budget.fund_already_exists": {
+            "sv": "En fond {code} för {year} finns redan i {municipality}",
+            "en": "A fund {code} for {year} already exists in {municipality}",
+        },
+        "problem.budget.fund_cover_remains": {
+            "sv": "Fonden {title} ({year}) räcker inte till {amount} {unit}: bara {remaining} {unit} återstår",
+            "en": "The fund {title} ({year}) cannot cover {amount} {unit}: only {remaining} {unit} remains",
+        },
+        "problem.budget.no_allocation_fund": {
+            "sv": "Tilldelningen {allocation_id} finns inte i fonden {fund_id}",
+            "en": "No allocation {allocation_id} in fund {fund_id}",
+        },
+        "problem.budget.allocation_reversed": {
+            "sv": "Tilldelningen {allocation_id} är återförd; den kan inte {to}",
+            "en": "Allocation {allocation_id} is reversed; it cannot be {to}",
+        },
+        "problem.budget.fund_lowered_already_allocated": {
+            "sv": "Fonden kan inte sänkas till {amount} {unit}: {allocated} {unit} är redan tilldelat",
+            "en": "The fund cannot be lowered to {amount} {unit}: {allocated} {unit} is already allocated",
+        },
+        "problem.budget.already_used_year": {
+            "sv": "används redan detta år",
+            "en": "already used for this year",
+        },
+        "problem.budget.exceeds_remaining": {
+            "sv": "överstiger de återstående {remaining} {unit}",
+            "en": "exceeds the remaining {remaining} {unit}",
+        },
+        "problem.budget.investment_table_inconsistent_error_s": {
+            "sv": "Investeringstabellen är inte konsekvent: {count} fel; inget lagrades",
+            "en": "The investment table is inconsistent: {count} error(s); nothing was stored",
+        },
+        "problem.budget.project_s_already_stored_change": {
+            "sv": "Projekt finns redan lagrade för {board}: {taken}; ändra dem med PUT /v1/investments/{{id}}",
+            "en": "Project(s) already stored for {board}: {taken}; change them with PUT /v1/investments/{{id}}",
+        },
+        "problem.budget.no_investment_project": {
+            "sv": "Investeringsprojektet {project_id} finns inte",
+            "en": "No investment project {project_id}",
+        },
+        "problem.budget.year_outside": {
+            "sv": "Året {year} ligger utanför 1990–2100",
+            "en": "Year {year} is outside 1990–2100",
+        },
+        "problem.budget.not_plan_year": {
+            "sv": "inget planår",
+            "en": "not a plan year",
+        },
+        "problem.budget.code_used_twice": {
+            "sv": "koden används två gånger",
+            "en": "code used twice",
+        },
+        "problem.budget.csv_needs_header_row_account": {
+            "sv": "CSV-filen behöver en rubrikrad med en kontokolumn (account/konto) och en beloppskolumn (amount/belopp/utfall)",
+            "en": "The CSV needs a header row with an account column (account/konto) and an amount column (amount/belopp/utfall)",
+        },
+        "problem.budget.row_s_outcome_file_used": {
+            "sv": "{count_errors} rad(er) i utfallsfilen kan inte användas; inget lagrades",
+            "en": "{count_errors} row(s) of the outcome file cannot be used; nothing was stored",
+        },
+        "problem.budget.outcome_file_rows": {
+            "sv": "Utfallsfilen har inga rader",
+            "en": "The outcome file has no rows",
+        },
+        "problem.budget.too_few_columns": {
+            "sv": "för få kolumner",
+            "en": "too few columns",
+        },
+        "problem.budget.not_revenue_xxx_cost_xxx_xxx": {
+            "sv": "inget intäktskonto (3xxx) eller kostnadskonto (4xxx–8xxx)",
+            "en": "not a revenue (3xxx) or cost (4xxx–8xxx) account",
+        },
+        "problem.budget.no_activity_mapped_account": {
+            "sv": "ingen verksamhet är kopplad till detta konto",
+            "en": "no activity is mapped to this account",
+        },
+        "problem.budget.missing_account_amount_column": {
+            "sv": "konto- eller beloppskolumnen saknas",
+            "en": "missing account or amount column",
+        },
+        "problem.budget.not_number": {
+            "sv": "inget tal",
+            "en": "not a number",
+        },
+        "problem.budget.no_data_rows": {
+            "sv": "inga datarader",
+            "en": "no data rows",
+        },
+        "problem.budget.send_outcome_text_csv": {
+            "sv": "Skicka utfallet som text/csv, inte {media}",
+            "en": "Send the outcome as text/csv, not {media}",
+        },
+        "problem.budget.forecast_names_tertial_other_phases": {
+            "sv": "en prognos anger sitt tertial (1–3); andra skeden har inget",
+            "en": "a forecast names its tertial (1–3); other phases have none",
+        },
+        "problem.budget.send_activities_totals_revenue_costs": {
+            "sv": "ange verksamheter, eller summor med intäkter och kostnader",
+            "en": "send activities, or totals with revenue and costs",
+        },
+        "problem.budget.table_inconsistent_error_s_rounding": {
+            "sv": "Tabellen är inte konsekvent: {count_errors} fel, {count_warnings} avrundningsvarning(ar); inget lagrades",
+            "en": "The table is inconsistent: {count_errors} error(s), {count_warnings} rounding warning(s); nothing was stored",
+        },
+        "problem.budget.no_operating_budget_id": {
+            "sv": "Driftbudgeten {budget_id} finns inte",
+            "en": "No operating budget {budget_id}",
+        },
+        "problem.budget.send_activities_or_totals": {
+            "sv": "Ange verksamheter, eller summor med intäkter och kostnader",
+            "en": "Send activities, or totals with revenue and costs",
+        },
+        "problem.budget.no_operating_budget_phase": {
+            "sv": "Det finns ingen driftbudget ({label}) för {board} i {municipality}",
+            "en": "No {label} operating budget for {board} in {municipality}",
+        },
+        "problem.budget.account_s_mapped_twice": {
+            "sv": "Konton som kopplats två gånger: {duplicates}",
+            "en": "Account(s) mapped twice: {duplicates}",
+        },
+        "problem.budget.no_account_mapping_put_v_account": {
+            "sv": "Det finns ingen kontokoppling för {board} i {municipality}; gör först PUT /v1/account-mappings",
+            "en": "No account mapping for {board} in {municipality}; PUT /v1/account-mappings first",
+        },
+        "problem.budget.empty": {
+            "sv": "tom",
+            "en": "empty",
+        },
+        "problem.budget.not_stored": {
+            "sv": "inte lagrad",
+            "en": "not stored",
+        },
+        "problem.budget.mapped_twice": {
+            "sv": "kopplat två gånger",
+            "en": "mapped twice",
+        },
+        "problem.budget.no_account_activity_mapping_stored": {
+            "sv": "ingen koppling konto → verksamhet är lagrad",
+            "en": "no account → activity mapping stored",
+        },
+        "problem.budget.already_exists_created_concurrent_request": {
+            "sv": "{what} finns redan (skapad av en samtidig begäran)",
+            "en": "{what} already exists (created by a concurrent request)",
+        },
+        "problem.budget.changed_since_you_read_now": {
+            "sv": "{entity} har ändrats sedan du läste den: den har nu version {version}; läs den igen och gör om din ändring",
+            "en": "The {entity} has changed since you read it: it is now version {version}; read it again and reapply your change",
+        },
+        "problem.budget.send_if_match_etag_you": {
+            "sv": "Skicka If-Match med ETag för {entity} som du ändrar (nu: {current})",
+            "en": "Send If-Match with the ETag of the {entity} you edit (current: {current})",
+        },
+        "problem.indicators.unknown_value_s": {
+            "sv": "Okänt värde för {field}",
+            "en": "Unknown {field} value(s)",
+        },
+        "problem.indicators.one_of": {
+            "sv": "ett av {allowed}",
+            "en": "one of {allowed}",
+        },
+        "problem.indicators.unknown_indicator_s": {
+            "sv": "Okända indikatorer",
+            "en": "Unknown indicator(s)",
+        },
+        "problem.indicators.unknown_unit_s": {
+            "sv": "Okända enheter",
+            "en": "Unknown unit(s)",
+        },
+        "problem.indicators.unknown_indicator": {
+            "sv": "okänd indikator",
+            "en": "unknown indicator",
+        },
+        "problem.indicators.no_unit_time": {
+            "sv": "enheten {unit} fanns inte i {municipality} vid den tiden",
+            "en": "no unit {unit} in {municipality} at that time",
+        },
+        "problem.indicators.give_numerator_formula_numerator_measure": {
+            "sv": "ange en formel för täljaren (eller numerator_measure)",
+            "en": "give a numerator formula (or numerator_measure)",
+        },
+        "problem.indicators.formula_used": {
+            "sv": "Formeln kan inte användas",
+            "en": "The formula cannot be used",
+        },
+        "problem.indicators.indicator_already_exists": {
+            "sv": "Indikatorn {code} finns redan",
+            "en": "Indicator {code} already exists",
+        },
+        "problem.indicators.no_indicator_key_may_change": {
+            "sv": "Det finns ingen indikator {code} som denna nyckel får ändra",
+            "en": "No indicator {code} that this key may change",
+        },
+        "problem.indicators.send_if_match_change_indicator": {
+            "sv": "Skicka If-Match: {current} för att ändra indikatorn {code}",
+            "en": "Send If-Match: {current} to change indicator {code}",
+        },
+        "problem.indicators.indicator_changed_current_etag": {
+            "sv": "Indikatorn {code} har ändrats; dess nuvarande ETag är {current}",
+            "en": "Indicator {code} has changed; its current ETag is {current}",
+        },
+        "problem.indicators.new_version_start_after_current": {
+            "sv": "En ny version måste börja efter den nuvarande",
+            "en": "A new version must start after the current one",
+        },
+        "problem.indicators.no_indicator": {
+            "sv": "Indikatorn {code} finns inte",
+            "en": "No indicator {code}",
+        },
+        "problem.indicators.unknown_measure": {
+            "sv": "okänt mätvärde '{code}'",
+            "en": "unknown measure '{code}'",
+        },
+        "problem.indicators.on_or_before": {
+            "sv": "samma dag som eller före {valid_from}",
+            "en": "on or before {valid_from}",
+        },
+        "problem.indicators.kolada_measures_come_from_kolada": {
+            "sv": "Koladas mätvärden kommer från Kolada-synkroniseringen; definiera ett lokalt mätvärde",
+            "en": "Kolada measures come from the Kolada sync; define a local measure",
+        },
+        "problem.indicators.min_value_exceeds_max_value": {
+            "sv": "min_value är större än max_value",
+            "en": "min_value exceeds max_value",
+        },
+        "problem.indicators.measure_already_exists": {
+            "sv": "Mätvärdet {code} finns redan",
+            "en": "Measure {code} already exists",
+        },
+        "problem.indicators.no_measure": {
+            "sv": "Mätvärdet {code} finns inte",
+            "en": "No measure {code}",
+        },
+        "problem.indicators.set_kolada_sync_alone": {
+            "sv": "sätts bara av Kolada-synkroniseringen",
+            "en": "set by the Kolada sync alone",
+        },
+        "problem.indicators.greater_than_max_value": {
+            "sv": "större än max_value",
+            "en": "greater than max_value",
+        },
+        "problem.indicators.send_if_match_change": {
+            "sv": "Skicka If-Match: {etag} för att ändra den",
+            "en": "Send If-Match: {etag} to change it",
+        },
+        "problem.indicators.changed_current_etag": {
+            "sv": "Den har ändrats; dess nuvarande ETag är {etag}",
+            "en": "It has changed; its current ETag is {etag}",
+        },
+        "problem.indicators.scorecard_stored": {
+            "sv": "Styrkortet kan inte lagras",
+            "en": "The scorecard cannot be stored",
+        },
+        "problem.indicators.no_scorecard": {
+            "sv": "Styrkortet {scorecard_id} finns inte i {code}",
+            "en": "No scorecard {scorecard_id} in {code}",
+        },
+        "problem.indicators.already_prioritised_goal": {
+            "sv": "{board} har redan prioriterat mål nr {number} för {year}",
+            "en": "{board} already has prioritised goal no. {number} for {year}",
+        },
+        "problem.indicators.goal_names_unknown_indicators": {
+            "sv": "Målet anger okända indikatorer",
+            "en": "The goal names unknown indicators",
+        },
+        "problem.indicators.no_prioritised_goal": {
+            "sv": "Det prioriterade målet {goal_id} finns inte i {code}",
+            "en": "No prioritised goal {goal_id} in {code}",
+        },
+        "problem.indicators.measure_target_needs_indicator": {
+            "sv": "ett mått med målvärde behöver en indikator",
+            "en": "a measure with a target needs an indicator",
+        },
+        "problem.indicators.municipality_wide_target_scope_value": {
+            "sv": "ett mål för hela kommunen har inget scope_value",
+            "en": "a municipality-wide target has no scope_value",
+        },
+        "problem.indicators.target_needs_scope_value": {
+            "sv": "ett mål för {scope_type} behöver scope_value",
+            "en": "a {scope_type} target needs scope_value",
+        },
+        "problem.indicators.between_target_needs_upper_value": {
+            "sv": "ett mål av typen 'between' behöver upper_value",
+            "en": "a 'between' target needs upper_value",
+        },
+        "problem.indicators.upper_value_below_value": {
+            "sv": "upper_value är lägre än value",
+            "en": "upper_value is below value",
+        },
+        "problem.indicators.upper_value_between": {
+            "sv": "upper_value gäller bara 'between'",
+            "en": "upper_value is only for 'between'",
+        },
+        "problem.indicators.target_stored": {
+            "sv": "Målet kan inte lagras",
+            "en": "The target cannot be stored",
+        },
+        "problem.indicators.no_target": {
+            "sv": "Målet {target_id} finns inte i {municipality}",
+            "en": "No target {target_id} in {municipality}",
+        },
+        "problem.indicators.send_if_match_change_target": {
+            "sv": "Skicka If-Match: {target} för att ändra detta mål",
+            "en": "Send If-Match: {target} to change this target",
+        },
+        "problem.indicators.target_changed_current_etag": {
+            "sv": "Målet har ändrats; dess nuvarande ETag är {target}",
+            "en": "The target has changed; its current ETag is {target}",
+        },
+        "problem.indicators.unknown_scope_value": {
+            "sv": "ingen känd {scope_type}: {allowed}",
+            "en": "not a known {scope_type}: {allowed}",
+        },
+        "problem.indicators.no_scope_unit": {
+            "sv": "enheten {scope_value} finns inte i {municipality}",
+            "en": "no unit {scope_value} in {municipality}",
+        },
+        "problem.indicators.unit_close_before_opens": {
+            "sv": "En enhet kan inte stängas innan den öppnar",
+            "en": "A unit cannot close before it opens",
+        },
+        "problem.indicators.unit_already_exists": {
+            "sv": "Enheten {code} finns redan i {municipality}",
+            "en": "Unit {code} already exists in {municipality}",
+        },
+        "problem.indicators.no_unit_in": {
+            "sv": "Enheten {code} finns inte i {municipality}",
+            "en": "No unit {code} in {municipality}",
+        },
+        "problem.indicators.move_come_after_unit_s": {
+            "sv": "En flytt måste komma efter enhetens senaste flytt",
+            "en": "A move must come after the unit's last move",
+        },
+        "problem.indicators.unit_already": {
+            "sv": "Enheten {code} ligger redan i {area}",
+            "en": "Unit {code} is already in {area}",
+        },
+        "problem.indicators.send_if_match_change_unit": {
+            "sv": "Skicka If-Match: {unit} för att ändra enheten {code}",
+            "en": "Send If-Match: {unit} to change unit {code}",
+        },
+        "problem.indicators.unit_changed_current_etag": {
+            "sv": "Enheten {code} har ändrats; dess nuvarande ETag är {unit}",
+            "en": "Unit {code} has changed; its current ETag is {unit}",
+        },
+        "problem.indicators.unit_changed": {
+            "sv": "Enheten kan inte ändras så",
+            "en": "The unit cannot be changed so",
+        },
+        "problem.indicators.move_unit_instead_post_v": {
+            "sv": "flytta enheten i stället: POST /v1/units/{code}/moves",
+            "en": "move the unit instead: POST /v1/units/{code}/moves",
+        },
+        "problem.indicators.before_opened": {
+            "sv": "före opened_on",
+            "en": "before opened_on",
+        },
+        "problem.indicators.before_when_joined": {
+            "sv": "samma dag som eller före {valid_from}, då den kom till {area}",
+            "en": "on or before {valid_from}, when it joined {area}",
+        },
+        "problem.ingest.batch_was_rejected_problem_s": {
+            "sv": "Leveransen avvisades: {count_errors} fel; inget lagrades",
+            "en": "The batch was rejected: {count_errors} problem(s); nothing was stored",
+        },
+        "problem.ingest.no_batch": {
+            "sv": "Leveransen {batch_id} finns inte",
+            "en": "No batch {batch_id}",
+        },
+        "problem.ingest.request_idempotency_key_still_being": {
+            "sv": "En begäran med denna Idempotency-Key behandlas fortfarande; försök igen senare",
+            "en": "A request with this Idempotency-Key is still being processed; retry later",
+        },
+        "problem.ingest.municipal_key_may_name_most": {
+            "sv": "en kommunal nyckel får ange högst {limit}",
+            "en": "a municipal key may name at most {limit}",
+        },
+        "problem.ingest.sync_already_pending_running": {
+            "sv": "En synkronisering för {scope} väntar eller pågår redan: {running}",
+            "en": "A sync for {scope} is already pending or running: {running}",
+        },
+        "problem.ingest.no_kolada_sync": {
+            "sv": "Kolada-synkroniseringen {job_id} finns inte",
+            "en": "No Kolada sync {job_id}",
+        },
+        "problem.ingest.failed_sync_retried": {
+            "sv": "Bara en misslyckad synkronisering kan göras om; {id} är {state}",
+            "en": "Only a failed sync can be retried; {id} is {state}",
+        },
+        "problem.ingest.another_sync_scope_pending_running": {
+            "sv": "En annan synkronisering för samma omfattning väntar eller pågår: {running}",
+            "en": "Another sync for this scope is pending or running: {running}",
+        },
+        "problem.ingest.sync_larger_than_municipal_key": {
+            "sv": "Synkroniseringen är större än en kommunal nyckel får planera",
+            "en": "This sync is larger than a municipal key may plan",
+        },
+        "problem.ingest.not_member_comparison_groups_riket": {
+            "sv": "varken {municipality}, en medlem i dess jämförelsegrupper eller riket",
+            "en": "not {municipality}, a member of its comparison groups or riket",
+        },
+        "problem.ingest.no_observation": {
+            "sv": "Observationen {what} finns inte",
+            "en": "No observation {what}",
+        },
+        "problem.ingest.national_key_may_see_change": {
+            "sv": "Bara en nationell nyckel får se eller ändra observationernas partitioner",
+            "en": "Only a national key may see or change the observation partitions",
+        },
+        "problem.ingest.no_observation_period": {
+            "sv": "Det finns ingen observation för perioden {period}: {reason}",
+            "en": "No observation for period {period}: {reason}",
+        },
+        "problem.ingest.no_upload_kind": {
+            "sv": "Det finns ingen uppladdningstyp {kind}",
+            "en": "No upload kind {kind}",
+        },
+        "problem.ingest.send_file_form_field_file": {
+            "sv": "Skicka filen i formulärfältet 'file'",
+            "en": "Send the file in the form field 'file'",
+        },
+        "problem.ingest.file_was_rejected_problem_s": {
+            "sv": "Filen avvisades: {count_header_errors} fel i rubrikraden; inget lagrades",
+            "en": "The file was rejected: {count_header_errors} problem(s) in the header row; nothing was stored",
+        },
+        "problem.ingest.file_was_rejected_nothing_was": {
+            "sv": "Filen avvisades: {summary}; inget lagrades",
+            "en": "The file was rejected: {summary}; nothing was stored",
+        },
+        "problem.ingest.file_data_rows": {
+            "sv": "Filen har inga datarader",
+            "en": "The file has no data rows",
+        },
+        "problem.ingest.no_upload": {
+            "sv": "Uppladdningen {upload_id} finns inte",
+            "en": "No upload {upload_id}",
+        },
+        "problem.ingest.file_was_rejected": {
+            "sv": "Filen avvisades: {reason}",
+            "en": "The file was rejected: {reason}",
+        },
+        "problem.ingest.required_column_missing": {
+            "sv": "en obligatorisk kolumn saknas",
+            "en": "required column is missing",
+        },
+        "problem.ingest.column_given_twice": {
+            "sv": "kolumnen finns två gånger",
+            "en": "column given twice",
+        },
+        "problem.shared.send_body_application_json": {
+            "sv": "Skicka innehållet som application/json, inte {media}",
+            "en": "Send the body as application/json, not {media}",
+        },
+        "problem.shared.send_api_key_authorization_bearer": {
+            "sv": "Skicka en API-nyckel som 'Authorization: Bearer <nyckel>'",
+            "en": "Send an API key as 'Authorization: Bearer <key>'",
+        },
+        "problem.shared.api_key_malformed": {
+            "sv": "API-nyckeln har fel form",
+            "en": "The API key is malformed",
+        },
+        "problem.shared.no_municipality_visible_key": {
+            "sv": "Kommunen {municipality_code} är inte synlig för denna nyckel",
+            "en": "No municipality {municipality_code} visible to this key",
+        },
+        "problem.shared.too_many_failed_authentications_from": {
+            "sv": "För många misslyckade inloggningar från denna adress; försök igen efter så många sekunder som Retry-After anger",
+            "en": "Too many failed authentications from this address; retry after the number of seconds in Retry-After",
+        },
+        "problem.shared.send_api_key_kvn_prefix": {
+            "sv": "Skicka en API-nyckel (kvn_<prefix>_<secret>); ingen identitetsleverantör är konfigurerad för åtkomsttoken",
+            "en": "Send an API key (kvn_<prefix>_<secret>); no identity provider is configured for access tokens",
+        },
+        "problem.shared.api_key_unknown_revoked": {
+            "sv": "API-nyckeln är okänd eller återkallad",
+            "en": "The API key is unknown or revoked",
+        },
+        "problem.shared.national_key_name_municipality": {
+            "sv": "En nationell nyckel måste ange kommunen",
+            "en": "A national key must name the municipality",
+        },
+        "problem.shared.caller_acts_several_municipalities_name": {
+            "sv": "Anroparen företräder flera kommuner ({names}); ange en",
+            "en": "This caller acts for several municipalities ({names}); name one",
+        },
+        "problem.shared.key_lacks_scope_s": {
+            "sv": "Nyckeln saknar behörigheten: {missing}",
+            "en": "This key lacks the scope(s): {missing}",
+        },
+        "problem.shared.required_national_key": {
+            "sv": "krävs för en nationell nyckel",
+            "en": "required for a national key",
+        },
+        "problem.shared.required_one": {
+            "sv": "krävs: en av {names}",
+            "en": "required: one of {names}",
+        },
+        "problem.shared.service_failed": {
+            "sv": "Tjänsten {service} misslyckades ({status_code})",
+            "en": "The {service} service failed ({status_code})",
+        },
+        "problem.shared.service_unavailable": {
+            "sv": "Tjänsten {service} är inte tillgänglig ({status_code})",
+            "en": "The {service} service is unavailable ({status_code})",
+        },
+        "problem.shared.service_sent_answer_wrong_shape": {
+            "sv": "Tjänsten {service} skickade ett svar med fel form",
+            "en": "The {service} service sent an answer of the wrong shape",
+        },
+        "problem.shared.service_reached": {
+            "sv": "Tjänsten {service} kan inte nås",
+            "en": "The {service} service cannot be reached",
+        },
+        "problem.shared.budget_service_sent_allocation_wrong": {
+            "sv": "Budgettjänsten skickade en tilldelning med fel form",
+            "en": "The budget service sent an allocation of the wrong shape",
+        },
+        "problem.shared.ingest_service_reached": {
+            "sv": "Inläsningstjänsten kan inte nås",
+            "en": "The ingest service cannot be reached",
+        },
+        "problem.shared.ingest_service_sent_batch_result": {
+            "sv": "Inläsningstjänsten skickade ett leveransresultat med fel form",
+            "en": "The ingest service sent a batch result of the wrong shape",
+        },
+        "problem.shared.unknown_role_one": {
+            "sv": "Okänd roll {role}; en av {roles}",
+            "en": "Unknown role {role}; one of {roles}",
+        },
+        "problem.shared.development_issuer_speaks": {
+            "sv": "Utvecklingsutfärdaren företräder bara {municipalities}",
+            "en": "The development issuer speaks only for {municipalities}",
+        },
+        "problem.shared.was_used_before_another_request": {
+            "sv": "Denna {field} har använts förut med en annan begäran; skicka en ny {field} för en ny begäran, eller upprepa den första begäran oförändrad",
+            "en": "This {field} was used before with another request; send a new {field} for a new request, or repeat the first request unchanged",
+        },
+        "problem.shared.reused_another_request": {
+            "sv": "återanvänd med en annan begäran",
+            "en": "reused with another request",
+        },
+        "problem.shared.access_token_accepted": {
+            "sv": "Åtkomsttoken godtas inte: {description}",
+            "en": "The access token is not accepted: {description}",
+        },
+        "problem.shared.identity_provider_s_signing_keys": {
+            "sv": "Identitetsleverantörens signeringsnycklar kan inte hämtas; försök igen om en stund",
+            "en": "The identity provider's signing keys cannot be fetched; try again shortly",
+        },
+        "problem.shared.page_holds_most_items": {
+            "sv": "En sida rymmer högst {maximum} poster",
+            "en": "A page holds at most {maximum} items",
+        },
+        "problem.shared.page_limit_at_most": {
+            "sv": "Värdet ska vara högst {maximum}",
+            "en": "Input should be less than or equal to {maximum}",
+        },
+        "problem.shared.query_parameter_holds_personal_identity": {
+            "sv": "En frågeparameter innehåller ett personnummer",
+            "en": "A query parameter holds a personal identity number",
+        },
+        "problem.shared.riket_kolada_s_national_total": {
+            "sv": "Riket (0000) är Koladas nationella total, inte en kommun att agera för",
+            "en": "Riket (0000) is Kolada's national total, not a municipality to act for",
+        },
+        "problem.shared.no_key_may_change": {
+            "sv": "Det finns ingen {what} som denna nyckel får ändra",
+            "en": "No {what} that this key may change",
+        },
+        "problem.shared.riket_tenant": {
+            "sv": "riket är ingen kommun att agera för",
+            "en": "riket is not a tenant",
+        },
+        "problem.shared.webhook_url": {
+            "sv": "Webhookens URL {problem}",
+            "en": "The webhook URL {problem}",
+        },
+        "problem.shared.no_webhook_subscription": {
+            "sv": "Webhook-prenumerationen {subscription_id} finns inte",
+            "en": "No webhook subscription {subscription_id}",
+        },
+        "problem.budget.entry_has": {
+            "sv": "post i liggaren har",
+            "en": "entry has",
+        },
+        "problem.budget.entries_have": {
+            "sv": "poster i liggaren har",
+            "en": "entries have",
+        },
+    }
+)

@@ -52,6 +52,7 @@ from shared.auth import Principal, require
 from shared.db import Database, SessionDep
 from shared.errors import FieldError, NotFound, Unprocessable
 from shared.events import EVENT_TYPES, PAYLOADS, EventType
+from shared.i18n import message
 from shared.models.events import OutboxEvent, WebhookDelivery, WebhookSubscription
 from shared.pagination import Page, PageDep
 from shared.schemas import InputModel
@@ -247,7 +248,7 @@ def _check_url(url: str, settings: Settings) -> None:
     problem = url_problem(url, settings)
     if problem is not None:
         raise Unprocessable(
-            f"The webhook URL {problem}",
+            message("problem.shared.webhook_url", problem=problem),
             errors=[FieldError(loc=["body", "url"], field="url", value=url, message=problem)],
         )
 
@@ -257,7 +258,9 @@ async def _visible(
 ) -> WebhookSubscription:
     found = await session.get(WebhookSubscription, subscription_id)
     if found is None or not principal.can_see(found.municipality_code):
-        raise NotFound(f"No webhook subscription {subscription_id}")
+        raise NotFound(
+            message("problem.shared.no_webhook_subscription", subscription_id=subscription_id)
+        )
     return found
 
 

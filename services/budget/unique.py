@@ -6,6 +6,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.errors import Conflict
+from shared.i18n import message
 from shared.models.base import Base
 
 UNIQUE_VIOLATION = "23505"
@@ -20,5 +21,7 @@ async def add_unique(session: AsyncSession, obj: Base, *, what: str) -> None:
             await session.flush()
     except IntegrityError as exc:
         if getattr(exc.orig, "sqlstate", None) == UNIQUE_VIOLATION:
-            raise Conflict(f"{what} already exists (created by a concurrent request)") from exc
+            raise Conflict(
+                message("problem.budget.already_exists_created_concurrent_request", what=what)
+            ) from exc
         raise

@@ -31,6 +31,7 @@ from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.i18n import message
 from shared.models import InvestmentProject
 from shared.money import MoneyUnit, from_ore
 from shared.pagination import Page
@@ -41,13 +42,13 @@ def _amounts(amounts: dict[int, Decimal], unit: MoneyUnit, loc: list[str | int])
     for year, value in sorted(amounts.items()):
         if not 1990 <= year <= 2100:
             raise Unprocessable(
-                f"Year {year} is outside 1990–2100",
+                message("problem.budget.year_outside", year=year),
                 errors=[
                     FieldError(
                         loc=[*loc, year],
                         field="amounts",
                         value=year,
-                        message="not a plan year",
+                        message=message("problem.budget.not_plan_year"),
                         code="bad_year",
                     )
                 ],
@@ -142,8 +143,10 @@ async def import_plan(
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if errors or duplicates:
         raise Unprocessable(
-            f"The investment table is inconsistent: {len(errors) + len(duplicates)} error(s); "
-            "nothing was stored",
+            message(
+                "problem.budget.investment_table_inconsistent_error_s",
+                count=len(errors) + len(duplicates),
+            ),
             errors=[
                 FieldError(
                     loc=f.loc,
@@ -161,7 +164,7 @@ async def import_plan(
                     loc=["body", "projects", codes.index(c), "code"],
                     field="code",
                     value=c,
-                    message="code used twice",
+                    message=message("problem.budget.code_used_twice"),
                     code="duplicate",
                 )
                 for c in duplicates
@@ -171,8 +174,11 @@ async def import_plan(
     taken = await repository.existing_codes(session, municipality, payload.board, codes)
     if taken:
         raise Conflict(
-            f"Project(s) already stored for {payload.board}: {', '.join(sorted(taken))}; "
-            "change them with PUT /v1/investments/{id}",
+            message(
+                "problem.budget.project_s_already_stored_change",
+                board=payload.board,
+                taken=", ".join(sorted(taken)),
+            ),
             extra={"existing_codes": sorted(taken)},
         )
     projects = []
@@ -231,7 +237,7 @@ async def _visible(
 ) -> InvestmentProject:
     project = await repository.get(session, project_id, lock=lock)
     if project is None or not principal.can_see(project.municipality_code):
-        raise NotFound(f"No investment project {project_id}")
+        raise NotFound(message("problem.budget.no_investment_project", project_id=project_id))
     return project
 
 

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
+from shared.errors import Invalid
+from shared.i18n import message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -59,11 +61,11 @@ class OperatingBudgetIn(InputModel):
     @model_validator(mode="after")
     def _forecast_has_tertial(self) -> OperatingBudgetIn:
         if (self.phase == "forecast") != (self.tertial is not None):
-            raise ValueError("a forecast names its tertial (1–3); other phases have none")
+            raise Invalid(message("problem.budget.forecast_names_tertial_other_phases"))
         if not self.activities and (
             self.totals is None or self.totals.revenue is None or self.totals.costs is None
         ):
-            raise ValueError("send activities, or totals with revenue and costs")
+            raise Invalid(message("problem.budget.send_activities_totals_revenue_costs"))
         return self
 
 

@@ -41,6 +41,7 @@ from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
+from shared.i18n import message
 from shared.models import OperatingBudget, OperatingLine
 from shared.money import MoneyUnit, from_ore
 from shared.pagination import Page
@@ -50,8 +51,11 @@ def _refuse(checked: Checked) -> None:
     if not checked.errors:
         return
     raise Unprocessable(
-        f"The table is inconsistent: {len(checked.errors)} error(s), "
-        f"{len(checked.warnings)} rounding warning(s); nothing was stored",
+        message(
+            "problem.budget.table_inconsistent_error_s_rounding",
+            count_errors=len(checked.errors),
+            count_warnings=len(checked.warnings),
+        ),
         errors=[
             FieldError(
                 loc=f.loc,
@@ -245,7 +249,7 @@ async def _visible(
 ) -> OperatingBudget:
     budget = await repository.get(session, budget_id, lock=lock)
     if budget is None or not principal.can_see(budget.municipality_code):
-        raise NotFound(f"No operating budget {budget_id}")
+        raise NotFound(message("problem.budget.no_operating_budget_id", budget_id=budget_id))
     return budget
 
 
@@ -264,8 +268,14 @@ async def update_budget(
         payload.totals is None or payload.totals.revenue is None or payload.totals.costs is None
     ):
         raise Unprocessable(
-            "Send activities, or totals with revenue and costs",
-            errors=[FieldError(loc=["body", "activities"], field="activities", message="empty")],
+            message("problem.budget.send_activities_or_totals"),
+            errors=[
+                FieldError(
+                    loc=["body", "activities"],
+                    field="activities",
+                    message=message("problem.budget.empty"),
+                )
+            ],
         )
     checked = check_table(
         payload.activities,
@@ -351,9 +361,19 @@ async def _find_visible(
     if budget is None:
         label = f"{phase} {year}" + (f"T{tertial}" if tertial else "")
         raise NotFound(
-            f"No {label} operating budget for {board} in {municipality}",
+            message(
+                "problem.budget.no_operating_budget_phase",
+                label=label,
+                board=board,
+                municipality=municipality,
+            ),
             errors=[
-                FieldError(loc=["query", param], field=param, value=label, message="not stored")
+                FieldError(
+                    loc=["query", param],
+                    field=param,
+                    value=label,
+                    message=message("problem.budget.not_stored"),
+                )
             ],
         )
     return budget
@@ -528,14 +548,14 @@ async def put_mappings(
     duplicates = sorted({a for a in accounts if accounts.count(a) > 1})
     if duplicates:
         raise Unprocessable(
-            f"Account(s) mapped twice: {', '.join(duplicates)}",
+            message("problem.budget.account_s_mapped_twice", duplicates=", ".join(duplicates)),
             errors=[
                 FieldError(
                     loc=["body", "mappings", i, "account"],
                     field="account",
                     row=i,
                     value=m.account,
-                    message="mapped twice",
+                    message=message("problem.budget.mapped_twice"),
                     code="duplicate",
                 )
                 for i, m in enumerate(payload.mappings)
@@ -603,13 +623,17 @@ async def import_outcome(
     }
     if not mapping:
         raise Unprocessable(
-            f"No account mapping for {board} in {municipality}; PUT /v1/account-mappings first",
+            message(
+                "problem.budget.no_account_mapping_put_v_account",
+                board=board,
+                municipality=municipality,
+            ),
             errors=[
                 FieldError(
                     loc=["query", "board"],
                     field="board",
                     value=board,
-                    message="no account → activity mapping stored",
+                    message=message("problem.budget.no_account_activity_mapping_stored"),
                 )
             ],
         )

@@ -45,7 +45,7 @@ from shared.auth import Principal
 from shared.cpu import run_cpu
 from shared.errors import FieldError, Unprocessable
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
-from shared.i18n import Language, localize
+from shared.i18n import Language, localize, message
 from shared.lru import Lru
 from shared.models import Indicator, Target
 from shared.periods import Period
@@ -353,13 +353,13 @@ async def _compute(
     unknown = [c for c in query.indicators if c not in versions]
     if unknown:
         raise Unprocessable(
-            "Unknown indicator(s)",
+            message("problem.indicators.unknown_indicator_s"),
             errors=[
                 FieldError(
                     loc=["query", "indicators"],
                     field="indicators",
                     value=c,
-                    message="unknown indicator",
+                    message=message("problem.indicators.unknown_indicator"),
                 )
                 for c in unknown
             ],
@@ -387,13 +387,15 @@ async def _compute(
         missing = [u for u in query.units if u not in known]
         if missing:
             raise Unprocessable(
-                "Unknown unit(s)",
+                message("problem.indicators.unknown_unit_s"),
                 errors=[
                     FieldError(
                         loc=["query", "units"],
                         field="units",
                         value=u,
-                        message=f"no unit {u} in {municipality} at that time",
+                        message=message(
+                            "problem.indicators.no_unit_time", unit=u, municipality=municipality
+                        ),
                     )
                     for u in missing
                 ],

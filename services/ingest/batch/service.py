@@ -16,6 +16,7 @@ from services.ingest.observation import bulk
 from services.ingest.observation.changes import Changes, emit_changes, record
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.i18n import message
 from shared.idempotency import refuse_reuse, request_digest
 from shared.models import IngestBatch, Observation
 from shared.periods import Period, PeriodError, beyond_horizon
@@ -143,7 +144,7 @@ async def submit_batch(
             session, principal.key_id, idempotency_key
         ):
             raise Conflict(
-                "A request with this Idempotency-Key is still being processed; retry later",
+                message("problem.ingest.request_idempotency_key_still_being"),
                 headers={"Retry-After": "1"},
             )
         previous = await repository.find_batch_by_idempotency_key(
@@ -289,7 +290,8 @@ async def submit_batch(
             )
     if errors:
         raise Unprocessable(
-            f"The batch was rejected: {len(errors)} problem(s); nothing was stored", errors=errors
+            message("problem.ingest.batch_was_rejected_problem_s", count_errors=len(errors)),
+            errors=errors,
         )
 
     batch = await repository.add_batch(
@@ -409,7 +411,8 @@ async def _store_bulk(
         )
     if errors:
         raise Unprocessable(
-            f"The batch was rejected: {len(errors)} problem(s); nothing was stored", errors=errors
+            message("problem.ingest.batch_was_rejected_problem_s", count_errors=len(errors)),
+            errors=errors,
         )
     batch = await repository.add_batch(
         session,
@@ -477,5 +480,5 @@ async def get_batch(
         or not principal.can_see(batch.municipality_code)
         or batch.response_body is None
     ):
-        raise NotFound(f"No batch {batch_id}")
+        raise NotFound(message("problem.ingest.no_batch", batch_id=batch_id))
     return BatchOut.model_validate(batch.response_body)

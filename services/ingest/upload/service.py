@@ -32,6 +32,7 @@ from shared.models import IngestBatch
 from shared.periods import Period, PeriodError, beyond_horizon
 from shared.personal_data import CODE, HIDDEN, MESSAGE, contains_personnummer
 from shared.privacy import SUPPRESSION_THRESHOLD
+from shared.i18n import message
 
 logger = logging.getLogger("kvn.ingest.upload")
 MAX_REPORTED_ERRORS = 1000
@@ -117,7 +118,7 @@ def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], lis
                     row=1,
                     field=raw,
                     value=raw,
-                    message="column given twice",
+                    message=message("problem.ingest.column_given_twice"),
                     code="duplicate_column",
                 )
             )
@@ -130,7 +131,7 @@ def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], lis
                     loc=["file", 1, column.name],
                     row=1,
                     field=column.name,
-                    message="required column is missing",
+                    message=message("problem.ingest.required_column_missing"),
                     code="missing_column",
                 )
             )
@@ -427,7 +428,7 @@ async def _replay(
         session, principal.key_id, idempotency_key
     ):
         raise Conflict(
-            "A request with this Idempotency-Key is still being processed; retry later",
+            message("problem.ingest.request_idempotency_key_still_being"),
             headers={"Retry-After": "1"},
         )
     previous = await batch_repository.find_batch_by_idempotency_key(
@@ -472,13 +473,15 @@ async def upload(
         header, rows, detected = await run_cpu(parsing.read_rows, file, fmt)
     except parsing.FileError as exc:
         raise Unprocessable(
-            f"The file was rejected: {exc}",
+            message("problem.ingest.file_was_rejected", reason=exc),
             errors=[FieldError(loc=["file"], message=str(exc), code="unreadable_file")],
         ) from exc
     index, header_errors = map_header(kind, header)
     if header_errors:
         raise Unprocessable(
-            f"The file was rejected: {len(header_errors)} problem(s) in the header row; nothing was stored",
+            message(
+                "problem.ingest.file_was_rejected_problem_s", count_header_errors=len(header_errors)
+            ),
             errors=header_errors,
         )
 
@@ -503,7 +506,7 @@ async def upload(
         else:
             summary = f"{errors.total} problem(s)"
         return Unprocessable(
-            f"The file was rejected: {summary}; nothing was stored",
+            message("problem.ingest.file_was_rejected_nothing_was", summary=summary),
             errors=sorted(errors.items, key=lambda e: e.row or 0),
             extra={"error_count": errors.total},
         )
@@ -658,8 +661,12 @@ async def upload(
 
     if row_count == 0:
         raise Unprocessable(
-            "The file has no data rows",
-            errors=[FieldError(loc=["file"], message="no data rows", code="empty_file")],
+            message("problem.ingest.file_data_rows"),
+            errors=[
+                FieldError(
+                    loc=["file"], message=message("problem.budget.no_data_rows"), code="empty_file"
+                )
+            ],
         )
     if errors.total:
         if not stats["stopped"]:
@@ -753,5 +760,5 @@ async def get_upload(
         or not principal.can_see(batch.municipality_code)
         or batch.response_body is None
     ):
-        raise NotFound(f"No upload {upload_id}")
+        raise NotFound(message("problem.ingest.no_upload", upload_id=upload_id))
     return UploadOut.model_validate(batch.response_body)
