@@ -129,8 +129,10 @@ class Principal:
         foreign = sorted({u for u in unit_codes if not self.may_write_unit(u)})
         if foreign:
             raise Forbidden(
-                "A unit manager may write only for their own units; not for: "
-                + ", ".join(u or "(the municipality)" for u in foreign)
+                message(
+                    "problem.shared.not_own_units",
+                    units=[u or message("problem.shared.the_municipality") for u in foreign],
+                )
             )
 
     def can_see(self, municipality_code: str) -> bool:

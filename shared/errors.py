@@ -16,14 +16,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from shared import API_VERSION
-from shared.i18n import Language, Message, message, negotiate, vary
+from shared.i18n import Invalid, Language, Message, message, negotiate, vary
 from shared.i18n_catalogue import CATALOGUE
 from shared.personal_data import HIDDEN, contains_personnummer
 from shared.schemas import NotConverted
@@ -220,16 +220,6 @@ def _printable(value: Any) -> Any:
     return text if isinstance(value, str) or len(text) <= 200 else text[:200] + "…"
 
 
-class Invalid(ValueError):
-    """A validator's refusal with its text from the catalogue: `raise Invalid(message(...))`
-    inside a pydantic validator gives a 422 whose message is the text in the request's
-    language (pydantic's `value_error` would otherwise carry the English text)."""
-
-    def __init__(self, text: Message) -> None:
-        super().__init__(text.render("en"))
-        self.text = text
-
-
 def validation_message(err: Mapping[str, Any]) -> Message:
     """Pydantic's error as a catalogue message: Swedish by its type with the error's context,
     English pydantic's own message. A type without a Swedish text says "Ogiltigt värde" and
@@ -249,6 +239,16 @@ def validation_message(err: Mapping[str, Any]) -> Message:
     if key not in CATALOGUE:
         return message("validation.unknown", msg=msg, type=type_)
     return Message(key, {**ctx, "msg": msg})
+
+
+def reason_of(exc: ValueError) -> Message:
+    """Why a value was refused, as a catalogue message: an `Invalid`'s own text, pydantic's
+    first error by its type, else the exception's text as it is (`problem.refused`)."""
+    if isinstance(exc, Invalid):
+        return exc.text
+    if isinstance(exc, ValidationError) and exc.errors():
+        return validation_message(exc.errors()[0])
+    return message("problem.refused", reason=str(exc))
 
 
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:

@@ -97,13 +97,14 @@ def with_unit(
 
 # Parameters named like these are identifiers, not quantities: a year or an id keeps its digits
 # as they are (`2024`, `fund 12345`), never `2 024`.
-_PLAIN = re.compile(r"(^|_)(id|year|code|number|version)$")
+_PLAIN = re.compile(r"(^|_)(id|year|code|number|version|row)$")
 
 
 class _Formatted:
     """A parameter of a message, formatted for one language by the template's format spec:
     `{x}` a number as it is, `{x:+}` signed, `{x:.1}` with one decimal, `{x:%}` a share (0–1)
-    as a whole percentage with its sign, `{m}` a nested Message rendered in the language.
+    as a whole percentage with its sign, `{m}` a nested Message rendered in the language, a
+    list its items so, joined by "; ".
     `plain` (a parameter named `year`, `*_id`, `code` …) keeps an integer's digits."""
 
     def __init__(self, value: Any, language: Language, plain: bool = False) -> None:
@@ -113,6 +114,8 @@ class _Formatted:
         v = self.value
         if isinstance(v, Message):
             return v.render(self.language)
+        if isinstance(v, list | tuple):
+            return "; ".join(format(_Formatted(item, self.language), spec) for item in v)
         if self.plain and isinstance(v, int) and not spec:
             return str(v)
         if isinstance(v, bool) or not isinstance(v, Decimal | int | float):
@@ -143,6 +146,16 @@ class Message:
         """`{field}_sv`, `{field}_en` and `{field}` (Swedish, the default) for an output model."""
         sv = self.render("sv")
         return {field: sv, f"{field}_sv": sv, f"{field}_en": self.render("en")}
+
+
+class Invalid(ValueError):
+    """A refusal whose text comes from the catalogue. Inside a pydantic validator it gives a
+    422 whose message is the text in the request's language (a plain ValueError's English text
+    would be shown as it is); elsewhere `exc.text` is the Message to show."""
+
+    def __init__(self, text: Message) -> None:
+        super().__init__(text.render("en"))
+        self.text = text
 
 
 def message(key: str, **params: Any) -> Message:

@@ -1279,3 +1279,356 @@ CATALOGUE.update(
         },
     }
 )
+# --- problem details and located errors, by service (services/*, shared/*) ---
+CATALOGUE.update(
+    {
+        "problem.indicators.give_period_from": {
+            "sv": "ange period=… eller from=…&to=…",
+            "en": "give period=… or from=…&to=…",
+        },
+        "problem.indicators.name_least_one_indicator": {
+            "sv": "ange minst en indikator",
+            "en": "name at least one indicator",
+        },
+        "problem.indicators.most_indicators": {
+            "sv": "högst {maximum} indikatorer",
+            "en": "at most {maximum} indicators",
+        },
+        "problem.indicators.give_both_from": {
+            "sv": "ange både from och to",
+            "en": "give both from and to",
+        },
+        "problem.indicators.from_same_kind_period": {
+            "sv": "from och to måste vara samma slags period",
+            "en": "from and to must be the same kind of period",
+        },
+        "problem.indicators.before_from": {
+            "sv": "to ligger före from",
+            "en": "to is before from",
+        },
+        "problem.indicators.most_periods": {
+            "sv": "högst {maximum} perioder",
+            "en": "at most {maximum} periods",
+        },
+        "problem.indicators.formula.expected_number_measure_but_found": {
+            "sv": "väntade ett tal, ett mätvärde eller '(' men fann '{text}'",
+            "en": "expected a number, a measure or '(' but found '{text}'",
+        },
+        "problem.indicators.formula.formula_most_characters": {
+            "sv": "en formel har högst {maximum} tecken",
+            "en": "a formula is at most {maximum} characters",
+        },
+        "problem.indicators.formula.formula_empty": {
+            "sv": "formeln är tom",
+            "en": "the formula is empty",
+        },
+        "problem.indicators.formula.expected_but_found": {
+            "sv": "väntade '{text}' men fann {found}",
+            "en": "expected '{text}' but found {found}",
+        },
+        "problem.indicators.formula.unexpected": {
+            "sv": "oväntat '{text}'",
+            "en": "unexpected '{text}'",
+        },
+        "problem.indicators.formula.formula_ends_where_value_was": {
+            "sv": "formeln slutar där ett värde väntades",
+            "en": "the formula ends where a value was expected",
+        },
+        "problem.indicators.formula.too_deeply_nested": {
+            "sv": "för djupt nästlad",
+            "en": "too deeply nested",
+        },
+        "problem.indicators.formula.number": {
+            "sv": "'{raw}' är inget tal",
+            "en": "'{raw}' is not a number",
+        },
+        "problem.indicators.formula.name_start_digit": {
+            "sv": "ett namn kan inte börja med en siffra",
+            "en": "a name cannot start with a digit",
+        },
+        "problem.indicators.formula.number_2": {
+            "sv": "'{text}' är inget tal",
+            "en": "'{text}' is not a number",
+        },
+        "problem.indicators.formula.gender_selection_t_k_m": {
+            "sv": "ett könsval är [T], [K] eller [M]",
+            "en": "a gender selection is [T], [K] or [M]",
+        },
+        "problem.indicators.formula.unexpected_character": {
+            "sv": "oväntat tecken '{ch}'",
+            "en": "unexpected character '{ch}'",
+        },
+        "problem.ingest.differs_from_stored_final_value": {
+            "sv": "skiljer sig från det lagrade slutliga värdet {stored} (skicka mode 'revise' för att ersätta det; det gamla värdet sparas)",
+            "en": "differs from the stored final value {stored} (send mode 'revise' to replace it; the old value is kept)",
+        },
+        "problem.ingest.numerator_exceeds_denominator": {
+            "sv": "täljaren är större än nämnaren",
+            "en": "numerator exceeds denominator",
+        },
+        "problem.ingest.give_value_numerator": {
+            "sv": "ange ett värde (eller en täljare)",
+            "en": "give a value (or a numerator)",
+        },
+        "problem.ingest.count_non_negative_integer": {
+            "sv": "ett antal måste vara ett heltal som inte är negativt",
+            "en": "a count must be a non-negative integer",
+        },
+        "problem.ingest.unknown_local_measure": {
+            "sv": "okänt lokalt mätvärde",
+            "en": "unknown local measure",
+        },
+        "problem.ingest.unknown_unit_municipality": {
+            "sv": "okänd enhet i kommunen {municipality}",
+            "en": "unknown unit in municipality {municipality}",
+        },
+        "problem.ingest.out_range": {
+            "sv": "utanför intervallet {low}–{high} för {measure_code}",
+            "en": "out of range {low}–{high} for {measure_code}",
+        },
+        "problem.ingest.duplicate_row_same_unit_measure": {
+            "sv": "dubblett av rad {row} (samma enhet, mätvärde, period och kön)",
+            "en": "duplicate of row {row} (same unit, measure, period, gender)",
+        },
+        "problem.ingest.differs_from_stored_final_value_2": {
+            "sv": "skiljer sig från det lagrade slutliga värdet {value} (skicka mode 'revise' för att ersätta det; det gamla värdet sparas)",
+            "en": "differs from the stored final value {value} (send mode 'revise' to replace it; the old value is kept)",
+        },
+        "problem.ingest.period_required": {
+            "sv": "en period krävs",
+            "en": "a period is required",
+        },
+        "problem.ingest.gender_t_k_m": {
+            "sv": "kön måste vara T, K eller M",
+            "en": "gender must be T, K or M",
+        },
+        "problem.ingest.row_holds_value": {
+            "sv": "raden innehåller inget värde",
+            "en": "the row holds no value",
+        },
+        "problem.ingest.unit_required": {
+            "sv": "en enhet krävs",
+            "en": "a unit is required",
+        },
+        "problem.ingest.problem_for_measure": {
+            "sv": "{problem} för {measure}",
+            "en": "{problem} for {measure}",
+        },
+        "problem.ingest.measure_required": {
+            "sv": "ett mätvärde krävs",
+            "en": "a measure is required",
+        },
+        "problem.ingest.duplicate_row_same_unit_measure_2": {
+            "sv": "dubblett av rad {row} (samma enhet, mätvärde, period och kön: {measure})",
+            "en": "duplicate of row {row} (same unit, measure, period and gender: {measure})",
+        },
+        "problem.ingest.differs_from_stored_final_value_3": {
+            "sv": "skiljer sig från det lagrade slutliga värdet {stored} för {measure} (ladda upp med mode=revise för att ersätta det; det gamla värdet sparas)",
+            "en": "differs from the stored final value {stored} of {measure} (upload with mode=revise to replace it; the old value is kept)",
+        },
+        "problem.ingest.value_required": {
+            "sv": "ett värde krävs",
+            "en": "a value is required",
+        },
+        "problem.ingest.more_than_respondents": {
+            "sv": "fler än de {respondents} svarande",
+            "en": "more than the {respondents} respondents",
+        },
+    }
+)
+CATALOGUE.update(
+    {
+        "problem.awards.winner_not_eligible": {
+            "sv": "{winner} var inte behörig: {reason}",
+            "en": "{winner} was not eligible: {reason}",
+        },
+        "problem.awards.winner_not_candidate": {
+            "sv": "{winner} är ingen kandidat i denna utvärdering",
+            "en": "{winner} is not a candidate of this run",
+        },
+        "problem.awards.unknown_fund": {
+            "sv": "okänd fond",
+            "en": "unknown fund",
+        },
+        "period.type.year": {
+            "sv": "år",
+            "en": "year",
+        },
+        "period.type.tertial": {
+            "sv": "tertial",
+            "en": "tertial",
+        },
+        "period.type.quarter": {
+            "sv": "kvartal",
+            "en": "quarter",
+        },
+        "period.type.month": {
+            "sv": "månad",
+            "en": "month",
+        },
+        "problem.period.year_out_of_range": {
+            "sv": "året {year} ligger utanför 1900–2200",
+            "en": "year {year} is out of range 1900–2200",
+        },
+        "problem.period.index_out_of_range": {
+            "sv": "{type} nummer {index} finns inte",
+            "en": "{type} index {index} is out of range",
+        },
+        "problem.period.not_a_period": {
+            "sv": "'{raw}' är ingen period; skriv 2024, 2024T2, 2024Q3 eller 2024-05",
+            "en": "'{raw}' is not a period; use 2024, 2024T2, 2024Q3 or 2024-05",
+        },
+        "problem.period.no_roll_up": {
+            "sv": "periodtypen {type} kan inte räknas samman till {parent}",
+            "en": "a {type} does not roll up into a {parent}",
+        },
+        "problem.period.no_children": {
+            "sv": "periodtypen {type} innehåller ingen period av typen {child}",
+            "en": "a {type} has no {child}s inside it",
+        },
+        "problem.period.beyond_horizon": {
+            "sv": "efter {last_year}: en observation får gälla högst innevarande år + {years_ahead}",
+            "en": "after {last_year}: an observation may be for this year + {years_ahead} at most",
+        },
+        "problem.ingest.ambiguous_number": {
+            "sv": "tvetydigt tal: både ',' och '.'",
+            "en": "ambiguous number: both ',' and '.'",
+        },
+        "problem.ingest.not_a_number": {
+            "sv": "inget tal",
+            "en": "not a number",
+        },
+        "problem.ingest.period_type": {
+            "sv": "en rad av typen {kind} behöver en period av typen {allowed}",
+            "en": "a {kind} row needs a period of type {allowed}",
+        },
+        "problem.ingest.out_of_range": {
+            "sv": "utanför intervallet {low}–{high}",
+            "en": "out of range {low}–{high}",
+        },
+    }
+)
+CATALOGUE.update(
+    {
+        "problem.awards.no_criterion_has_data": {
+            "sv": "Inget av prisets kriterier har data för {period}: {reasons}",
+            "en": "No criterion of the scheme has data for {period}: {reasons}",
+        },
+        "problem.awards.criterion_unavailable": {
+            "sv": "{reason}",
+            "en": "{reason}",
+        },
+        "problem.awards.criterion_lacking": {
+            "sv": "{criterion} ({candidates}: {reason})",
+            "en": "{criterion} ({candidates}: {reason})",
+        },
+        "problem.awards.no_eligible_candidate": {
+            "sv": "ingen behörig kandidat",
+            "en": "no eligible candidate",
+        },
+        "problem.awards.required_criterion_no_value_for": {
+            "sv": "det obligatoriska kriteriet {criterion} saknar värde för {candidate}: {reason}",
+            "en": "required criterion {criterion} has no value for {candidate}: {reason}",
+        },
+        "problem.awards.required_criterion_no_value": {
+            "sv": "det obligatoriska kriteriet {criterion} saknar värde: {reason}",
+            "en": "required criterion {criterion} has no value: {reason}",
+        },
+        "problem.awards.required_criteria_missing": {
+            "sv": "Obligatoriska kriterier saknar data, så utvärderingen kan inte rangordna rättvist: {criteria}",
+            "en": "Required criteria lack data, so the run cannot rank fairly: {criteria}",
+        },
+        "problem.awards.no_value_for_period": {
+            "sv": "inget värde för perioden",
+            "en": "no value for the period",
+        },
+        "problem.money.out_of_range": {
+            "sv": "{amount} {unit} ligger utanför det tillåtna (högst {maximum} kr)",
+            "en": "{amount} {unit} is out of range (at most {maximum} kr)",
+        },
+        "problem.money.finer_than_ore": {
+            "sv": "{amount} {unit} är finare än ett öre",
+            "en": "{amount} {unit} is finer than one öre",
+        },
+        "problem.ingest.file_empty": {
+            "sv": "filen är tom; första raden ska ange kolumnerna",
+            "en": "the file is empty; the first row must name the columns",
+        },
+        "problem.ingest.not_readable_xlsx": {
+            "sv": "ingen läsbar XLSX-fil: {reason}",
+            "en": "not a readable XLSX file: {reason}",
+        },
+        "problem.ingest.sheet_empty": {
+            "sv": "bladet är tomt; första raden ska ange kolumnerna",
+            "en": "the sheet is empty; the first row must name the columns",
+        },
+        "problem.refused": {
+            "sv": "{reason}",
+            "en": "{reason}",
+        },
+        "problem.webhook.invalid_url": {
+            "sv": "är ingen giltig URL",
+            "en": "not a valid URL",
+        },
+        "problem.webhook.not_https": {
+            "sv": "måste vara en https://-URL",
+            "en": "must be an https:// URL",
+        },
+        "problem.webhook.no_host": {
+            "sv": "saknar värd",
+            "en": "has no host",
+        },
+        "problem.webhook.credentials": {
+            "sv": "får inte innehålla inloggningsuppgifter",
+            "en": "must not carry credentials",
+        },
+        "problem.webhook.fragment": {
+            "sv": "får inte ha ett fragment (#)",
+            "en": "must not have a fragment",
+        },
+        "problem.webhook.port": {
+            "sv": "har en ogiltig port",
+            "en": "has an invalid port",
+        },
+        "problem.webhook.private": {
+            "sv": "får inte peka på en loopback-, privat eller reserverad adress",
+            "en": "must not point at a loopback, private or reserved address",
+        },
+        "problem.webhook.host_not_allowed": {
+            "sv": "värden {host} finns inte i WEBHOOK_ALLOWED_HOSTS",
+            "en": "host {host} is not in WEBHOOK_ALLOWED_HOSTS",
+        },
+        "problem.budget.budget_exists": {
+            "sv": "{board} har redan {phase} för {period}; ersätt den med PUT /v1/operating-budgets/{budget_id} och If-Match",
+            "en": "{board} already has a {phase} budget for {period}; replace it with PUT /v1/operating-budgets/{budget_id} and If-Match",
+        },
+        "problem.budget.phase.approved": {
+            "sv": "en beslutad budget",
+            "en": "approved",
+        },
+        "problem.budget.phase.revised": {
+            "sv": "en reviderad budget",
+            "en": "revised",
+        },
+        "problem.budget.phase.forecast": {
+            "sv": "en prognos",
+            "en": "forecast",
+        },
+        "problem.budget.phase.outcome": {
+            "sv": "ett utfall",
+            "en": "outcome",
+        },
+        "problem.ingest.unknown_column": {
+            "sv": "okänd kolumn för typen {kind}; väntade {expected}",
+            "en": "unknown column for kind {kind}; expected {expected}",
+        },
+        "problem.shared.not_own_units": {
+            "sv": "En enhetschef får bara skriva för sina egna enheter; inte för: {units}",
+            "en": "A unit manager may write only for their own units; not for: {units}",
+        },
+        "problem.shared.the_municipality": {
+            "sv": "(kommunen)",
+            "en": "(the municipality)",
+        },
+    }
+)

@@ -26,7 +26,7 @@ def refuse_personal_data_in_query(request: Request) -> None:
                     loc=["query", name],
                     field=name,
                     value=personal_data.HIDDEN,
-                    message=personal_data.MESSAGE,
+                    message=message(f"validation.{personal_data.CODE}", msg=personal_data.MESSAGE),
                     code=personal_data.CODE,
                 )
                 for name in dict.fromkeys(names)

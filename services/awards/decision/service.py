@@ -18,7 +18,7 @@ from shared.clients.budget import BudgetClient
 from shared.contracts.budget import AllocationIn
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
-from shared.i18n import message, text
+from shared.i18n import Message, message, text
 from shared.models import AwardDecision, AwardRun
 from shared.money import from_ore
 from shared.pagination import Page, PageParams
@@ -47,8 +47,8 @@ def to_out(decision: AwardDecision, rank_one: str | None = None) -> DecisionOut:
     )
 
 
-def _field_error(field: str, value: Any, text: Message, code: str) -> FieldError:
-    return FieldError(loc=["body", field], field=field, value=value, message=text, code=code)
+def _field_error(field: str, value: Any, reason: Message, code: str) -> FieldError:
+    return FieldError(loc=["body", field], field=field, value=value, message=reason, code=code)
 
 
 async def decide(
@@ -59,7 +59,7 @@ async def decide(
     ineligible = {i["unit_code"]: i["reason"] for i in run.results.get("ineligible", [])}
     chosen = next((r for r in ranking if r["unit_code"] == payload.winner_code), None)
     if chosen is None:
-        text = (
+        refusal = (
             message(
                 "problem.awards.winner_not_eligible",
                 winner=payload.winner_code,
@@ -69,8 +69,8 @@ async def decide(
             else message("problem.awards.winner_not_candidate", winner=payload.winner_code)
         )
         raise Unprocessable(
-            text,
-            errors=[_field_error("winner_code", payload.winner_code, text, "not_ranked")],
+            refusal,
+            errors=[_field_error("winner_code", payload.winner_code, refusal, "not_ranked")],
         )
     rank_one = ranking[0]["unit_code"] if ranking else None
     decision = await repository.insert_new(

@@ -9,8 +9,7 @@ from pydantic import Field, model_validator
 
 from services.awards.fields import Amount as MoneyAmount
 from services.awards.fields import IndicatorCode, Number, PositiveAmount, check_money
-from shared.errors import Invalid
-from shared.i18n import NEGOTIATED, message
+from shared.i18n import NEGOTIATED, Invalid, message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 

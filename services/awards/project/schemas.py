@@ -8,8 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from services.awards.fields import Code, IndicatorCode, PositiveAmount, check_money
-from shared.errors import Invalid
-from shared.i18n import message
+from shared.i18n import Invalid, message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 

@@ -24,7 +24,7 @@ from services.budget.efficiency.schemas import (
 from services.budget.operating import repository as operating
 from shared.auth import Principal
 from shared.clients.ingest import IngestClient
-from shared.errors import FieldError, NotFound, Unprocessable
+from shared.errors import FieldError, NotFound, Unprocessable, reason_of
 from shared.i18n import message
 from shared.money import from_ore, to_ore
 from shared.periods import Period
@@ -40,13 +40,13 @@ async def _net_cost_ore(
             amount = to_ore(payload.net_cost, payload.net_cost_unit)
         except ValueError as exc:
             raise Unprocessable(
-                str(exc),
+                reason_of(exc),
                 errors=[
                     FieldError(
                         loc=["body", "net_cost"],
                         field="net_cost",
                         value=str(payload.net_cost),
-                        message=str(exc),
+                        message=reason_of(exc),
                     )
                 ],
             ) from exc
@@ -139,10 +139,13 @@ async def publish(
         period = Period.parse(payload.period)
     except ValueError as exc:
         raise Unprocessable(
-            str(exc),
+            reason_of(exc),
             errors=[
                 FieldError(
-                    loc=["body", "period"], field="period", value=payload.period, message=str(exc)
+                    loc=["body", "period"],
+                    field="period",
+                    value=payload.period,
+                    message=reason_of(exc),
                 )
             ],
         ) from exc

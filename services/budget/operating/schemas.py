@@ -7,8 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
-from shared.errors import Invalid
-from shared.i18n import message
+from shared.i18n import Invalid, message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 

@@ -192,9 +192,13 @@ async def create_budget(
     )
     if existing is not None:
         raise Conflict(
-            f"{payload.board} already has a {payload.phase} budget for {payload.year}"
-            + (f"T{tertial}" if tertial else "")
-            + f"; replace it with PUT /v1/operating-budgets/{existing.id} and If-Match",
+            message(
+                "problem.budget.budget_exists",
+                board=payload.board,
+                phase=message(f"problem.budget.phase.{payload.phase}"),
+                period=f"{payload.year}T{tertial}" if tertial else str(payload.year),
+                budget_id=str(existing.id),
+            ),
             extra={"existing_id": str(existing.id)},
         )
     budget = OperatingBudget(

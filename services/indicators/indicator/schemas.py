@@ -7,8 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from shared.errors import Invalid
-from shared.i18n import NEGOTIATED, message, swedish
+from shared.i18n import NEGOTIATED, Invalid, message, swedish
 from shared.schemas import InputModel, OutputModel
 
 Classification = Literal["struktur", "process", "effekt"]

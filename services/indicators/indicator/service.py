@@ -71,7 +71,7 @@ async def _formulas(
                     loc=["body", field],
                     field=field,
                     value=text,
-                    message=exc.message,
+                    message=exc.text,
                     code="formula_syntax",
                     position=exc.position,
                 )

@@ -39,6 +39,7 @@ from shared.errors import (
     PreconditionFailed,
     PreconditionRequired,
     Unprocessable,
+    reason_of,
 )
 from shared.http_cache import version_matches
 from shared.i18n import message
@@ -91,7 +92,7 @@ async def _targets(
                     )
                 except ValueError as exc:
                     errors.append(
-                        FieldError(loc=[*loc, "target"], field="target", message=str(exc))
+                        FieldError(loc=[*loc, "target"], field="target", message=reason_of(exc))
                     )
                     continue
                 errors.extend(await target_service.check(session, municipality, spec, loc))

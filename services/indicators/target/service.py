@@ -68,7 +68,7 @@ async def check(
         except PeriodError as exc:
             errors.append(
                 FieldError(
-                    loc=[*loc, "period"], field="period", value=payload.period, message=str(exc)
+                    loc=[*loc, "period"], field="period", value=payload.period, message=exc.text
                 )
             )
     allowed = {"area": get_args(Area), "unit_type": get_args(UnitType)}.get(payload.scope_type)
