@@ -51,13 +51,9 @@ class FieldError(BaseModel):
     code: str | None = None
     _text: Message | None = PrivateAttr(default=None)
 
-    def __init__(self, **data: Any) -> None:
-        text = data.get("message")
-        if isinstance(text, Message):
-            data["message"] = text.render("en")
-        super().__init__(**data)
-        if isinstance(text, Message):
-            self._text = text
+    def __init__(self, *, message: Message, **data: Any) -> None:
+        super().__init__(message=message.render("en"), **data)
+        self._text = message
 
     def shown(self, language: Language) -> dict[str, Any]:
         """The error as a problem shows it, its message in the language."""
@@ -90,16 +86,15 @@ class AppError(Exception):
 
     def __init__(
         self,
-        detail: str | Message | None = None,
+        detail: Message | None = None,
         *,
         errors: Sequence[FieldError] | None = None,
         headers: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(
-            (detail.render("en") if isinstance(detail, Message) else detail) or self.title
-        )
-        self.detail = detail
+        super().__init__(detail.render("en") if detail is not None else self.title)
+        # A peer's problem passed on keeps the peer's own text (shared.clients.base.PeerError).
+        self.detail: str | Message | None = detail
         self.errors = list(errors) if errors else None
         self.headers = dict(headers or {})
         self.extra = dict(extra or {})
@@ -112,7 +107,7 @@ class BadRequest(AppError):
 class Unauthorized(AppError):
     status, slug, title = 401, "unauthorized", "Unauthorized"
 
-    def __init__(self, detail: str | Message | None = None, **kwargs: Any) -> None:
+    def __init__(self, detail: Message | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="kvalitetsnavet"'})
         super().__init__(detail, **kwargs)
 

@@ -1632,3 +1632,111 @@ CATALOGUE.update(
         },
     }
 )
+CATALOGUE.update(
+    {
+        "budget.check.field.revenue": {
+            "sv": "intäkter",
+            "en": "revenue",
+        },
+        "budget.check.field.costs": {
+            "sv": "kostnader",
+            "en": "costs",
+        },
+        "budget.check.field.net": {
+            "sv": "netto",
+            "en": "net",
+        },
+        "budget.check.where": {
+            "sv": "{activity}, {field}",
+            "en": "{activity}, {field}",
+        },
+        "budget.check.sign_missing": {
+            "sv": "{where}: {printed} är skrivet utan sitt tecken; {what} ger {computed} {unit}",
+            "en": "{where}: {printed} is written without its sign; {what} gives {computed} {unit}",
+        },
+        "budget.check.rounding": {
+            "sv": "{where}: angivet {printed}, {what} ger {computed} {unit}; skillnaden {difference} ryms inom avrundningstoleransen {tolerance} {unit}; det beräknade värdet lagras",
+            "en": "{where}: printed {printed}, {what} gives {computed} {unit}; difference {difference} is within the rounding tolerance of {tolerance} {unit}; the computed value is stored",
+        },
+        "budget.check.inconsistent": {
+            "sv": "{where}: angivet {printed}, {what} ger {computed} {unit}; skillnaden {difference} överstiger avrundningstoleransen {tolerance} {unit}",
+            "en": "{where}: printed {printed}, {what} gives {computed} {unit}; difference {difference} exceeds the rounding tolerance of {tolerance} {unit}",
+        },
+        "budget.check.duplicate_activity": {
+            "sv": "{title}: verksamhetskoden {code} finns också på rad {row}",
+            "en": "{title}: activity code {code} is also row {row}",
+        },
+        "budget.check.revenue_negative": {
+            "sv": "{title}, intäkter: {amount} är negativt; intäkter skrivs positiva i denna tabell",
+            "en": "{title}, revenue: {amount} is negative; revenue is written positive in this table",
+        },
+        "budget.check.costs_positive": {
+            "sv": "{title}, kostnader: {amount} är positivt; kostnader skrivs negativa i denna tabell (saknas tecknet?)",
+            "en": "{title}, costs: {amount} is positive; costs are written negative in this table (sign missing?)",
+        },
+        "budget.check.revenue_plus_costs": {
+            "sv": "intäkter + kostnader",
+            "en": "revenue + costs",
+        },
+        "budget.check.unknown_parent": {
+            "sv": "{title}: överordnad verksamhet {parent} finns inte i denna tabell",
+            "en": "{title}: parent {parent} is not an activity of this table",
+        },
+        "budget.check.cyclic_parent": {
+            "sv": "{title}: hierarkin går i cirkel",
+            "en": "{title}: the hierarchy loops",
+        },
+        "budget.check.sum_of_children": {
+            "sv": "summan av dess underverksamheter",
+            "en": "the sum of its sub-activities",
+        },
+        "budget.check.activities_net": {
+            "sv": "verksamheternas intäkter + kostnader",
+            "en": "the sum of the activities' revenue + costs",
+        },
+        "budget.check.sum_of_activities": {
+            "sv": "summan av verksamheterna",
+            "en": "the sum of the activities",
+        },
+        "budget.check.totals_needed": {
+            "sv": "en tabell utan verksamheter behöver summor med intäkter och kostnader",
+            "en": "a table without activities needs totals with revenue and costs",
+        },
+        "budget.check.total_revenue_negative": {
+            "sv": "Summa, intäkter: {amount} är negativt",
+            "en": "Summa, revenue: {amount} is negative",
+        },
+        "budget.check.total_costs_positive": {
+            "sv": "Summa, kostnader: {amount} är positivt; kostnader skrivs negativa (saknas tecknet?)",
+            "en": "Summa, costs: {amount} is positive; costs are written negative (sign missing?)",
+        },
+        "budget.check.frame_within": {
+            "sv": "ryms inom avrundningstoleransen {tolerance} {unit}",
+            "en": "is within the rounding tolerance of {tolerance} {unit}",
+        },
+        "budget.check.frame_exceeds": {
+            "sv": "överstiger avrundningstoleransen {tolerance} {unit}",
+            "en": "exceeds the rounding tolerance of {tolerance} {unit}",
+        },
+        "budget.check.frame_difference": {
+            "sv": "nettokostnaden {net_cost} {unit} skiljer sig från ramen för {board} {year} ({frame} {unit}) med {difference} {unit} (positiv = över ramen); skillnaden {what}",
+            "en": "the net cost {net_cost} {unit} differs from {board}'s frame for {year} ({frame} {unit}) by {difference} {unit} (positive = over the frame); the difference {what}",
+        },
+        "budget.check.investment_total": {
+            "sv": "Summa {year}: angivet {printed}, raderna summerar till {computed} {unit}; skillnad {difference}",
+            "en": "Summa {year}: printed {printed}, the lines sum to {computed} {unit}; difference {difference}",
+        },
+        "budget.check.investment_within": {
+            "sv": "{base}, inom avrundningstoleransen {tolerance} {unit}",
+            "en": "{base}, within the rounding tolerance of {tolerance} {unit}",
+        },
+        "budget.check.investment_leaves_out": {
+            "sv": "{base}: den angivna summan utelämnar {left_out}",
+            "en": "{base}: the printed total leaves out {left_out}",
+        },
+        "budget.check.investment_exceeds": {
+            "sv": "{base}, mer än avrundningstoleransen {tolerance} {unit}",
+            "en": "{base}, more than the rounding tolerance of {tolerance} {unit}",
+        },
+    }
+)

@@ -29,10 +29,8 @@ class PeerError(AppError):
     """A peer's 4xx, passed on with the peer's status and detail."""
 
     def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(
-            body.get("detail") or body.get("title"),
-            errors=[FieldError.model_validate(e) for e in body.get("errors") or []],
-        )
+        super().__init__(errors=[FieldError.model_validate(e) for e in body.get("errors") or []])
+        self.detail = body.get("detail") or body.get("title")
         self.status = status
         self.title = str(body.get("title") or "Error from a peer service")
         self.slug = "peer-error"

@@ -77,22 +77,38 @@ def check_totals(payload: PlanIn, lines: list[dict[int, int]], *, tolerance: int
             for p, line in zip(payload.projects, lines, strict=True)
             if line.get(year, 0) == -difference and difference != 0
         ]
-        base = (
-            f"Summa {year}: printed {_fmt(printed, unit)}, the lines sum to {_fmt(computed, unit)} {unit}; "
-            f"difference {_fmt(difference, unit)}"
+        base = message(
+            "budget.check.investment_total",
+            year=year,
+            printed=from_ore(printed, unit),
+            computed=from_ore(computed, unit),
+            unit=unit,
+            difference=from_ore(difference, unit),
         )
         severity: Literal["warning", "error"] = "error"
         if abs(difference) <= tolerance:
             severity, code = "warning", "rounding_difference"
-            message = base + f", within the rounding tolerance of {_fmt(tolerance, unit)} {unit}"
+            text = message(
+                "budget.check.investment_within",
+                base=base,
+                tolerance=from_ore(tolerance, unit),
+                unit=unit,
+            )
         elif left_out:
             code = "total_leaves_out_line"
-            message = (
-                base + f": the printed total leaves out {' or '.join(repr(t) for t in left_out)}"
+            text = message(
+                "budget.check.investment_leaves_out",
+                base=base,
+                left_out=", ".join(repr(t) for t in left_out),
             )
         else:
             code = "inconsistent"
-            message = base + f", more than the rounding tolerance of {_fmt(tolerance, unit)} {unit}"
+            text = message(
+                "budget.check.investment_exceeds",
+                base=base,
+                tolerance=from_ore(tolerance, unit),
+                unit=unit,
+            )
         findings.append(
             Finding(
                 severity=severity,
@@ -103,8 +119,8 @@ def check_totals(payload: PlanIn, lines: list[dict[int, int]], *, tolerance: int
                 printed=_fmt(printed, unit),
                 computed=_fmt(computed, unit),
                 difference=_fmt(difference, unit),
-                message=message,
-            )
+                message=text.render("en"),
+            ).explained(text)
         )
     return findings
 
@@ -152,7 +168,7 @@ async def import_plan(
                     loc=f.loc,
                     field=f.field,
                     value=f.printed,
-                    message=f.message,
+                    message=f.text,
                     code=f.code,
                     computed=f.computed,
                     difference=f.difference,

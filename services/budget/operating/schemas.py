@@ -5,9 +5,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
-from shared.i18n import Invalid, message
+from shared.i18n import Invalid, Message, message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -89,6 +89,17 @@ class Finding(OutputModel):
     computed: str | None = None
     difference: str | None = None
     message: str
+    _text: Message | None = PrivateAttr(default=None)
+
+    def explained(self, text: Message) -> Finding:
+        """The finding with its message from the catalogue (a refusal shows it in the
+        request's language); `message` holds the English text."""
+        self._text = text
+        return self
+
+    @property
+    def text(self) -> Message:
+        return self._text or message("problem.refused", reason=self.message)
 
 
 class ActivityOut(OutputModel):

@@ -61,7 +61,7 @@ def _refuse(checked: Checked) -> None:
                 loc=f.loc,
                 field=f.field,
                 value=f.printed,
-                message=f.message,
+                message=f.text,
                 code=f.code,
                 activity=f.activity,
                 computed=f.computed,
