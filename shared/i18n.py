@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar, get_args
@@ -30,6 +31,10 @@ from pydantic import AliasChoices, BaseModel, Field
 from shared.i18n_catalogue import CATALOGUE
 
 Language = Literal["sv", "en"]
+
+accept_language_var: ContextVar[str | None] = ContextVar("accept_language", default=None)
+"""The Accept-Language of the request being served (set by shared.middleware), passed on to
+the peers it calls so that their refusals come back in the caller's language."""
 SUPPORTED: tuple[Language, ...] = get_args(Language)
 DEFAULT: Language = "sv"
 

@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import API_VERSION
 from shared.errors import problem_response
+from shared.i18n import accept_language_var
 from shared.logging import request_id_var
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -40,11 +41,12 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = ""
+        incoming, accept_language = "", None
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
-                break
+            elif name == b"accept-language":
+                accept_language = value.decode("latin-1")
         state = scope.setdefault("state", {})
         # An outer instance (the `kvn run` parent app) may have chosen it already.
         request_id = state.get("request_id") or (
@@ -52,6 +54,7 @@ class RequestContextMiddleware:
         )
         state["request_id"] = request_id
         token = request_id_var.set(request_id)
+        language_token = accept_language_var.set(accept_language)
         started = time.perf_counter()
         status = 500
 
@@ -76,6 +79,7 @@ class RequestContextMiddleware:
             if self.metrics:
                 self._observe(scope, status, started)
             request_id_var.reset(token)
+            accept_language_var.reset(language_token)
 
     def _observe(self, scope: Scope, status: int, started: float) -> None:
         route = scope.get("route")

@@ -15,7 +15,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from shared.errors import AppError, FieldError, Unavailable, Upstream
-from shared.i18n import message
+from shared.i18n import accept_language_var, message
 from shared.logging import request_id_var
 from shared.settings import ServiceName, Settings
 
@@ -57,6 +57,8 @@ class ServiceClient:
         request_id = request_id_var.get()
         if request_id:
             headers["X-Request-ID"] = request_id
+        if accept_language := accept_language_var.get():
+            headers["Accept-Language"] = accept_language
         attempts = 1 + (self.retries if method.upper() in _IDEMPOTENT else 0)
         url = f"{self.base_url}{path}"
         for attempt in range(attempts):

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from shared.clients.base import ServiceClient
 from shared.contracts.ingest import BatchResult
 from shared.errors import Unavailable, Upstream
-from shared.i18n import message
+from shared.i18n import accept_language_var, message
 from shared.logging import request_id_var
 from shared.settings import ServiceName
 
@@ -31,6 +31,8 @@ class IngestClient(ServiceClient):
         request_id = request_id_var.get()
         if request_id:
             headers["X-Request-ID"] = request_id
+        if accept_language := accept_language_var.get():
+            headers["Accept-Language"] = accept_language
         attempts = 1 + (self.retries if idempotency_key else 0)
         for attempt in range(attempts):
             try:
