@@ -1740,3 +1740,19 @@ CATALOGUE.update(
         },
     }
 )
+CATALOGUE.update(
+    {
+        "problem.awards.refused_by_budget": {
+            "sv": "budgettjänsten avvisade det",
+            "en": "refused by the budget service",
+        },
+        "problem.ingest.every_tenant": {
+            "sv": "alla kommuner",
+            "en": "every tenant",
+        },
+        "problem.budget.nothing": {
+            "sv": "ingenting",
+            "en": "nothing",
+        },
+    }
+)

@@ -229,7 +229,7 @@ async def pay_out(
                     "problem.awards.fund_cover_prize_kr",
                     fund_id=payload.fund_id,
                     amount=amount,
-                    reason=exc.detail or "refused by the budget service",
+                    reason=exc.detail or message("problem.awards.refused_by_budget"),
                 ),
                 extra={"fund_id": str(payload.fund_id), "amount": str(amount), "unit": "kr"},
             ) from exc

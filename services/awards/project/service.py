@@ -333,7 +333,7 @@ async def decide_funding(
                     message(
                         "problem.awards.fund_cover_kr",
                         amount=amount,
-                        reason=exc.detail or "refused by the budget service",
+                        reason=exc.detail or message("problem.awards.refused_by_budget"),
                     )
                 ) from exc
             raise

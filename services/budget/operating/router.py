@@ -211,7 +211,10 @@ async def import_outcome(
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in _CSV_TYPES:
         raise UnsupportedMediaType(
-            message("problem.budget.send_outcome_text_csv", media=media or "nothing"),
+            message(
+                "problem.budget.send_outcome_text_csv",
+                media=media or message("problem.budget.nothing"),
+            ),
             headers={"Accept-Post": "text/csv"},
         )
     budget = await service.import_outcome(

@@ -132,7 +132,7 @@ async def create_sync(
         raise Conflict(
             message(
                 "problem.ingest.sync_already_pending_running",
-                scope="every tenant" if scope is None else scope,
+                scope=message("problem.ingest.every_tenant") if scope is None else scope,
                 running=job_url(running),
             ),
             extra={"job": job_url(running)},
