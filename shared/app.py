@@ -209,7 +209,7 @@ def create_service_app(
                 request,
                 status=503,
                 slug="database-unavailable",
-                detail="The database does not answer",
+                detail=message("problem.shared.database_not_answering"),
                 headers={"Retry-After": "5"},
             )
         return JSONResponse(

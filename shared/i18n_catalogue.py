@@ -1756,3 +1756,19 @@ CATALOGUE.update(
         },
     }
 )
+CATALOGUE.update(
+    {
+        "problem.shared.body_too_large": {
+            "sv": "Begärans innehåll överstiger gränsen på {limit} byte",
+            "en": "The request body exceeds the limit of {limit} bytes",
+        },
+        "problem.shared.rate_limited": {
+            "sv": "Fler än {per_minute} förfrågningar per minut",
+            "en": "More than {per_minute} requests per minute",
+        },
+        "problem.shared.database_not_answering": {
+            "sv": "Databasen svarar inte",
+            "en": "The database does not answer",
+        },
+    }
+)

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import API_VERSION
 from shared.errors import problem_response
-from shared.i18n import accept_language_var
+from shared.i18n import accept_language_var, message
 from shared.logging import request_id_var
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -157,7 +157,7 @@ class BodyLimitMiddleware:
             request,
             status=413,
             slug="payload-too-large",
-            detail=f"The request body exceeds the limit of {limit} bytes",
+            detail=message("problem.shared.body_too_large", limit=limit),
         )
         await response(scope, receive, send)
 
@@ -192,7 +192,7 @@ class RateLimitMiddleware:
                 Request(scope, receive),
                 status=429,
                 slug="too-many-requests",
-                detail=f"More than {self.per_minute} requests per minute",
+                detail=message("problem.shared.rate_limited", per_minute=self.per_minute),
                 headers={"Retry-After": str(retry)},
             )
             await response(scope, receive, send)
