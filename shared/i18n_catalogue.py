@@ -1772,3 +1772,23 @@ CATALOGUE.update(
         },
     }
 )
+CATALOGUE.update(
+    {
+        "problem.ingest.summary_stopped": {
+            "sv": "minst {count} fel (läsningen avbröts vid de första {first})",
+            "en": "at least {count} problems (reading stopped at the first {first})",
+        },
+        "problem.ingest.summary_listed": {
+            "sv": "{count} fel (de första {first} visas)",
+            "en": "{count} problem(s) (the first {first} are listed)",
+        },
+        "problem.ingest.summary": {
+            "sv": "{count} fel",
+            "en": "{count} problem(s)",
+        },
+        "problem.indicators.formula.the_end": {
+            "sv": "slutet",
+            "en": "the end",
+        },
+    }
+)

@@ -119,7 +119,11 @@ class _Parser:
     def expect(self, text: str) -> None:
         token = self.current
         if token.kind != "op" or token.text != text:
-            found = f"'{token.text}'" if token.kind != "end" else "the end"
+            found = (
+                f"'{token.text}'"
+                if token.kind != "end"
+                else message("problem.indicators.formula.the_end")
+            )
             raise FormulaError(
                 message("problem.indicators.formula.expected_but_found", text=text, found=found),
                 token.position,

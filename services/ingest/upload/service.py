@@ -564,11 +564,15 @@ async def upload(
 
     def rejected() -> Unprocessable:
         if stats["stopped"]:
-            summary = f"at least {errors.total} problems (reading stopped at the first {MAX_REPORTED_ERRORS})"
+            summary = message(
+                "problem.ingest.summary_stopped", count=errors.total, first=MAX_REPORTED_ERRORS
+            )
         elif errors.total > MAX_REPORTED_ERRORS:
-            summary = f"{errors.total} problem(s) (the first {MAX_REPORTED_ERRORS} are listed)"
+            summary = message(
+                "problem.ingest.summary_listed", count=errors.total, first=MAX_REPORTED_ERRORS
+            )
         else:
-            summary = f"{errors.total} problem(s)"
+            summary = message("problem.ingest.summary", count=errors.total)
         return Unprocessable(
             message("problem.ingest.file_was_rejected_nothing_was", summary=summary),
             errors=sorted(errors.items, key=lambda e: e.row or 0),
