@@ -52,8 +52,12 @@ class FieldError(BaseModel):
     _text: Message | None = PrivateAttr(default=None)
 
     def __init__(self, *, message: Message, **data: Any) -> None:
-        super().__init__(message=message.render("en"), **data)
-        self._text = message
+        given: Any = message  # a peer's error read back (model_validate) brings its text
+        if isinstance(given, Message):
+            super().__init__(message=given.render("en"), **data)
+            self._text = given
+        else:
+            super().__init__(message=given, **data)
 
     def shown(self, language: Language) -> dict[str, Any]:
         """The error as a problem shows it, its message in the language."""
