@@ -538,7 +538,7 @@ CATALOGUE.update(
             "en": "No funding application {funding_id} for project {project_id}",
         },
         "problem.awards.application_was_already": {
-            "sv": "Ansökan är redan {state}",
+            "sv": "Ansökan har redan status {state}",
             "en": "The application was already {state}",
         },
         "problem.awards.grant_exceed_amount_applied": {
@@ -702,7 +702,7 @@ CATALOGUE.update(
             "en": "No allocation {allocation_id} in fund {fund_id}",
         },
         "problem.budget.allocation_reversed": {
-            "sv": "Tilldelningen {allocation_id} är återförd; den kan inte {to}",
+            "sv": "Tilldelningen {allocation_id} är återförd; den kan inte få status {to}",
             "en": "Allocation {allocation_id} is reversed; it cannot be {to}",
         },
         "problem.budget.fund_lowered_already_allocated": {
@@ -834,11 +834,11 @@ CATALOGUE.update(
             "en": "{what} already exists (created by a concurrent request)",
         },
         "problem.budget.changed_since_you_read_now": {
-            "sv": "{entity} har ändrats sedan du läste den: den har nu version {version}; läs den igen och gör om din ändring",
+            "sv": "Det du ändrar ({entity}) har ändrats sedan du läste det: det har nu version {version}; läs det igen och gör om din ändring",
             "en": "The {entity} has changed since you read it: it is now version {version}; read it again and reapply your change",
         },
         "problem.budget.send_if_match_etag_you": {
-            "sv": "Skicka If-Match med ETag för {entity} som du ändrar (nu: {current})",
+            "sv": "Skicka If-Match med ETag för det du ändrar ({entity}; nu: {current})",
             "en": "Send If-Match with the ETag of the {entity} you edit (current: {current})",
         },
         "problem.indicators.unknown_value_s": {
@@ -1789,6 +1789,42 @@ CATALOGUE.update(
         "problem.indicators.formula.the_end": {
             "sv": "slutet",
             "en": "the end",
+        },
+    }
+)
+CATALOGUE.update(
+    {
+        "budget.entity.frame": {
+            "sv": "ram",
+            "en": "frame",
+        },
+        "budget.entity.fund": {
+            "sv": "fond",
+            "en": "fund",
+        },
+        "budget.entity.operating_budget": {
+            "sv": "driftbudget",
+            "en": "operating_budget",
+        },
+        "budget.entity.investment": {
+            "sv": "investeringsprojekt",
+            "en": "investment",
+        },
+        "budget.unique.frame": {
+            "sv": "En ram för {board} {year}",
+            "en": "A frame for {board} {year}",
+        },
+        "budget.unique.fund": {
+            "sv": "Fonden eller tilldelningen",
+            "en": "This fund or allocation",
+        },
+        "budget.unique.operating": {
+            "sv": "Driftbudgeten ({phase}) för {year}",
+            "en": "This {phase} budget for {year}",
+        },
+        "budget.unique.investment": {
+            "sv": "Investeringsprojektet {code}",
+            "en": "Investment project {code}",
         },
     }
 )

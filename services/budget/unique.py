@@ -6,13 +6,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.errors import Conflict
-from shared.i18n import message
+from shared.i18n import Message, message
 from shared.models.base import Base
 
 UNIQUE_VIOLATION = "23505"
 
 
-async def add_unique(session: AsyncSession, obj: Base, *, what: str) -> None:
+async def add_unique(session: AsyncSession, obj: Base, *, what: Message) -> None:
     """Add and flush in a savepoint; a unique violation (two requests creating the same thing
     at once, after both passed the service's existence check) becomes a 409, not a 500."""
     try:

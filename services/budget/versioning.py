@@ -16,14 +16,22 @@ def check_if_match(if_match: str | None, *, entity: str, entity_id: object, vers
     current = etag(entity, entity_id, version)
     if if_match is None or not if_match.strip():
         raise PreconditionRequired(
-            message("problem.budget.send_if_match_etag_you", entity=entity, current=current),
+            message(
+                "problem.budget.send_if_match_etag_you",
+                entity=message(f"budget.entity.{entity}"),
+                current=current,
+            ),
             headers={"ETag": current},
         )
     offered = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
     if "*" in offered or current in offered:
         return
     raise PreconditionFailed(
-        message("problem.budget.changed_since_you_read_now", entity=entity, version=version),
+        message(
+            "problem.budget.changed_since_you_read_now",
+            entity=message(f"budget.entity.{entity}"),
+            version=version,
+        ),
         headers={"ETag": current},
         extra={"current_version": version, "current_etag": current},
     )
