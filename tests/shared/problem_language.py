@@ -57,12 +57,13 @@ def not_in(language: str, response: httpx.Response) -> list[str]:
     if title is not None and problem.get("title") != title[language]:
         failures.append(f"title {problem.get('title')!r}")
     for where, text in texts(problem):
+        prose = _QUOTED.sub(" ", text)
         if language == "sv":
-            wrong = sorted(_words(text) & _ENGLISH) or found_english(text)
+            wrong = sorted(_words(text) & _ENGLISH) or found_english(prose)
             if text.startswith(FALLBACK):
                 wrong = [f"no Swedish text for {text}"]
         else:
-            wrong = sorted(_words(text) & _SWEDISH) or found_swedish(text)
+            wrong = sorted(_words(text) & _SWEDISH) or found_swedish(prose)
         if wrong:
             failures.append(f"{where} {text!r} ({', '.join(wrong)})")
     return failures
