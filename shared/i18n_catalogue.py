@@ -1828,3 +1828,27 @@ CATALOGUE.update(
         },
     }
 )
+CATALOGUE.update(
+    {
+        "problem.budget.phase_period": {
+            "sv": "{phase} {period}",
+            "en": "{phase} {period}",
+        },
+        "problem.budget.phase_code.approved": {
+            "sv": "beslutad",
+            "en": "approved",
+        },
+        "problem.budget.phase_code.revised": {
+            "sv": "reviderad",
+            "en": "revised",
+        },
+        "problem.budget.phase_code.forecast": {
+            "sv": "prognos",
+            "en": "forecast",
+        },
+        "problem.budget.phase_code.outcome": {
+            "sv": "utfall",
+            "en": "outcome",
+        },
+    }
+)

@@ -363,7 +363,11 @@ async def _find_visible(
     else:
         budget = await repository.find(session, municipality, board, year, phase, tertial or 0)
     if budget is None:
-        label = f"{phase} {year}" + (f"T{tertial}" if tertial else "")
+        label = message(
+            "problem.budget.phase_period",
+            phase=message(f"problem.budget.phase_code.{phase}"),
+            period=f"{year}T{tertial}" if tertial else str(year),
+        )
         raise NotFound(
             message(
                 "problem.budget.no_operating_budget_phase",

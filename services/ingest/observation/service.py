@@ -132,7 +132,7 @@ async def find_provenance(
         canonical = str(Period.parse(period))
     except PeriodError as exc:
         raise NotFound(
-            message("problem.ingest.no_observation_period", period=repr(period), reason=exc)
+            message("problem.ingest.no_observation_period", period=repr(period), reason=exc.text)
         ) from exc
     obs = await repository.find_observation(
         session,
