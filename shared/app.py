@@ -30,6 +30,7 @@ from shared.errors import (
     problem_response,
 )
 from shared.http_cache import conditional
+from shared.i18n import message
 from shared.logging import configure_logging
 from shared.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
 from shared.public_urls import PublicUrlMiddleware
@@ -59,7 +60,7 @@ class JsonRoute(APIRoute):
                     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
                     if media and media != "application/json" and not media.endswith("+json"):
                         raise UnsupportedMediaType(
-                            f"Send the body as application/json, not {media}",
+                            message("problem.shared.send_body_application_json", media=media),
                             headers={"Accept-Post": "application/json"},
                         )
                 response = conditional(request, await handler(request))
@@ -208,7 +209,7 @@ def create_service_app(
                 request,
                 status=503,
                 slug="database-unavailable",
-                detail="The database does not answer",
+                detail=message("problem.shared.database_not_answering"),
                 headers={"Retry-After": "5"},
             )
         return JSONResponse(

@@ -37,6 +37,7 @@ from shared.errors import (
     Unauthorized,
     Unprocessable,
 )
+from shared.i18n import message
 from shared.models.auth import ApiKey
 
 Scope = Literal[
@@ -128,8 +129,10 @@ class Principal:
         foreign = sorted({u for u in unit_codes if not self.may_write_unit(u)})
         if foreign:
             raise Forbidden(
-                "A unit manager may write only for their own units; not for: "
-                + ", ".join(u or "(the municipality)" for u in foreign)
+                message(
+                    "problem.shared.not_own_units",
+                    units=[u or message("problem.shared.the_municipality") for u in foreign],
+                )
             )
 
     def can_see(self, municipality_code: str) -> bool:
@@ -142,31 +145,36 @@ class Principal:
     def require_municipality(self, municipality_code: str) -> None:
         """Another tenant's data is reported as absent, never as forbidden."""
         if not self.can_see(municipality_code):
-            raise NotFound(f"No municipality {municipality_code} visible to this key")
+            raise NotFound(
+                message(
+                    "problem.shared.no_municipality_visible_key",
+                    municipality_code=municipality_code,
+                )
+            )
 
     def tenant(self, requested: str | None) -> str:
         """The municipality a request acts on: the key's own, or the one asked for."""
         if requested is None:
             if self.municipality_code is None:
                 raise Unprocessable(
-                    "A national key must name the municipality",
+                    message("problem.shared.national_key_name_municipality"),
                     errors=[
                         FieldError(
                             loc=["query", "municipality_code"],
                             field="municipality_code",
-                            message="required for a national key",
+                            message=message("problem.shared.required_national_key"),
                         )
                     ],
                 )
             if self.municipalities is not None and len(self.municipalities) > 1:
                 names = ", ".join(sorted(self.municipalities))
                 raise Unprocessable(
-                    f"This caller acts for several municipalities ({names}); name one",
+                    message("problem.shared.caller_acts_several_municipalities_name", names=names),
                     errors=[
                         FieldError(
                             loc=["query", "municipality_code"],
                             field="municipality_code",
-                            message=f"required: one of {names}",
+                            message=message("problem.shared.required_one", names=names),
                         )
                     ],
                 )
@@ -374,8 +382,7 @@ class FailureThrottle:
         if tokens < 1.0:
             wait = (1.0 - tokens) / self.rate if self.rate > 0 else 60.0
             raise TooManyRequests(
-                "Too many failed authentications from this address; retry after the number "
-                "of seconds in Retry-After",
+                message("problem.shared.too_many_failed_authentications_from"),
                 headers={"Retry-After": str(max(1, math.ceil(wait)))},
             )
 
@@ -396,7 +403,7 @@ async def authenticate(request: Request) -> Principal:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Send an API key as 'Authorization: Bearer <key>'")
+        raise Unauthorized(message("problem.shared.send_api_key_authorization_bearer"))
     throttle: FailureThrottle = request.app.state.auth_throttle
     address = _client_address(request)
     throttle.check(address)
@@ -419,11 +426,12 @@ async def _verify(request: Request, token: str) -> Principal:
                 request.state.principal = person
                 return person
             raise Unauthorized(
-                "Send an API key (kvn_<prefix>_<secret>); no identity provider is configured "
-                "for access tokens",
+                message("problem.shared.send_api_key_kvn_prefix"),
                 headers=_invalid_token("not an API key"),
             )
-        raise Unauthorized("The API key is malformed", headers=_invalid_token("malformed key"))
+        raise Unauthorized(
+            message("problem.shared.api_key_malformed"), headers=_invalid_token("malformed key")
+        )
     token_hash = hash_key(token)
     cache: KeyCache = request.app.state.key_cache
     principal = cache.get(token_hash)
@@ -439,7 +447,7 @@ async def _verify(request: Request, token: str) -> Principal:
             or not hmac.compare_digest(key.key_hash, token_hash)
         ):
             raise Unauthorized(
-                "The API key is unknown or revoked",
+                message("problem.shared.api_key_unknown_revoked"),
                 headers=_invalid_token("unknown or revoked key"),
             )
         principal = Principal(
@@ -474,7 +482,9 @@ def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
         if "admin" not in principal.scopes:
             missing = [s for s in scopes if s not in principal.scopes]
             if missing:
-                raise Forbidden(f"This key lacks the scope(s): {', '.join(missing)}")
+                raise Forbidden(
+                    message("problem.shared.key_lacks_scope_s", missing=", ".join(missing))
+                )
         return principal
 
     dependency.__name__ = "require_" + "_".join(s.replace(":", "_") for s in scopes)

@@ -27,6 +27,7 @@ from jwt.algorithms import ECAlgorithm
 from pydantic import BaseModel
 
 from shared.errors import Unprocessable
+from shared.i18n import message
 from shared.roles import ROLES, OidcIssuer
 
 DEV_AUDIENCE = "kvalitetsnavet"
@@ -144,12 +145,17 @@ def dev_issuer_router(issuer: DevIssuer) -> APIRouter:
         sub: Annotated[str | None, Query(max_length=64)] = None,
     ) -> DevToken:
         if role not in ROLES:
-            raise Unprocessable(f"Unknown role {role!r}; one of {', '.join(ROLES)}")
+            raise Unprocessable(
+                message("problem.shared.unknown_role_one", role=repr(role), roles=", ".join(ROLES))
+            )
         codes = municipality or [DEV_MUNICIPALITIES[0]]
         unknown = [c for c in codes if c not in DEV_MUNICIPALITIES]
         if unknown:
             raise Unprocessable(
-                f"The development issuer speaks only for {', '.join(DEV_MUNICIPALITIES)}"
+                message(
+                    "problem.shared.development_issuer_speaks",
+                    municipalities=", ".join(DEV_MUNICIPALITIES),
+                )
             )
         return issuer.mint(role=role, municipalities=codes, units=unit, subject=sub)
 

@@ -16,14 +16,14 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import iter_route_contexts
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from shared import API_VERSION
-from shared.i18n import Language, Message, message, negotiate, vary
+from shared.i18n import Invalid, Language, Message, message, negotiate, vary
 from shared.i18n_catalogue import CATALOGUE
 from shared.personal_data import HIDDEN, contains_personnummer
 from shared.schemas import NotConverted
@@ -35,7 +35,11 @@ logger = logging.getLogger("kvn.errors")
 
 
 class FieldError(BaseModel):
-    """One located problem: where (loc/row/field), what value, why."""
+    """One located problem: where (loc/row/field), what value, why.
+
+    Our code gives `message` as a `Message`; the problem renderer shows it in the request's
+    language (`message` as an attribute holds its English text, for logs and peers' errors
+    read back)."""
 
     model_config = ConfigDict(extra="allow")
 
@@ -45,6 +49,22 @@ class FieldError(BaseModel):
     value: Any = None
     message: str
     code: str | None = None
+    _text: Message | None = PrivateAttr(default=None)
+
+    def __init__(self, *, message: Message, **data: Any) -> None:
+        given: Any = message  # a peer's error read back (model_validate) brings its text
+        if isinstance(given, Message):
+            super().__init__(message=given.render("en"), **data)
+            self._text = given
+        else:
+            super().__init__(message=given, **data)
+
+    def shown(self, language: Language) -> dict[str, Any]:
+        """The error as a problem shows it, its message in the language."""
+        body = self.model_dump(exclude_none=True)
+        if self._text is not None:
+            body["message"] = self._text.render(language)
+        return body
 
 
 class Problem(BaseModel):
@@ -70,16 +90,15 @@ class AppError(Exception):
 
     def __init__(
         self,
-        detail: str | Message | None = None,
+        detail: Message | None = None,
         *,
         errors: Sequence[FieldError] | None = None,
         headers: Mapping[str, str] | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> None:
-        super().__init__(
-            (detail.render("en") if isinstance(detail, Message) else detail) or self.title
-        )
-        self.detail = detail
+        super().__init__(detail.render("en") if detail is not None else self.title)
+        # A peer's problem passed on keeps the peer's own text (shared.clients.base.PeerError).
+        self.detail: str | Message | None = detail
         self.errors = list(errors) if errors else None
         self.headers = dict(headers or {})
         self.extra = dict(extra or {})
@@ -92,7 +111,7 @@ class BadRequest(AppError):
 class Unauthorized(AppError):
     status, slug, title = 401, "unauthorized", "Unauthorized"
 
-    def __init__(self, detail: str | Message | None = None, **kwargs: Any) -> None:
+    def __init__(self, detail: Message | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("headers", {"WWW-Authenticate": 'Bearer realm="kvalitetsnavet"'})
         super().__init__(detail, **kwargs)
 
@@ -173,7 +192,7 @@ def problem_response(
         "request_id": getattr(request.state, "request_id", None),
     }
     if errors:
-        body["errors"] = [e.model_dump(exclude_none=True) for e in errors]
+        body["errors"] = [e.shown(language) for e in errors]
     if extra:
         body.update(extra)
     response = JSONResponse(
@@ -200,6 +219,37 @@ def _printable(value: Any) -> Any:
     return text if isinstance(value, str) or len(text) <= 200 else text[:200] + "…"
 
 
+def validation_message(err: Mapping[str, Any]) -> Message:
+    """Pydantic's error as a catalogue message: Swedish by its type with the error's context,
+    English pydantic's own message. A type without a Swedish text says "Ogiltigt värde" and
+    names the type."""
+    type_ = str(err.get("type", ""))
+    msg = str(err.get("msg", "invalid"))
+    ctx: dict[str, Any] = dict(err.get("ctx") or {})
+    cause = ctx.get("error")
+    if isinstance(cause, Invalid):
+        return message("validation.invalid", msg=msg, text=cause.text)
+    if isinstance(cause, BaseException):
+        ctx["error"] = str(cause)
+    for name in ("expected", "expected_tags", "expected_schemes"):
+        if isinstance(ctx.get(name), str):
+            ctx[name] = ctx[name].replace(" or ", " eller ")
+    key = f"validation.{type_}"
+    if key not in CATALOGUE:
+        return message("validation.unknown", msg=msg, type=type_)
+    return Message(key, {**ctx, "msg": msg})
+
+
+def reason_of(exc: ValueError) -> Message:
+    """Why a value was refused, as a catalogue message: an `Invalid`'s own text, pydantic's
+    first error by its type, else the exception's text as it is (`problem.refused`)."""
+    if isinstance(exc, Invalid):
+        return exc.text
+    if isinstance(exc, ValidationError) and exc.errors():
+        return validation_message(exc.errors()[0])
+    return message("problem.refused", reason=str(exc))
+
+
 def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
     result = []
     for err in exc.errors():
@@ -210,7 +260,7 @@ def _validation_errors(exc: RequestValidationError) -> list[FieldError]:
                 loc=loc,
                 field=".".join(fields) if fields else None,
                 value=_printable(err.get("input")),
-                message=str(err.get("msg", "invalid")),
+                message=validation_message(err),
                 code=str(err.get("type")) if err.get("type") else None,
             )
         )
@@ -298,7 +348,9 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
                 request,
                 status=405,
                 slug="method-not-allowed",
-                detail=f"{request.method} is not allowed here; allowed: {allowed}",
+                detail=message(
+                    "problem.method_not_allowed", method=request.method, allowed=allowed
+                ),
                 headers={"Allow": allowed},
             )
     return problem_response(

@@ -18,7 +18,9 @@ Output models carry the rendered text as `<field>_sv`/`<field>_en` and `localize
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar, get_args
@@ -29,6 +31,10 @@ from pydantic import AliasChoices, BaseModel, Field
 from shared.i18n_catalogue import CATALOGUE
 
 Language = Literal["sv", "en"]
+
+accept_language_var: ContextVar[str | None] = ContextVar("accept_language", default=None)
+"""The Accept-Language of the request being served (set by shared.middleware), passed on to
+the peers it calls so that their refusals come back in the caller's language."""
 SUPPORTED: tuple[Language, ...] = get_args(Language)
 DEFAULT: Language = "sv"
 
@@ -94,18 +100,29 @@ def with_unit(
     return f"{number(value, language, decimals=decimals)} {unit}".rstrip()
 
 
+# Parameters named like these are identifiers, not quantities: a year or an id keeps its digits
+# as they are (`2024`, `fund 12345`), never `2 024`.
+_PLAIN = re.compile(r"(^|_)(id|year|code|number|version|row)$")
+
+
 class _Formatted:
     """A parameter of a message, formatted for one language by the template's format spec:
     `{x}` a number as it is, `{x:+}` signed, `{x:.1}` with one decimal, `{x:%}` a share (0–1)
-    as a whole percentage with its sign, `{m}` a nested Message rendered in the language."""
+    as a whole percentage with its sign, `{m}` a nested Message rendered in the language, a
+    list its items so, joined by "; ".
+    `plain` (a parameter named `year`, `*_id`, `code` …) keeps an integer's digits."""
 
-    def __init__(self, value: Any, language: Language) -> None:
-        self.value, self.language = value, language
+    def __init__(self, value: Any, language: Language, plain: bool = False) -> None:
+        self.value, self.language, self.plain = value, language, plain
 
     def __format__(self, spec: str) -> str:
         v = self.value
         if isinstance(v, Message):
             return v.render(self.language)
+        if isinstance(v, list | tuple):
+            return "; ".join(format(_Formatted(item, self.language), spec) for item in v)
+        if self.plain and isinstance(v, int) and not spec:
+            return str(v)
         if isinstance(v, bool) or not isinstance(v, Decimal | int | float):
             return format(v, spec)
         if spec == "%":
@@ -124,13 +141,26 @@ class Message:
     def render(self, language: Language = DEFAULT) -> str:
         template = CATALOGUE[self.key][language]
         return template.format(
-            **{name: _Formatted(value, language) for name, value in self.params.items()}
+            **{
+                name: _Formatted(value, language, bool(_PLAIN.search(name)))
+                for name, value in self.params.items()
+            }
         )
 
     def both(self, field: str) -> dict[str, str]:
         """`{field}_sv`, `{field}_en` and `{field}` (Swedish, the default) for an output model."""
         sv = self.render("sv")
         return {field: sv, f"{field}_sv": sv, f"{field}_en": self.render("en")}
+
+
+class Invalid(ValueError):
+    """A refusal whose text comes from the catalogue. Inside a pydantic validator it gives a
+    422 whose message is the text in the request's language (a plain ValueError's English text
+    would be shown as it is); elsewhere `exc.text` is the Message to show."""
+
+    def __init__(self, text: Message) -> None:
+        super().__init__(text.render("en"))
+        self.text = text
 
 
 def message(key: str, **params: Any) -> Message:

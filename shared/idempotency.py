@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from shared.errors import FieldError, Unprocessable
+from shared.i18n import message
 
 REUSED = "idempotency_key_reused"
 
@@ -29,14 +30,13 @@ def refuse_reuse(*, first: str | None, this: str, loc: list[str | int], key: str
         return
     field = str(loc[-1])
     raise Unprocessable(
-        f"This {field} was used before with another request; send a new {field} for a new "
-        "request, or repeat the first request unchanged",
+        message("problem.shared.was_used_before_another_request", field=field),
         errors=[
             FieldError(
                 loc=loc,
                 field=field,
                 value=key,
-                message="reused with another request",
+                message=message("problem.shared.reused_another_request"),
                 code=REUSED,
             )
         ],

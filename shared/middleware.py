@@ -13,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared import API_VERSION
 from shared.errors import problem_response
+from shared.i18n import accept_language_var, message
 from shared.logging import request_id_var
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
@@ -40,11 +41,12 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = ""
+        incoming, accept_language = "", None
         for name, value in scope["headers"]:
             if name == b"x-request-id":
                 incoming = value.decode("latin-1")
-                break
+            elif name == b"accept-language":
+                accept_language = value.decode("latin-1")
         state = scope.setdefault("state", {})
         # An outer instance (the `kvn run` parent app) may have chosen it already.
         request_id = state.get("request_id") or (
@@ -52,6 +54,7 @@ class RequestContextMiddleware:
         )
         state["request_id"] = request_id
         token = request_id_var.set(request_id)
+        language_token = accept_language_var.set(accept_language)
         started = time.perf_counter()
         status = 500
 
@@ -76,6 +79,7 @@ class RequestContextMiddleware:
             if self.metrics:
                 self._observe(scope, status, started)
             request_id_var.reset(token)
+            accept_language_var.reset(language_token)
 
     def _observe(self, scope: Scope, status: int, started: float) -> None:
         route = scope.get("route")
@@ -153,7 +157,7 @@ class BodyLimitMiddleware:
             request,
             status=413,
             slug="payload-too-large",
-            detail=f"The request body exceeds the limit of {limit} bytes",
+            detail=message("problem.shared.body_too_large", limit=limit),
         )
         await response(scope, receive, send)
 
@@ -188,7 +192,7 @@ class RateLimitMiddleware:
                 Request(scope, receive),
                 status=429,
                 slug="too-many-requests",
-                detail=f"More than {self.per_minute} requests per minute",
+                detail=message("problem.shared.rate_limited", per_minute=self.per_minute),
                 headers={"Retry-After": str(retry)},
             )
             await response(scope, receive, send)

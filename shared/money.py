@@ -5,12 +5,14 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
+from shared.i18n import Invalid, message
+
 MoneyUnit = Literal["kr", "tkr"]
 _ORE_PER = {"kr": 100, "tkr": 100_000}
 
 
-class MoneyPrecisionError(ValueError):
-    pass
+class MoneyPrecisionError(Invalid):
+    """An amount finer than one öre or beyond MAX_ORE; `text` says which."""
 
 
 MAX_ORE = 10**17
@@ -20,10 +22,12 @@ MAX_ORE = 10**17
 def to_ore(amount: Decimal, unit: MoneyUnit) -> int:
     """Exact conversion; refuses amounts finer than one öre or beyond MAX_ORE."""
     if not amount.is_finite() or abs(amount) * _ORE_PER[unit] > MAX_ORE:
-        raise MoneyPrecisionError(f"{amount} {unit} is out of range (at most {MAX_ORE // 100} kr)")
+        raise MoneyPrecisionError(
+            message("problem.money.out_of_range", amount=amount, unit=unit, maximum=MAX_ORE // 100)
+        )
     ore = amount * _ORE_PER[unit]
     if ore != ore.to_integral_value():
-        raise MoneyPrecisionError(f"{amount} {unit} is finer than one öre")
+        raise MoneyPrecisionError(message("problem.money.finer_than_ore", amount=amount, unit=unit))
     return int(ore)
 
 

@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from shared.auth import Principal, require
 from shared.errors import Unauthorized, Unavailable
+from shared.i18n import message
 from shared.roles import ASYMMETRIC_ALGORITHMS, ROLES, OidcIssuer, scopes_for, unit_restricted
 from shared.settings import Settings
 
@@ -40,7 +41,7 @@ def invalid_token(description: str) -> Unauthorized:
     """401 with the RFC 6750 challenge naming what is wrong with the token."""
     safe = description.replace('"', "'")
     return Unauthorized(
-        f"The access token is not accepted: {description}",
+        message("problem.shared.access_token_accepted", description=description),
         headers={
             "WWW-Authenticate": (
                 f'Bearer realm="kvalitetsnavet", error="invalid_token", error_description="{safe}"'
@@ -81,7 +82,7 @@ class JwksCache:
         if found is None and entry.failed and not entry.keys:
             # The identity provider is down, not the caller's token bad: try again later.
             raise Unavailable(
-                "The identity provider's signing keys cannot be fetched; try again shortly",
+                message("problem.shared.identity_provider_s_signing_keys"),
                 headers={"Retry-After": str(max(1, int(self.min_refetch)))},
             )
         if found is None:

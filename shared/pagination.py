@@ -8,6 +8,7 @@ from fastapi import Depends, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.errors import FieldError, Unprocessable
+from shared.i18n import message
 
 ItemT = TypeVar("ItemT")
 # The default of Settings.MAX_PAGE_SIZE, for callers without an app (and its OpenAPI text).
@@ -38,13 +39,13 @@ def _page_params(
     maximum = int(getattr(settings, "MAX_PAGE_SIZE", MAX_LIMIT))
     if limit > maximum:
         raise Unprocessable(
-            f"A page holds at most {maximum} items",
+            message("problem.shared.page_holds_most_items", maximum=maximum),
             errors=[
                 FieldError(
                     loc=["query", "limit"],
                     field="limit",
                     value=str(limit),
-                    message=f"Input should be less than or equal to {maximum}",
+                    message=message("problem.shared.page_limit_at_most", maximum=maximum),
                     code="less_than_equal",
                 )
             ],

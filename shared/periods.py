@@ -14,6 +14,8 @@ from datetime import date
 from enum import StrEnum
 from functools import total_ordering
 
+from shared.i18n import Invalid, Message, message
+
 
 class PeriodType(StrEnum):
     YEAR = "year"
@@ -21,14 +23,19 @@ class PeriodType(StrEnum):
     QUARTER = "quarter"
     MONTH = "month"
 
+    @property
+    def label(self) -> Message:
+        """The type's name for a reader (`tertial`, `kvartal` …)."""
+        return message(f"period.type.{self.value}")
+
 
 _MONTHS = {PeriodType.YEAR: 12, PeriodType.TERTIAL: 4, PeriodType.QUARTER: 3, PeriodType.MONTH: 1}
 _COUNT = {PeriodType.YEAR: 1, PeriodType.TERTIAL: 3, PeriodType.QUARTER: 4, PeriodType.MONTH: 12}
 _PATTERN = re.compile(r"^(?P<y>\d{4})(?:(?P<t>T[1-3])|(?P<q>Q[1-4])|-(?P<m>0[1-9]|1[0-2]))?$")
 
 
-class PeriodError(ValueError):
-    pass
+class PeriodError(Invalid):
+    """A text that is no period, or a period operation that makes no sense; `text` says why."""
 
 
 @total_ordering
@@ -40,16 +47,18 @@ class Period:
 
     def __post_init__(self) -> None:
         if not 1900 <= self.year <= 2200:
-            raise PeriodError(f"year {self.year} is out of range 1900–2200")
+            raise PeriodError(message("problem.period.year_out_of_range", year=self.year))
         if not 1 <= self.index <= _COUNT[self.type]:
-            raise PeriodError(f"{self.type} index {self.index} is out of range")
+            raise PeriodError(
+                message("problem.period.index_out_of_range", type=self.type.label, index=self.index)
+            )
 
     @classmethod
     def parse(cls, text: str | int) -> Period:
         raw = str(text).strip()
         match = _PATTERN.match(raw)
         if not match:
-            raise PeriodError(f"'{raw}' is not a period; use 2024, 2024T2, 2024Q3 or 2024-05")
+            raise PeriodError(message("problem.period.not_a_period", raw=raw))
         year = int(match["y"])
         if match["t"]:
             return cls(year, PeriodType.TERTIAL, int(match["t"][1]))
@@ -113,13 +122,17 @@ class Period:
         """The period of `type_` that contains this one (months roll up to tertials, etc.)."""
         nests = _MONTHS[type_] >= _MONTHS[self.type] and _MONTHS[type_] % _MONTHS[self.type] == 0
         if not nests and type_ is not PeriodType.YEAR:
-            raise PeriodError(f"a {self.type} does not roll up into a {type_}")
+            raise PeriodError(
+                message("problem.period.no_roll_up", type=self.type.label, parent=type_.label)
+            )
         return Period(self.year, type_, (self.first_month - 1) // _MONTHS[type_] + 1)
 
     def children(self, type_: PeriodType) -> list[Period]:
         """The periods of `type_` inside this one, in order."""
         if _MONTHS[type_] > _MONTHS[self.type]:
-            raise PeriodError(f"a {self.type} has no {type_}s inside it")
+            raise PeriodError(
+                message("problem.period.no_children", type=self.type.label, child=type_.label)
+            )
         per = _MONTHS[type_]
         return [
             Period(self.year, type_, (month - 1) // per + 1)
@@ -131,10 +144,10 @@ class Period:
         return [Period(self.year, self.type, i) for i in range(1, self.index + 1)]
 
 
-def beyond_horizon(period: Period, years_ahead: int, today: date | None = None) -> str | None:
+def beyond_horizon(period: Period, years_ahead: int, today: date | None = None) -> Message | None:
     """Why an observation for `period` is refused as lying too far ahead, else None: it may
     be for at most the current year + `years_ahead` (budgets and targets look further)."""
     last = (today or date.today()).year + years_ahead
     if period.year > last:
-        return f"after {last}: an observation may be for this year + {years_ahead} at most"
+        return message("problem.period.beyond_horizon", last_year=last, years_ahead=years_ahead)
     return None

@@ -7,6 +7,7 @@ from starlette.requests import Request
 
 from shared import personal_data
 from shared.errors import FieldError, Unprocessable
+from shared.i18n import message
 
 
 def refuse_personal_data_in_query(request: Request) -> None:
@@ -19,13 +20,13 @@ def refuse_personal_data_in_query(request: Request) -> None:
     ]
     if names:
         raise Unprocessable(
-            "A query parameter holds a personal identity number",
+            message("problem.shared.query_parameter_holds_personal_identity"),
             errors=[
                 FieldError(
                     loc=["query", name],
                     field=name,
                     value=personal_data.HIDDEN,
-                    message=personal_data.MESSAGE,
+                    message=message(f"validation.{personal_data.CODE}", msg=personal_data.MESSAGE),
                     code=personal_data.CODE,
                 )
                 for name in dict.fromkeys(names)

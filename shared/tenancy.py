@@ -22,6 +22,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 
 from shared.auth import Principal
 from shared.errors import FieldError, NotFound, Unprocessable
+from shared.i18n import message
 
 
 def owner_for_new(principal: Principal) -> str | None:
@@ -60,7 +61,7 @@ def readable(principal: Principal, model: Any) -> ColumnElement[bool]:
 def require_writable(principal: Principal, owner: str | None, what: str) -> None:
     """Another owner's definition is absent for a write, whether or not it can be read."""
     if not may_write(principal, owner):
-        raise NotFound(f"No {what} that this key may change")
+        raise NotFound(message("problem.shared.no_key_may_change", what=what))
 
 
 RIKET = "0000"
@@ -81,13 +82,13 @@ RIKET_DATA_TABLES = frozenset(
 
 def _riket() -> Unprocessable:
     return Unprocessable(
-        "Riket (0000) is Kolada's national total, not a municipality to act for",
+        message("problem.shared.riket_kolada_s_national_total"),
         errors=[
             FieldError(
                 loc=["municipality_code"],
                 field="municipality_code",
                 value=RIKET,
-                message="riket is not a tenant",
+                message=message("problem.shared.riket_tenant"),
                 code="riket",
             )
         ],

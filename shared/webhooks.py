@@ -52,6 +52,7 @@ from shared.auth import Principal, require
 from shared.db import Database, SessionDep
 from shared.errors import FieldError, NotFound, Unprocessable
 from shared.events import EVENT_TYPES, PAYLOADS, EventType
+from shared.i18n import Message, message
 from shared.models.events import OutboxEvent, WebhookDelivery, WebhookSubscription
 from shared.pagination import Page, PageDep
 from shared.schemas import InputModel
@@ -150,24 +151,24 @@ def _public(address: str) -> bool:
         return False
 
 
-def url_problem(url: str, settings: Settings) -> str | None:
+def url_problem(url: str, settings: Settings) -> Message | None:
     """Why this URL may not receive webhooks, or None when it may."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return "not a valid URL"
+        return message("problem.webhook.invalid_url")
     host = (parts.hostname or "").lower()
     if parts.scheme != "https":
-        return "must be an https:// URL"
+        return message("problem.webhook.not_https")
     if not host:
-        return "has no host"
+        return message("problem.webhook.no_host")
     if parts.username or parts.password:
-        return "must not carry credentials"
+        return message("problem.webhook.credentials")
     if parts.fragment:
-        return "must not have a fragment"
+        return message("problem.webhook.fragment")
     if port is not None and not 1 <= port <= 65535:
-        return "has an invalid port"
+        return message("problem.webhook.port")
     literal = True
     try:
         ipaddress.ip_address(host)
@@ -176,9 +177,9 @@ def url_problem(url: str, settings: Settings) -> str | None:
     if not settings.WEBHOOK_ALLOW_PRIVATE and (
         host == "localhost" or host.endswith(".localhost") or (literal and not _public(host))
     ):
-        return "must not point at a loopback, private or reserved address"
+        return message("problem.webhook.private")
     if not _host_allowed(host, settings.WEBHOOK_ALLOWED_HOSTS):
-        return f"host {host} is not in WEBHOOK_ALLOWED_HOSTS"
+        return message("problem.webhook.host_not_allowed", host=host)
     return None
 
 
@@ -247,7 +248,7 @@ def _check_url(url: str, settings: Settings) -> None:
     problem = url_problem(url, settings)
     if problem is not None:
         raise Unprocessable(
-            f"The webhook URL {problem}",
+            message("problem.shared.webhook_url", problem=problem),
             errors=[FieldError(loc=["body", "url"], field="url", value=url, message=problem)],
         )
 
@@ -257,7 +258,9 @@ async def _visible(
 ) -> WebhookSubscription:
     found = await session.get(WebhookSubscription, subscription_id)
     if found is None or not principal.can_see(found.municipality_code):
-        raise NotFound(f"No webhook subscription {subscription_id}")
+        raise NotFound(
+            message("problem.shared.no_webhook_subscription", subscription_id=subscription_id)
+        )
     return found
 
 
@@ -553,7 +556,7 @@ async def _send(
     """(HTTP status, error) of one attempt; never raises for the receiver's failures."""
     problem = url_problem(claimed.url, settings)
     if problem is not None:
-        return None, f"URL refused: {problem}"
+        return None, f"URL refused: {problem.render('en')}"
     host = urlsplit(claimed.url).hostname or ""
     if not settings.WEBHOOK_ALLOW_PRIVATE:
         try:

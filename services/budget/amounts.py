@@ -14,13 +14,13 @@ def ore(value: Decimal, unit: MoneyUnit, loc: list[str | int]) -> int:
         return to_ore(value, unit)
     except MoneyPrecisionError as exc:
         raise Unprocessable(
-            str(exc),
+            exc.text,
             errors=[
                 FieldError(
                     loc=loc,
                     field=str(loc[-1]),
                     value=str(value),
-                    message=str(exc),
+                    message=exc.text,
                     code="finer_than_ore",
                 )
             ],

@@ -4,6 +4,7 @@ updates (missing → 428, stale → 412)."""
 from __future__ import annotations
 
 from shared.errors import COMMON_RESPONSES, PreconditionFailed, PreconditionRequired
+from shared.i18n import message
 
 
 def etag(entity: str, entity_id: object, version: int) -> str:
@@ -15,15 +16,22 @@ def check_if_match(if_match: str | None, *, entity: str, entity_id: object, vers
     current = etag(entity, entity_id, version)
     if if_match is None or not if_match.strip():
         raise PreconditionRequired(
-            f"Send If-Match with the ETag of the {entity} you edit (current: {current})",
+            message(
+                "problem.budget.send_if_match_etag_you",
+                entity=message(f"budget.entity.{entity}"),
+                current=current,
+            ),
             headers={"ETag": current},
         )
     offered = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
     if "*" in offered or current in offered:
         return
     raise PreconditionFailed(
-        f"The {entity} has changed since you read it: it is now version {version}; "
-        "read it again and reapply your change",
+        message(
+            "problem.budget.changed_since_you_read_now",
+            entity=message(f"budget.entity.{entity}"),
+            version=version,
+        ),
         headers={"ETag": current},
         extra={"current_version": version, "current_etag": current},
     )

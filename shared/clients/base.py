@@ -15,6 +15,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from shared.errors import AppError, FieldError, Unavailable, Upstream
+from shared.i18n import accept_language_var, message
 from shared.logging import request_id_var
 from shared.settings import ServiceName, Settings
 
@@ -28,10 +29,8 @@ class PeerError(AppError):
     """A peer's 4xx, passed on with the peer's status and detail."""
 
     def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(
-            body.get("detail") or body.get("title"),
-            errors=[FieldError.model_validate(e) for e in body.get("errors") or []],
-        )
+        super().__init__(errors=[FieldError.model_validate(e) for e in body.get("errors") or []])
+        self.detail = body.get("detail") or body.get("title")
         self.status = status
         self.title = str(body.get("title") or "Error from a peer service")
         self.slug = "peer-error"
@@ -58,6 +57,8 @@ class ServiceClient:
         request_id = request_id_var.get()
         if request_id:
             headers["X-Request-ID"] = request_id
+        if accept_language := accept_language_var.get():
+            headers["Accept-Language"] = accept_language
         attempts = 1 + (self.retries if method.upper() in _IDEMPOTENT else 0)
         url = f"{self.base_url}{path}"
         for attempt in range(attempts):
@@ -70,7 +71,9 @@ class ServiceClient:
                     await asyncio.sleep(0.1 * 2**attempt)
                     continue
                 logger.warning("peer unreachable", extra={"peer": self.service, "error": str(exc)})
-                raise Unavailable(f"The {self.service} service cannot be reached") from exc
+                raise Unavailable(
+                    message("problem.shared.service_reached", service=self.service)
+                ) from exc
             if response.status_code in _RETRY_STATUS and attempt + 1 < attempts:
                 await asyncio.sleep(0.1 * 2**attempt)
                 continue
@@ -89,8 +92,20 @@ class ServiceClient:
         if 400 <= response.status_code < 500:
             raise PeerError(response.status_code, body)
         if response.status_code in _RETRY_STATUS:
-            raise Unavailable(f"The {self.service} service is unavailable ({response.status_code})")
-        raise Upstream(f"The {self.service} service failed ({response.status_code})")
+            raise Unavailable(
+                message(
+                    "problem.shared.service_unavailable",
+                    service=self.service,
+                    status_code=response.status_code,
+                )
+            )
+        raise Upstream(
+            message(
+                "problem.shared.service_failed",
+                service=self.service,
+                status_code=response.status_code,
+            )
+        )
 
     async def get_model(
         self, path: str, model: type[ModelT], *, token: str, params: dict[str, Any] | None = None
@@ -99,4 +114,6 @@ class ServiceClient:
         try:
             return model.model_validate_json(response.content)
         except ValidationError as exc:
-            raise Upstream(f"The {self.service} service sent an answer of the wrong shape") from exc
+            raise Upstream(
+                message("problem.shared.service_sent_answer_wrong_shape", service=self.service)
+            ) from exc

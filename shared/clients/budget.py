@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from shared.clients.base import ServiceClient
 from shared.contracts.budget import AllocationIn, AllocationOut, FundOut
 from shared.errors import Upstream
+from shared.i18n import message
 from shared.pagination import Page
 from shared.settings import ServiceName
 
@@ -80,4 +81,4 @@ class BudgetClient(ServiceClient):
         try:
             return AllocationOut.model_validate_json(response.content)
         except ValidationError as exc:
-            raise Upstream("The budget service sent an allocation of the wrong shape") from exc
+            raise Upstream(message("problem.shared.budget_service_sent_allocation_wrong")) from exc

@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from shared.clients.base import ServiceClient
 from shared.contracts.ingest import BatchResult
 from shared.errors import Unavailable, Upstream
+from shared.i18n import accept_language_var, message
 from shared.logging import request_id_var
 from shared.settings import ServiceName
 
@@ -30,6 +31,8 @@ class IngestClient(ServiceClient):
         request_id = request_id_var.get()
         if request_id:
             headers["X-Request-ID"] = request_id
+        if accept_language := accept_language_var.get():
+            headers["Accept-Language"] = accept_language
         attempts = 1 + (self.retries if idempotency_key else 0)
         for attempt in range(attempts):
             try:
@@ -40,7 +43,7 @@ class IngestClient(ServiceClient):
                 if attempt + 1 < attempts:
                     await asyncio.sleep(0.1 * 2**attempt)
                     continue
-                raise Unavailable("The ingest service cannot be reached") from exc
+                raise Unavailable(message("problem.shared.ingest_service_reached")) from exc
             # 409: the first attempt is still in flight; wait and ask again (it will replay).
             if response.status_code in {409, 502, 503, 504} and attempt + 1 < attempts:
                 await asyncio.sleep(0.1 * 2**attempt)
@@ -49,5 +52,5 @@ class IngestClient(ServiceClient):
             try:
                 return BatchResult.model_validate_json(checked.content)
             except ValidationError as exc:
-                raise Upstream("The ingest service sent a batch result of the wrong shape") from exc
+                raise Upstream(message("problem.shared.ingest_service_sent_batch_result")) from exc
         raise AssertionError("unreachable")

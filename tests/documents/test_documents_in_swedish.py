@@ -104,6 +104,10 @@ def test_every_message_has_both_languages_with_the_same_placeholders() -> None:
 
     for key, entry in CATALOGUE.items():
         assert set(entry) == {"sv", "en"}, key
+        if key.startswith("validation."):
+            # pydantic's errors: English is pydantic's message, Swedish names its context.
+            assert entry["en"] == "{msg}", key
+            continue
         names = [set(re.findall(r"\{(\w+)", entry[lang])) for lang in ("sv", "en")]
         assert names[0] == names[1], key
     assert english_fragments()

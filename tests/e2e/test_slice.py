@@ -106,4 +106,4 @@ async def test_batch_to_indicator_to_ranking_to_frame(
     assert wrong.headers["content-type"].startswith("application/problem+json")
     problem = wrong.json()
     assert problem["difference"] == "100"
-    assert "317348 + changes -15091 = 302257" in problem["detail"]
+    assert "317\u00a0348 + förändringar -15\u00a0091 = 302\u00a0257" in problem["detail"]

@@ -14,6 +14,7 @@ from shared.app import create_service_app, service_router
 from shared.auth import Principal, require
 from shared.db import Database, SessionDep
 from shared.errors import Conflict
+from shared.i18n import message
 from shared.pagination import Page, PageDep
 from shared.schemas import InputModel, OutputModel
 from shared.settings import Settings
@@ -45,7 +46,7 @@ _THINGS: dict[uuid.UUID, ThingOut] = {}
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ThingOut)
 async def create_thing(payload: ThingIn, principal: Writer) -> ThingOut:
     if payload.name == "taken":
-        raise Conflict("A thing named 'taken' already exists")
+        raise Conflict(message("problem.refused", reason="A thing named 'taken' already exists"))
     thing = ThingOut(
         id=uuid.uuid4(),
         name=payload.name,
@@ -73,7 +74,7 @@ async def get_thing(thing_id: uuid.UUID, principal: Reader) -> ThingOut:
 
     thing = _THINGS.get(thing_id)
     if thing is None:
-        raise NotFound(f"No thing {thing_id}")
+        raise NotFound(message("problem.refused", reason=f"No thing {thing_id}"))
     principal.require_municipality(thing.municipality_code)
     return thing
 

@@ -42,7 +42,7 @@ async def test_random_keys_from_one_address_get_429_and_others_are_unaffected(
     assert refused.status_code == 429
     assert refused.headers["content-type"].startswith("application/problem+json")
     assert int(refused.headers["retry-after"]) >= 1
-    assert "failed authentications" in refused.json()["detail"]
+    assert "misslyckade inloggningar" in refused.json()["detail"]
 
     valid = await make_key("indicators:read")
     async with _from(app, "198.51.100.20", valid) as neighbour:

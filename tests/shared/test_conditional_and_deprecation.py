@@ -17,6 +17,7 @@ from shared.db import Database
 from shared.deprecation import deprecated
 from shared.errors import NotFound
 from shared.http_cache import etag_matches, strong_etag
+from shared.i18n import message
 from shared.settings import Settings
 from tests.conftest import MakeClient, MakeKey
 from tests.helpers import running
@@ -60,7 +61,7 @@ async def get_old_thing() -> Thing:
 
 @router.get("/things/gone", response_model=Thing, **deprecated(since=SINCE, sunset=SUNSET))
 async def get_gone_thing() -> Thing:
-    raise NotFound("No such thing")
+    raise NotFound(message("problem.refused", reason="No such thing"))
 
 
 @pytest.fixture

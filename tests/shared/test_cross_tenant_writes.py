@@ -26,6 +26,7 @@ from tests import helpers
 from tests.conftest import MakeClient, MakeKey
 from tests.services.awards.grant.test_grants import RULES as GRANT_RULES
 from tests.services.awards.test_access import MINIMAL_SCHEME
+from tests.shared.problem_language import languages
 
 # OTHER has no objects of its own in the demo data; an object "of the first municipality"
 # is any object of another municipality than OTHER (9990's, Lilla Edet's, Kalmar's …).
@@ -384,9 +385,9 @@ async def test_no_write_reaches_another_municipalitys_objects(
             if not (foreign - {OWNER}) and OWNER not in str(kwargs):
                 problems.append(f"{name}: names nothing of {OWNER}; target it or list it")
                 continue
-            response = await client(operation.service, other_key).request(
-                operation.method.upper(), path, **kwargs
-            )
+            other = client(operation.service, other_key)
+            response = await other.request(operation.method.upper(), path, **kwargs)
+            problems += await languages(other, response, name)
             covered.append(name)
             if response.status_code == 404 or (
                 response.status_code == 422 and _names_foreign(response.json(), foreign)

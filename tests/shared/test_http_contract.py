@@ -121,7 +121,7 @@ async def test_missing_malformed_unknown_and_revoked_keys_are_401(
         assert await revoke_api_key(session, key_id)
         await session.commit()
     body = assert_problem(await http.get("/v1/things", headers=auth(key)), 401)
-    assert "revoked" in str(body["detail"])
+    assert "återkallad" in str(body["detail"])
 
 
 async def test_missing_scope_is_403_and_admin_passes(
@@ -212,7 +212,7 @@ async def test_body_over_the_limit_is_413_by_content_length(http: httpx.AsyncCli
         "/v1/probe/echo", content=big, headers={"Content-Type": "application/json"}
     )
     body = assert_problem(response, 413)
-    assert "2048 bytes" in str(body["detail"])
+    assert "2\u00a0048 byte" in str(body["detail"])
 
 
 async def test_body_over_the_limit_is_413_while_streaming(http: httpx.AsyncClient) -> None:
@@ -267,7 +267,7 @@ async def test_rate_limit_is_429_with_retry_after(settings: Settings, database: 
             response = await http.get("/healthz")
             body = assert_problem(response, 429)
             assert 1 <= int(response.headers["retry-after"]) <= 61
-            assert "3 requests per minute" in str(body["detail"])
+            assert "3 förfrågningar per minut" in str(body["detail"])
             # Another credential has its own window.
             other = await http.get("/healthz", headers=auth("kvn_0123456789ab_other-window"))
             assert other.status_code == 200

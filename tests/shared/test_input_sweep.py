@@ -30,6 +30,7 @@ from tests.shared.openapi_bodies import (
     resolve,
     scalar_paths,
 )
+from tests.shared.problem_language import languages
 from tests.shared.rows import row_counts
 
 PERSONNUMMER = "19121212-1212"
@@ -112,6 +113,7 @@ async def test_a_personnummer_is_refused_in_every_string_of_every_body(
                 before = await row_counts(connection)
                 response = await http.request(op.method, op.url(), json=replaced(body, path, value))
                 where = f"{op.name} body.{'.'.join(map(str, path))}"
+                failures += await languages(http, response, where)
                 if response.status_code != 422:
                     failures.append(f"{where}: {response.status_code} {response.text[:200]}")
                     continue
@@ -161,6 +163,7 @@ async def test_a_personnummer_is_refused_in_every_query_parameter(
                 before = await row_counts(connection)
                 response = await http.request(op.method, op.url(), params=params)
                 where = f"{op.name} ?{name}"
+                failures += await languages(http, response, where)
                 if response.status_code != 422:
                     failures.append(f"{where}: {response.status_code} {response.text[:200]}")
                 elif not _named(response.json(), ["query", name]):
@@ -215,6 +218,7 @@ async def test_no_value_of_another_json_type_is_converted_nor_beyond_a_bigint_ta
                         op.method, op.url(), json=replaced(body, path, wrong)
                     )
                     where = f"{op.name} body.{'.'.join(map(str, path))} = {json.dumps(wrong)}"
+                    failures += await languages(http, response, where)
                     if response.status_code != 422:
                         failures.append(f"{where}: {response.status_code} {response.text[:200]}")
                     elif not _named(response.json(), ["body", *path]):
@@ -253,6 +257,7 @@ async def test_an_integer_parameter_beyond_its_range_is_refused_before_any_sql(
                         params[param["name"]] = wrong
                     response = await http.request(op.method, url, params=params)
                     where = f"{op.name} {param['in']} {param['name']}={wrong}"
+                    failures += await languages(http, response, where)
                     text_ = response.text.lower()
                     if wrong in {"0", "-1"} and schema.get("minimum", -1) <= int(wrong):
                         continue

@@ -10,6 +10,7 @@ from shared.settings import SERVICES
 from tests.conftest import MakeClient, MakeKey
 from tests.helpers import TEST_HOSTS
 from tests.shared.openapi_bodies import Operation, operations
+from tests.shared.problem_language import languages
 
 
 async def test_a_method_the_path_does_not_serve_is_405_with_allow(
@@ -70,6 +71,7 @@ async def test_every_method_a_documented_path_does_not_serve_is_405(
                     checked += 1
                     response = await http.request(method, ops[0].url(), json={})
                     where = f"{service} {method.upper()} {ops[0].path}"
+                    failures += await languages(http, response, where)
                     allow = {m.strip() for m in response.headers.get("allow", "").split(",")}
                     if response.status_code != 405:
                         failures.append(f"{where}: {response.status_code} {response.text[:150]}")

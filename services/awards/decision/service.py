@@ -18,7 +18,7 @@ from shared.clients.budget import BudgetClient
 from shared.contracts.budget import AllocationIn
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
-from shared.i18n import text
+from shared.i18n import Message, message, text
 from shared.models import AwardDecision, AwardRun
 from shared.money import from_ore
 from shared.pagination import Page, PageParams
@@ -47,8 +47,8 @@ def to_out(decision: AwardDecision, rank_one: str | None = None) -> DecisionOut:
     )
 
 
-def _field_error(field: str, value: Any, message: str, code: str) -> FieldError:
-    return FieldError(loc=["body", field], field=field, value=value, message=message, code=code)
+def _field_error(field: str, value: Any, reason: Message, code: str) -> FieldError:
+    return FieldError(loc=["body", field], field=field, value=value, message=reason, code=code)
 
 
 async def decide(
@@ -59,14 +59,18 @@ async def decide(
     ineligible = {i["unit_code"]: i["reason"] for i in run.results.get("ineligible", [])}
     chosen = next((r for r in ranking if r["unit_code"] == payload.winner_code), None)
     if chosen is None:
-        message = (
-            f"{payload.winner_code} was not eligible: {ineligible[payload.winner_code]}"
+        refusal = (
+            message(
+                "problem.awards.winner_not_eligible",
+                winner=payload.winner_code,
+                reason=ineligible[payload.winner_code],
+            )
             if payload.winner_code in ineligible
-            else f"{payload.winner_code} is not a candidate of this run"
+            else message("problem.awards.winner_not_candidate", winner=payload.winner_code)
         )
         raise Unprocessable(
-            message,
-            errors=[_field_error("winner_code", payload.winner_code, message, "not_ranked")],
+            refusal,
+            errors=[_field_error("winner_code", payload.winner_code, refusal, "not_ranked")],
         )
     rank_one = ranking[0]["unit_code"] if ranking else None
     decision = await repository.insert_new(
@@ -86,7 +90,7 @@ async def decide(
         },
     )
     if decision is None:
-        raise Conflict(f"Run {run.id} already has a decision; a decision is not changed")
+        raise Conflict(message("problem.awards.run_already_decision_decision_changed", id=run.id))
     await record(
         session,
         principal=principal,
@@ -111,7 +115,7 @@ async def _load(
 ) -> AwardDecision:
     decision = await (repository.get_for_update if lock else repository.get)(session, decision_id)
     if decision is None or not principal.can_see(decision.municipality_code):
-        raise NotFound(f"No decision {decision_id}")
+        raise NotFound(message("problem.awards.no_decision", decision_id=decision_id))
     return decision
 
 
@@ -134,7 +138,7 @@ async def get_run_decision(
     run = await load_run(session, run_id, principal=principal)
     decision = await repository.for_run(session, run.id)
     if decision is None:
-        raise NotFound(f"Run {run_id} has no decision yet")
+        raise NotFound(message("problem.awards.run_decision_yet", run_id=run_id))
     ranking = run.results.get("ranking", [])
     return to_out(decision, ranking[0]["unit_code"] if ranking else None)
 
@@ -144,7 +148,13 @@ async def publish(
 ) -> DecisionOut:
     decision = await _load(session, decision_id, principal=principal, lock=True)
     if decision.published_at is not None:
-        raise Conflict(f"Decision {decision_id} was published at {decision.published_at}")
+        raise Conflict(
+            message(
+                "problem.awards.decision_was_published",
+                decision_id=decision_id,
+                published_at=decision.published_at,
+            )
+        )
     decision.published_at = datetime.now(UTC)
     await session.flush()
     await record(
@@ -185,17 +195,19 @@ async def pay_out(
     409."""
     decision = await _load(session, decision_id, principal=principal, lock=True)
     if decision.published_at is None:
-        raise Conflict("Publish the decision before paying out the prize")
+        raise Conflict(message("problem.awards.publish_decision_before_paying_out"))
     if decision.allocation_id is not None:
         if decision.fund_id != payload.fund_id:
             raise Conflict(
-                f"The prize is already booked against fund {decision.fund_id}",
+                message(
+                    "problem.awards.prize_already_booked_against_fund", fund_id=decision.fund_id
+                ),
                 extra={"allocation_id": str(decision.allocation_id)},
             )
         await budget.pay_out(decision.fund_id, decision.allocation_id, token=principal.token)
         return to_out(decision, await _rank_one(session, decision, principal))
     if decision.prize_amount_ore <= 0:
-        raise Unprocessable("This prize carries no money to book")
+        raise Unprocessable(message("problem.awards.prize_carries_money_book"))
     amount = from_ore(decision.prize_amount_ore, "kr")
     try:
         allocation = await budget.allocate(
@@ -213,15 +225,24 @@ async def pay_out(
     except PeerError as exc:
         if exc.status == 409:
             raise Conflict(
-                f"The fund {payload.fund_id} cannot cover the prize of {amount} kr: "
-                f"{exc.detail or 'refused by the budget service'}",
+                message(
+                    "problem.awards.fund_cover_prize_kr",
+                    fund_id=payload.fund_id,
+                    amount=amount,
+                    reason=exc.detail or message("problem.awards.refused_by_budget"),
+                ),
                 extra={"fund_id": str(payload.fund_id), "amount": str(amount), "unit": "kr"},
             ) from exc
         if exc.status == 404:
             raise Unprocessable(
-                f"No fund {payload.fund_id} in the budget service",
+                message("problem.awards.no_fund_budget_service", fund_id=payload.fund_id),
                 errors=[
-                    _field_error("fund_id", str(payload.fund_id), "unknown fund", "unknown_fund")
+                    _field_error(
+                        "fund_id",
+                        str(payload.fund_id),
+                        message("problem.awards.unknown_fund"),
+                        "unknown_fund",
+                    )
                 ],
             ) from exc
         raise

@@ -22,6 +22,7 @@ from shared.auth import Principal
 from shared.clients.indicators import IndicatorsClient
 from shared.contracts.indicators import IndicatorValue, IndicatorValues
 from shared.errors import NotFound
+from shared.i18n import message
 from shared.models import AwardRun
 
 TIE_RULE = "equal values share a rank; listed by larger n, then unit code"
@@ -137,5 +138,5 @@ async def get_evaluation(
     run = await repository.get(session, run_id)
     # Scheme-based runs live at /v1/runs/{id}; this resource is the single-indicator ranking.
     if run is None or run.kind != "ranking" or not principal.can_see(run.municipality_code):
-        raise NotFound(f"No evaluation {run_id}")
+        raise NotFound(message("problem.awards.no_evaluation", run_id=run_id))
     return _to_out(run)

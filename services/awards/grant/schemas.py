@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 
 from services.awards.fields import Amount as MoneyAmount
 from services.awards.fields import IndicatorCode, Number, PositiveAmount, check_money
-from shared.i18n import NEGOTIATED
+from shared.i18n import NEGOTIATED, Invalid, message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -70,11 +70,11 @@ class GrantRuleSetIn(InputModel):
     def _consistent(self) -> GrantRuleSetIn:
         codes = [c.code for c in self.criteria]
         if len(set(codes)) != len(codes):
-            raise ValueError("criterion codes must be unique")
+            raise Invalid(message("problem.awards.criterion_codes_unique"))
         if self.national_population is None and any(
             c.amount.kind == "population_share" for c in self.criteria
         ):
-            raise ValueError("population_share amounts need national_population")
+            raise Invalid(message("problem.awards.population_share_amounts_need_national"))
         return self
 
 

@@ -58,7 +58,9 @@ async def create_rule_set(
     if await repository.find(
         session, code=payload.code, year=payload.year, municipality_code=municipality
     ):
-        raise Conflict(f"Rule set {payload.code} for {payload.year} already exists")
+        raise Conflict(
+            message("problem.awards.rule_set_already_exists", code=payload.code, year=payload.year)
+        )
     rule_set = GrantRuleSet(
         id=uuid.uuid4(),
         municipality_code=municipality,
@@ -72,7 +74,9 @@ async def create_rule_set(
         async with session.begin_nested():
             await repository.add(session, rule_set)
     except IntegrityError as exc:
-        raise Conflict(f"Rule set {payload.code} for {payload.year} already exists") from exc
+        raise Conflict(
+            message("problem.awards.rule_set_already_exists", code=payload.code, year=payload.year)
+        ) from exc
     await record(
         session,
         principal=principal,
@@ -92,7 +96,7 @@ async def _load(
     if rule_set is None or (
         rule_set.municipality_code is not None and not principal.can_see(rule_set.municipality_code)
     ):
-        raise NotFound(f"No grant rule set {rule_set_id}")
+        raise NotFound(message("problem.awards.no_grant_rule_set", rule_set_id=rule_set_id))
     return rule_set
 
 
@@ -240,7 +244,7 @@ async def evaluate(
             loc=["body", "values", code],
             field=f"values.{code}",
             value=code,
-            message="not a criterion of this rule set",
+            message=message("problem.awards.not_criterion_rule_set"),
             code="unknown_criterion",
         )
         for code in unknown
@@ -250,7 +254,7 @@ async def evaluate(
             FieldError(
                 loc=["body", "population"],
                 field="population",
-                message="the rule set shares a pot by population; give the population",
+                message=message("problem.awards.rule_set_shares_pot_population"),
                 code="required",
             )
         )
@@ -264,12 +268,15 @@ async def evaluate(
                 loc=["body", "population"],
                 field="population",
                 value=payload.population,
-                message=f"more than the national population {rule_set.national_population}",
+                message=message(
+                    "problem.awards.more_than_national_population",
+                    national_population=rule_set.national_population,
+                ),
                 code="out_of_range",
             )
         )
     if errors:
-        raise Unprocessable("The grant evaluation cannot be made as asked", errors=errors)
+        raise Unprocessable(message("problem.awards.grant_evaluation_made_asked"), errors=errors)
     results: list[GrantCriterionResult] = []
     inputs: dict[str, Any] = {}
     total = 0
@@ -342,5 +349,5 @@ async def get_evaluation(
 ) -> GrantEvaluationOut:
     evaluation = await repository.get_evaluation(session, evaluation_id)
     if evaluation is None or not principal.can_see(evaluation.municipality_code):
-        raise NotFound(f"No grant evaluation {evaluation_id}")
+        raise NotFound(message("problem.awards.no_grant_evaluation", evaluation_id=evaluation_id))
     return _evaluation_out(evaluation)

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from services.awards.fields import Code, IndicatorCode, PositiveAmount, check_money
+from shared.i18n import Invalid, message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -26,9 +27,9 @@ class ProjectIn(InputModel):
     @model_validator(mode="after")
     def _dates(self) -> ProjectIn:
         if self.ended_on is not None and self.ended_on < self.started_on:
-            raise ValueError("ended_on is before started_on")
+            raise Invalid(message("problem.awards.ended_before_started"))
         if len(set(self.unit_codes)) != len(self.unit_codes):
-            raise ValueError("unit_codes has duplicates")
+            raise Invalid(message("problem.awards.unit_codes_duplicates"))
         return self
 
 
@@ -58,7 +59,7 @@ class FundingDecisionIn(InputModel):
     def _fund(self) -> FundingDecisionIn:
         check_money(self.amount, self.unit)
         if self.decision == "granted" and self.fund_id is None:
-            raise ValueError("a grant names the fund_id it is drawn from")
+            raise Invalid(message("problem.awards.grant_names_fund_id_drawn"))
         return self
 
 

@@ -29,6 +29,7 @@ from shared.clients.budget import BudgetClient
 from shared.clients.indicators import IndicatorsClient
 from shared.contracts.budget import AllocationIn
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.i18n import message
 from shared.models import ImprovementProject, ProjectFunding
 from shared.money import from_ore, to_ore
 from shared.pagination import Page, PageParams
@@ -83,14 +84,14 @@ async def _check_units(
             loc=["body", field],
             field=field,
             value=code,
-            message=f"no unit {code} in {municipality}",
+            message=message("problem.awards.no_unit", code=code, municipality=municipality),
             code="unknown_unit",
         )
         for code, field in codes.items()
         if code not in known
     ]
     if errors:
-        raise Unprocessable("The project names unknown units", errors=errors)
+        raise Unprocessable(message("problem.awards.project_names_unknown_units"), errors=errors)
 
 
 async def create_project(
@@ -109,7 +110,11 @@ async def create_project(
     )
     if same is not None:
         raise Conflict(
-            f"A project '{payload.title}' starting {payload.started_on} is already registered",
+            message(
+                "problem.awards.project_starting_already_registered",
+                title=payload.title,
+                started_on=payload.started_on,
+            ),
             extra={"project_id": str(same.id)},
         )
     await _check_units(
@@ -147,7 +152,7 @@ async def _load(
 ) -> ImprovementProject:
     project = await repository.get(session, project_id, lock=lock)
     if project is None or not principal.can_see(project.municipality_code):
-        raise NotFound(f"No improvement project {project_id}")
+        raise NotFound(message("problem.awards.no_improvement_project", project_id=project_id))
     return project
 
 
@@ -183,13 +188,15 @@ async def add_adoption(
     project = await _load(session, project_id, principal, lock=True)
     if payload.unit_code in project.unit_codes:
         raise Unprocessable(
-            f"{payload.unit_code} runs the project itself; spread counts other units",
+            message(
+                "problem.awards.runs_project_itself_spread_counts", unit_code=payload.unit_code
+            ),
             errors=[
                 FieldError(
                     loc=["body", "unit_code"],
                     field="unit_code",
                     value=payload.unit_code,
-                    message="already a project unit",
+                    message=message("problem.awards.already_project_unit"),
                     code="own_unit",
                 )
             ],
@@ -261,9 +268,15 @@ async def decide_funding(
     project = await _load(session, project_id, principal)
     funding = await repository.funding_for_update(session, project.id, funding_id)
     if funding is None:
-        raise NotFound(f"No funding application {funding_id} for project {project_id}")
+        raise NotFound(
+            message(
+                "problem.awards.no_funding_application_project",
+                funding_id=funding_id,
+                project_id=project_id,
+            )
+        )
     if funding.state != "requested":
-        raise Conflict(f"The application was already {funding.state}")
+        raise Conflict(message("problem.awards.application_was_already", state=funding.state))
     now = datetime.now(UTC)
     if payload.decision == "rejected":
         funding.state, funding.decision_reason, funding.decided_at = "rejected", payload.reason, now
@@ -276,13 +289,16 @@ async def decide_funding(
         )
         if amount_ore > funding.requested_ore:
             raise Unprocessable(
-                "A grant cannot exceed the amount applied for",
+                message("problem.awards.grant_exceed_amount_applied"),
                 errors=[
                     FieldError(
                         loc=["body", "amount"],
                         field="amount",
                         value=str(payload.amount),
-                        message=f"more than the {from_ore(funding.requested_ore, 'kr')} kr applied for",
+                        message=message(
+                            "problem.awards.more_than_kr_applied",
+                            requested_ore=from_ore(funding.requested_ore, "kr"),
+                        ),
                         code="above_request",
                     )
                 ],
@@ -292,8 +308,12 @@ async def decide_funding(
         remaining_ore = to_ore(fund.remaining, fund.unit)
         if amount_ore > remaining_ore:
             raise Conflict(
-                f"The fund {fund.title} has {from_ore(remaining_ore, 'kr')} kr left; "
-                f"{amount} kr cannot be granted",
+                message(
+                    "problem.awards.fund_kr_left_kr_granted",
+                    title=fund.title,
+                    remaining_ore=from_ore(remaining_ore, "kr"),
+                    amount=amount,
+                ),
                 extra={"remaining": str(from_ore(remaining_ore, "kr")), "unit": "kr"},
             )
         try:
@@ -310,7 +330,11 @@ async def decide_funding(
         except PeerError as exc:
             if exc.status == 409:
                 raise Conflict(
-                    f"The fund cannot cover {amount} kr: {exc.detail or 'refused by the budget service'}"
+                    message(
+                        "problem.awards.fund_cover_kr",
+                        amount=amount,
+                        reason=exc.detail or message("problem.awards.refused_by_budget"),
+                    )
                 ) from exc
             raise
         funding.state, funding.granted_ore = "granted", amount_ore

@@ -15,7 +15,7 @@ import numpy as np
 from services.awards.evaluation import engine
 from services.awards.scheme.schemas import CriterionSpec, SchemeSpec
 from shared.errors import FieldError, Unprocessable
-from shared.i18n import message
+from shared.i18n import Message, message
 
 ENGINE_VERSION = "composite-1"
 
@@ -215,14 +215,17 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
     _refuse_missing_required(spec, coverage, columns, evaluated)
     if not columns:
         raise Unprocessable(
-            f"No criterion of the scheme has data for {period}: "
-            + "; ".join(f"{u['criterion']} ({u['reason']})" for u in unavailable),
+            message(
+                "problem.awards.no_criterion_has_data",
+                period=period,
+                reasons="; ".join(f"{u['criterion']} ({u['reason']})" for u in unavailable),
+            ),
             errors=[
                 FieldError(
                     loc=["specification", "criteria", u["criterion"]],
                     field="criteria",
                     value=u["criterion"],
-                    message=u["reason"],
+                    message=message("problem.awards.criterion_unavailable", reason=u["reason"]),
                     code="criterion_unavailable",
                 )
                 for u in unavailable
@@ -516,7 +519,7 @@ def _refuse_missing_required(
 ) -> None:
     """A required criterion is never reweighted away: every eligible candidate needs it."""
     errors: list[FieldError] = []
-    summary: list[str] = []
+    summary: list[Message] = []
     for c, cover in zip(spec.criteria, coverage, strict=True):
         if not c.required:
             continue
@@ -527,25 +530,39 @@ def _refuse_missing_required(
         ]
         if not lacking and cover["available"]:
             continue
-        reason = cover["reason"] or "no value for the period"
+        reason = cover["reason"] or message("problem.awards.no_value_for_period")
         summary.append(
-            f"{c.code} ({', '.join(lacking) if lacking else 'no eligible candidate'}: {reason})"
+            message(
+                "problem.awards.criterion_lacking",
+                criterion=c.code,
+                candidates=", ".join(lacking)
+                if lacking
+                else message("problem.awards.no_eligible_candidate"),
+                reason=reason,
+            )
         )
         errors += [
             FieldError(
                 loc=["specification", "criteria", c.code],
                 field=c.code,
                 value=code,
-                message=f"required criterion {c.code} has no value"
-                + (f" for {code}" if code else "")
-                + f": {reason}",
+                message=message(
+                    "problem.awards.required_criterion_no_value_for",
+                    criterion=c.code,
+                    candidate=code,
+                    reason=reason,
+                )
+                if code
+                else message(
+                    "problem.awards.required_criterion_no_value", criterion=c.code, reason=reason
+                ),
                 code="required_criterion_missing",
             )
             for code in lacking or [None]
         ]
     if errors:
         raise Unprocessable(
-            "Required criteria lack data, so the run cannot rank fairly: " + "; ".join(summary),
+            message("problem.awards.required_criteria_missing", criteria=summary),
             errors=errors,
         )
 

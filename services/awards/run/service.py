@@ -23,6 +23,7 @@ from shared.clients.base import PeerError
 from shared.clients.indicators import IndicatorsClient
 from shared.contracts.indicators import IndicatorValues
 from shared.errors import NotFound
+from shared.i18n import message
 from shared.models import AwardRun, AwardScheme
 from shared.pagination import Page, PageParams
 from shared.periods import Period
@@ -324,7 +325,7 @@ async def create_run(
 async def load_run(session: AsyncSession, run_id: uuid.UUID, *, principal: Principal) -> AwardRun:
     run = await repository.get(session, run_id)
     if run is None or run.kind != "composite" or not principal.can_see(run.municipality_code):
-        raise NotFound(f"No evaluation run {run_id}")
+        raise NotFound(message("problem.awards.no_evaluation_run", run_id=run_id))
     return run
 
 

@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from services.awards.fields import Amount, IndicatorCode, Number, ShortText, Weight, check_money
+from shared.i18n import Invalid, message
 from shared.money import MoneyUnit
 from shared.privacy import SUPPRESSION_THRESHOLD
 from shared.schemas import InputModel, OutputModel
@@ -52,9 +53,13 @@ class CriterionSpec(InputModel):
     @model_validator(mode="after")
     def _source_fields(self) -> CriterionSpec:
         if self.source in {"indicator", "project_effect"} and not self.indicator_code:
-            raise ValueError(f"a criterion with source '{self.source}' needs an indicator_code")
+            raise Invalid(
+                message("problem.awards.criterion_source_needs_indicator_code", source=self.source)
+            )
         if self.source in {"goal_status", "project_spread"} and self.indicator_code:
-            raise ValueError(f"a criterion with source '{self.source}' takes no indicator_code")
+            raise Invalid(
+                message("problem.awards.criterion_source_takes_indicator_code", source=self.source)
+            )
         return self
 
 
@@ -135,17 +140,25 @@ class SchemeSpec(InputModel):
         codes = [c.code for c in self.criteria]
         duplicated = sorted({c for c in codes if codes.count(c) > 1})
         if duplicated:
-            raise ValueError(f"criterion codes must be unique: {', '.join(duplicated)}")
+            raise Invalid(
+                message(
+                    "problem.awards.criterion_codes_duplicated", duplicated=", ".join(duplicated)
+                )
+            )
         missing = sorted({c.group for c in self.criteria} - set(self.group_weights))
         if missing:
-            raise ValueError(f"group_weights lacks a weight for group(s): {', '.join(missing)}")
+            raise Invalid(
+                message(
+                    "problem.awards.group_weights_lacks_weight_group", missing=", ".join(missing)
+                )
+            )
         if any(w <= 0 for w in self.group_weights.values()):
-            raise ValueError("group weights must be positive")
+            raise Invalid(message("problem.awards.group_weights_positive"))
         if "distance_to_target" in (
             self.normalisation,
             *self.sensitivity.normalisations,
         ) and not any(c.target is not None for c in self.criteria):
-            raise ValueError("distance_to_target needs a target on at least one criterion")
+            raise Invalid(message("problem.awards.distance_target_needs_target_least"))
         return self
 
 
@@ -165,11 +178,11 @@ class SchemeIn(InputModel):
         project_sources = {"project_effect", "project_spread"}
         sources = {c.source for c in self.specification.criteria}
         if self.candidates == "units" and sources & project_sources:
-            raise ValueError("project criteria need candidates 'projects'")
+            raise Invalid(message("problem.awards.project_criteria_need_candidates_projects"))
         if self.candidates == "projects" and sources - project_sources:
-            raise ValueError("a project prize takes only project_effect/project_spread criteria")
+            raise Invalid(message("problem.awards.project_prize_takes_project_effect"))
         if self.candidates == "units" and not self.specification.unit_types:
-            raise ValueError("a unit prize must name its eligible unit_types")
+            raise Invalid(message("problem.awards.unit_prize_name_eligible_unit"))
         return self
 
 

@@ -11,6 +11,7 @@ from services.awards.scheme import repository
 from services.awards.scheme.schemas import SchemeIn, SchemeOut
 from shared.auth import Principal
 from shared.errors import Conflict, NotFound
+from shared.i18n import message
 from shared.models import AwardScheme
 from shared.money import from_ore, to_ore
 from shared.pagination import Page, PageParams
@@ -52,8 +53,12 @@ async def create_scheme(
     )
     if scheme is None:
         raise Conflict(
-            f"Scheme {payload.code} for {payload.year} already exists in {municipality}; "
-            "a scheme is fixed once runs may refer to it, so create it under a new code"
+            message(
+                "problem.awards.scheme_already_exists_scheme_fixed",
+                code=payload.code,
+                year=payload.year,
+                municipality=municipality,
+            )
         )
     await record(
         session,
@@ -72,7 +77,7 @@ async def load_scheme(
 ) -> AwardScheme:
     scheme = await repository.get(session, scheme_id)
     if scheme is None or not principal.can_see(scheme.municipality_code):
-        raise NotFound(f"No scheme {scheme_id}")
+        raise NotFound(message("problem.awards.no_scheme", scheme_id=scheme_id))
     return scheme
 
 

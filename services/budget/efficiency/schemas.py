@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from shared.contracts.ingest import BatchResult
+from shared.i18n import Invalid, message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -67,14 +68,20 @@ class EfficiencyIn(InputModel):
     @model_validator(mode="after")
     def _inputs_fit_the_kind(self) -> EfficiencyIn:
         if (self.net_cost is None) == (self.net_cost_from is None):
-            raise ValueError("send either net_cost or net_cost_from")
+            raise Invalid(message("problem.budget.send_either_net_cost_net"))
         if self.kind == "standard_cost_deviation":
             if self.kolada_deviation_percent is None:
-                raise ValueError("standard_cost_deviation needs kolada_deviation_percent")
+                raise Invalid(message("problem.budget.standard_cost_deviation_needs_kolada"))
             if self.volume is not None:
-                raise ValueError("standard_cost_deviation takes no volume")
+                raise Invalid(message("problem.budget.standard_cost_deviation_takes_volume"))
         elif self.volume is None:
-            raise ValueError(f"{self.kind} needs the volume ({VOLUME_UNITS[self.kind]})")
+            raise Invalid(
+                message(
+                    "problem.budget.needs_volume",
+                    kind=self.kind,
+                    volume_unit=VOLUME_UNITS[self.kind],
+                )
+            )
         return self
 
 

@@ -24,7 +24,8 @@ from services.budget.efficiency.schemas import (
 from services.budget.operating import repository as operating
 from shared.auth import Principal
 from shared.clients.ingest import IngestClient
-from shared.errors import FieldError, NotFound, Unprocessable
+from shared.errors import FieldError, NotFound, Unprocessable, reason_of
+from shared.i18n import message
 from shared.money import from_ore, to_ore
 from shared.periods import Period
 
@@ -39,13 +40,13 @@ async def _net_cost_ore(
             amount = to_ore(payload.net_cost, payload.net_cost_unit)
         except ValueError as exc:
             raise Unprocessable(
-                str(exc),
+                reason_of(exc),
                 errors=[
                     FieldError(
                         loc=["body", "net_cost"],
                         field="net_cost",
                         value=str(payload.net_cost),
-                        message=str(exc),
+                        message=reason_of(exc),
                     )
                 ],
             ) from exc
@@ -54,7 +55,13 @@ async def _net_cost_ore(
     assert source is not None
     budget = await operating.get(session, source.operating_budget_id)
     if budget is None or budget.municipality_code != municipality:
-        raise NotFound(f"No operating budget {source.operating_budget_id} in {municipality}")
+        raise NotFound(
+            message(
+                "problem.budget.no_operating_budget",
+                operating_budget_id=source.operating_budget_id,
+                municipality=municipality,
+            )
+        )
     line = next(
         (
             x
@@ -65,26 +72,32 @@ async def _net_cost_ore(
     )
     if line is None:
         raise Unprocessable(
-            f"The operating budget has no activity {source.activity_code!r}",
+            message(
+                "problem.budget.operating_budget_activity", activity_code=repr(source.activity_code)
+            ),
             errors=[
                 FieldError(
                     loc=["body", "net_cost_from", "activity_code"],
                     field="activity_code",
                     value=source.activity_code,
-                    message="not an activity of that budget",
+                    message=message("problem.budget.not_activity_budget"),
                 )
             ],
         )
     net_cost = -(line.revenue_ore + line.costs_ore)
     if net_cost <= 0:
         raise Unprocessable(
-            f"{line.activity_title} has no net cost ({from_ore(-net_cost, 'kr')} kr surplus)",
+            message(
+                "problem.budget.net_cost_kr_surplus",
+                activity_title=line.activity_title,
+                surplus=from_ore(-net_cost, "kr"),
+            ),
             errors=[
                 FieldError(
                     loc=["body", "net_cost_from"],
                     field="net_cost_from",
                     value=source.activity_code,
-                    message="net cost is not positive",
+                    message=message("problem.budget.net_cost_positive"),
                 )
             ],
         )
@@ -126,10 +139,13 @@ async def publish(
         period = Period.parse(payload.period)
     except ValueError as exc:
         raise Unprocessable(
-            str(exc),
+            reason_of(exc),
             errors=[
                 FieldError(
-                    loc=["body", "period"], field="period", value=payload.period, message=str(exc)
+                    loc=["body", "period"],
+                    field="period",
+                    value=payload.period,
+                    message=reason_of(exc),
                 )
             ],
         ) from exc

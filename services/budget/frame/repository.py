@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.budget.paging import page_of
 from services.budget.unique import add_unique
+from shared.i18n import message
 from shared.models import BudgetFrame, FrameChange
 
 
@@ -43,7 +44,9 @@ async def replace_changes(
 
 
 async def add(session: AsyncSession, frame: BudgetFrame, changes: list[FrameChange]) -> BudgetFrame:
-    await add_unique(session, frame, what=f"A frame for {frame.board} {frame.year}")
+    await add_unique(
+        session, frame, what=message("budget.unique.frame", board=frame.board, year=frame.year)
+    )
     for change in changes:
         change.frame_id = frame.id
     session.add_all(changes)

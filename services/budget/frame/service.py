@@ -20,6 +20,7 @@ from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
+from shared.i18n import message
 from shared.models import BudgetFrame, FrameChange
 from shared.money import MoneyUnit, from_ore
 from shared.pagination import Page
@@ -53,7 +54,11 @@ async def _checked(
             field="amount",
             row=i,
             value=str(c.amount),
-            message=f"a {c.category} entry {_SIGN_RULES[c.category][1]}",
+            message=message(
+                "problem.budget.sign_for_category",
+                category=c.category,
+                rule=_SIGN_RULES[c.category][1],
+            ),
             code="wrong_sign_for_category",
         )
         for i, (c, entry) in enumerate(zip(payload.changes, entries, strict=True))
@@ -61,23 +66,38 @@ async def _checked(
     ]
     if wrong_sign:
         raise Unprocessable(
-            f"{len(wrong_sign)} ledger entr{'y has' if len(wrong_sign) == 1 else 'ies have'} "
-            "a sign that contradicts the category",
+            message(
+                "problem.budget.wrong_sign",
+                count=len(wrong_sign),
+                entries=message("problem.budget.entry_has")
+                if len(wrong_sign) == 1
+                else message("problem.budget.entries_have"),
+            ),
             errors=wrong_sign,
         )
     expected = previous + sum(entries)
     if expected != amount:
         difference = amount - expected
         raise Unprocessable(
-            f"The ledger does not reconcile: previous frame {from_ore(previous, unit)} + changes "
-            f"{from_ore(sum(entries), unit)} = {from_ore(expected, unit)} {unit}, but the frame is "
-            f"{from_ore(amount, unit)} {unit}; difference {from_ore(difference, unit)} {unit}",
+            message(
+                "problem.budget.ledger_does_reconcile_previous_frame",
+                previous=from_ore(previous, unit),
+                entries=from_ore(sum(entries), unit),
+                expected=from_ore(expected, unit),
+                unit=unit,
+                amount=from_ore(amount, unit),
+                difference=from_ore(difference, unit),
+            ),
             errors=[
                 FieldError(
                     loc=["body", "amount"],
                     field="amount",
                     value=str(payload.amount),
-                    message=f"expected {from_ore(expected, unit)} {unit} (previous + sum of changes)",
+                    message=message(
+                        "problem.budget.expected_previous_sum_changes",
+                        expected=from_ore(expected, unit),
+                        unit=unit,
+                    ),
                     code="ledger_does_not_reconcile",
                 )
             ],
@@ -94,15 +114,26 @@ async def _checked(
     if last_year is not None and last_year.amount_ore != previous:
         stored = from_ore(last_year.amount_ore, unit)
         raise Unprocessable(
-            f"The ledger starts from {from_ore(previous, unit)} {unit}, but {board}'s stored frame "
-            f"for {year - 1} is {stored} {unit}; difference "
-            f"{from_ore(previous - last_year.amount_ore, unit)} {unit}",
+            message(
+                "problem.budget.ledger_starts_from_but_s",
+                previous=from_ore(previous, unit),
+                unit=unit,
+                board=board,
+                last_year=year - 1,
+                stored=stored,
+                difference=from_ore(previous - last_year.amount_ore, unit),
+            ),
             errors=[
                 FieldError(
                     loc=["body", "previous_amount"],
                     field="previous_amount",
                     value=str(payload.previous_amount),
-                    message=f"must equal the stored {year - 1} frame, {stored} {unit}",
+                    message=message(
+                        "problem.budget.equal_stored_frame",
+                        last_year=year - 1,
+                        stored=stored,
+                        unit=unit,
+                    ),
                     code="previous_frame_mismatch",
                 )
             ],
@@ -117,15 +148,26 @@ async def _checked(
     if next_year is not None and next_year.previous_amount_ore != amount:
         starts = from_ore(next_year.previous_amount_ore, unit)
         raise Conflict(
-            f"{board}'s stored frame for {year + 1} starts from {starts} {unit}; a {year} frame "
-            f"of {from_ore(amount, unit)} {unit} would break its ledger. Change the {year + 1} "
-            "frame's previous amount first",
+            message(
+                "problem.budget.s_stored_frame_starts_from",
+                board=board,
+                next_year=year + 1,
+                starts=starts,
+                unit=unit,
+                year=year,
+                amount=from_ore(amount, unit),
+            ),
             errors=[
                 FieldError(
                     loc=["body", "amount"],
                     field="amount",
                     value=str(payload.amount),
-                    message=f"the {year + 1} frame starts from {starts} {unit}",
+                    message=message(
+                        "problem.budget.frame_starts_from",
+                        next_year=year + 1,
+                        starts=starts,
+                        unit=unit,
+                    ),
                     code="next_frame_mismatch",
                 )
             ],
@@ -158,7 +200,9 @@ async def create_frame(
         session, payload, municipality=municipality, board=payload.board, year=payload.year
     )
     if await repository.find(session, municipality, payload.board, payload.year) is not None:
-        raise Conflict(f"A frame for {payload.board} {payload.year} already exists")
+        raise Conflict(
+            message("problem.budget.frame_already_exists", board=payload.board, year=payload.year)
+        )
     frame = await repository.add(
         session,
         BudgetFrame(
@@ -199,7 +243,7 @@ async def update_frame(
     """Replace a frame's amounts and ledger; the same reconciliation rules as on create."""
     frame = await repository.get(session, frame_id, lock=True)
     if frame is None or not principal.can_see(frame.municipality_code):
-        raise NotFound(f"No frame {frame_id}")
+        raise NotFound(message("problem.budget.no_frame", frame_id=frame_id))
     check_if_match(if_match, entity="frame", entity_id=frame.id, version=frame.version)
     before = await _to_out(session, frame)
     previous, amount, entries = await _checked(
@@ -277,7 +321,7 @@ async def get_frame(
 ) -> FrameOut:
     frame = await repository.get(session, frame_id)
     if frame is None or not principal.can_see(frame.municipality_code):
-        raise NotFound(f"No frame {frame_id}")
+        raise NotFound(message("problem.budget.no_frame", frame_id=frame_id))
     return await _to_out(session, frame)
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.budget.paging import page_of
 from services.budget.unique import add_unique
+from shared.i18n import message
 from shared.models import Fund, FundAllocation
 
 
@@ -29,7 +30,7 @@ async def find(session: AsyncSession, municipality_code: str, code: str, year: i
 
 
 async def add(session: AsyncSession, obj: Fund | FundAllocation) -> None:
-    await add_unique(session, obj, what="This fund or allocation")
+    await add_unique(session, obj, what=message("budget.unique.fund"))
     await session.refresh(obj)
 
 

@@ -30,6 +30,7 @@ from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound
+from shared.i18n import message
 from shared.idempotency import refuse_reuse, request_digest
 from shared.models import Fund, FundAllocation
 from shared.money import MoneyUnit, from_ore
@@ -82,7 +83,7 @@ async def _visible(
 ) -> Fund:
     fund = await repository.get(session, fund_id, lock=lock)
     if fund is None or not principal.can_see(fund.municipality_code):
-        raise NotFound(f"No fund {fund_id}")
+        raise NotFound(message("problem.budget.no_fund", fund_id=fund_id))
     return fund
 
 
@@ -91,13 +92,18 @@ async def create_fund(session: AsyncSession, payload: FundIn, *, principal: Prin
     amount = ore(payload.amount, payload.unit, ["body", "amount"])
     if await repository.find(session, municipality, payload.code, payload.year) is not None:
         raise Conflict(
-            f"A fund {payload.code!r} for {payload.year} already exists in {municipality}",
+            message(
+                "problem.budget.fund_already_exists",
+                code=repr(payload.code),
+                year=payload.year,
+                municipality=municipality,
+            ),
             errors=[
                 FieldError(
                     loc=["body", "code"],
                     field="code",
                     value=payload.code,
-                    message="already used for this year",
+                    message=message("problem.budget.already_used_year"),
                     code="duplicate",
                 )
             ],
@@ -173,8 +179,12 @@ async def update_fund(
         allocated, _paid = (await repository.totals(session, [fund.id])).get(fund.id, (0, 0))
         if amount < allocated:
             raise Conflict(
-                f"The fund cannot be lowered to {payload.amount} {unit}: "
-                f"{from_ore(allocated, unit)} {unit} is already allocated",
+                message(
+                    "problem.budget.fund_lowered_already_allocated",
+                    amount=payload.amount,
+                    unit=unit,
+                    allocated=from_ore(allocated, unit),
+                ),
                 extra={
                     "allocated": str(from_ore(allocated, unit)),
                     "requested": str(payload.amount),
@@ -230,14 +240,24 @@ async def allocate(
     if amount > remaining:
         unit = payload.unit
         raise Conflict(
-            f"The fund {fund.title!r} ({fund.year}) cannot cover {payload.amount} {unit}: "
-            f"only {from_ore(remaining, unit)} {unit} remains",
+            message(
+                "problem.budget.fund_cover_remains",
+                title=repr(fund.title),
+                year=fund.year,
+                amount=payload.amount,
+                unit=unit,
+                remaining=from_ore(remaining, unit),
+            ),
             errors=[
                 FieldError(
                     loc=["body", "amount"],
                     field="amount",
                     value=str(payload.amount),
-                    message=f"exceeds the remaining {from_ore(remaining, unit)} {unit}",
+                    message=message(
+                        "problem.budget.exceeds_remaining",
+                        remaining=from_ore(remaining, unit),
+                        unit=unit,
+                    ),
                     code="fund_exhausted",
                 )
             ],
@@ -281,7 +301,11 @@ async def get_allocation(
     fund = await _visible(session, fund_id, principal)
     allocation = await repository.allocation(session, fund.id, allocation_id)
     if allocation is None:
-        raise NotFound(f"No allocation {allocation_id} in fund {fund_id}")
+        raise NotFound(
+            message(
+                "problem.budget.no_allocation_fund", allocation_id=allocation_id, fund_id=fund_id
+            )
+        )
     return allocation_out(allocation)
 
 
@@ -307,11 +331,17 @@ async def _transition(
     fund = await _visible(session, fund_id, principal, lock=True)
     allocation = await repository.allocation(session, fund.id, allocation_id)
     if allocation is None:
-        raise NotFound(f"No allocation {allocation_id} in fund {fund_id}")
+        raise NotFound(
+            message(
+                "problem.budget.no_allocation_fund", allocation_id=allocation_id, fund_id=fund_id
+            )
+        )
     if allocation.state == to:
         return allocation_out(allocation)  # a retry changes nothing
     if allocation.state == "reversed":
-        raise Conflict(f"Allocation {allocation_id} is reversed; it cannot be {to}")
+        raise Conflict(
+            message("problem.budget.allocation_reversed", allocation_id=allocation_id, to=to)
+        )
     before = allocation_out(allocation)
     now = datetime.now(UTC)
     allocation.state = to

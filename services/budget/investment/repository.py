@@ -7,6 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.budget.paging import page_of
 from services.budget.unique import add_unique
+from shared.i18n import message
 from shared.models import InvestmentAmount, InvestmentProject
 
 
@@ -26,7 +27,9 @@ async def existing_codes(
 async def add(
     session: AsyncSession, project: InvestmentProject, amounts: dict[int, int]
 ) -> InvestmentProject:
-    await add_unique(session, project, what=f"Investment project {project.code!r}")
+    await add_unique(
+        session, project, what=message("budget.unique.investment", code=repr(project.code))
+    )
     session.add_all(
         InvestmentAmount(project_id=project.id, year=year, amount_ore=amount)
         for year, amount in amounts.items()

@@ -31,6 +31,7 @@ from services.budget.tenancy import list_scope
 from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.i18n import message
 from shared.models import InvestmentProject
 from shared.money import MoneyUnit, from_ore
 from shared.pagination import Page
@@ -41,13 +42,13 @@ def _amounts(amounts: dict[int, Decimal], unit: MoneyUnit, loc: list[str | int])
     for year, value in sorted(amounts.items()):
         if not 1990 <= year <= 2100:
             raise Unprocessable(
-                f"Year {year} is outside 1990–2100",
+                message("problem.budget.year_outside", year=year),
                 errors=[
                     FieldError(
                         loc=[*loc, year],
                         field="amounts",
                         value=year,
-                        message="not a plan year",
+                        message=message("problem.budget.not_plan_year"),
                         code="bad_year",
                     )
                 ],
@@ -76,22 +77,38 @@ def check_totals(payload: PlanIn, lines: list[dict[int, int]], *, tolerance: int
             for p, line in zip(payload.projects, lines, strict=True)
             if line.get(year, 0) == -difference and difference != 0
         ]
-        base = (
-            f"Summa {year}: printed {_fmt(printed, unit)}, the lines sum to {_fmt(computed, unit)} {unit}; "
-            f"difference {_fmt(difference, unit)}"
+        base = message(
+            "budget.check.investment_total",
+            year=year,
+            printed=from_ore(printed, unit),
+            computed=from_ore(computed, unit),
+            unit=unit,
+            difference=from_ore(difference, unit),
         )
         severity: Literal["warning", "error"] = "error"
         if abs(difference) <= tolerance:
             severity, code = "warning", "rounding_difference"
-            message = base + f", within the rounding tolerance of {_fmt(tolerance, unit)} {unit}"
+            text = message(
+                "budget.check.investment_within",
+                base=base,
+                tolerance=from_ore(tolerance, unit),
+                unit=unit,
+            )
         elif left_out:
             code = "total_leaves_out_line"
-            message = (
-                base + f": the printed total leaves out {' or '.join(repr(t) for t in left_out)}"
+            text = message(
+                "budget.check.investment_leaves_out",
+                base=base,
+                left_out=", ".join(repr(t) for t in left_out),
             )
         else:
             code = "inconsistent"
-            message = base + f", more than the rounding tolerance of {_fmt(tolerance, unit)} {unit}"
+            text = message(
+                "budget.check.investment_exceeds",
+                base=base,
+                tolerance=from_ore(tolerance, unit),
+                unit=unit,
+            )
         findings.append(
             Finding(
                 severity=severity,
@@ -102,8 +119,8 @@ def check_totals(payload: PlanIn, lines: list[dict[int, int]], *, tolerance: int
                 printed=_fmt(printed, unit),
                 computed=_fmt(computed, unit),
                 difference=_fmt(difference, unit),
-                message=message,
-            )
+                message=text.render("en"),
+            ).explained(text)
         )
     return findings
 
@@ -142,14 +159,16 @@ async def import_plan(
     duplicates = sorted({c for c in codes if codes.count(c) > 1})
     if errors or duplicates:
         raise Unprocessable(
-            f"The investment table is inconsistent: {len(errors) + len(duplicates)} error(s); "
-            "nothing was stored",
+            message(
+                "problem.budget.investment_table_inconsistent_error_s",
+                count=len(errors) + len(duplicates),
+            ),
             errors=[
                 FieldError(
                     loc=f.loc,
                     field=f.field,
                     value=f.printed,
-                    message=f.message,
+                    message=f.text,
                     code=f.code,
                     computed=f.computed,
                     difference=f.difference,
@@ -161,7 +180,7 @@ async def import_plan(
                     loc=["body", "projects", codes.index(c), "code"],
                     field="code",
                     value=c,
-                    message="code used twice",
+                    message=message("problem.budget.code_used_twice"),
                     code="duplicate",
                 )
                 for c in duplicates
@@ -171,8 +190,11 @@ async def import_plan(
     taken = await repository.existing_codes(session, municipality, payload.board, codes)
     if taken:
         raise Conflict(
-            f"Project(s) already stored for {payload.board}: {', '.join(sorted(taken))}; "
-            "change them with PUT /v1/investments/{id}",
+            message(
+                "problem.budget.project_s_already_stored_change",
+                board=payload.board,
+                taken=", ".join(sorted(taken)),
+            ),
             extra={"existing_codes": sorted(taken)},
         )
     projects = []
@@ -231,7 +253,7 @@ async def _visible(
 ) -> InvestmentProject:
     project = await repository.get(session, project_id, lock=lock)
     if project is None or not principal.can_see(project.municipality_code):
-        raise NotFound(f"No investment project {project_id}")
+        raise NotFound(message("problem.budget.no_investment_project", project_id=project_id))
     return project
 
 

@@ -14,6 +14,7 @@ from typing import Literal
 
 from services.budget.amounts import ore
 from services.budget.operating.schemas import ActivityIn, Finding, TotalsIn
+from shared.i18n import Invalid, Message, message
 from shared.money import MoneyUnit, from_ore
 
 _FIELD_WORD = {"revenue": "revenue", "costs": "costs", "net": "net"}
@@ -44,6 +45,10 @@ class Checked:
         return [f for f in self.findings if f.severity == "warning"]
 
 
+def _field(name: str) -> Message:
+    return message(f"budget.check.field.{name}")
+
+
 class _Checker:
     def __init__(self, unit: MoneyUnit, tolerance_ore: int) -> None:
         self.unit = unit
@@ -53,6 +58,10 @@ class _Checker:
     def fmt(self, value: int) -> str:
         return str(from_ore(value, self.unit))
 
+    def amount(self, value: int) -> Decimal:
+        """An amount for a message (formatted in the reader's language)."""
+        return from_ore(value, self.unit)
+
     def add(
         self,
         severity: Literal["warning", "error"],
@@ -60,7 +69,7 @@ class _Checker:
         loc: list[str | int],
         activity: str | None,
         field_name: str,
-        message: str,
+        text: Message,
         printed: int | None = None,
         computed: int | None = None,
     ) -> None:
@@ -76,8 +85,8 @@ class _Checker:
                 difference=None
                 if printed is None or computed is None
                 else self.fmt(printed - computed),
-                message=message,
-            )
+                message=text.render("en"),
+            ).explained(text)
         )
 
     def compare(
@@ -88,12 +97,12 @@ class _Checker:
         loc: list[str | int],
         activity: str,
         field_name: str,
-        what: str,
+        what: Message,
     ) -> None:
         """Printed vs computed: equal, a missing sign, a rounding difference or an error."""
         if printed == computed:
             return
-        where = f"{activity}, {field_name}"
+        where = message("budget.check.where", activity=activity, field=_field(field_name))
         if computed != 0 and printed == -computed:
             self.add(
                 "error",
@@ -101,8 +110,14 @@ class _Checker:
                 loc,
                 activity,
                 field_name,
-                f"{where}: {self.fmt(printed)} is written without its sign; {what} gives "
-                f"{self.fmt(computed)} {self.unit}",
+                message(
+                    "budget.check.sign_missing",
+                    where=where,
+                    printed=self.amount(printed),
+                    what=what,
+                    computed=self.amount(computed),
+                    unit=self.unit,
+                ),
                 printed,
                 computed,
             )
@@ -115,9 +130,16 @@ class _Checker:
                 loc,
                 activity,
                 field_name,
-                f"{where}: printed {self.fmt(printed)}, {what} gives {self.fmt(computed)} "
-                f"{self.unit}; difference {self.fmt(difference)} is within the rounding tolerance "
-                f"of {self.fmt(self.tolerance)} {self.unit}; the computed value is stored",
+                message(
+                    "budget.check.rounding",
+                    where=where,
+                    printed=self.amount(printed),
+                    what=what,
+                    computed=self.amount(computed),
+                    difference=self.amount(difference),
+                    tolerance=self.amount(self.tolerance),
+                    unit=self.unit,
+                ),
                 printed,
                 computed,
             )
@@ -128,9 +150,16 @@ class _Checker:
             loc,
             activity,
             field_name,
-            f"{where}: printed {self.fmt(printed)}, {what} gives {self.fmt(computed)} {self.unit}; "
-            f"difference {self.fmt(difference)} exceeds the rounding tolerance of "
-            f"{self.fmt(self.tolerance)} {self.unit}",
+            message(
+                "budget.check.inconsistent",
+                where=where,
+                printed=self.amount(printed),
+                what=what,
+                computed=self.amount(computed),
+                difference=self.amount(difference),
+                tolerance=self.amount(self.tolerance),
+                unit=self.unit,
+            ),
             printed,
             computed,
         )
@@ -159,7 +188,12 @@ def check_table(
                 [*loc, "code"],
                 a.title,
                 "code",
-                f"{a.title}: activity code {a.code!r} is also row {seen[a.code]}",
+                message(
+                    "budget.check.duplicate_activity",
+                    title=a.title,
+                    code=repr(a.code),
+                    row=seen[a.code],
+                ),
             )
         seen.setdefault(a.code, i)
         if revenue < 0:
@@ -169,8 +203,7 @@ def check_table(
                 [*loc, "revenue"],
                 a.title,
                 "revenue",
-                f"{a.title}, revenue: {c.fmt(revenue)} is negative; revenue is written "
-                "positive in this table",
+                message("budget.check.revenue_negative", title=a.title, amount=c.amount(revenue)),
                 revenue,
             )
         if costs > 0:
@@ -180,8 +213,7 @@ def check_table(
                 [*loc, "costs"],
                 a.title,
                 "costs",
-                f"{a.title}, costs: {c.fmt(costs)} is positive; costs are written negative "
-                "in this table (sign missing?)",
+                message("budget.check.costs_positive", title=a.title, amount=c.amount(costs)),
                 costs,
             )
         if a.net is not None:
@@ -191,7 +223,7 @@ def check_table(
                 loc=[*loc, "net"],
                 activity=a.title,
                 field_name="net",
-                what="revenue + costs",
+                what=message("budget.check.revenue_plus_costs"),
             )
         lines.append(Line(a.code, a.title, a.parent_code, revenue, costs))
 
@@ -206,7 +238,9 @@ def check_table(
                 [*base, "activities", i, "parent_code"],
                 line.title,
                 "parent_code",
-                f"{line.title}: parent {line.parent_code!r} is not an activity of this table",
+                message(
+                    "budget.check.unknown_parent", title=line.title, parent=repr(line.parent_code)
+                ),
             )
             continue
         visited = {line.code}
@@ -219,7 +253,7 @@ def check_table(
                     [*base, "activities", i, "parent_code"],
                     line.title,
                     "parent_code",
-                    f"{line.title}: the hierarchy loops",
+                    message("budget.check.cyclic_parent", title=line.title),
                 )
                 break
             visited.add(parent)
@@ -236,7 +270,7 @@ def check_table(
                 loc=[*base, "activities", i, field_name],
                 activity=line.title,
                 field_name=field_name,
-                what="the sum of its sub-activities",
+                what=message("budget.check.sum_of_children"),
             )
 
     top = [line for line in lines if line.parent_code is None]
@@ -245,7 +279,7 @@ def check_table(
         costs_total = sum(x.costs for x in top)
     else:
         if totals is None or totals.revenue is None or totals.costs is None:
-            raise ValueError("a table without activities needs totals with revenue and costs")
+            raise Invalid(message("budget.check.totals_needed"))
         revenue_total = ore(totals.revenue, unit, [*base, "totals", "revenue"])
         costs_total = ore(totals.costs, unit, [*base, "totals", "costs"])
         if revenue_total < 0:
@@ -255,7 +289,7 @@ def check_table(
                 [*base, "totals", "revenue"],
                 "Summa",
                 "revenue",
-                f"Summa, revenue: {c.fmt(revenue_total)} is negative",
+                message("budget.check.total_revenue_negative", amount=c.amount(revenue_total)),
                 revenue_total,
             )
         if costs_total > 0:
@@ -265,12 +299,13 @@ def check_table(
                 [*base, "totals", "costs"],
                 "Summa",
                 "costs",
-                f"Summa, costs: {c.fmt(costs_total)} is positive; costs are written negative "
-                "(sign missing?)",
+                message("budget.check.total_costs_positive", amount=c.amount(costs_total)),
                 costs_total,
             )
     if totals is not None:
-        what = "the sum of the activities" if lines else "revenue + costs"
+        what = message(
+            "budget.check.sum_of_activities" if lines else "budget.check.revenue_plus_costs"
+        )
         if lines:
             for field_name, computed in (("revenue", revenue_total), ("costs", costs_total)):
                 printed = getattr(totals, field_name)
@@ -290,7 +325,7 @@ def check_table(
                 loc=[*base, "totals", "net"],
                 activity="Summa",
                 field_name="net",
-                what="the sum of the activities' revenue + costs" if lines else what,
+                what=message("budget.check.activities_net") if lines else what,
             )
     return Checked(lines=lines, revenue=revenue_total, costs=costs_total, findings=c.findings)
 
@@ -318,10 +353,10 @@ def check_against_frame(
         return
     checker = _Checker(unit, tolerance_ore)
     within = abs(difference) <= tolerance_ore
-    what = (
-        f"is within the rounding tolerance of {checker.fmt(tolerance_ore)} {unit}"
-        if within
-        else f"exceeds the rounding tolerance of {checker.fmt(tolerance_ore)} {unit}"
+    what = message(
+        "budget.check.frame_within" if within else "budget.check.frame_exceeds",
+        tolerance=checker.amount(tolerance_ore),
+        unit=unit,
     )
     checker.add(
         "warning" if within else "error",
@@ -329,9 +364,16 @@ def check_against_frame(
         ["body", "totals", "net"],
         "Summa",
         "net",
-        f"the net cost {checker.fmt(net_cost)} {unit} differs from {board}'s frame for {year} "
-        f"({checker.fmt(frame_ore)} {unit}) by {checker.fmt(difference)} {unit} "
-        f"(positive = over the frame); the difference {what}",
+        message(
+            "budget.check.frame_difference",
+            net_cost=checker.amount(net_cost),
+            unit=unit,
+            board=board,
+            year=year,
+            frame=checker.amount(frame_ore),
+            difference=checker.amount(difference),
+            what=what,
+        ),
         printed=net_cost,
         computed=frame_ore,
     )

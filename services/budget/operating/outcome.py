@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from services.budget.amounts import ore
 from shared.errors import FieldError, Unprocessable
+from shared.i18n import message
 from shared.money import MoneyUnit
 
 _ACCOUNT = {"account", "konto"}
@@ -51,14 +52,13 @@ def aggregate(
     amount_col = next((i for i, h in enumerate(header) if h in _AMOUNT), None)
     if account_col is None or amount_col is None:
         raise Unprocessable(
-            "The CSV needs a header row with an account column (account/konto) and an amount "
-            "column (amount/belopp/utfall)",
+            message("problem.budget.csv_needs_header_row_account"),
             errors=[
                 FieldError(
                     loc=["body", "header"],
                     row=1,
                     value=delimiter.join(header),
-                    message="missing account or amount column",
+                    message=message("problem.budget.missing_account_amount_column"),
                     code="bad_header",
                 )
             ],
@@ -75,7 +75,7 @@ def aggregate(
                     loc=["body", row_number],
                     row=row_number,
                     value=delimiter.join(row),
-                    message="too few columns",
+                    message=message("problem.budget.too_few_columns"),
                     code="short_row",
                 )
             )
@@ -89,7 +89,7 @@ def aggregate(
                     row=row_number,
                     field="account",
                     value=account,
-                    message="not a revenue (3xxx) or cost (4xxx–8xxx) account",
+                    message=message("problem.budget.not_revenue_xxx_cost_xxx_xxx"),
                     code="unknown_account_class",
                 )
             )
@@ -102,7 +102,7 @@ def aggregate(
                     row=row_number,
                     field="account",
                     value=account,
-                    message="no activity is mapped to this account",
+                    message=message("problem.budget.no_activity_mapped_account"),
                     code="unmapped_account",
                 )
             )
@@ -116,7 +116,7 @@ def aggregate(
                     row=row_number,
                     field="amount",
                     value=row[amount_col],
-                    message="not a number",
+                    message=message("problem.budget.not_number"),
                     code="bad_amount",
                 )
             )
@@ -135,12 +135,16 @@ def aggregate(
             break
     if errors:
         raise Unprocessable(
-            f"{len(errors)} row(s) of the outcome file cannot be used; nothing was stored",
+            message("problem.budget.row_s_outcome_file_used", count_errors=len(errors)),
             errors=errors,
         )
     if not result:
         raise Unprocessable(
-            "The outcome file has no rows",
-            errors=[FieldError(loc=["body"], message="no data rows", code="empty")],
+            message("problem.budget.outcome_file_rows"),
+            errors=[
+                FieldError(
+                    loc=["body"], message=message("problem.budget.no_data_rows"), code="empty"
+                )
+            ],
         )
     return result

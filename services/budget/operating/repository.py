@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.budget.paging import page_of
 from services.budget.unique import add_unique
+from shared.i18n import message
 from shared.models import AccountMapping, OperatingBudget, OperatingLine
 
 
@@ -53,7 +54,11 @@ async def get(
 
 
 async def add(session: AsyncSession, budget: OperatingBudget, lines: list[OperatingLine]) -> None:
-    await add_unique(session, budget, what=f"This {budget.phase} budget for {budget.year}")
+    await add_unique(
+        session,
+        budget,
+        what=message("budget.unique.operating", phase=budget.phase, year=budget.year),
+    )
     for line in lines:
         line.budget_id = budget.id
     session.add_all(lines)

@@ -30,7 +30,7 @@ from shared.documents import (
     municipality_name,
 )
 from shared.errors import UnsupportedMediaType
-from shared.i18n import negotiate
+from shared.i18n import message, negotiate
 from shared.money import MoneyUnit
 from shared.pagination import Page, PageDep
 
@@ -211,7 +211,10 @@ async def import_outcome(
     media = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media not in _CSV_TYPES:
         raise UnsupportedMediaType(
-            f"Send the outcome as text/csv, not {media or 'nothing'}",
+            message(
+                "problem.budget.send_outcome_text_csv",
+                media=media or message("problem.budget.nothing"),
+            ),
             headers={"Accept-Post": "text/csv"},
         )
     budget = await service.import_outcome(

@@ -5,8 +5,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, PrivateAttr, model_validator
 
+from shared.i18n import Invalid, Message, message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -59,11 +60,11 @@ class OperatingBudgetIn(InputModel):
     @model_validator(mode="after")
     def _forecast_has_tertial(self) -> OperatingBudgetIn:
         if (self.phase == "forecast") != (self.tertial is not None):
-            raise ValueError("a forecast names its tertial (1–3); other phases have none")
+            raise Invalid(message("problem.budget.forecast_names_tertial_other_phases"))
         if not self.activities and (
             self.totals is None or self.totals.revenue is None or self.totals.costs is None
         ):
-            raise ValueError("send activities, or totals with revenue and costs")
+            raise Invalid(message("problem.budget.send_activities_totals_revenue_costs"))
         return self
 
 
@@ -88,6 +89,17 @@ class Finding(OutputModel):
     computed: str | None = None
     difference: str | None = None
     message: str
+    _text: Message | None = PrivateAttr(default=None)
+
+    def explained(self, text: Message) -> Finding:
+        """The finding with its message from the catalogue (a refusal shows it in the
+        request's language); `message` holds the English text."""
+        self._text = text
+        return self
+
+    @property
+    def text(self) -> Message:
+        return self._text or message("problem.refused", reason=self.message)
 
 
 class ActivityOut(OutputModel):

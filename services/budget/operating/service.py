@@ -41,6 +41,7 @@ from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
+from shared.i18n import message
 from shared.models import OperatingBudget, OperatingLine
 from shared.money import MoneyUnit, from_ore
 from shared.pagination import Page
@@ -50,14 +51,17 @@ def _refuse(checked: Checked) -> None:
     if not checked.errors:
         return
     raise Unprocessable(
-        f"The table is inconsistent: {len(checked.errors)} error(s), "
-        f"{len(checked.warnings)} rounding warning(s); nothing was stored",
+        message(
+            "problem.budget.table_inconsistent_error_s_rounding",
+            count_errors=len(checked.errors),
+            count_warnings=len(checked.warnings),
+        ),
         errors=[
             FieldError(
                 loc=f.loc,
                 field=f.field,
                 value=f.printed,
-                message=f.message,
+                message=f.text,
                 code=f.code,
                 activity=f.activity,
                 computed=f.computed,
@@ -188,9 +192,13 @@ async def create_budget(
     )
     if existing is not None:
         raise Conflict(
-            f"{payload.board} already has a {payload.phase} budget for {payload.year}"
-            + (f"T{tertial}" if tertial else "")
-            + f"; replace it with PUT /v1/operating-budgets/{existing.id} and If-Match",
+            message(
+                "problem.budget.budget_exists",
+                board=payload.board,
+                phase=message(f"problem.budget.phase.{payload.phase}"),
+                period=f"{payload.year}T{tertial}" if tertial else str(payload.year),
+                budget_id=str(existing.id),
+            ),
             extra={"existing_id": str(existing.id)},
         )
     budget = OperatingBudget(
@@ -245,7 +253,7 @@ async def _visible(
 ) -> OperatingBudget:
     budget = await repository.get(session, budget_id, lock=lock)
     if budget is None or not principal.can_see(budget.municipality_code):
-        raise NotFound(f"No operating budget {budget_id}")
+        raise NotFound(message("problem.budget.no_operating_budget_id", budget_id=budget_id))
     return budget
 
 
@@ -264,8 +272,14 @@ async def update_budget(
         payload.totals is None or payload.totals.revenue is None or payload.totals.costs is None
     ):
         raise Unprocessable(
-            "Send activities, or totals with revenue and costs",
-            errors=[FieldError(loc=["body", "activities"], field="activities", message="empty")],
+            message("problem.budget.send_activities_or_totals"),
+            errors=[
+                FieldError(
+                    loc=["body", "activities"],
+                    field="activities",
+                    message=message("problem.budget.empty"),
+                )
+            ],
         )
     checked = check_table(
         payload.activities,
@@ -349,11 +363,25 @@ async def _find_visible(
     else:
         budget = await repository.find(session, municipality, board, year, phase, tertial or 0)
     if budget is None:
-        label = f"{phase} {year}" + (f"T{tertial}" if tertial else "")
+        label = message(
+            "problem.budget.phase_period",
+            phase=message(f"problem.budget.phase_code.{phase}"),
+            period=f"{year}T{tertial}" if tertial else str(year),
+        )
         raise NotFound(
-            f"No {label} operating budget for {board} in {municipality}",
+            message(
+                "problem.budget.no_operating_budget_phase",
+                label=label,
+                board=board,
+                municipality=municipality,
+            ),
             errors=[
-                FieldError(loc=["query", param], field=param, value=label, message="not stored")
+                FieldError(
+                    loc=["query", param],
+                    field=param,
+                    value=label,
+                    message=message("problem.budget.not_stored"),
+                )
             ],
         )
     return budget
@@ -528,14 +556,14 @@ async def put_mappings(
     duplicates = sorted({a for a in accounts if accounts.count(a) > 1})
     if duplicates:
         raise Unprocessable(
-            f"Account(s) mapped twice: {', '.join(duplicates)}",
+            message("problem.budget.account_s_mapped_twice", duplicates=", ".join(duplicates)),
             errors=[
                 FieldError(
                     loc=["body", "mappings", i, "account"],
                     field="account",
                     row=i,
                     value=m.account,
-                    message="mapped twice",
+                    message=message("problem.budget.mapped_twice"),
                     code="duplicate",
                 )
                 for i, m in enumerate(payload.mappings)
@@ -603,13 +631,17 @@ async def import_outcome(
     }
     if not mapping:
         raise Unprocessable(
-            f"No account mapping for {board} in {municipality}; PUT /v1/account-mappings first",
+            message(
+                "problem.budget.no_account_mapping_put_v_account",
+                board=board,
+                municipality=municipality,
+            ),
             errors=[
                 FieldError(
                     loc=["query", "board"],
                     field="board",
                     value=board,
-                    message="no account → activity mapping stored",
+                    message=message("problem.budget.no_account_activity_mapping_stored"),
                 )
             ],
         )

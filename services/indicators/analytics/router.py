@@ -14,7 +14,7 @@ from shared.app import JsonRoute
 from shared.auth import KeyCache, Principal, hash_key, require
 from shared.db import ReadSessionDep, get_database
 from shared.errors import COMMON_RESPONSES, FieldError, Unprocessable
-from shared.i18n import Language, negotiate
+from shared.i18n import Language, message, negotiate
 from shared.pagination import MAX_LIMIT
 from shared.settings import Settings
 
@@ -113,13 +113,13 @@ def _split(raw: str | None, field: str, allowed: tuple[str, ...] | None = None) 
         bad = [i for i in items if i not in allowed]
         if bad:
             raise Unprocessable(
-                f"Unknown {field} value(s)",
+                message("problem.indicators.unknown_value_s", field=field),
                 errors=[
                     FieldError(
                         loc=["query", field],
                         field=field,
                         value=b,
-                        message=f"one of {', '.join(allowed)}",
+                        message=message("problem.indicators.one_of", allowed=", ".join(allowed)),
                     )
                     for b in bad
                 ],

@@ -47,7 +47,7 @@ from shared.contracts.indicators import Basis
 from shared.cpu import run_cpu
 from shared.errors import FieldError, Unprocessable
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
-from shared.i18n import Language, localize
+from shared.i18n import Language, Message, localize, message
 from shared.lru import Lru
 from shared.models import Indicator, Target
 from shared.periods import Period
@@ -238,10 +238,10 @@ class GapRule:
     min_n: int
 
 
-def _bad(field: str, value: object, message: str) -> Unprocessable:
+def _bad(field: str, value: object, text: Message) -> Unprocessable:
     return Unprocessable(
-        message,
-        errors=[FieldError(loc=["query", field], field=field, value=value, message=message)],
+        text,
+        errors=[FieldError(loc=["query", field], field=field, value=value, message=text)],
     )
 
 
@@ -249,21 +249,25 @@ def resolve_periods(query: AnalyticsQuery) -> list[Period]:
     periods = [computation.parse_period(p, field="period") for p in query.periods]
     if query.from_period or query.to_period:
         if not (query.from_period and query.to_period):
-            raise _bad("to", query.to_period, "give both from and to")
+            raise _bad("to", query.to_period, message("problem.indicators.give_both_from"))
         first = computation.parse_period(query.from_period, field="from")
         last = computation.parse_period(query.to_period, field="to")
         if first.type != last.type:
-            raise _bad("to", query.to_period, "from and to must be the same kind of period")
+            raise _bad("to", query.to_period, message("problem.indicators.from_same_kind_period"))
         if last < first:
-            raise _bad("to", query.to_period, "to is before from")
+            raise _bad("to", query.to_period, message("problem.indicators.before_from"))
         p = first
         while p <= last:
             periods.append(p)
             p = p.next()
             if len(periods) > MAX_PERIODS:
-                raise _bad("to", query.to_period, f"at most {MAX_PERIODS} periods")
+                raise _bad(
+                    "to",
+                    query.to_period,
+                    message("problem.indicators.most_periods", maximum=MAX_PERIODS),
+                )
     if not periods:
-        raise _bad("period", None, "give period=… or from=…&to=…")
+        raise _bad("period", None, message("problem.indicators.give_period_from"))
     return sorted(set(periods))
 
 
@@ -346,22 +350,26 @@ async def _compute(
     gap: GapRule,
 ) -> AnalyticsPage:
     if not query.indicators:
-        raise _bad("indicators", "", "name at least one indicator")
+        raise _bad("indicators", "", message("problem.indicators.name_least_one_indicator"))
     if len(query.indicators) > MAX_INDICATORS:
-        raise _bad("indicators", len(query.indicators), f"at most {MAX_INDICATORS} indicators")
+        raise _bad(
+            "indicators",
+            len(query.indicators),
+            message("problem.indicators.most_indicators", maximum=MAX_INDICATORS),
+        )
     versions = await indicator_repository.versions_of(
         session, list(query.indicators), visible=tenancy.visible_to([municipality], Indicator)
     )
     unknown = [c for c in query.indicators if c not in versions]
     if unknown:
         raise Unprocessable(
-            "Unknown indicator(s)",
+            message("problem.indicators.unknown_indicator_s"),
             errors=[
                 FieldError(
                     loc=["query", "indicators"],
                     field="indicators",
                     value=c,
-                    message="unknown indicator",
+                    message=message("problem.indicators.unknown_indicator"),
                 )
                 for c in unknown
             ],
@@ -390,13 +398,15 @@ async def _compute(
         missing = [u for u in query.units if u not in known]
         if missing:
             raise Unprocessable(
-                "Unknown unit(s)",
+                message("problem.indicators.unknown_unit_s"),
                 errors=[
                     FieldError(
                         loc=["query", "units"],
                         field="units",
                         value=u,
-                        message=f"no unit {u} in {municipality} at that time",
+                        message=message(
+                            "problem.indicators.no_unit_time", unit=u, municipality=municipality
+                        ),
                     )
                     for u in missing
                 ],

@@ -40,8 +40,8 @@ def parse_period(text: str, *, field: str = "period") -> Period:
         return Period.parse(text)
     except PeriodError as exc:
         raise Unprocessable(
-            str(exc),
-            errors=[FieldError(loc=["query", field], field=field, value=text, message=str(exc))],
+            exc.text,
+            errors=[FieldError(loc=["query", field], field=field, value=text, message=exc.text)],
         ) from exc
 
 

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from shared.i18n import Message, message
+
 MAX_LENGTH = 1000
 MAX_DEPTH = 50
 GENDERS = ("T", "K", "M")
@@ -27,9 +29,10 @@ GENDERS = ("T", "K", "M")
 class FormulaError(ValueError):
     """A formula that cannot be parsed; `position` is the 0-based offset of the problem."""
 
-    def __init__(self, message: str, position: int) -> None:
-        super().__init__(f"{message} at position {position}")
-        self.message = message
+    def __init__(self, text: Message, position: int) -> None:
+        super().__init__(f"{text.render('en')} at position {position}")
+        self.text = text
+        self.message = text.render("en")
         self.position = position
 
 
@@ -80,9 +83,9 @@ def _tokenize(text: str) -> list[_Token]:
                 i += 1
             raw = text[start:i]
             if raw.count(".") > 1:
-                raise FormulaError(f"'{raw}' is not a number", start)
+                raise FormulaError(message("problem.indicators.formula.number", raw=raw), start)
             if i < len(text) and (text[i].isalpha() or text[i] == "_"):
-                raise FormulaError("a name cannot start with a digit", start)
+                raise FormulaError(message("problem.indicators.formula.name_start_digit"), start)
             tokens.append(_Token("num", raw, start))
         elif ch.isascii() and (ch.isalpha() or ch == "_"):
             start = i
@@ -93,7 +96,7 @@ def _tokenize(text: str) -> list[_Token]:
             tokens.append(_Token("op", ch, i))
             i += 1
         else:
-            raise FormulaError(f"unexpected character '{ch}'", i)
+            raise FormulaError(message("problem.indicators.formula.unexpected_character", ch=ch), i)
     tokens.append(_Token("end", "", len(text)))
     return tokens
 
@@ -116,15 +119,24 @@ class _Parser:
     def expect(self, text: str) -> None:
         token = self.current
         if token.kind != "op" or token.text != text:
-            found = f"'{token.text}'" if token.kind != "end" else "the end"
-            raise FormulaError(f"expected '{text}' but found {found}", token.position)
+            found = (
+                f"'{token.text}'"
+                if token.kind != "end"
+                else message("problem.indicators.formula.the_end")
+            )
+            raise FormulaError(
+                message("problem.indicators.formula.expected_but_found", text=text, found=found),
+                token.position,
+            )
         self.i += 1
 
     def parse(self) -> Node:
         node = self.expr()
         token = self.current
         if token.kind != "end":
-            raise FormulaError(f"unexpected '{token.text}'", token.position)
+            raise FormulaError(
+                message("problem.indicators.formula.unexpected", text=token.text), token.position
+            )
         return node
 
     def expr(self) -> Node:
@@ -154,7 +166,9 @@ class _Parser:
             try:
                 return Number(Decimal(token.text))
             except InvalidOperation as exc:  # pragma: no cover - the tokenizer guards this
-                raise FormulaError(f"'{token.text}' is not a number", token.position) from exc
+                raise FormulaError(
+                    message("problem.indicators.formula.number_2", text=token.text), token.position
+                ) from exc
         if token.kind == "name":
             self.take()
             gender = None
@@ -162,7 +176,9 @@ class _Parser:
                 self.take()
                 g = self.current
                 if g.kind != "name" or g.text not in GENDERS:
-                    raise FormulaError("a gender selection is [T], [K] or [M]", g.position)
+                    raise FormulaError(
+                        message("problem.indicators.formula.gender_selection_t_k_m"), g.position
+                    )
                 self.take()
                 gender = g.text
                 self.expect("]")
@@ -171,24 +187,34 @@ class _Parser:
             self.take()
             self.depth += 1
             if self.depth > MAX_DEPTH:
-                raise FormulaError("too deeply nested", token.position)
+                raise FormulaError(
+                    message("problem.indicators.formula.too_deeply_nested"), token.position
+                )
             node = self.expr()
             self.depth -= 1
             self.expect(")")
             return node
         if token.kind == "end":
-            raise FormulaError("the formula ends where a value was expected", token.position)
+            raise FormulaError(
+                message("problem.indicators.formula.formula_ends_where_value_was"), token.position
+            )
         raise FormulaError(
-            f"expected a number, a measure or '(' but found '{token.text}'", token.position
+            message(
+                "problem.indicators.formula.expected_number_measure_but_found", text=token.text
+            ),
+            token.position,
         )
 
 
 def parse(text: str) -> Node:
     """Parse a formula or raise FormulaError with the position of the first problem."""
     if len(text) > MAX_LENGTH:
-        raise FormulaError(f"a formula is at most {MAX_LENGTH} characters", MAX_LENGTH)
+        raise FormulaError(
+            message("problem.indicators.formula.formula_most_characters", maximum=MAX_LENGTH),
+            MAX_LENGTH,
+        )
     if not text.strip():
-        raise FormulaError("the formula is empty", 0)
+        raise FormulaError(message("problem.indicators.formula.formula_empty"), 0)
     return _Parser(text).parse()
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from shared.i18n import NEGOTIATED, swedish
+from shared.i18n import NEGOTIATED, Invalid, message, swedish
 from shared.schemas import InputModel, OutputModel
 
 Classification = Literal["struktur", "process", "effekt"]
@@ -63,7 +63,7 @@ class IndicatorDefinitionIn(InputModel):
     @model_validator(mode="after")
     def _one_numerator(self) -> IndicatorDefinitionIn:
         if self.numerator is None and self.numerator_measure is None:
-            raise ValueError("give a numerator formula (or numerator_measure)")
+            raise Invalid(message("problem.indicators.give_numerator_formula_numerator_measure"))
         return self
 
 

@@ -38,7 +38,7 @@ from shared.errors import (
 )
 from shared.http_cache import version_matches
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
-from shared.i18n import Language
+from shared.i18n import Language, message
 from shared.models import Indicator
 from shared.pagination import Page, PageParams
 
@@ -77,7 +77,7 @@ async def _formulas(
                     loc=["body", field],
                     field=field,
                     value=text,
-                    message=exc.message,
+                    message=exc.text,
                     code="formula_syntax",
                     position=exc.position,
                 )
@@ -95,7 +95,7 @@ async def _formulas(
                         loc=["body", field],
                         field=field,
                         value=code,
-                        message=f"unknown measure '{code}'",
+                        message=message("problem.indicators.unknown_measure", code=code),
                         code="unknown_measure",
                         position=text.find(code),
                     )
@@ -103,7 +103,7 @@ async def _formulas(
             elif code not in used:
                 used.append(code)
     if errors:
-        raise Unprocessable("The formula cannot be used", errors=errors)
+        raise Unprocessable(message("problem.indicators.formula_used"), errors=errors)
     return numerator, denominator, used
 
 
@@ -141,7 +141,7 @@ async def create_indicator(
     numerator, denominator, used = await _formulas(session, payload, owner=owner)
     # Codes are one namespace: a code taken by anyone (visible or not) is taken.
     if await repository.current(session, payload.code, visible=true()) is not None:
-        raise Conflict(f"Indicator {payload.code} already exists")
+        raise Conflict(message("problem.indicators.indicator_already_exists", code=payload.code))
     row = _row(payload, numerator, denominator, used, owner=owner, shared=bool(payload.shared))
     indicator = Indicator(code=payload.code, version=1, **row)
     return to_out(await repository.add(session, indicator))
@@ -161,22 +161,34 @@ async def create_version(
         session, code, visible=tenancy.readable(principal, Indicator)
     )
     if current is None or not tenancy.may_write(principal, current.municipality_code):
-        raise NotFound(f"No indicator {code} that this key may change")
+        raise NotFound(message("problem.indicators.no_indicator_key_may_change", code=code))
     if if_match is None:
-        raise PreconditionRequired(f"Send If-Match: {etag(current)} to change indicator {code}")
+        raise PreconditionRequired(
+            message(
+                "problem.indicators.send_if_match_change_indicator",
+                current=etag(current),
+                code=code,
+            )
+        )
     if not version_matches(if_match, etag(current)):
         raise PreconditionFailed(
-            f"Indicator {code} has changed; its current ETag is {etag(current)}"
+            message(
+                "problem.indicators.indicator_changed_current_etag",
+                code=code,
+                current=etag(current),
+            )
         )
     if payload.valid_from <= current.valid_from:
         raise Unprocessable(
-            "A new version must start after the current one",
+            message("problem.indicators.new_version_start_after_current"),
             errors=[
                 FieldError(
                     loc=["body", "valid_from"],
                     field="valid_from",
                     value=str(payload.valid_from),
-                    message=f"on or before {current.valid_from}",
+                    message=message(
+                        "problem.indicators.on_or_before", valid_from=current.valid_from
+                    ),
                 )
             ],
         )
@@ -194,7 +206,7 @@ async def get_indicator(session: AsyncSession, code: str, *, principal: Principa
         session, code, visible=tenancy.readable(principal, Indicator)
     )
     if indicator is None:
-        raise NotFound(f"No indicator {code}")
+        raise NotFound(message("problem.indicators.no_indicator", code=code))
     return to_out(indicator)
 
 
@@ -205,7 +217,7 @@ async def list_versions(
         session, code, visible=tenancy.readable(principal, Indicator)
     )
     if not versions:
-        raise NotFound(f"No indicator {code}")
+        raise NotFound(message("problem.indicators.no_indicator", code=code))
     return [to_out(v) for v in versions]
 
 
@@ -253,7 +265,7 @@ async def indicator_values(
         session, code, visible=tenancy.visible_to(principal.visible_municipalities, Indicator)
     )
     if not versions:
-        raise NotFound(f"No indicator {code}")
+        raise NotFound(message("problem.indicators.no_indicator", code=code))
     p = computation.parse_period(period)
     sources = visible_sources(principal, municipality)
     genders: list[str] = ["T", "K", "M"] if gender == "all" else [gender]

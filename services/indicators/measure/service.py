@@ -7,6 +7,7 @@ from services.indicators.measure.schemas import MeasureIn, MeasureOut
 from shared import tenancy
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.i18n import message
 from shared.models import Measure
 from shared.pagination import Page, PageParams
 
@@ -17,13 +18,13 @@ async def create_measure(
     """A measure owned by the caller's municipality (national for a national key)."""
     if payload.source == "kolada":
         raise Unprocessable(
-            "Kolada measures come from the Kolada sync; define a local measure",
+            message("problem.indicators.kolada_measures_come_from_kolada"),
             errors=[
                 FieldError(
                     loc=["body", "source"],
                     field="source",
                     value="kolada",
-                    message="set by the Kolada sync alone",
+                    message=message("problem.indicators.set_kolada_sync_alone"),
                     code="kolada_source",
                 )
             ],
@@ -34,18 +35,18 @@ async def create_measure(
         and payload.min_value > payload.max_value
     ):
         raise Unprocessable(
-            "min_value exceeds max_value",
+            message("problem.indicators.min_value_exceeds_max_value"),
             errors=[
                 FieldError(
                     loc=["body", "min_value"],
                     field="min_value",
                     value=str(payload.min_value),
-                    message="greater than max_value",
+                    message=message("problem.indicators.greater_than_max_value"),
                 )
             ],
         )
     if await repository.get(session, payload.code) is not None:
-        raise Conflict(f"Measure {payload.code} already exists")
+        raise Conflict(message("problem.indicators.measure_already_exists", code=payload.code))
     measure = Measure(**payload.model_dump(), municipality_code=tenancy.owner_for_new(principal))
     return MeasureOut.model_validate(await repository.add(session, measure))
 
@@ -55,7 +56,7 @@ async def get_measure(session: AsyncSession, code: str, *, principal: Principal)
     if measure is None or not tenancy.may_read(
         principal, measure.municipality_code, measure.shared
     ):
-        raise NotFound(f"No measure {code}")
+        raise NotFound(message("problem.indicators.no_measure", code=code))
     return MeasureOut.model_validate(measure)
 
 

@@ -39,8 +39,10 @@ from shared.errors import (
     PreconditionFailed,
     PreconditionRequired,
     Unprocessable,
+    reason_of,
 )
 from shared.http_cache import version_matches
+from shared.i18n import message
 from shared.models import Indicator, PrioritisedGoal, Scorecard, Target
 from shared.pagination import Page, PageParams
 
@@ -51,9 +53,11 @@ def etag(version_of: Scorecard | PrioritisedGoal) -> str:
 
 def _precondition(obj: Scorecard | PrioritisedGoal, if_match: str | None) -> None:
     if if_match is None:
-        raise PreconditionRequired(f"Send If-Match: {etag(obj)} to change it")
+        raise PreconditionRequired(
+            message("problem.indicators.send_if_match_change", etag=etag(obj))
+        )
     if not version_matches(if_match, etag(obj)):
-        raise PreconditionFailed(f"It has changed; its current ETag is {etag(obj)}")
+        raise PreconditionFailed(message("problem.indicators.changed_current_etag", etag=etag(obj)))
 
 
 async def _targets(
@@ -73,7 +77,7 @@ async def _targets(
                         FieldError(
                             loc=[*loc, "indicator_code"],
                             field="indicator_code",
-                            message="a measure with a target needs an indicator",
+                            message=message("problem.indicators.measure_target_needs_indicator"),
                         )
                     )
                     continue
@@ -88,13 +92,13 @@ async def _targets(
                     )
                 except ValueError as exc:
                     errors.append(
-                        FieldError(loc=[*loc, "target"], field="target", message=str(exc))
+                        FieldError(loc=[*loc, "target"], field="target", message=reason_of(exc))
                     )
                     continue
                 errors.extend(await target_service.check(session, municipality, spec, loc))
                 found.append(((gi, fi, mi), spec))
     if errors:
-        raise Unprocessable("The scorecard cannot be stored", errors=errors)
+        raise Unprocessable(message("problem.indicators.scorecard_stored"), errors=errors)
     return found
 
 
@@ -147,7 +151,9 @@ async def _find(
     code = principal.tenant(municipality)
     scorecard = await repository.get(session, code, scorecard_id)
     if scorecard is None:
-        raise NotFound(f"No scorecard {scorecard_id} in {code}")
+        raise NotFound(
+            message("problem.indicators.no_scorecard", scorecard_id=scorecard_id, code=code)
+        )
     return scorecard
 
 
@@ -353,7 +359,12 @@ async def create_goal(
         session, municipality, payload.board, payload.year, payload.number
     ):
         raise Conflict(
-            f"{payload.board} already has prioritised goal no. {payload.number} for {payload.year}"
+            message(
+                "problem.indicators.already_prioritised_goal",
+                board=payload.board,
+                number=payload.number,
+                year=payload.year,
+            )
         )
     goal = PrioritisedGoal(
         municipality_code=municipality, **payload.model_dump(exclude={"municipality_code"})
@@ -368,13 +379,15 @@ async def _check_indicators(session: AsyncSession, municipality: str, codes: lis
             loc=["body", "indicator_codes", i],
             field="indicator_codes",
             value=c,
-            message="unknown indicator",
+            message=message("problem.indicators.unknown_indicator"),
         )
         for i, c in enumerate(codes)
         if await indicator_repository.current(session, c, visible=visible) is None
     ]
     if errors:
-        raise Unprocessable("The goal names unknown indicators", errors=errors)
+        raise Unprocessable(
+            message("problem.indicators.goal_names_unknown_indicators"), errors=errors
+        )
 
 
 async def _find_goal(
@@ -383,7 +396,9 @@ async def _find_goal(
     code = principal.tenant(municipality)
     goal = await repository.get_goal(session, code, goal_id)
     if goal is None:
-        raise NotFound(f"No prioritised goal {goal_id} in {code}")
+        raise NotFound(
+            message("problem.indicators.no_prioritised_goal", goal_id=goal_id, code=code)
+        )
     return goal
 
 

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from shared.i18n import Invalid, message
 from shared.schemas import InputModel, OutputModel
 
 ScopeType = Literal["municipality", "area", "unit_type", "unit"]
@@ -44,15 +45,17 @@ class TargetFields(InputModel):
     def _consistent(self) -> TargetFields:
         if self.comparator == "between":
             if self.upper_value is None:
-                raise ValueError("a 'between' target needs upper_value")
+                raise Invalid(message("problem.indicators.between_target_needs_upper_value"))
             if self.upper_value < self.value:
-                raise ValueError("upper_value is below value")
+                raise Invalid(message("problem.indicators.upper_value_below_value"))
         elif self.upper_value is not None:
-            raise ValueError("upper_value is only for 'between'")
+            raise Invalid(message("problem.indicators.upper_value_between"))
         if self.scope_type == "municipality" and self.scope_value:
-            raise ValueError("a municipality-wide target has no scope_value")
+            raise Invalid(message("problem.indicators.municipality_wide_target_scope_value"))
         if self.scope_type != "municipality" and not self.scope_value:
-            raise ValueError(f"a {self.scope_type} target needs scope_value")
+            raise Invalid(
+                message("problem.indicators.target_needs_scope_value", scope_type=self.scope_type)
+            )
         return self
 
 

@@ -35,6 +35,7 @@ from shared.errors import (
 )
 from shared.events import emit
 from shared.http_cache import version_matches
+from shared.i18n import message
 from shared.models import Indicator, Observation, Target, TargetStatusCheck
 from shared.pagination import Page, PageParams
 from shared.periods import Period, PeriodError
@@ -60,7 +61,7 @@ async def check(
                 loc=[*loc, "indicator_code"],
                 field="indicator_code",
                 value=payload.indicator_code,
-                message="unknown indicator",
+                message=message("problem.indicators.unknown_indicator"),
             )
         )
     if payload.period is not None:
@@ -69,7 +70,7 @@ async def check(
         except PeriodError as exc:
             errors.append(
                 FieldError(
-                    loc=[*loc, "period"], field="period", value=payload.period, message=str(exc)
+                    loc=[*loc, "period"], field="period", value=payload.period, message=exc.text
                 )
             )
     allowed = {"area": get_args(Area), "unit_type": get_args(UnitType)}.get(payload.scope_type)
@@ -79,7 +80,11 @@ async def check(
                 loc=[*loc, "scope_value"],
                 field="scope_value",
                 value=payload.scope_value,
-                message=f"not a known {payload.scope_type}: {', '.join(allowed)}",
+                message=message(
+                    "problem.indicators.unknown_scope_value",
+                    scope_type=payload.scope_type,
+                    allowed=", ".join(allowed),
+                ),
             )
         )
     if payload.scope_type == "unit" and (
@@ -90,7 +95,11 @@ async def check(
                 loc=[*loc, "scope_value"],
                 field="scope_value",
                 value=payload.scope_value,
-                message=f"no unit {payload.scope_value} in {municipality}",
+                message=message(
+                    "problem.indicators.no_scope_unit",
+                    scope_value=payload.scope_value,
+                    municipality=municipality,
+                ),
             )
         )
     return errors
@@ -109,7 +118,7 @@ async def create_target(
     municipality = principal.tenant(payload.municipality_code)
     errors = await check(session, municipality, payload, ["body"])
     if errors:
-        raise Unprocessable("The target cannot be stored", errors=errors)
+        raise Unprocessable(message("problem.indicators.target_stored"), errors=errors)
     target = Target(municipality_code=municipality, **_row(payload))
     async with _announce(session, municipality, [_scope_of(target)]) as announce:
         await repository.add(session, target)
@@ -123,15 +132,21 @@ async def _find(
     municipality = principal.tenant(municipality_code)
     target = await repository.get(session, municipality, target_id)
     if target is None:
-        raise NotFound(f"No target {target_id} in {municipality}")
+        raise NotFound(
+            message("problem.indicators.no_target", target_id=target_id, municipality=municipality)
+        )
     return target
 
 
 def _precondition(target: Target, if_match: str | None) -> None:
     if if_match is None:
-        raise PreconditionRequired(f"Send If-Match: {etag(target)} to change this target")
+        raise PreconditionRequired(
+            message("problem.indicators.send_if_match_change_target", target=etag(target))
+        )
     if not version_matches(if_match, etag(target)):
-        raise PreconditionFailed(f"The target has changed; its current ETag is {etag(target)}")
+        raise PreconditionFailed(
+            message("problem.indicators.target_changed_current_etag", target=etag(target))
+        )
 
 
 async def get_target(
@@ -157,7 +172,7 @@ async def update_target(
     _precondition(target, if_match)
     errors = await check(session, target.municipality_code, payload, ["body"])
     if errors:
-        raise Unprocessable("The target cannot be stored", errors=errors)
+        raise Unprocessable(message("problem.indicators.target_stored"), errors=errors)
     async with _announce(session, target.municipality_code, [_scope_of(target)]) as announce:
         for key, value in _row(payload).items():
             setattr(target, key, value)

@@ -17,6 +17,7 @@ from shared.errors import (
     Unprocessable,
 )
 from shared.http_cache import version_matches
+from shared.i18n import message
 from shared.models import OrgUnit, UnitMembership
 from shared.pagination import Page, PageParams
 
@@ -25,18 +26,24 @@ async def create_unit(session: AsyncSession, payload: UnitIn, *, principal: Prin
     municipality = principal.tenant(payload.municipality_code)
     if payload.opened_on and payload.closed_on and payload.closed_on < payload.opened_on:
         raise Unprocessable(
-            "A unit cannot close before it opens",
+            message("problem.indicators.unit_close_before_opens"),
             errors=[
                 FieldError(
                     loc=["body", "closed_on"],
                     field="closed_on",
                     value=str(payload.closed_on),
-                    message="before opened_on",
+                    message=message("problem.indicators.before_opened"),
                 )
             ],
         )
     if await repository.find(session, municipality, payload.code) is not None:
-        raise Conflict(f"Unit {payload.code} already exists in {municipality}")
+        raise Conflict(
+            message(
+                "problem.indicators.unit_already_exists",
+                code=payload.code,
+                municipality=municipality,
+            )
+        )
     unit = await repository.add(
         session,
         OrgUnit(
@@ -62,7 +69,9 @@ async def get_unit(
     municipality = principal.tenant(municipality_code)
     unit = await repository.find(session, municipality, code)
     if unit is None:
-        raise NotFound(f"No unit {code} in {municipality}")
+        raise NotFound(
+            message("problem.indicators.no_unit_in", code=code, municipality=municipality)
+        )
     return UnitOut.model_validate(unit)
 
 
@@ -97,7 +106,9 @@ async def move_unit(
     municipality = principal.tenant(municipality_code)
     unit = await repository.find(session, municipality, code)
     if unit is None:
-        raise NotFound(f"No unit {code} in {municipality}")
+        raise NotFound(
+            message("problem.indicators.no_unit_in", code=code, municipality=municipality)
+        )
     history = await repository.memberships(session, municipality, code)
     if not history:
         history = [
@@ -114,18 +125,22 @@ async def move_unit(
     current = history[-1]
     if payload.on <= current.valid_from:
         raise Unprocessable(
-            "A move must come after the unit's last move",
+            message("problem.indicators.move_come_after_unit_s"),
             errors=[
                 FieldError(
                     loc=["body", "on"],
                     field="on",
                     value=str(payload.on),
-                    message=f"on or before {current.valid_from}, when it joined {current.area}",
+                    message=message(
+                        "problem.indicators.before_when_joined",
+                        valid_from=current.valid_from,
+                        area=current.area,
+                    ),
                 )
             ],
         )
     if payload.area == current.area:
-        raise Conflict(f"Unit {code} is already in {payload.area}")
+        raise Conflict(message("problem.indicators.unit_already", code=code, area=payload.area))
     current.valid_to = payload.on - timedelta(days=1)
     unit.area = payload.area
     await repository.add_membership(
@@ -146,7 +161,9 @@ async def unit_history(
 ) -> list[MembershipOut]:
     municipality = principal.tenant(municipality_code)
     if await repository.find(session, municipality, code) is None:
-        raise NotFound(f"No unit {code} in {municipality}")
+        raise NotFound(
+            message("problem.indicators.no_unit_in", code=code, municipality=municipality)
+        )
     return [
         MembershipOut.model_validate(m)
         for m in await repository.memberships(session, municipality, code)
@@ -184,11 +201,17 @@ async def update_unit(
     municipality = principal.tenant(municipality_code)
     unit = await repository.find(session, municipality, code)
     if unit is None:
-        raise NotFound(f"No unit {code} in {municipality}")
+        raise NotFound(
+            message("problem.indicators.no_unit_in", code=code, municipality=municipality)
+        )
     if if_match is None:
-        raise PreconditionRequired(f"Send If-Match: {etag(unit)} to change unit {code}")
+        raise PreconditionRequired(
+            message("problem.indicators.send_if_match_change_unit", unit=etag(unit), code=code)
+        )
     if not version_matches(if_match, etag(unit)):
-        raise PreconditionFailed(f"Unit {code} has changed; its current ETag is {etag(unit)}")
+        raise PreconditionFailed(
+            message("problem.indicators.unit_changed_current_etag", code=code, unit=etag(unit))
+        )
     errors = []
     if payload.area != unit.area:
         errors.append(
@@ -196,7 +219,7 @@ async def update_unit(
                 loc=["body", "area"],
                 field="area",
                 value=payload.area,
-                message=f"move the unit instead: POST /v1/units/{code}/moves",
+                message=message("problem.indicators.move_unit_instead_post_v", code=code),
             )
         )
     if payload.opened_on and payload.closed_on and payload.closed_on < payload.opened_on:
@@ -205,11 +228,11 @@ async def update_unit(
                 loc=["body", "closed_on"],
                 field="closed_on",
                 value=str(payload.closed_on),
-                message="before opened_on",
+                message=message("problem.indicators.before_opened"),
             )
         )
     if errors:
-        raise Unprocessable("The unit cannot be changed so", errors=errors)
+        raise Unprocessable(message("problem.indicators.unit_changed"), errors=errors)
     for key, value in payload.model_dump(exclude={"area"}).items():
         setattr(unit, key, value)
     history = await repository.memberships(session, municipality, code)

@@ -13,6 +13,7 @@ from sqlalchemy import func, insert, select, text, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from shared.i18n import Message, message
 from shared.models import (
     DataVersion,
     IngestBatch,
@@ -96,16 +97,24 @@ async def unit_dates(
 
 def outside_validity(
     unit: str, dates: UnitDates, period: str, start: date, end: date
-) -> str | None:
+) -> Message | None:
     """Why a value of `period` cannot be stored for the unit (it was not open at any time in
     the period), else None."""
     opened, closed = dates
     if (opened is None or opened <= end) and (closed is None or start <= closed):
         return None
-    since = "" if opened is None else f"opened {opened.isoformat()}"
-    until = "" if closed is None else f"closed {closed.isoformat()}"
-    span = ", ".join(part for part in (since, until) if part)
-    return f"unit {unit} was not open in {period} ({span})"
+    if opened is not None and closed is not None:
+        span = message(
+            "problem.ingest.unit_opened_closed",
+            opened=opened.isoformat(),
+            closed=closed.isoformat(),
+        )
+    elif opened is not None:
+        span = message("problem.ingest.unit_opened", day=opened.isoformat())
+    else:
+        assert closed is not None
+        span = message("problem.ingest.unit_closed", day=closed.isoformat())
+    return message("problem.ingest.unit_not_open", unit_code=unit, period=period, span=span)
 
 
 async def measure_rules(session: AsyncSession, codes: Iterable[str]) -> dict[str, MeasureRule]:

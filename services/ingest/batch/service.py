@@ -16,6 +16,7 @@ from services.ingest.observation import bulk
 from services.ingest.observation.changes import Changes, emit_changes, record
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.i18n import Message, message
 from shared.idempotency import refuse_reuse, request_digest
 from shared.models import IngestBatch, Observation
 from shared.periods import Period, PeriodError, beyond_horizon
@@ -40,13 +41,13 @@ def request_hash(payload: BatchIn) -> str:
     return request_digest(payload.model_dump(mode="json"))
 
 
-def _error(row: int, field: str, value: Any, message: str, code: str) -> FieldError:
+def _error(row: int, field: str, value: Any, text: Message, code: str) -> FieldError:
     return FieldError(
         loc=["body", "observations", row, field],
         row=row,
         field=field,
         value=value,
-        message=message,
+        message=text,
         code=code,
     )
 
@@ -62,7 +63,11 @@ def _check_value(
         if kind in _COUNT_KINDS and (number < 0 or number != number.to_integral_value()):
             errors.append(
                 _error(
-                    row, field, str(number), "a count must be a non-negative integer", "not_a_count"
+                    row,
+                    field,
+                    str(number),
+                    message("problem.ingest.count_non_negative_integer"),
+                    "not_a_count",
                 )
             )
         if field == "value":
@@ -82,7 +87,12 @@ def _check_value(
                         row,
                         field,
                         str(number),
-                        f"out of range {low}–{high} for {obs.measure_code}",
+                        message(
+                            "problem.ingest.out_range",
+                            low=low,
+                            high=high,
+                            measure_code=obs.measure_code,
+                        ),
                         "out_of_range",
                     )
                 )
@@ -97,12 +107,16 @@ def _check_value(
                 row,
                 "numerator",
                 str(obs.numerator),
-                "numerator exceeds denominator",
+                message("problem.ingest.numerator_exceeds_denominator"),
                 "numerator_gt_denominator",
             )
         )
     if obs.value is None and obs.numerator is None:
-        errors.append(_error(row, "value", None, "give a value (or a numerator)", "missing_value"))
+        errors.append(
+            _error(
+                row, "value", None, message("problem.ingest.give_value_numerator"), "missing_value"
+            )
+        )
     return errors
 
 
@@ -143,7 +157,7 @@ async def submit_batch(
             session, principal.key_id, idempotency_key
         ):
             raise Conflict(
-                "A request with this Idempotency-Key is still being processed; retry later",
+                message("problem.ingest.request_idempotency_key_still_being"),
                 headers={"Retry-After": "1"},
             )
         previous = await repository.find_batch_by_idempotency_key(
@@ -178,7 +192,7 @@ async def submit_batch(
                     row,
                     "measure_code",
                     obs.measure_code,
-                    "unknown local measure",
+                    message("problem.ingest.unknown_local_measure"),
                     "unknown_measure",
                 )
             )
@@ -188,14 +202,14 @@ async def submit_batch(
                     row,
                     "unit_code",
                     obs.unit_code,
-                    f"unknown unit in municipality {municipality}",
+                    message("problem.ingest.unknown_unit_municipality", municipality=municipality),
                     "unknown_unit",
                 )
             )
         try:
             period = Period.parse(obs.period)
         except PeriodError as exc:
-            row_errors.append(_error(row, "period", obs.period, str(exc), "bad_period"))
+            row_errors.append(_error(row, "period", obs.period, exc.text, "bad_period"))
             period = None
         if period is not None and (ahead := beyond_horizon(period, years_ahead)) is not None:
             row_errors.append(_error(row, "period", obs.period, ahead, "future_period"))
@@ -223,7 +237,7 @@ async def submit_batch(
                         row,
                         "measure_code",
                         obs.measure_code,
-                        f"duplicate of row {seen[key]} (same unit, measure, period, gender)",
+                        message("problem.ingest.duplicate_row_same_unit_measure", row=seen[key]),
                         "duplicate_in_batch",
                     )
                 )
@@ -278,8 +292,9 @@ async def submit_batch(
                     row,
                     "value",
                     str(obs.value),
-                    f"differs from the stored final value {existing.value} "
-                    "(send mode 'revise' to replace it; the old value is kept)",
+                    message(
+                        "problem.ingest.differs_from_stored_final_value_2", value=existing.value
+                    ),
                     "conflicts_with_final",
                 )
             )
@@ -297,7 +312,8 @@ async def submit_batch(
             )
     if errors:
         raise Unprocessable(
-            f"The batch was rejected: {len(errors)} problem(s); nothing was stored", errors=errors
+            message("problem.ingest.batch_was_rejected_problem_s", count_errors=len(errors)),
+            errors=errors,
         )
 
     batch = await repository.add_batch(
@@ -360,8 +376,7 @@ def _conflict(row: int, given: Decimal | None, stored: Decimal | None) -> FieldE
         row,
         "value",
         str(given),
-        f"differs from the stored final value {stored} "
-        "(send mode 'revise' to replace it; the old value is kept)",
+        message("problem.ingest.differs_from_stored_final_value", stored=stored),
         "conflicts_with_final",
     )
 
@@ -417,7 +432,8 @@ async def _store_bulk(
         )
     if errors:
         raise Unprocessable(
-            f"The batch was rejected: {len(errors)} problem(s); nothing was stored", errors=errors
+            message("problem.ingest.batch_was_rejected_problem_s", count_errors=len(errors)),
+            errors=errors,
         )
     batch = await repository.add_batch(
         session,
@@ -485,5 +501,5 @@ async def get_batch(
         or not principal.can_see(batch.municipality_code)
         or batch.response_body is None
     ):
-        raise NotFound(f"No batch {batch_id}")
+        raise NotFound(message("problem.ingest.no_batch", batch_id=batch_id))
     return BatchOut.model_validate(batch.response_body)

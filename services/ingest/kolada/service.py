@@ -34,6 +34,7 @@ from services.ingest.observation.changes import Changes, emit_changes, merge_cha
 from shared.auth import Principal
 from shared.db import Database
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
+from shared.i18n import message
 from shared.models import KoladaSyncChunk, KoladaSyncJob
 from shared.models.ingest import CATALOGUE_CHUNK_KINDS
 from shared.public_urls import public_path
@@ -129,8 +130,11 @@ async def create_sync(
     running = await repository.unfinished_job(session, scope)
     if running is not None:
         raise Conflict(
-            f"A sync for {'every tenant' if scope is None else scope} is already "
-            f"pending or running: {job_url(running)}",
+            message(
+                "problem.ingest.sync_already_pending_running",
+                scope=message("problem.ingest.every_tenant") if scope is None else scope,
+                running=job_url(running),
+            ),
             extra={"job": job_url(running)},
         )
     from_date: date | None = None
@@ -175,7 +179,7 @@ def _visible(job: KoladaSyncJob, principal: Principal) -> bool:
 async def get_sync(session: AsyncSession, job_id: uuid.UUID, *, principal: Principal) -> SyncJobOut:
     job = await repository.get_job(session, job_id)
     if job is None or not _visible(job, principal):
-        raise NotFound(f"No Kolada sync {job_id}")
+        raise NotFound(message("problem.ingest.no_kolada_sync", job_id=job_id))
     return to_out(job)
 
 
@@ -186,16 +190,16 @@ async def retry_sync(
     fetched anew; the chunks it finished stay done."""
     job = await repository.get_job(session, job_id, for_update=True)
     if job is None or not _visible(job, principal):
-        raise NotFound(f"No Kolada sync {job_id}")
+        raise NotFound(message("problem.ingest.no_kolada_sync", job_id=job_id))
     if job.state != "failed":
         raise Conflict(
-            f"Only a failed sync can be retried; {job_url(job.id)} is {job.state}",
+            message("problem.ingest.failed_sync_retried", id=job_url(job.id), state=job.state),
             extra={"job": job_url(job.id), "state": job.state},
         )
     running = await repository.unfinished_job(session, job.municipality_code)
     if running is not None:
         raise Conflict(
-            f"Another sync for this scope is pending or running: {job_url(running)}",
+            message("problem.ingest.another_sync_scope_pending_running", running=job_url(running)),
             extra={"job": job_url(running)},
         )
     await repository.retry_failed(session, job)
@@ -231,7 +235,7 @@ def _too_many(field: str, count: int, limit: int) -> FieldError:
         loc=["body", field],
         field=field,
         value=str(count),
-        message=f"a municipal key may name at most {limit}",
+        message=message("problem.ingest.municipal_key_may_name_most", limit=limit),
         code="too_many",
     )
 
@@ -255,14 +259,16 @@ async def _within_municipal_bounds(
                 loc=["body", "municipalities", i],
                 field="municipalities",
                 value=code,
-                message=f"not {municipality}, a member of its comparison groups or riket",
+                message=message(
+                    "problem.ingest.not_member_comparison_groups_riket", municipality=municipality
+                ),
                 code="outside_plan",
             )
             for i, code in enumerate(payload.municipalities)
             if code not in allowed
         ]
     if errors:
-        raise Unprocessable("This sync is larger than a municipal key may plan", errors=errors)
+        raise Unprocessable(message("problem.ingest.sync_larger_than_municipal_key"), errors=errors)
 
 
 async def comparison_municipalities(session: AsyncSession, own: list[str]) -> list[str]:
@@ -633,7 +639,7 @@ async def run_job(
     async with database.unit_of_work() as session:
         job = await repository.get_job(session, job_id)
         if job is None:
-            raise NotFound(f"No Kolada sync {job_id}")
+            raise NotFound(message("problem.ingest.no_kolada_sync", job_id=job_id))
         planned = job.plan.get("resolved", False)
     if not planned:
         try:

@@ -19,6 +19,7 @@ from services.ingest.observation.schemas import (
 )
 from shared.auth import Principal
 from shared.errors import Forbidden, NotFound
+from shared.i18n import message
 from shared.models import IngestBatch, Observation
 from shared.periods import Period, PeriodError
 
@@ -57,7 +58,7 @@ async def provenance_of(
 ) -> ProvenanceOut:
     # Kolada values are public; local values belong to their municipality.
     if obs is None or (obs.source == "local" and not principal.can_see(obs.municipality_code)):
-        raise NotFound(f"No observation {what}")
+        raise NotFound(message("problem.ingest.no_observation", what=what))
     history = await repository.revisions(session, obs.id)
     batches = await repository.batches(
         session, {b for b in [obs.batch_id, *(r.batch_id for r in history)] if b is not None}
@@ -130,7 +131,9 @@ async def find_provenance(
     try:
         canonical = str(Period.parse(period))
     except PeriodError as exc:
-        raise NotFound(f"No observation for period {period!r}: {exc}") from exc
+        raise NotFound(
+            message("problem.ingest.no_observation_period", period=repr(period), reason=exc.text)
+        ) from exc
     obs = await repository.find_observation(
         session,
         source=source,
@@ -146,7 +149,7 @@ async def find_provenance(
 
 def _national(principal: Principal) -> None:
     if not principal.is_national:
-        raise Forbidden("Only a national key may see or change the observation partitions")
+        raise Forbidden(message("problem.ingest.national_key_may_see_change"))
 
 
 async def describe_partitions(

@@ -11,11 +11,13 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import IO, Literal
 
+from shared.i18n import Invalid, message
+
 Format = Literal["csv", "xlsx"]
 Cell = str | None
 
 
-class FileError(ValueError):
+class FileError(Invalid):
     """The file as a whole cannot be read (not a row's problem)."""
 
 
@@ -56,7 +58,7 @@ def csv_rows(file: IO[bytes]) -> tuple[list[str], Iterator[tuple[int, list[Cell]
     text = io.TextIOWrapper(file, encoding=encoding, newline="", errors="replace")
     first = text.readline()
     if not first.strip():
-        raise FileError("the file is empty; the first row must name the columns")
+        raise FileError(message("problem.ingest.file_empty"))
     separator = sniff_separator(first)
     header = next(csv.reader([first], delimiter=separator))
 
@@ -94,14 +96,14 @@ def xlsx_rows(
     try:
         book = load_workbook(file, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise FileError(f"not a readable XLSX file: {exc}") from exc
+        raise FileError(message("problem.ingest.not_readable_xlsx", reason=str(exc))) from exc
     sheet = book.worksheets[0]
     cells = sheet.iter_rows(values_only=True)
     try:
         first = next(cells)
     except StopIteration:
         book.close()
-        raise FileError("the sheet is empty; the first row must name the columns") from None
+        raise FileError(message("problem.ingest.sheet_empty")) from None
     header = [str(c) if c is not None else "" for c in first]
 
     def rows() -> Iterator[tuple[int, list[Cell]]]:
@@ -133,8 +135,8 @@ def parse_number(text: str) -> tuple[str, float]:
         cleaned = cleaned.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if "," in cleaned:
         if "." in cleaned:
-            raise ValueError("ambiguous number: both ',' and '.'")
+            raise Invalid(message("problem.ingest.ambiguous_number"))
         cleaned = cleaned.replace(",", ".")
     if not _NUMBER.fullmatch(cleaned):
-        raise ValueError("not a number")
+        raise Invalid(message("problem.ingest.not_a_number"))
     return cleaned, float(cleaned)

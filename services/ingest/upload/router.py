@@ -17,6 +17,7 @@ from shared.auth import Principal, require
 from shared.db import SessionDep
 from shared.documents import CsvDialectQuery
 from shared.errors import NotFound, Unprocessable
+from shared.i18n import message
 
 router = service_router(prefix="/v1/uploads", tags=["uploads"])
 
@@ -36,7 +37,7 @@ async def _spool(request: Request) -> tuple[IO[bytes], str, str | None]:
         form = await request.form(max_files=1, max_fields=10)
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise Unprocessable("Send the file in the form field 'file'")
+            raise Unprocessable(message("problem.ingest.send_file_form_field_file"))
         while block := await upload.read(1 << 20):
             digest.update(block)
             spool.write(block)
@@ -159,7 +160,7 @@ async def get_upload_template(
     """A template file for one kind: the header row and an example row."""
     spec = KINDS.get(kind)
     if spec is None:
-        raise NotFound(f"No upload kind {kind}")
+        raise NotFound(message("problem.ingest.no_upload_kind", kind=kind))
     if format == "xlsx":
         return Response(
             templates.xlsx_template(spec),

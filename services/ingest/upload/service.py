@@ -33,6 +33,7 @@ from shared.models import IngestBatch
 from shared.periods import Period, PeriodError, beyond_horizon
 from shared.personal_data import CODE, HIDDEN, MESSAGE, contains_personnummer
 from shared.privacy import SUPPRESSION_THRESHOLD
+from shared.i18n import Invalid, Message, message
 
 logger = logging.getLogger("kvn.ingest.upload")
 MAX_REPORTED_ERRORS = 1000
@@ -47,22 +48,24 @@ class Rules:
     units: dict[str, batch_repository.UnitDates]
     measures: dict[str, batch_repository.MeasureRule]
     years_ahead: int
-    periods: dict[str, tuple[str, str, str] | str] = field(default_factory=dict)
-    closed: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    periods: dict[str, tuple[str, str, str] | Message] = field(default_factory=dict)
+    closed: dict[tuple[str, str], Message | None] = field(default_factory=dict)
 
-    def period(self, text: str) -> tuple[str, str, str] | str:
+    def period(self, text: str) -> tuple[str, str, str] | Message:
         """(canonical, start, end) or the reason it is refused; cached per distinct text."""
         found = self.periods.get(text)
         if found is None:
             try:
                 p = Period.parse(text)
             except PeriodError as exc:
-                found = str(exc)
+                found = exc.text
             else:
                 ahead = beyond_horizon(p, self.years_ahead)
                 if p.type not in self.kind.period_types:
                     allowed = ", ".join(sorted(t.value for t in self.kind.period_types))
-                    found = f"a {self.kind.name} row needs a period of type {allowed}"
+                    found = message(
+                        "problem.ingest.period_type", kind=self.kind.name, allowed=allowed
+                    )
                 elif ahead is not None:
                     found = ahead
                 else:
@@ -70,7 +73,7 @@ class Rules:
             self.periods[text] = found
         return found
 
-    def not_open(self, unit: str, period: tuple[str, str, str]) -> str | None:
+    def not_open(self, unit: str, period: tuple[str, str, str]) -> Message | None:
         """Why the unit cannot have a value for the period (not open in it), else None;
         cached per unit and period."""
         key = (unit, period[0])
@@ -95,7 +98,7 @@ class Errors:
         self.items: list[FieldError] = []
         self.total = 0
 
-    def add(self, row: int, column: str, value: Any, message: str, code: str) -> None:
+    def add(self, row: int, column: str, value: Any, text: Message, code: str) -> None:
         self.total += 1
         if len(self.items) < MAX_REPORTED_ERRORS:
             self.items.append(
@@ -104,7 +107,7 @@ class Errors:
                     row=row,
                     field=column,
                     value=value,
-                    message=message,
+                    message=text,
                     code=code,
                 )
             )
@@ -126,8 +129,11 @@ def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], lis
                     row=1,
                     field=raw,
                     value=HIDDEN if contains_personnummer(raw) else raw,
-                    message=f"unknown column for kind {kind.name}; expected "
-                    + ", ".join(c.name for c in kind.columns),
+                    message=message(
+                        "problem.ingest.unknown_column",
+                        kind=kind.name,
+                        expected=", ".join(c.name for c in kind.columns),
+                    ),
                     code="unknown_column",
                 )
             )
@@ -138,7 +144,7 @@ def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], lis
                     row=1,
                     field=raw,
                     value=raw,
-                    message="column given twice",
+                    message=message("problem.ingest.column_given_twice"),
                     code="duplicate_column",
                 )
             )
@@ -151,7 +157,7 @@ def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], lis
                     loc=["file", 1, column.name],
                     row=1,
                     field=column.name,
-                    message="required column is missing",
+                    message=message("problem.ingest.required_column_missing"),
                     code="missing_column",
                 )
             )
@@ -174,15 +180,22 @@ def _limits(rule: batch_repository.MeasureRule) -> Limits:
     )
 
 
-def _problem(limits: Limits, number: float) -> tuple[str, str] | None:
+def _reason(exc: ValueError) -> Message:
+    """Why a cell's number is refused: the parser's reason, or "not a number"."""
+    return exc.text if isinstance(exc, Invalid) else message("problem.ingest.not_a_number")
+
+
+def _problem(limits: Limits, number: float) -> tuple[Message, str] | None:
     """(reason, code) when the number does not fit the measure."""
     if limits.count and (number < 0 or not number.is_integer()):
-        return "a count must be a non-negative integer", "not_a_count"
+        return message("problem.ingest.count_non_negative_integer"), "not_a_count"
     low, high = limits.low, limits.high
     if (low is not None and number < low) or (high is not None and number > high):
         shown_low = "-∞" if low is None else f"{low:g}"
         shown_high = "∞" if high is None else f"{high:g}"
-        return f"out of range {shown_low}–{shown_high}", "out_of_range"
+        return message(
+            "problem.ingest.out_of_range", low=shown_low, high=shown_high
+        ), "out_of_range"
     return None
 
 
@@ -245,7 +258,13 @@ def make_renderer(
         before = errors.total
         for i, raw in enumerate(cells):
             if raw and contains_personnummer(raw):
-                errors.add(number, names.get(i, str(i)), HIDDEN, MESSAGE, CODE)
+                errors.add(
+                    number,
+                    names.get(i, str(i)),
+                    HIDDEN,
+                    message(f"validation.{CODE}", msg=MESSAGE),
+                    CODE,
+                )
         if errors.total > before:
             return []
 
@@ -253,22 +272,30 @@ def make_renderer(
         seen_units.add(unit)
         if not unit:
             if kind.unit_required:
-                errors.add(number, "unit_code", None, "a unit is required", "missing_unit")
+                errors.add(
+                    number,
+                    "unit_code",
+                    None,
+                    message("problem.ingest.unit_required"),
+                    "missing_unit",
+                )
         elif unit not in units:
             errors.add(
                 number,
                 "unit_code",
                 unit,
-                f"unknown unit in municipality {municipality}",
+                message("problem.ingest.unknown_unit_municipality", municipality=municipality),
                 "unknown_unit",
             )
         period_text = get(cells, i_period)
         period: tuple[str, str, str] | None = None
         if period_text is None:
-            errors.add(number, "period", None, "a period is required", "missing_period")
+            errors.add(
+                number, "period", None, message("problem.ingest.period_required"), "missing_period"
+            )
         else:
             found = rules.period(period_text)
-            if isinstance(found, str):
+            if isinstance(found, Message):
                 errors.add(number, "period", period_text, found, "bad_period")
             elif unit and (closed := rules.not_open(unit, found)) is not None:
                 errors.add(number, "period", period_text, closed, "unit_not_open")
@@ -276,7 +303,9 @@ def make_renderer(
                 period = found
         gender = (get(cells, i_gender) or "T").upper()
         if gender not in ("T", "K", "M"):
-            errors.add(number, "gender", gender, "gender must be T, K or M", "bad_gender")
+            errors.add(
+                number, "gender", gender, message("problem.ingest.gender_t_k_m"), "bad_gender"
+            )
 
         respondents: int | None = None
         respondents_text = get(cells, i_respondents)
@@ -284,14 +313,14 @@ def make_renderer(
             try:
                 _, amount = parsing.parse_number(respondents_text)
             except ValueError as exc:
-                errors.add(number, "respondents", respondents_text, str(exc), "not_a_number")
+                errors.add(number, "respondents", respondents_text, _reason(exc), "not_a_number")
             else:
                 if amount < 0 or not amount.is_integer():
                     errors.add(
                         number,
                         "respondents",
                         respondents_text,
-                        "a count must be a non-negative integer",
+                        message("problem.ingest.count_non_negative_integer"),
                         "not_a_count",
                     )
                 else:
@@ -302,16 +331,30 @@ def make_renderer(
         def add_value(measure: str, column: str, given: str) -> None:
             bounds = limits.get(measure)
             if bounds is None:
-                errors.add(number, column, measure, "unknown local measure", "unknown_measure")
+                errors.add(
+                    number,
+                    column,
+                    measure,
+                    message("problem.ingest.unknown_local_measure"),
+                    "unknown_measure",
+                )
                 return
             try:
                 normalized, amount = parsing.parse_number(given)
             except ValueError as exc:
-                errors.add(number, column, given, str(exc), "not_a_number")
+                errors.add(number, column, given, _reason(exc), "not_a_number")
                 return
             problem = _problem(bounds, amount)
             if problem:
-                errors.add(number, column, given, f"{problem[0]} for {measure}", problem[1])
+                errors.add(
+                    number,
+                    column,
+                    given,
+                    message(
+                        "problem.ingest.problem_for_measure", problem=problem[0], measure=measure
+                    ),
+                    problem[1],
+                )
                 return
             values.append((measure, normalized, amount, column))
 
@@ -319,9 +362,17 @@ def make_renderer(
             measure_code = get(cells, i_measure)
             given = get(cells, i_value)
             if measure_code is None:
-                errors.add(number, "measure_code", None, "a measure is required", "missing_measure")
+                errors.add(
+                    number,
+                    "measure_code",
+                    None,
+                    message("problem.ingest.measure_required"),
+                    "missing_measure",
+                )
             elif given is None:
-                errors.add(number, "value", None, "a value is required", "missing_value")
+                errors.add(
+                    number, "value", None, message("problem.ingest.value_required"), "missing_value"
+                )
             else:
                 add_value(measure_code, "value", given)
         elif incidents:
@@ -330,12 +381,18 @@ def make_renderer(
                 picked = (get(cells, i) or "").lower()
                 if picked not in allowed:
                     errors.add(
-                        number, name, get(cells, i), "one of " + ", ".join(allowed), "bad_choice"
+                        number,
+                        name,
+                        get(cells, i),
+                        message("problem.indicators.one_of", allowed=", ".join(allowed)),
+                        "bad_choice",
                     )
                 choice.append(picked)
             given = get(cells, i_count)
             if given is None:
-                errors.add(number, "count", None, "a value is required", "missing_value")
+                errors.add(
+                    number, "count", None, message("problem.ingest.value_required"), "missing_value"
+                )
             elif errors.total == before:
                 add_value(incident_measure(*choice), "count", given)
         else:
@@ -343,7 +400,13 @@ def make_renderer(
                 given = get(cells, i)
                 if given is None:
                     if required:
-                        errors.add(number, name, None, "a value is required", "missing_value")
+                        errors.add(
+                            number,
+                            name,
+                            None,
+                            message("problem.ingest.value_required"),
+                            "missing_value",
+                        )
                     continue
                 add_value(measure, name, given)
             if survey and respondents is not None:
@@ -353,13 +416,15 @@ def make_renderer(
                             number,
                             where,
                             amount,
-                            f"more than the {respondents} respondents",
+                            message(
+                                "problem.ingest.more_than_respondents", respondents=respondents
+                            ),
                             "exceeds_respondents",
                         )
         if errors.total > before or period is None:
             return []
         if not values:
-            errors.add(number, "", None, "the row holds no value", "empty_row")
+            errors.add(number, "", None, message("problem.ingest.row_holds_value"), "empty_row")
             return []
         suppressed = respondents is not None and respondents < SUPPRESSION_THRESHOLD
         status = "suppressed" if suppressed else "final"
@@ -395,8 +460,8 @@ def make_renderer(
         bounds = limits.get(measure)
         period = periods.get(period_text)
         if period is None:
-            found = rules.period(period_text) if period_text else "missing"
-            if isinstance(found, str):
+            found = rules.period(period_text) if period_text else None
+            if found is None or isinstance(found, Message):
                 return render(number, cells)
             period = periods[period_text] = found
             seen_periods.add(found[0])
@@ -450,7 +515,7 @@ async def _replay(
         session, principal.key_id, idempotency_key
     ):
         raise Conflict(
-            "A request with this Idempotency-Key is still being processed; retry later",
+            message("problem.ingest.request_idempotency_key_still_being"),
             headers={"Retry-After": "1"},
         )
     previous = await batch_repository.find_batch_by_idempotency_key(
@@ -495,13 +560,15 @@ async def upload(
         header, rows, detected = await run_cpu(parsing.read_rows, file, fmt)
     except parsing.FileError as exc:
         raise Unprocessable(
-            f"The file was rejected: {exc}",
-            errors=[FieldError(loc=["file"], message=str(exc), code="unreadable_file")],
+            message("problem.ingest.file_was_rejected", reason=exc.text),
+            errors=[FieldError(loc=["file"], message=exc.text, code="unreadable_file")],
         ) from exc
     index, header_errors = map_header(kind, header)
     if header_errors:
         raise Unprocessable(
-            f"The file was rejected: {len(header_errors)} problem(s) in the header row; nothing was stored",
+            message(
+                "problem.ingest.file_was_rejected_problem_s", count_header_errors=len(header_errors)
+            ),
             errors=header_errors,
         )
 
@@ -520,13 +587,17 @@ async def upload(
 
     def rejected() -> Unprocessable:
         if stats["stopped"]:
-            summary = f"at least {errors.total} problems (reading stopped at the first {MAX_REPORTED_ERRORS})"
+            summary = message(
+                "problem.ingest.summary_stopped", count=errors.total, first=MAX_REPORTED_ERRORS
+            )
         elif errors.total > MAX_REPORTED_ERRORS:
-            summary = f"{errors.total} problem(s) (the first {MAX_REPORTED_ERRORS} are listed)"
+            summary = message(
+                "problem.ingest.summary_listed", count=errors.total, first=MAX_REPORTED_ERRORS
+            )
         else:
-            summary = f"{errors.total} problem(s)"
+            summary = message("problem.ingest.summary", count=errors.total)
         return Unprocessable(
-            f"The file was rejected: {summary}; nothing was stored",
+            message("problem.ingest.file_was_rejected_nothing_was", summary=summary),
             errors=sorted(errors.items, key=lambda e: e.row or 0),
             extra={"error_count": errors.total},
         )
@@ -661,8 +732,11 @@ async def upload(
                     row,
                     "period",
                     dup["period"],
-                    f"duplicate of row {first} (same unit, measure, period and gender: "
-                    f"{dup['measure_code']})",
+                    message(
+                        "problem.ingest.duplicate_row_same_unit_measure_2",
+                        measure=dup["measure_code"],
+                        row=first,
+                    ),
                     "duplicate_in_batch",
                 )
         if mode != "revise":
@@ -673,16 +747,22 @@ async def upload(
                         hit["measure_code"], "count" if kind.name == "incidents" else "value"
                     ),
                     str(hit["new_value"]),
-                    f"differs from the stored final value {hit['stored_value']} of "
-                    f"{hit['measure_code']} (upload with mode=revise to replace it; the old "
-                    "value is kept)",
+                    message(
+                        "problem.ingest.differs_from_stored_final_value_3",
+                        stored=hit["stored_value"],
+                        measure=hit["measure_code"],
+                    ),
                     "conflicts_with_final",
                 )
 
     if row_count == 0:
         raise Unprocessable(
-            "The file has no data rows",
-            errors=[FieldError(loc=["file"], message="no data rows", code="empty_file")],
+            message("problem.ingest.file_data_rows"),
+            errors=[
+                FieldError(
+                    loc=["file"], message=message("problem.budget.no_data_rows"), code="empty_file"
+                )
+            ],
         )
     if errors.total:
         if not stats["stopped"]:
@@ -776,5 +856,5 @@ async def get_upload(
         or not principal.can_see(batch.municipality_code)
         or batch.response_body is None
     ):
-        raise NotFound(f"No upload {upload_id}")
+        raise NotFound(message("problem.ingest.no_upload", upload_id=upload_id))
     return UploadOut.model_validate(batch.response_body)

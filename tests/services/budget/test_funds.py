@@ -78,7 +78,7 @@ async def test_refuses_what_the_fund_cannot_cover_stating_remaining_and_requeste
     assert refused.headers["content-type"] == "application/problem+json"
     problem = refused.json()
     assert (problem["remaining"], problem["requested"], problem["unit"]) == ("20000", "25000", "kr")
-    assert "20000" in problem["detail"]
+    assert "20\u00a0000" in problem["detail"]
     allocations = (await budget.get(f"/v1/funds/{fund['id']}/allocations")).json()["items"]
     assert [a["reference"] for a in allocations] == ["r1"]
 

@@ -93,7 +93,7 @@ async def test_the_page_size_follows_max_page_size(
         too_many = await http.get("/v1/batches", params={"limit": 3})
         assert too_many.status_code == 422
         assert too_many.json()["errors"][0]["loc"] == ["query", "limit"]
-        assert "at most 2" in too_many.json()["detail"]
+        assert "högst 2" in too_many.json()["detail"]
         schema = app.openapi()["paths"]["/v1/batches"]["get"]["parameters"]
         limit = next(p for p in schema if p["name"] == "limit")
         assert limit["schema"]["maximum"] == 10_000

@@ -51,9 +51,10 @@ async def test_a_batch_for_a_closed_or_not_yet_opened_unit_is_refused_and_stores
     assert refused.status_code == 422, refused.text
     errors = [(e["row"], e["field"], e["code"], e["message"]) for e in refused.json()["errors"]]
     assert errors == [
-        (1, "period", "unit_not_open", "unit T17-OLD was not open in 2032 (opened 2020-01-01, "
-         "closed 2031-12-31)"),
-        (3, "period", "unit_not_open", "unit T17-NEW was not open in 2031T3 (opened 2032-03-15)"),
+        (1, "period", "unit_not_open", "enheten T17-OLD var inte öppen under 2032 (öppnad "
+         "2020-01-01, stängd 2031-12-31)"),
+        (3, "period", "unit_not_open", "enheten T17-NEW var inte öppen under 2031T3 (öppnad "
+         "2032-03-15)"),
     ]  # fmt: skip
     assert await _count(session) == before
     accepted = await ingest.post("/v1/batches", json={"observations": [rows[0], rows[2]]})
@@ -99,5 +100,5 @@ async def test_an_upload_for_a_closed_unit_is_refused_dry_run_or_not(
     (error,) = refused.json()["errors"]
     assert (error["row"], error["field"], error["code"]) == (3, "period", "unit_not_open")
     assert "T17-OLD" in error["message"]
-    assert "closed 2031-12-31" in error["message"]
+    assert "stängd 2031-12-31" in error["message"]
     assert await _count(session) == before

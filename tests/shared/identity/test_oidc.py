@@ -233,7 +233,7 @@ async def test_tokens_are_refused_when_no_issuer_is_configured(
 ) -> None:
     response = await client("budget", issuer.token(roles=["admin"])).get("/v1/frames")
     assert response.status_code == 401
-    assert "no identity provider is configured" in response.json()["detail"]
+    assert "ingen identitetsleverantör är konfigurerad" in response.json()["detail"]
 
 
 def test_issuer_config_refuses_symmetric_algorithms(issuer: TestIssuer) -> None:

@@ -38,7 +38,7 @@ def test_url_outside_the_rules_is_refused(
 ) -> None:
     problem = url_problem(url, webhook_settings)
     assert problem is not None
-    assert reason in problem
+    assert reason in problem.render("en")
 
 
 def test_allowed_urls(webhook_settings: Settings, database_url: str) -> None:

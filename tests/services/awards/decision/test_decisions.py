@@ -101,8 +101,8 @@ async def test_payout_a_fund_cannot_cover_is_refused_clearly_and_books_nothing(
     refused = await awards.post(f"/v1/decisions/{decision_id}/payout", json={"fund_id": str(short)})
     assert refused.status_code == 409
     assert refused.headers["content-type"].startswith("application/problem+json")
-    assert "cannot cover the prize of 25000 kr" in refused.json()["detail"]
-    assert "20000" in refused.json()["detail"]  # the budget service's own words passed on
+    assert "räcker inte till priset på 25\u00a0000 kr" in refused.json()["detail"]
+    assert "20\u00a0000" in refused.json()["detail"]  # the budget service's own words passed on
     assert await data.allocations(budget, short) == []
     assert Decimal((await data.fund(budget, short))["remaining"]) == Decimal(20000)
     current = await awards.get(f"/v1/decisions/{decision_id}")
@@ -125,7 +125,7 @@ async def test_deciding_needs_the_decide_scope_and_an_eligible_winner(
         json={"winner_code": "HT-NEW", "reason": "Ny enhet med goda resultat."},
     )
     assert ineligible.status_code == 422
-    assert "not eligible: opened 2024-03-01" in ineligible.json()["detail"]
+    assert "var inte behörig: opened 2024-03-01" in ineligible.json()["detail"]
     assert ineligible.json()["errors"][0]["field"] == "winner_code"
     personal = await awards.post(
         f"/v1/runs/{run['id']}/decision",

@@ -138,8 +138,8 @@ async def test_exempelstad_prize_is_paid_from_its_prize_fund_until_the_fund_runs
     assert refused.status_code == 409
     assert refused.headers["content-type"].startswith("application/problem+json")
     detail = refused.json()["detail"]
-    assert "cannot cover the prize of 25000 kr" in detail
-    assert "5000" in detail  # the budget service's own words: what remains
+    assert "räcker inte till priset på 25\u00a0000 kr" in detail
+    assert "5\u00a0000" in detail  # the budget service's own words: what remains
     assert Decimal((await budget.get(f"/v1/funds/{pot['id']}")).json()["remaining"]) == 5_000
     current = await awards.get(f"/v1/decisions/{residential}")
     assert current.json()["allocation_id"] is None

@@ -81,7 +81,7 @@ async def test_funding_is_drawn_from_the_pot_and_never_beyond_what_is_left(
         json={"decision": "granted", "fund_id": str(pot), "reason": "Vill bevilja"},
     )
     assert too_much.status_code == 409
-    assert "150000 kr left" in too_much.json()["detail"]
+    assert "150\u00a0000 kr kvar" in too_much.json()["detail"]
     partial = await awards.post(
         f"/v1/projects/{project['id']}/funding/{second.json()['id']}/decision",
         json={"decision": "granted", "fund_id": str(pot), "reason": "Delvis", "amount": "150000"},

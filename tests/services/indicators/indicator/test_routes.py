@@ -44,7 +44,7 @@ async def test_a_bad_formula_is_refused_with_field_and_position(
     assert response.headers["content-type"].startswith("application/problem+json")
     errors = {e["field"]: e for e in response.json()["errors"]}
     assert errors["numerator"]["position"] == 23
-    assert "expected ')'" in errors["numerator"]["message"]
+    assert "väntade ')'" in errors["numerator"]["message"]
     assert errors["denominator"]["value"] == "nosuch"
     assert errors["denominator"]["code"] == "unknown_measure"
     listed = await indicators.get("/v1/indicators", params={"limit": 500})

@@ -54,7 +54,7 @@ async def test_unit_manager_batches_only_for_their_own_units(
     assert "HT-NORR" not in foreign.json()["detail"]
     whole = await http.post(BATCHES, json={"observations": [_row(None)]})
     assert whole.status_code == 403
-    assert "(the municipality)" in whole.json()["detail"]
+    assert "(kommunen)" in whole.json()["detail"]
     assert await _stored(session) == 0
     assert await _batches(session) == batches_before
 
