@@ -32,6 +32,7 @@ from shared.errors import (
 from shared.http_cache import conditional
 from shared.logging import configure_logging
 from shared.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
+from shared.openapi import finish
 from shared.public_urls import PublicUrlMiddleware
 from shared.request_input import refuse_personal_data_in_query
 from shared.settings import ServiceName, Settings, get_settings
@@ -251,6 +252,7 @@ def create_service_app(
         _name_enums(schema)
         _summaries(schema)
         _problem_content(schema)
+        finish(schema, service=service, routes=app.routes, page_max=settings.MAX_PAGE_SIZE)
         app.openapi_schema = schema
         return schema
 

@@ -141,6 +141,9 @@ def combine(docs: dict[str, Doc]) -> Doc:
                 schema["title"] = f"{service}_{schema.get('title', name)}"
             schemas[renames.get(name, name)] = schema
         security.update(components.get("securitySchemes", {}))
+        tags.setdefault(
+            service, {"name": service, "description": SERVICE_TAGS.get(service, service)}
+        )
         for tag in doc.get("tags", []):
             tags.setdefault(tag["name"], tag)
         for path, item in doc.get("paths", {}).items():
@@ -160,8 +163,13 @@ def combine(docs: dict[str, Doc]) -> Doc:
             + ".",
             "version": __version__,
             "x-api-version": API_VERSION,
+            "contact": CONTACT,
+            "license": LICENSE,
         },
-        "servers": [{"url": "/"}],
+        "servers": [
+            {"url": PUBLIC_HOST, "description": "The public gateway"},
+            {"url": "/", "description": "The host serving this document"},
+        ],
         "paths": paths,
         "components": {"schemas": dict(sorted(schemas.items()))},
     }
@@ -356,3 +364,232 @@ def latest_release(directory: Path = RELEASED_DIR) -> tuple[str, Doc] | None:
         return None
     version, path = found[-1]
     return ".".join(map(str, version)), json.loads(path.read_text())
+
+
+# --- what every document says by construction ------------------------------------------
+# shared.app calls `finish` on each service's document: the headers each operation sends
+# and reads (from the route class, the dependencies and shared.errors), who may call it,
+# its rules, the tags, info and servers. Nothing here is written per route.
+
+PUBLIC_HOST = "https://kvalitetsnavet.se"
+CONTACT = {"name": "Kvalitetsnavet", "url": PUBLIC_HOST}
+LICENSE = {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
+
+SERVICE_TAGS = {
+    "ingest": "Ingest: Kolada syncs, local batches and uploads, provenance, webhooks",
+    "indicators": "Indicators: measures, indicators, targets, scorecards, units, analytics",
+    "awards": "Awards: prize schemes, runs, decisions, projects, performance grants",
+    "budget": "Budget: frames, operating budgets, funds, investments, efficiency",
+}
+TAGS = {
+    "operations": "Liveness and readiness for the platform (no key needed)",
+    "identity": "Who the caller is: the key's or token's municipality and scopes",
+    "batches": "Local observations sent as JSON batches (validated row by row)",
+    "uploads": "Local observations sent as CSV or XLSX files, with dry runs",
+    "kolada": "Kolada sync jobs: plan, run and follow the fetch of official figures",
+    "provenance": "Where a stored value came from: source, batch row or Kolada URL",
+    "webhooks": "Subscriptions to the suite's events, signed deliveries",
+    "measures": "What is measured: national (Kolada) and municipal measures",
+    "indicators": "Indicators computed from measures by formula, with versions",
+    "targets": "Target values for an indicator over a scope, judged per period",
+    "goals": "Prioritised goals of a scorecard",
+    "scorecards": "A board's scorecard: goals, targets and their status",
+    "units": "The municipality's organisation: areas, unit types and units",
+    "analytics": "Indicator values by unit, area and year, with changes and gaps",
+    "comparison": "A municipality against its comparison group and riket",
+    "privacy": "Disclosure control: what is suppressed and why",
+    "reports": "Tertial reports for boards (JSON, PDF, XLSX, CSV)",
+    "schemes": "Prize schemes: criteria, weights and eligibility rules",
+    "runs": "Prize runs: ranking by the scheme's criteria, with coverage",
+    "evaluations": "Evaluations of a run's candidates",
+    "decisions": "Decisions on prizes, recorded with their basis",
+    "projects": "Development projects and their effects",
+    "performance grants": "Performance grants: rule sets and evaluations",
+    "audit": "Who changed what and when",
+    "frames": "Budget frames per board and year",
+    "operating budgets": "Operating budgets: accounts, mappings, driftredovisning",
+    "funds": "Funds and their allocations",
+    "investments": "Investment plans and their funding",
+    "efficiency": "Cost per user and other efficiency figures",
+}
+
+_STRING = {"type": "string"}
+ETAG_HEADER = {
+    "description": "The representation's version: send it in If-None-Match (304 when "
+    "unchanged) or, to change the resource, in If-Match",
+    "schema": {**_STRING, "examples": ['"3f2c9a1b7d0e4c55a1b2c3d4e5f60718"']},
+}
+LANGUAGE = {"type": "string", "enum": ["sv", "en"], "title": "Language"}
+CONTENT_LANGUAGE = {
+    "description": "The language of the texts in the body: sv (default) or en",
+    "schema": {"$ref": REF + "Language"},
+}
+RETRY_AFTER = {
+    "description": "Seconds to wait before trying again",
+    "schema": {"type": "integer", "minimum": 1, "examples": [5]},
+}
+LOCATION = {
+    "description": "The URL of the resource created (or of the job to follow)",
+    "schema": {**_STRING, "format": "uri-reference"},
+}
+ACCEPT_LANGUAGE = {
+    "name": "Accept-Language",
+    "in": "header",
+    "required": False,
+    "description": "sv (default) or en, with q-values: titles, labels and problem texts in it",
+    "schema": {**_STRING, "examples": ["en-GB,en;q=0.9,sv;q=0.8"]},
+}
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "description": "An ETag from an earlier answer: 304 Not Modified while it is current",
+    "schema": {**_STRING, "examples": ['"3f2c9a1b7d0e4c55a1b2c3d4e5f60718"']},
+}
+NOT_MODIFIED = {
+    "description": "Not Modified: the ETag in If-None-Match is current; no body",
+    "headers": {"ETag": ETAG_HEADER},
+}
+
+
+def _route_facts(routes: Any) -> dict[tuple[str, str], dict[str, Any]]:
+    """(path, method) → what the route's dependencies say: scopes, negotiated language."""
+    from fastapi.routing import APIRoute, iter_route_contexts
+
+    from shared.auth import REQUIRED_SCOPES
+    from shared.i18n import language
+
+    facts: dict[tuple[str, str], dict[str, Any]] = {}
+    for context in iter_route_contexts(routes):
+        route = context.route
+        if not isinstance(route, APIRoute):
+            continue
+        calls: list[Any] = []
+        stack = [route.dependant]
+        while stack:
+            dependant = stack.pop()
+            calls.append(dependant.call)
+            stack.extend(dependant.dependencies)
+        scopes = [s for call in calls for s in REQUIRED_SCOPES.get(call, ())]
+        for method in context.methods or ():
+            facts[context.path_format or route.path_format, method.lower()] = {
+                "scopes": scopes,
+                "language": language in calls,
+            }
+    return facts
+
+
+def _header(op: dict[str, Any], name: str) -> dict[str, Any] | None:
+    for param in op.get("parameters", []):
+        if param.get("in") == "header" and param.get("name", "").lower() == name.lower():
+            found: dict[str, Any] = param
+            return found
+    return None
+
+
+def _rules(op: dict[str, Any], method: str, facts: dict[str, Any], page_max: int) -> list[str]:
+    """The operation's rules, one sentence each, from what the document and route say."""
+    scopes = facts.get("scopes", [])
+    if scopes:
+        who = " and ".join(f"`{s}`" for s in scopes)
+        lines = [
+            f"**Who:** a caller (API key or OpenID Connect token) with the scope {who} (or "
+            "`admin`), for the municipalities it acts for; another municipality's objects are "
+            "404."
+        ]
+    else:
+        lines = ["**Who:** anyone who reaches the service; no credentials needed."]
+    names = {p.get("name") for p in op.get("parameters", [])}
+    if "municipality_code" in names:
+        lines.append(
+            "**Municipality:** a municipal key acts for its own municipality; a national key "
+            "(or one acting for several) names it in `municipality_code`, else 422."
+        )
+    if "limit" in names:
+        lines.append(
+            f"**Paging:** `limit` items from `offset` (at most {page_max}, more is 422); "
+            "`total` counts them all."
+        )
+    responses = op.get("responses", {})
+    if method == "get":
+        lines.append(
+            "**Caching:** the answer carries an ETag; send it in If-None-Match to get 304 "
+            "Not Modified while nothing changed."
+        )
+    if "428" in responses:
+        lines.append(
+            "**Concurrency:** send the ETag of the version you read in If-Match: 428 without "
+            "it, 412 when the resource changed since."
+        )
+    if _header(op, "Idempotency-Key"):
+        lines.append(
+            "**Repeatable:** with an Idempotency-Key the same request again answers as the "
+            "first did; the same key with another request is 422 `idempotency_key_reused`."
+        )
+    if facts.get("language"):
+        lines.append(
+            "**Language:** titles and labels follow Accept-Language (Swedish by default); "
+            "Content-Language says which one you got."
+        )
+    if {"201", "202"} & responses.keys():
+        lines.append("**Created:** Location names the new resource (or the job to follow).")
+    if "requestBody" in op:
+        lines.append(
+            "**Input:** strict JSON: unknown fields, converted types (a number for a date or "
+            "boolean) and personnummer are refused with 422 naming the field."
+        )
+    return lines
+
+
+def finish(schema: Doc, *, service: str, routes: Any, page_max: int) -> None:
+    """Document what the suite does for every route (see the section comment)."""
+    facts = _route_facts(routes)
+    schema.setdefault("components", {}).setdefault("schemas", {})["Language"] = LANGUAGE
+    schema["components"]["schemas"] = dict(sorted(schema["components"]["schemas"].items()))
+    info = schema.setdefault("info", {})
+    info["contact"] = CONTACT
+    info["license"] = LICENSE
+    schema["servers"] = [
+        {"url": f"{PUBLIC_HOST}/api/{service}", "description": "The public gateway"},
+        {"url": f"/api/{service}", "description": "The host serving these documents"},
+    ]
+    used: list[str] = []
+    for path, method, op in operations(schema):
+        params = op.setdefault("parameters", [])
+        for param in params:
+            if param.get("in") == "header":
+                # FastAPI names a header after its parameter (`if_match` → `if-match`).
+                param["name"] = "-".join(w[:1].upper() + w[1:] for w in param["name"].split("-"))
+            if param.get("in") == "query" and param.get("name") == "limit":
+                param["schema"]["maximum"] = page_max
+        responses = op.setdefault("responses", {})
+        route = facts.get((path, method), {})
+        if not _header(op, "Accept-Language"):
+            params.append(copy.deepcopy(ACCEPT_LANGUAGE))
+        if_match = _header(op, "If-Match")
+        if "428" in responses and if_match is not None:
+            if_match["required"] = True
+            if_match["schema"] = {**_STRING, "examples": ['"3f2c9a1b7d0e4c55a1b2c3d4e5f60718"']}
+            if_match["description"] = "The ETag of the version being changed (428 without)"
+        if method == "get":
+            params.append(copy.deepcopy(IF_NONE_MATCH))
+            responses["304"] = copy.deepcopy(NOT_MODIFIED)
+        for status, response in responses.items():
+            headers = response.setdefault("headers", {})
+            if method == "get" and status == "200":
+                headers["ETag"] = ETAG_HEADER
+            if status in {"201", "202"}:
+                headers["Location"] = LOCATION
+            if status in {"429", "503"}:
+                headers["Retry-After"] = RETRY_AFTER
+            if status[0] in "45" or (status[0] == "2" and route.get("language")):
+                headers["Content-Language"] = CONTENT_LANGUAGE
+            if not headers:
+                del response["headers"]
+        description = op.get("description", "").strip()
+        rules = "\n\n".join(_rules(op, method, route, page_max))
+        op["description"] = f"{description}\n\n{rules}" if description else rules
+        used += [t for t in op.get("tags", []) if t not in used]
+    schema["tags"] = [
+        {"name": t, "description": TAGS.get(t, SERVICE_TAGS.get(t, ""))} for t in used
+    ]
