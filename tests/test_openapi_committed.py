@@ -199,7 +199,8 @@ def test_limit_is_documented_up_to_the_configured_page_size() -> None:
         for p in op.get("parameters", [])
         if p["name"] == "limit"
     ]
-    assert limits and set(limits) == {200}
+    assert limits
+    assert set(limits) == {200}
 
 
 def test_a_summary_is_the_docstrings_first_sentence_and_the_rest_the_description() -> None:
