@@ -14,7 +14,7 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from shared import API_VERSION, __version__, tenancy
 from shared.auth import FailureThrottle, KeyCache, revocations_heard
@@ -110,6 +110,10 @@ def service_router(**kwargs: Any) -> APIRouter:
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "service": "budget", "version": "0.2.0"}]}
+    )
+
     status: str
     service: str
     version: str

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import importlib
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -590,6 +591,324 @@ def finish(schema: Doc, *, service: str, routes: Any, page_max: int) -> None:
         rules = "\n\n".join(_rules(op, method, route, page_max))
         op["description"] = f"{description}\n\n{rules}" if description else rules
         used += [t for t in op.get("tags", []) if t not in used]
+    add_examples(schema)
     schema["tags"] = [
         {"name": t, "description": TAGS.get(t, SERVICE_TAGS.get(t, ""))} for t in used
     ]
+
+
+# --- examples ----------------------------------------------------------------------------
+# Every JSON request body and success response gets an example. A model's own
+# (`json_schema_extra={"examples": [...]}` or `Field(examples=...)`) wins; the rest is built
+# from the schema with the demo's figures by field name (Exempelstad 9990, Lilla Edet 1462,
+# Socialnämnden, andel_nojda 88.1 …), so a nested model's example is reused wherever it
+# appears. tests/test_openapi_examples.py validates every one against its schema.
+
+_BY_NAME: dict[str, Any] = {
+    "municipality_code": "9990",
+    "owner_municipality_code": "9990",
+    "municipality_title": "Exempelstad (fiktiv kommun, syntetiska data)",
+    "indicator_code": "andel_nojda",
+    "indicator_codes": ["andel_nojda"],
+    "target_indicators": ["andel_nojda"],
+    "measure_code": "survey_satisfied",
+    "numerator_measure": "survey_satisfied",
+    "denominator_measure": "survey_respondents",
+    "measure": "survey_satisfied",
+    "kolada_kpi": "U23471",
+    "kpis": ["U23471"],
+    "unit_code": "HT-NORR",
+    "unit_codes": ["HT-NORR", "HT-SODER"],
+    "parent_code": "HT",
+    "unit_title": "Hemtjänst Norr",
+    "unit_type": "hemtjanst",
+    "unit_types": ["hemtjanst"],
+    "area": "aldreomsorg",
+    "board": "Socialnämnden",
+    "counterpart_board": "Kommunstyrelsen",
+    "period": "2024",
+    "previous_period": "2023",
+    "last_year_period": "2023",
+    "three_years_ago_period": "2021",
+    "value_period": "2024",
+    "before_period": "2023",
+    "after_period": "2024",
+    "year": 2024,
+    "previous_year": 2023,
+    "last_year": 2024,
+    "years": [2023, 2024],
+    "value": "88.1",
+    "previous_value": "86.4",
+    "last_year_value": "86.4",
+    "three_years_ago_value": "84.9",
+    "numerator": "185",
+    "denominator": "210",
+    "n": 210,
+    "n_before": 198,
+    "n_after": 210,
+    "n_previous": 198,
+    "respondents": 210,
+    "change": "1.7",
+    "change_three_years": "3.2",
+    "group_mean": "85.3",
+    "riket": "84.0",
+    "women": "89.0",
+    "men": "86.9",
+    "gender_gap": "2.1",
+    "target": "90",
+    "gap": "-1.9",
+    "score": "0.82",
+    "share": "0.75",
+    "title": "Andel nöjda brukare (helhetssyn)",
+    "title_sv": "Andel nöjda brukare (helhetssyn)",
+    "title_en": "Share of satisfied users (overall)",
+    "description": "Andel svarande som är mycket eller ganska nöjda med omsorgen som helhet",
+    "description_sv": "Andel svarande som är mycket eller ganska nöjda med omsorgen som helhet",
+    "description_en": "Share of respondents very or fairly satisfied with their care as a whole",
+    "name": "Exempelstad",
+    "purpose": "Välkomstsamtal och fast omsorgskontakt i hemtjänsten",
+    "reason": "Fler brukare inom hemtjänsten",
+    "note": "Enligt Mål och resursplan 2021",
+    "source_note": "Källa: Kolada",
+    "formula": "100 * survey_satisfied / survey_respondents",
+    "unit": "tkr",
+    "value_unit": "%",
+    "amount": "302257",
+    "previous_amount": "317348",
+    "frame_amount": "302257",
+    "amounts": {"2024": "12500", "2025": "8000"},
+    "totals": {"2024": "12500", "2025": "8000"},
+    "per_year": {"2024": "12500", "2025": "8000"},
+    "net": "-302257",
+    "costs": "-389800",
+    "revenue": "87543",
+    "net_cost": "-302257",
+    "difference": "-15091",
+    "tolerance": "1",
+    "pot": "500000",
+    "prize_amount": "100000",
+    "requested": "250000",
+    "granted": "200000",
+    "granted_total": "200000",
+    "allocated": "200000",
+    "remaining": "300000",
+    "paid": "100000",
+    "category": "Fastigheter",
+    "activity_code": "hemtjanst",
+    "activity_title": "Hemtjänst",
+    "account": "4010",
+    "url": "https://intranat.exempelstad.se/hooks/kvalitetsnavet",
+    "source_url": "https://api.kolada.se/v3/data/kpi/U23471/municipality/1462/year/2024",
+    "filename": "brukarundersokning-2024.csv",
+    "reference": "KS-2024-0117",
+    "decision_ref": "SN 2024/12",
+    "decision_body": "Socialnämnden",
+    "decided_by": "Socialnämnden",
+    "winner_code": "HT-NORR",
+    "winner_title": "Hemtjänst Norr",
+    "rank_one_code": "HT-NORR",
+    "event_type": "target.status_changed",
+    "secret": "whsec_3f2c9a1b7d0e4c55a1b2c3d4e5f60718",
+    "spec_hash": "3f2c9a1b7d0e4c55a1b2c3d4e5f60718",
+    "code_version": "0.2.0",
+    "version": (1, "0.2.0"),
+    "kolada_ou_id": "V15E146200101",
+    "data_version": 7,
+    "indicator_version": 1,
+    "revision": 1,
+    "min_respondents": 7,
+    "seed": 20240101,
+    "limit": 50,
+    "offset": 0,
+    "total": 1,
+    "rank": 1,
+    "position": 1,
+    "tertial": 2,
+    "decimals": 1,
+    "gender": "T",
+    "sign_convention": "difference = this year's net cost - last year's (positive costs more)",
+    "attribution": "Källa: Kolada",
+    "status": "met",
+    "state": "requested",
+    "service": "indicators",
+    "statement": "Andelen nöjda brukare ökade till 88,1 % (2023: 86,4 %)",
+    "statement_sv": "Andelen nöjda brukare ökade till 88,1 % (2023: 86,4 %)",
+    "statement_en": "The share of satisfied users rose to 88.1 % (2023: 86.4 %)",
+    "explanation": "Målet är uppnått",
+    "explanation_sv": "Målet är uppnått",
+    "explanation_en": "The target is met",
+    "vision": "Trygg och värdig omsorg",
+    "why": "Brukarna vill ha färre personer att lära känna i hemtjänsten",
+    "problem": "Personalkontinuiteten i hemtjänsten är låg",
+    "desired_results": ["Fler brukare känner sin personal"],
+    "strategies": ["Fast omsorgskontakt för varje brukare"],
+    "actions": ["Välkomstsamtal inom en vecka"],
+    "source": (
+        "local",
+        "Socialnämndens beslut 2024-05-31",
+    ),
+    "decision": "SN 2024/12",
+    "upper_value": "95",
+    "min_value": "0",
+    "max_value": "100",
+    "volume": "41250",
+    "number": 1,
+    "population": 13_932,
+    "national_population": 10_551_707,
+    "code": ("andel_nojda", "hemtjanst_2024"),
+    "label": "Minst 90 % nöjda",
+    "scope_value": "",
+}
+_BY_FORMAT = {
+    "date": "2024-05-31",
+    "date-time": "2024-05-31T08:15:00Z",
+    "uuid": "3f2c9a1b-7d0e-4c55-a1b2-c3d4e5f60718",
+    "uri": "https://intranat.exempelstad.se/hooks/kvalitetsnavet",
+    "uri-reference": "/api/indicators/v1/targets/3f2c9a1b-7d0e-4c55-a1b2-c3d4e5f60718",
+    "email": "kvalitet@exempelstad.se",
+    "binary": "enhet;period;varde",
+}
+# Strings with a pattern: the first candidate that matches it (codes the demo uses).
+_PATTERNED = (
+    "9990",
+    "2024",
+    "2024T2",
+    "2024-05",
+    "HT-NORR",
+    "U23471",
+    "andel_nojda",
+    "V15E146200101",
+    "T",
+    "a",
+)
+
+
+def _fits(value: Any, schema: dict[str, Any]) -> bool:
+    """A quick check of a candidate against a string's or number's own constraints."""
+    kind = schema.get("type")
+    if isinstance(value, str):
+        if kind not in (None, "string"):
+            return False
+        pattern = schema.get("pattern")
+        return (
+            (pattern is None or re.search(pattern, value) is not None)
+            and len(value) >= schema.get("minLength", 0)
+            and len(value) <= schema.get("maxLength", len(value))
+            and ("enum" not in schema or value in schema["enum"])
+        )
+    if isinstance(value, bool):
+        return kind in (None, "boolean")
+    if isinstance(value, int | float):
+        if kind not in (None, "number", "integer") or (
+            kind == "integer" and not isinstance(value, int)
+        ):
+            return False
+        return bool(schema.get("minimum", value) <= value <= schema.get("maximum", value))
+    if isinstance(value, list):
+        items = schema.get("items", {})
+        return (
+            kind in (None, "array")
+            and len(value) >= schema.get("minItems", 0)
+            and "$ref" not in items
+            and all(_fits(item, items) for item in value)
+        )
+    if isinstance(value, dict):  # a mapping (year → amount), never a model's object
+        return (
+            kind in (None, "object")
+            and "properties" not in schema
+            and "$ref" not in str(schema.get("additionalProperties", {}))
+        )
+    return False
+
+
+def example_of(doc: Doc, schema: Any, name: str = "", depth: int = 0) -> Any:
+    """An example of `schema` (see the section comment)."""
+    if not isinstance(schema, dict) or depth > 12:
+        return None
+    for key in ("examples", "example"):
+        if key in schema:
+            found = schema[key]
+            if key == "examples" and isinstance(found, list) and found:
+                return copy.deepcopy(found[0])
+            if key == "example":
+                return copy.deepcopy(found)
+    if "$ref" in schema:
+        target, _ = _resolve(doc, schema)
+        return example_of(doc, target, name, depth + 1)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        preferred = _BY_NAME.get(name)
+        return preferred if preferred in schema["enum"] else schema["enum"][0]
+    if schema.get("type") == "string" and name == "year":
+        return "2024"
+    for key in ("anyOf", "oneOf"):
+        if key in schema:
+            branches = [s for s in schema[key] if s != {"type": "null"}]
+            # A string beats a number where both are accepted (amounts: Decimal as string).
+            branches.sort(key=lambda s: 0 if _resolve(doc, s)[0].get("type") == "string" else 1)
+            for branch in branches:
+                value = example_of(doc, branch, name, depth + 1)
+                if value is not None:
+                    return value
+            return None
+    if "allOf" in schema:
+        return example_of(doc, schema["allOf"][0], name, depth + 1)
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        kind = next((k for k in kind if k != "null"), None)
+    formatted = kind == "string" and schema.get("format") in _BY_FORMAT
+    preferred = _BY_NAME.get(name)
+    for candidate in preferred if isinstance(preferred, tuple) else (preferred,):
+        if candidate is not None and not formatted and _fits(candidate, {**schema, "type": kind}):
+            return copy.deepcopy(candidate)
+    if "default" in schema and schema["default"] is not None:
+        return copy.deepcopy(schema["default"])
+    if kind == "object" or "properties" in schema:
+        props = schema.get("properties", {})
+        result = {}
+        for prop, sub in props.items():
+            value = example_of(doc, sub, prop, depth + 1)
+            if value is None and prop not in schema.get("required", []):
+                continue
+            result[prop] = value
+        extra = schema.get("additionalProperties")
+        if not props and isinstance(extra, dict):
+            key = example_of(doc, schema.get("propertyNames", {"type": "string"}), "year", depth)
+            result = {str(key): example_of(doc, extra, name, depth + 1)}
+        return result
+    if kind == "array":
+        item = example_of(doc, schema.get("items", {}), name.rstrip("s"), depth + 1)
+        return [item] * max(1, schema.get("minItems", 1)) if item is not None else []
+    if kind == "string":
+        if schema.get("format") in _BY_FORMAT:
+            return _BY_FORMAT[schema["format"]]
+        for candidate in _PATTERNED:
+            if _fits(candidate, schema):
+                return candidate
+        return "x" * max(1, schema.get("minLength", 1))
+    if kind in ("integer", "number"):
+        low = schema.get(
+            "minimum", schema.get("exclusiveMinimum", 0) + (1 if kind == "integer" else 0.5)
+        )
+        return max(low, min(1, schema.get("maximum", 1)))
+    if kind == "boolean":
+        return False
+    if kind == "null":
+        return None
+    return None
+
+
+def add_examples(doc: Doc) -> None:
+    """An example on every JSON request body and success response that has none."""
+    for _, _, op in operations(doc):
+        contents = list(op.get("requestBody", {}).get("content", {}).items())
+        for status, response in op.get("responses", {}).items():
+            if status.startswith("2"):
+                contents += list(response.get("content", {}).items())
+        for media, content in contents:
+            if media not in ("application/json", "multipart/form-data") or "example" in content:
+                continue
+            value = example_of(doc, content.get("schema", {}))
+            if value is not None:
+                content["example"] = value
