@@ -542,6 +542,22 @@ def _rules(op: dict[str, Any], method: str, facts: dict[str, Any], page_max: int
     return lines
 
 
+def _discriminators_required(doc: Doc, node: Any) -> None:
+    """A discriminated union's tag is required in each branch: pydantic refuses a value
+    without it even where the field has a default."""
+    if isinstance(node, dict):
+        name = node.get("discriminator", {}).get("propertyName")
+        for branch in node.get("oneOf", []) if name else []:
+            target, _ = _resolve(doc, branch)
+            if name in target.get("properties", {}) and name not in target.get("required", []):
+                target["required"] = [*target.get("required", []), name]
+        for value in node.values():
+            _discriminators_required(doc, value)
+    elif isinstance(node, list):
+        for item in node:
+            _discriminators_required(doc, item)
+
+
 def finish(schema: Doc, *, service: str, routes: Any, page_max: int) -> None:
     """Document what the suite does for every route (see the section comment)."""
     facts = _route_facts(routes)
@@ -554,6 +570,7 @@ def finish(schema: Doc, *, service: str, routes: Any, page_max: int) -> None:
         {"url": f"{PUBLIC_HOST}/api/{service}", "description": "The public gateway"},
         {"url": f"/api/{service}", "description": "The host serving these documents"},
     ]
+    _discriminators_required(schema, schema)
     used: list[str] = []
     for path, method, op in operations(schema):
         params = op.setdefault("parameters", [])
@@ -565,6 +582,7 @@ def finish(schema: Doc, *, service: str, routes: Any, page_max: int) -> None:
                 param["schema"]["maximum"] = page_max
         responses = op.setdefault("responses", {})
         route = facts.get((path, method), {})
+        op.setdefault("security", [{}])  # anonymous (health): said, not left out
         if not _header(op, "Accept-Language"):
             params.append(copy.deepcopy(ACCEPT_LANGUAGE))
         if_match = _header(op, "If-Match")
@@ -573,9 +591,12 @@ def finish(schema: Doc, *, service: str, routes: Any, page_max: int) -> None:
             if_match["schema"] = {**_STRING, "examples": ['"3f2c9a1b7d0e4c55a1b2c3d4e5f60718"']}
             if_match["description"] = "The ETag of the version being changed (428 without)"
         if method == "get":
-            params.append(copy.deepcopy(IF_NONE_MATCH))
+            if not _header(op, "If-None-Match"):
+                params.append(copy.deepcopy(IF_NONE_MATCH))
             responses["304"] = copy.deepcopy(NOT_MODIFIED)
         for status, response in responses.items():
+            if status[0] in "45":  # shared.errors renders every error as problem+json only
+                response.get("content", {}).pop("application/json", None)
             headers = response.setdefault("headers", {})
             if method == "get" and status == "200":
                 headers["ETag"] = ETAG_HEADER
