@@ -168,8 +168,8 @@ def combine(docs: dict[str, Doc]) -> Doc:
             "license": LICENSE,
         },
         "servers": [
-            {"url": PUBLIC_HOST, "description": "The public gateway"},
             {"url": "/", "description": "The host serving this document"},
+            {"url": PUBLIC_HOST, "description": "The public gateway"},
         ],
         "paths": paths,
         "components": {"schemas": dict(sorted(schemas.items()))},
@@ -566,9 +566,10 @@ def finish(schema: Doc, *, service: str, routes: Any, page_max: int) -> None:
     info = schema.setdefault("info", {})
     info["contact"] = CONTACT
     info["license"] = LICENSE
+    # The relative URL first: "Try it out" in the docs calls the host that serves them.
     schema["servers"] = [
+        {"url": f"/api/{service}", "description": "The host serving this document"},
         {"url": f"{PUBLIC_HOST}/api/{service}", "description": "The public gateway"},
-        {"url": f"/api/{service}", "description": "The host serving these documents"},
     ]
     _discriminators_required(schema, schema)
     used: list[str] = []
