@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field
 
 from shared.money import MoneyUnit
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 Category = Literal[
     "index_compensation",
@@ -78,6 +78,33 @@ class FrameIn(InputModel):
 
 class FrameUpdate(InputModel):
     """A frame's amounts and full ledger, replacing the stored ones (send If-Match)."""
+
+    model_config = example(
+        {
+            "unit": "tkr",
+            "previous_amount": "302257",
+            "amount": "306615",
+            "changes": [
+                {
+                    "amount": "7008",
+                    "category": "index_compensation",
+                    "reason": "Kompensation för index",
+                },
+                {
+                    "amount": "-3650",
+                    "category": "efficiency_demand",
+                    "reason": "Effektiviseringskrav, höjt i KF:s beslut",
+                    "decision_body": "Kommunfullmäktige",
+                    "decision_ref": "KF § 123",
+                },
+                {
+                    "amount": "1000",
+                    "category": "volume_change",
+                    "reason": "Fler brukare inom hemtjänsten",
+                },
+            ],
+        }
+    )
 
     unit: MoneyUnit = "tkr"
     previous_amount: Money = Field(allow_inf_nan=False, description="last year's frame")
