@@ -1,6 +1,7 @@
 """The contract replayed: every request example of the committed documents, sent to the running
 suite (in process, demo data, a key of the example's municipality), gets one of the operation's
-documented success statuses and a body that validates against that status's schema.
+documented success statuses, with the headers documented for it (Location, Content-Language),
+and a body that validates against that status's schema.
 
 Objects are created by the collection's own example first, so `/v1/targets/{target_id}` uses
 the target the `POST /v1/targets` example made; If-Match comes from a GET of the object. What
@@ -119,6 +120,11 @@ async def test_every_request_example_gets_a_documented_status_and_a_valid_body(
             if status not in documented:
                 failures.append(f"{label}: {status} {response.text[:800]}")
                 continue
+            missing = [
+                h for h in documented[status].get("headers", {}) if h not in response.headers
+            ]
+            if missing:
+                failures.append(f"{label}: {status} without the documented {missing}")
             schema = documented[status].get("content", {}).get("application/json", {}).get("schema")
             if schema is not None:
                 validator = jsonschema_rs.Draft202012Validator(
