@@ -929,7 +929,8 @@ def add_examples(doc: Doc) -> None:
             if status.startswith("2"):
                 contents += list(response.get("content", {}).items())
         for media, content in contents:
-            if media not in ("application/json", "multipart/form-data") or "example" in content:
+            wanted = media.endswith("json") or media == "multipart/form-data"
+            if not wanted or "example" in content:
                 continue
             value = example_of(doc, content.get("schema", {}))
             if value is not None:
