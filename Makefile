@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BACKUP ?= var/backup/kvalitetsnavet.dump
 
-.PHONY: run test lint typecheck check bench openapi client backup restore clean
+.PHONY: run test lint typecheck check bench openapi client apilint backup restore clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed (found " + sys.version.split()[0] + "); run: make PYTHON=/path/to/python3.11")'
@@ -38,6 +38,12 @@ openapi: $(STAMP)  ## regenerate the committed OpenAPI documents in docs/openapi
 client: $(STAMP)  ## generate the TypeScript client types from docs/openapi/kvalitetsnavet.json and type-check tests/clients/usage.ts
 	npm ci --no-audit --no-fund
 	npm run --silent client:generate && npm run --silent client:check
+
+apilint:  ## lint docs/openapi/ with Spectral (.spectral.yaml: oas + DIGG REST API-profil) and Redocly's recommended rules; any error or warning fails
+	[ -x node_modules/.bin/spectral ] || npm ci --no-audit --no-fund
+	npm run --silent apilint:spectral
+	mkdir -p var && REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true npm run --silent apilint:redocly >var/redocly-lint.txt 2>&1; \
+		status=$$?; grep -v '[║╔╚]' var/redocly-lint.txt; [ $$status = 0 ] && ! grep -qE '[0-9]+ warnings?' var/redocly-lint.txt
 
 backup: $(STAMP)  ## pg_dump (custom format) of DATABASE_URL, else of the embedded server, to $(BACKUP)
 	$(BIN)/kvn backup --out $(BACKUP)

@@ -7,14 +7,18 @@ import json
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from pathlib import Path
 from typing import Any
 
+import fastapi_offline
 import httpx
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from fastapi.routing import APIRoute
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from shared import API_VERSION, __version__, tenancy
 from shared.auth import FailureThrottle, KeyCache, revocations_heard
@@ -33,7 +37,8 @@ from shared.http_cache import conditional
 from shared.i18n import message
 from shared.logging import configure_logging
 from shared.middleware import BodyLimitMiddleware, RateLimitMiddleware, RequestContextMiddleware
-from shared.public_urls import PublicUrlMiddleware
+from shared.openapi import finish
+from shared.public_urls import PublicUrlMiddleware, public_path
 from shared.request_input import refuse_personal_data_in_query
 from shared.settings import ServiceName, Settings, get_settings
 
@@ -110,6 +115,10 @@ def service_router(**kwargs: Any) -> APIRouter:
 
 
 class Health(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"status": "ok", "service": "budget", "version": "0.2.0"}]}
+    )
+
     status: str
     service: str
     version: str
@@ -161,7 +170,7 @@ def create_service_app(
         version=__version__,
         lifespan=lifespan,
         responses=COMMON_RESPONSES,
-        docs_url="/docs" if settings.docs_enabled else None,
+        docs_url=None,  # served below from the suite's own files (_serve_docs)
         redoc_url=None,
         generate_unique_id_function=operation_id,
     )
@@ -223,6 +232,8 @@ def create_service_app(
     app.include_router(ops)
     for router in routers:
         app.include_router(router)
+    if settings.docs_enabled:
+        _serve_docs(app, title)
 
     def custom_openapi() -> dict[str, Any]:
         if app.openapi_schema:
@@ -252,12 +263,33 @@ def create_service_app(
         _name_enums(schema)
         _summaries(schema)
         _problem_content(schema)
+        finish(schema, service=service, routes=app.routes, page_max=settings.MAX_PAGE_SIZE)
         app.openapi_schema = schema
         return schema
 
     app.openapi = custom_openapi  # type: ignore[method-assign]
     _wrap_for_browsers(app, settings)
     return app
+
+
+# Swagger UI's files as shipped in the fastapi-offline wheel (pinned in pyproject.toml).
+DOCS_STATIC = Path(fastapi_offline.__file__).parent / "static"
+
+
+def _serve_docs(app: FastAPI, title: str) -> None:
+    """--- api: the interactive docs (Swagger UI) load only the suite's own files, so they work
+    without internet and under a Content-Security-Policy of 'self' (shared.browser). ---"""
+    app.mount("/docs/static", StaticFiles(directory=DOCS_STATIC), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def get_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url=public_path("/openapi.json"),
+            title=f"{title}: API",
+            swagger_js_url=public_path("/docs/static/swagger-ui-bundle.js"),
+            swagger_css_url=public_path("/docs/static/swagger-ui.css"),
+            swagger_favicon_url=public_path("/docs/static/favicon.png"),
+        )
 
 
 def _problem_content(schema: dict[str, Any]) -> None:

@@ -20,7 +20,7 @@ import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import psycopg
 from fastapi import Request, Security
@@ -471,6 +471,10 @@ bearer_scheme = HTTPBearer(
 )
 
 
+# Each `require(...)` dependency and its scopes: shared.openapi says who may call a route.
+REQUIRED_SCOPES: dict[Callable[..., Any], tuple[Scope, ...]] = {}
+
+
 def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
     """A dependency: an authenticated caller holding every named scope (or `admin`)."""
 
@@ -488,4 +492,5 @@ def require(*scopes: Scope) -> Callable[..., Awaitable[Principal]]:
         return principal
 
     dependency.__name__ = "require_" + "_".join(s.replace(":", "_") for s in scopes)
+    REQUIRED_SCOPES[dependency] = scopes
     return dependency

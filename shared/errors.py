@@ -151,13 +151,23 @@ class PreconditionRequired(AppError):
 class TooManyRequests(AppError):
     status, slug, title = 429, "too-many-requests", "Too Many Requests"
 
+    def __init__(self, detail: Message | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"Retry-After": "60"})
+        super().__init__(detail, **kwargs)
+
 
 class Upstream(AppError):
     status, slug, title = 502, "upstream-error", "Bad Gateway"
 
 
 class Unavailable(AppError):
+    """--- api: every 503 says when to try again (Retry-After), as OpenAPI documents. ---"""
+
     status, slug, title = 503, "unavailable", "Service Unavailable"
+
+    def __init__(self, detail: Message | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("headers", {"Retry-After": "5"})
+        super().__init__(detail, **kwargs)
 
 
 def problem_title(status: int, title: str | None, language: Language) -> str:

@@ -197,6 +197,12 @@ def _is_enum_or_literal(annotation: Any) -> bool:
     )
 
 
+def example(value: dict[str, Any]) -> ConfigDict:
+    """A model's OpenAPI example (`model_config = example({...})`): a realistic request or
+    answer with the demo's figures, validated and replayed by tests/test_openapi_*.py."""
+    return ConfigDict(json_schema_extra={"examples": [value]})
+
+
 class InputModel(BaseModel):
     """Every request body: unknown fields are refused, strings trimmed; numbers are not
     converted into booleans, dates or text (nor text into integers), an integer stays within

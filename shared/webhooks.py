@@ -317,10 +317,18 @@ def webhook_router() -> APIRouter:
         response_model=SubscriptionWithSecret,
     )
     async def create_webhook_subscription(
-        payload: SubscriptionIn, session: SessionDep, principal: Manager, settings: SettingsDep
+        payload: SubscriptionIn,
+        session: SessionDep,
+        principal: Manager,
+        settings: SettingsDep,
+        response: Response,
     ) -> SubscriptionWithSecret:
         """Register an endpoint; the response shows the signing secret once."""
-        return await create_subscription(session, payload, principal=principal, settings=settings)
+        created = await create_subscription(
+            session, payload, principal=principal, settings=settings
+        )
+        response.headers["Location"] = f"/v1/webhooks/subscriptions/{created.id}"
+        return created
 
     @router.get("/subscriptions", response_model=Page[SubscriptionOut])
     async def list_webhook_subscriptions(

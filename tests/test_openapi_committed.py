@@ -125,6 +125,84 @@ def test_every_operation_has_an_operation_id_and_a_human_summary(service: str) -
     assert missing == []
 
 
+def test_every_operation_says_who_may_call_it_and_its_rules() -> None:
+    missing = []
+    for path, method, op in operations(_combined()):
+        description = op.get("description", "")
+        if not description.startswith("**Who:**") and "\n\n**Who:**" not in description:
+            missing.append(f"{method.upper()} {path}")
+    assert missing == []
+    target = _combined()["paths"]["/api/indicators/v1/targets/{target_id}"]["put"]
+    assert "`indicators:write`" in target["description"]
+    assert "If-Match: 428 without it, 412" in target["description"]
+
+
+def test_every_tag_is_defined_with_a_description_and_info_names_contact_licence_https() -> None:
+    doc = _combined()
+    defined = {tag["name"]: tag.get("description") for tag in doc["tags"]}
+    assert all(defined.values()), defined
+    used = {tag for _, _, op in operations(doc) for tag in op.get("tags", [])}
+    assert used <= set(defined), used - set(defined)
+    assert set(SERVICES) <= set(defined)
+    for document in [doc, *service_documents().values()]:
+        assert document["info"]["license"]["identifier"] == "EUPL-1.2"
+        assert document["info"]["contact"]["url"].startswith("https://")
+        assert any(s["url"].startswith("https://") for s in document["servers"])
+
+
+def _header_params(op: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {p["name"]: p for p in op.get("parameters", []) if p["in"] == "header"}
+
+
+def test_the_headers_every_operation_sends_and_reads_are_documented() -> None:
+    gaps = []
+    for path, method, op in operations(_combined()):
+        label = f"{method.upper()} {path}"
+        headers = _header_params(op)
+        if any(name != name.title() and name.lower() != "api-version" for name in headers):
+            gaps.append(f"{label}: header spelled {sorted(headers)}")
+        if "Accept-Language" not in headers:
+            gaps.append(f"{label}: no Accept-Language")
+        responses = op["responses"]
+        if method == "get":
+            if "If-None-Match" not in headers or "304" not in responses:
+                gaps.append(f"{label}: no If-None-Match/304")
+            if "ETag" not in responses["200"].get("headers", {}):
+                gaps.append(f"{label}: 200 without ETag")
+        if "428" in responses and not headers.get("If-Match", {}).get("required"):
+            gaps.append(f"{label}: 428 without a required If-Match")
+        for status, response in responses.items():
+            documented = response.get("headers", {})
+            if status in {"201", "202"} and "Location" not in documented:
+                gaps.append(f"{label}: {status} without Location")
+            if status in {"429", "503"} and "Retry-After" not in documented:
+                gaps.append(f"{label}: {status} without Retry-After")
+            if status[0] in "45" and "Content-Language" not in documented:
+                gaps.append(f"{label}: {status} without Content-Language")
+    assert gaps == []
+
+
+def test_limit_is_documented_up_to_the_configured_page_size() -> None:
+    maxima = {
+        p["schema"].get("maximum")
+        for _, _, op in operations(_combined())
+        for p in op.get("parameters", [])
+        if p["in"] == "query" and p["name"] == "limit"
+    }
+    assert maxima == {Settings.model_construct().MAX_PAGE_SIZE} == {500}
+    app = importlib.import_module("services.budget.app").create_app(
+        Settings.model_construct(MAX_PAGE_SIZE=200)
+    )
+    limits = [
+        p["schema"]["maximum"]
+        for _, _, op in operations(app.openapi())
+        for p in op.get("parameters", [])
+        if p["name"] == "limit"
+    ]
+    assert limits
+    assert set(limits) == {200}
+
+
 def test_a_summary_is_the_docstrings_first_sentence_and_the_rest_the_description() -> None:
     assert summarize("One measure.") == ("One measure", "")
     assert summarize("Define it: formulas.\nA bad one is refused.") == (

@@ -31,7 +31,7 @@ async def test_index_lists_the_services(combined: httpx.AsyncClient) -> None:
         assert (await combined.get(f"/api/{service}/healthz")).json()["service"] == service
         assert (await combined.get(f"/api/{service}/readyz")).status_code == 200
         spec = await combined.get(index["services"][service]["openapi"])
-        assert spec.json()["servers"] == [{"url": f"/api/{service}"}]
+        assert spec.json()["servers"][0]["url"] == f"/api/{service}"
 
 
 async def test_problems_under_the_mount_name_the_public_path(

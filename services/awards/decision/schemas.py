@@ -8,10 +8,18 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from shared.money import MoneyUnit
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 
 class DecisionIn(InputModel):
+    model_config = example(
+        {
+            "winner_code": "HT-NORR",
+            "reason": "Högst andel nöjda brukare och stabil personalkontinuitet under året",
+            "decided_by": "Socialnämndens arbetsutskott",
+        }
+    )
+
     winner_code: str = Field(min_length=1, max_length=64, description="a ranked candidate")
     reason: str = Field(
         min_length=10,

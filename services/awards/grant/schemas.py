@@ -11,7 +11,7 @@ from services.awards.fields import Amount as MoneyAmount
 from services.awards.fields import IndicatorCode, Number, PositiveAmount, check_money
 from shared.i18n import NEGOTIATED, Invalid, message
 from shared.money import MoneyUnit
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 
 class FixedAmount(InputModel):
@@ -55,6 +55,26 @@ class GrantCriterion(InputModel):
 
 
 class GrantRuleSetIn(InputModel):
+    model_config = example(
+        {
+            "municipality_code": "9990",
+            "code": "prestation_hemtjanst_2024",
+            "year": 2024,
+            "title": "Prestationsersättning hemtjänst 2024",
+            "criteria": [
+                {
+                    "code": "nojdhet",
+                    "area": "Brukarnas upplevelse",
+                    "title": "Andel nöjda brukare i hemtjänsten",
+                    "comparator": "at_least",
+                    "threshold": "85",
+                    "value_unit": "%",
+                    "amount": {"kind": "fixed", "amount": "150000", "unit": "kr"},
+                }
+            ],
+        }
+    )
+
     municipality_code: str | None = Field(
         default=None,
         pattern=r"^\d{4}$",
@@ -90,6 +110,8 @@ class GrantRuleSetOut(OutputModel):
 
 
 class GrantEvaluationIn(InputModel):
+    model_config = example({"municipality_code": "9990", "values": {"nojdhet": "88.1"}})
+
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     population: int | None = Field(
         default=None, gt=0, le=10**10, description="needed for population_share amounts"

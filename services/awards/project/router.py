@@ -100,10 +100,17 @@ async def create_adoption(
     "/{project_id}/funding", status_code=status.HTTP_201_CREATED, response_model=FundingOut
 )
 async def create_funding_application(
-    project_id: uuid.UUID, payload: FundingIn, session: SessionDep, principal: Writer
+    project_id: uuid.UUID,
+    payload: FundingIn,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
 ) -> FundingOut:
-    """Apply for money from the earmarked improvement pot."""
-    return await service.apply_for_funding(session, project_id, payload, principal=principal)
+    """Apply for money from the earmarked improvement pot.
+    Location is the project, whose `funding` lists the application."""
+    created = await service.apply_for_funding(session, project_id, payload, principal=principal)
+    response.headers["Location"] = f"/v1/projects/{project_id}"
+    return created
 
 
 @router.post("/{project_id}/funding/{funding_id}/decision", response_model=FundingOut)

@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from services.awards.fields import Code, IndicatorCode, PositiveAmount, check_money
 from shared.i18n import Invalid, message
 from shared.money import MoneyUnit
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 UnitCode = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
 
@@ -34,6 +34,8 @@ class ProjectIn(InputModel):
 
 
 class AdoptionIn(InputModel):
+    model_config = example({"unit_code": "HT-VASTER"})
+
     unit_code: str = UnitCode
 
 
@@ -49,6 +51,13 @@ class FundingIn(InputModel):
 
 
 class FundingDecisionIn(InputModel):
+    model_config = example(
+        {
+            "decision": "rejected",
+            "reason": "Förbättringspotten för 2024 är redan fördelad; sök igen 2025",
+        }
+    )
+
     decision: Literal["granted", "rejected"]
     reason: str = Field(min_length=1, max_length=2000)
     fund_id: uuid.UUID | None = Field(default=None, description="required when granting")

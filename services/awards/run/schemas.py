@@ -8,10 +8,18 @@ from typing import Any, Literal
 from pydantic import Field
 
 from shared.i18n import NEGOTIATED
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 
 class RunIn(InputModel):
+    model_config = example(
+        {
+            "scheme_id": "3f2c9a1b-7d0e-4c55-a1b2-c3d4e5f60718",
+            "title": "Årets hemtjänstenhet 2024: juryns underlag",
+            "seed": 20240101,
+        }
+    )
+
     scheme_id: uuid.UUID
     title: str | None = Field(default=None, min_length=1, max_length=200)
     seed: int | None = Field(

@@ -11,7 +11,7 @@ from services.awards.fields import Amount, IndicatorCode, Number, ShortText, Wei
 from shared.i18n import Invalid, message
 from shared.money import MoneyUnit
 from shared.privacy import SUPPRESSION_THRESHOLD
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 CriterionGroup = Literal["goals", "kkik", "survey", "cooperation", "special", "project"]
 CriterionSource = Annotated[
@@ -163,6 +163,32 @@ class SchemeSpec(InputModel):
 
 
 class SchemeIn(InputModel):
+    model_config = example(
+        {
+            "municipality_code": "9990",
+            "year": 2024,
+            "code": "arets_hemtjanst_2024",
+            "title": "Årets hemtjänstenhet 2024",
+            "candidates": "units",
+            "prize_amount": "25000",
+            "unit": "kr",
+            "specification": {
+                "unit_types": ["hemtjanst"],
+                "group_weights": {"survey": "1"},
+                "criteria": [
+                    {
+                        "code": "nojda",
+                        "title": "Andel nöjda brukare (helhetssyn)",
+                        "group": "survey",
+                        "indicator_code": "andel_nojda",
+                        "direction": "higher",
+                        "kind": "share",
+                    }
+                ],
+            },
+        }
+    )
+
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     year: int = Field(ge=2000, le=2100)
     code: str = Code

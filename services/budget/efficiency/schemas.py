@@ -9,7 +9,7 @@ from pydantic import Field, model_validator
 from shared.contracts.ingest import BatchResult
 from shared.i18n import Invalid, message
 from shared.money import MoneyUnit
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 EfficiencyKind = Annotated[
     Literal[
@@ -41,6 +41,18 @@ class NetCostFrom(InputModel):
 
 
 class EfficiencyIn(InputModel):
+    model_config = example(
+        {
+            "municipality_code": "9990",
+            "kind": "home_care_hour_cost",
+            "period": "2024",
+            "unit_code": "HT-NORR",
+            "net_cost": "41250000",
+            "net_cost_unit": "kr",
+            "volume": "82500",
+        }
+    )
+
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     kind: EfficiencyKind
     period: str = Field(description="2024, 2024T2, 2024Q3 or 2024-05", examples=["2024"])

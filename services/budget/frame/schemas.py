@@ -5,10 +5,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from shared.money import MoneyUnit
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 Category = Literal[
     "index_compensation",
@@ -38,6 +38,35 @@ class FrameChangeIn(InputModel):
 
 
 class FrameIn(InputModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "municipality_code": "1462",
+                    "board": "Socialnämnden",
+                    "year": 2022,
+                    "unit": "tkr",
+                    "previous_amount": "302257",
+                    "amount": "306615",
+                    "changes": [
+                        {
+                            "amount": "7008",
+                            "category": "index_compensation",
+                            "reason": "Kompensation för index",
+                        },
+                        {
+                            "amount": "-2650",
+                            "category": "efficiency_demand",
+                            "reason": "Effektiviseringskrav",
+                            "decision_body": "Kommunfullmäktige",
+                            "decision_ref": "KF § 123",
+                        },
+                    ],
+                }
+            ]
+        }
+    )
+
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     board: str = Field(min_length=1, max_length=200, examples=["Socialnämnden"])
     year: int = Field(ge=1990, le=2100)
@@ -49,6 +78,33 @@ class FrameIn(InputModel):
 
 class FrameUpdate(InputModel):
     """A frame's amounts and full ledger, replacing the stored ones (send If-Match)."""
+
+    model_config = example(
+        {
+            "unit": "tkr",
+            "previous_amount": "302257",
+            "amount": "306615",
+            "changes": [
+                {
+                    "amount": "7008",
+                    "category": "index_compensation",
+                    "reason": "Kompensation för index",
+                },
+                {
+                    "amount": "-3650",
+                    "category": "efficiency_demand",
+                    "reason": "Effektiviseringskrav, höjt i KF:s beslut",
+                    "decision_body": "Kommunfullmäktige",
+                    "decision_ref": "KF § 123",
+                },
+                {
+                    "amount": "1000",
+                    "category": "volume_change",
+                    "reason": "Fler brukare inom hemtjänsten",
+                },
+            ],
+        }
+    )
 
     unit: MoneyUnit = "tkr"
     previous_amount: Money = Field(allow_inf_nan=False, description="last year's frame")

@@ -28,12 +28,18 @@ Writer = Annotated[Principal, Depends(require("budget:write"))]
 
 @router.post("/plans", status_code=status.HTTP_201_CREATED, response_model=PlanOut)
 async def create_investment_plan(
-    payload: PlanIn, tolerance: Tolerance, session: SessionDep, principal: Writer
+    payload: PlanIn,
+    tolerance: Tolerance,
+    session: SessionDep,
+    principal: Writer,
+    response: Response,
 ) -> PlanOut:
     """Import a multi-year investment table; a printed total that does not match its lines
     beyond the rounding tolerance refuses the table (422), naming the year and the line left
-    out when the gap equals one line."""
-    return await service.import_plan(session, payload, principal=principal, tolerance_tkr=tolerance)
+    out when the gap equals one line. Location is the list of investment projects."""
+    plan = await service.import_plan(session, payload, principal=principal, tolerance_tkr=tolerance)
+    response.headers["Location"] = "/v1/investments"
+    return plan
 
 
 @router.get("", response_model=Page[ProjectOut])

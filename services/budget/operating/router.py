@@ -187,10 +187,18 @@ async def get_driftredovisning(
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"text/csv": {"schema": {"type": "string"}}},
+            "content": {
+                "text/csv": {
+                    "schema": {"type": "string"},
+                    "example": "konto;belopp\n3010;350 000\n4010;-1 250 000\n",
+                }
+            },
         }
     },
-    responses=EDIT_RESPONSES,
+    responses={
+        **EDIT_RESPONSES,
+        201: {"model": OperatingBudgetOut, "description": "The outcome is new"},
+    },
 )
 async def import_outcome(
     request: Request,

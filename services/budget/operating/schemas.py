@@ -9,7 +9,7 @@ from pydantic import Field, PrivateAttr, model_validator
 
 from shared.i18n import Invalid, Message, message
 from shared.money import MoneyUnit
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 Phase = Literal["approved", "revised", "forecast", "outcome"]
 SIGN_CONVENTION = (
@@ -45,6 +45,34 @@ class TotalsIn(InputModel):
 
 
 class OperatingBudgetIn(InputModel):
+    model_config = example(
+        {
+            "municipality_code": "1462",
+            "board": "Socialnämnden",
+            "year": 2022,
+            "phase": "approved",
+            "unit": "tkr",
+            "source": "Mål och resursplan 2022, driftbudget",
+            "activities": [
+                {
+                    "code": "aldreomsorg",
+                    "title": "Äldreomsorg",
+                    "revenue": "60000",
+                    "costs": "-250000",
+                    "net": "-190000",
+                },
+                {
+                    "code": "ifo",
+                    "title": "Individ- och familjeomsorg",
+                    "revenue": "27543",
+                    "costs": "-144158",
+                    "net": "-116615",
+                },
+            ],
+            "totals": {"revenue": "87543", "costs": "-394158", "net": "-306615"},
+        }
+    )
+
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     board: str = Field(min_length=1, max_length=200, examples=["Socialnämnden"])
     year: int = Field(ge=1990, le=2100)
@@ -70,6 +98,30 @@ class OperatingBudgetIn(InputModel):
 
 class OperatingBudgetUpdate(InputModel):
     """Replace the activities (and check the printed totals); send If-Match."""
+
+    model_config = example(
+        {
+            "unit": "tkr",
+            "source": "Mål och resursplan 2022, reviderad driftbudget",
+            "activities": [
+                {
+                    "code": "aldreomsorg",
+                    "title": "Äldreomsorg",
+                    "revenue": "61000",
+                    "costs": "-251000",
+                    "net": "-190000",
+                },
+                {
+                    "code": "ifo",
+                    "title": "Individ- och familjeomsorg",
+                    "revenue": "27543",
+                    "costs": "-144158",
+                    "net": "-116615",
+                },
+            ],
+            "totals": {"revenue": "88543", "costs": "-395158", "net": "-306615"},
+        }
+    )
 
     unit: MoneyUnit = "tkr"
     source: str | None = Field(default=None, max_length=1000)

@@ -90,6 +90,7 @@ async def create_indicator_version(
     created = await service.create_version(
         session, code, payload, principal=principal, if_match=if_match
     )
+    response.headers["Location"] = f"/v1/indicators/{created.code}"
     return _etag(response, localize(created, language))
 
 

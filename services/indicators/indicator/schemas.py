@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from shared.i18n import NEGOTIATED, Invalid, message, swedish
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 Classification = Literal["struktur", "process", "effekt"]
 Perspective = Literal["malgrupp", "verksamhet", "medarbetare", "ekonomi"]
@@ -68,11 +68,48 @@ class IndicatorDefinitionIn(InputModel):
 
 
 class IndicatorIn(IndicatorDefinitionIn):
+    model_config = example(
+        {
+            "code": "andel_nojda_hemtjanst",
+            "title": "Andel nöjda brukare i hemtjänsten",
+            "title_en": "Share of satisfied home-care users",
+            "area": "aldreomsorg",
+            "classification": "effekt",
+            "perspective": "malgrupp",
+            "unit": "%",
+            "direction": "higher",
+            "decimals": 1,
+            "numerator_measure": "survey_satisfied",
+            "denominator_measure": "survey_respondents",
+            "factor": "100",
+            "suppression": "respondents",
+            "gender_gap_threshold": "5",
+        }
+    )
+
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")
     valid_from: date = date(2000, 1, 1)
 
 
 class IndicatorVersionIn(IndicatorDefinitionIn):
+    model_config = example(
+        {
+            "title": "Andel nöjda brukare i hemtjänsten",
+            "title_en": "Share of satisfied home-care users",
+            "area": "aldreomsorg",
+            "classification": "effekt",
+            "perspective": "malgrupp",
+            "unit": "%",
+            "direction": "higher",
+            "decimals": 1,
+            "numerator_measure": "survey_satisfied",
+            "denominator_measure": "survey_respondents",
+            "factor": "100",
+            "suppression": "respondents",
+            "valid_from": "2025-01-01",
+        }
+    )
+
     valid_from: date = Field(description="the first day the new definition applies")
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, status
+from fastapi import Depends, Response, status
 
 from services.indicators.measure import service
 from services.indicators.measure.schemas import MeasureIn, MeasureOut
@@ -19,11 +19,16 @@ Writer = Annotated[Principal, Depends(require("indicators:write"))]
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=MeasureOut)
 async def create_measure(
-    payload: MeasureIn, session: SessionDep, principal: Writer, language: LanguageDep
+    payload: MeasureIn,
+    session: SessionDep,
+    principal: Writer,
+    language: LanguageDep,
+    response: Response,
 ) -> MeasureOut:
     """Define a measure (raw data a formula may use).
     A municipal key's measure is its municipality's own, private unless `shared`."""
     created = await service.create_measure(session, payload, principal=principal)
+    response.headers["Location"] = f"/v1/measures/{created.code}"
     return localize(created, language)
 
 

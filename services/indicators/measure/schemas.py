@@ -6,12 +6,25 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from shared.i18n import NEGOTIATED, swedish
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 ValueKind = Literal["count", "share", "mean", "amount", "duration", "rate"]
 
 
 class MeasureIn(InputModel):
+    model_config = example(
+        {
+            "code": "besok_per_brukare",
+            "title": "Hemtjänst: besök per brukare och månad",
+            "title_en": "Home care: visits per user and month",
+            "source": "local",
+            "unit": "antal",
+            "value_kind": "mean",
+            "min_value": "0",
+            "description": "Genomsnittligt antal besök per brukare med hemtjänst under månaden",
+        }
+    )
+
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_]+$")
     title: str = Field(min_length=1, max_length=300, description="in Swedish")
     title_en: str | None = Field(default=None, min_length=1, max_length=300)

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from pydantic import Field, model_validator
 
 from shared.i18n import Invalid, message
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 ScopeType = Literal["municipality", "area", "unit_type", "unit"]
 Comparator = Annotated[
@@ -17,6 +17,20 @@ Comparator = Annotated[
 
 
 class TargetFields(InputModel):
+    model_config = example(
+        {
+            "indicator_code": "andel_nojda",
+            "scope_type": "area",
+            "scope_value": "aldreomsorg",
+            "period": "2025",
+            "comparator": "at_least",
+            "value": "88.1",
+            "tolerance": "2",
+            "label": "Minst 88,1 % nöjda (2024 års nivå)",
+            "decision": "SN 2024/12",
+        }
+    )
+
     indicator_code: str = Field(min_length=1, max_length=64)
     scope_type: ScopeType = "municipality"
     scope_value: str = Field(
@@ -60,6 +74,20 @@ class TargetFields(InputModel):
 
 
 class TargetIn(TargetFields):
+    model_config = example(
+        {
+            "indicator_code": "andel_nojda",
+            "scope_type": "area",
+            "scope_value": "aldreomsorg",
+            "period": "2025",
+            "comparator": "at_least",
+            "value": "90",
+            "tolerance": "2",
+            "label": "Minst 90 % nöjda",
+            "decision": "SN 2024/12",
+        }
+    )
+
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
 
 

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field
 
 from shared.i18n import NEGOTIATED, swedish
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 UnitType = Literal[
     "hemtjanst",
@@ -26,6 +26,17 @@ Area = Literal["aldreomsorg", "lss", "ifo", "hsl", "socialpsykiatri", "overgripa
 
 
 class UnitIn(InputModel):
+    model_config = example(
+        {
+            "code": "HT-CENTRUM",
+            "title": "Hemtjänst Centrum",
+            "title_en": "Home care Centre",
+            "unit_type": "hemtjanst",
+            "area": "aldreomsorg",
+            "opened_on": "2025-01-01",
+        }
+    )
+
     municipality_code: str | None = Field(default=None, pattern=r"^\d{4}$")
     code: str = Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     title: str = Field(min_length=1, max_length=200, description="in Swedish")
@@ -53,6 +64,8 @@ class UnitOut(OutputModel):
 
 
 class MoveIn(InputModel):
+    model_config = example({"area": "hsl", "on": "2025-07-01"})
+
     area: Area
     on: date = Field(description="the first day in the new area")
 
@@ -66,6 +79,16 @@ class MembershipOut(OutputModel):
 
 class UnitUpdate(InputModel):
     """Replace a unit's details; its area changes only through a move (kept in the history)."""
+
+    model_config = example(
+        {
+            "title": "Hemtjänst Centrum och Väster",
+            "title_en": "Home care Centre and West",
+            "unit_type": "hemtjanst",
+            "area": "aldreomsorg",
+            "opened_on": "2025-01-01",
+        }
+    )
 
     title: str = Field(min_length=1, max_length=200, description="in Swedish")
     title_en: str | None = Field(default=None, min_length=1, max_length=200)

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from shared.schemas import InputModel, OutputModel
+from shared.schemas import InputModel, OutputModel, example
 
 MAX_BATCH_ROWS = 50_000
 
@@ -27,6 +27,30 @@ class ObservationIn(InputModel):
 
 
 class BatchIn(InputModel):
+    model_config = example(
+        {
+            "municipality_code": "9990",
+            "mode": "insert",
+            "note": "Brukarundersökning hemtjänst 2025, enhet Norr",
+            "observations": [
+                {
+                    "measure_code": "survey_respondents",
+                    "unit_code": "HT-NORR",
+                    "period": "2025",
+                    "value": "210",
+                    "status": "preliminary",
+                },
+                {
+                    "measure_code": "survey_satisfied",
+                    "unit_code": "HT-NORR",
+                    "period": "2025",
+                    "value": "185",
+                    "status": "preliminary",
+                },
+            ],
+        }
+    )
+
     municipality_code: str | None = Field(
         default=None, pattern=r"^\d{4}$", description="defaults to the key's municipality"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import httpx
 import pytest
 
@@ -95,8 +97,26 @@ async def test_docs_can_be_enabled(database_url: str) -> None:
         transport=httpx.ASGITransport(app=app), base_url="http://budget.test"
     ) as c:
         response = await c.get("/docs")
+        assets = re.findall(r"""(?:src|href)=['"]([^'"]+)['"]""", response.text)
+        loaded = {url: await c.get(url) for url in assets}
     assert response.status_code == 200
-    assert "cdn.jsdelivr.net" in response.headers["content-security-policy"]
+    csp = response.headers["content-security-policy"]
+    assert "http" not in csp
+    assert "script-src 'self' 'unsafe-inline'" in csp
+    # The page loads only the service's own files (no CDN: the docs work without internet).
+    assert "http://" not in response.text
+    assert "https://" not in response.text
+    assert sorted(assets) == [
+        "/docs/static/favicon.png",
+        "/docs/static/swagger-ui-bundle.js",
+        "/docs/static/swagger-ui.css",
+    ]
+    assert "url: '/openapi.json'" in response.text
+    for url, asset in loaded.items():
+        assert asset.status_code == 200, url
+        assert len(asset.content) > 1000, url
+    assert "SwaggerUIBundle" in loaded["/docs/static/swagger-ui-bundle.js"].text
+    assert loaded["/docs/static/swagger-ui.css"].headers["content-type"].startswith("text/css")
 
 
 def test_docs_default_follows_the_environment() -> None:
