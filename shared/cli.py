@@ -138,6 +138,14 @@ def cmd_scheduler(args: argparse.Namespace) -> None:
         _run_jobs_now(args.now)
         return
     configure_process(settings)
+    if settings.SCHEDULER_METRICS_PORT:
+        from prometheus_client import start_http_server
+
+        from shared import metrics
+
+        metrics.install()
+        # Its only HTTP: leadership, webhook outcomes, the delivery loop's database use.
+        start_http_server(settings.SCHEDULER_METRICS_PORT)
 
     async def forever() -> None:
         scheduler = LeaderScheduler(settings, _database_url())

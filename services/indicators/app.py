@@ -32,7 +32,9 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             settings.INDICATORS_CACHE_ENTRIES,
             state_ttl=0.0 if settings.ENVIRONMENT == "test" else settings.INDICATORS_STATE_TTL_S,
         )
-        app.state.report_cache = ReportCache(settings.INDICATORS_REPORT_CACHE_ENTRIES)
+        app.state.report_cache = ReportCache(
+            settings.INDICATORS_REPORT_CACHE_ENTRIES, name="tertial_reports"
+        )
         if settings.ENVIRONMENT != "test":
             # Everything loaded at start-up (modules, models, schemas) lives as long as the
             # process: out of the collector's sight, a full collection no longer walks it,
