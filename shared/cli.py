@@ -488,8 +488,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from shared.embedded import EmbeddedUnavailable
+
     args = build_parser().parse_args(argv)
-    args.func(args)
+    try:
+        args.func(args)
+    except EmbeddedUnavailable as exc:
+        sys.exit(str(exc))
 
 
 if __name__ == "__main__":
