@@ -35,15 +35,21 @@ def _database_url() -> str:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    from shared.migrate import downgrade, upgrade
+    """Safe to run from many pods at once (the Kubernetes init containers): one migrates
+    while the others wait on the advisory lock, and the key is registered under it too."""
+    from alembic import command
 
-    if args.down:
-        downgrade(_database_url(), args.revision or "base")
-    else:
-        upgrade(_database_url(), args.revision or "heads")
-    print("migrations done")
-    if getattr(args, "ensure_service_key", False) and not args.down:
-        _ensure_service_key()
+    from shared.migrate import alembic_config, migration_lock
+
+    url = _database_url()
+    with migration_lock(url):
+        if args.down:
+            command.downgrade(alembic_config(url), args.revision or "base")
+        else:
+            command.upgrade(alembic_config(url), args.revision or "heads")
+        print("migrations done")
+        if getattr(args, "ensure_service_key", False) and not args.down:
+            _ensure_service_key()
 
 
 def _ensure_service_key() -> None:
