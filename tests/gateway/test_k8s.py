@@ -267,3 +267,18 @@ def test_prod_routes_an_ingress_to_the_gateway_service() -> None:
     assert backend["name"] == "gateway"
     assert backend["port"]["name"] in {p["name"] for p in service["spec"]["ports"]}
     assert rule["host"] in ingress["spec"]["tls"][0]["hosts"]
+
+
+def test_the_gateway_runs_without_root_on_a_read_only_filesystem() -> None:
+    gateway = base_objects()[("Deployment", "gateway")]
+    pod = gateway["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] != 0
+    (nginx,) = pod["containers"]
+    assert nginx["image"].startswith("nginxinc/nginx-unprivileged:")
+    assert nginx["securityContext"]["readOnlyRootFilesystem"] is True
+    assert nginx["securityContext"]["allowPrivilegeEscalation"] is False
+    # What the entrypoint and nginx write: the rendered template and pid/buffers.
+    mounts = {m["mountPath"] for m in nginx["volumeMounts"]}
+    assert {"/etc/nginx/conf.d", "/tmp", "/etc/nginx/templates"} <= mounts  # noqa: S108
+    assert nginx["ports"][0]["containerPort"] == 8080  # above 1024: no capability needed
