@@ -136,7 +136,7 @@ def create_service_app(
     does, so the figures are not repeated by every service)."""
     settings = settings or get_settings()
     metrics.install()
-    tracing.configure(settings)
+    tracing.configure(settings, service=service)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -33,7 +33,7 @@ class Settings(BaseSettings):
     # OTEL_TRACES_SAMPLER …).
     OTEL_TRACES_EXPORTER: str = ""
     OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
-    OTEL_SERVICE_NAME: str = "kvalitetsnavet"
+    OTEL_SERVICE_NAME: str = ""  # empty: kvalitetsnavet-<service>
     # The scheduler's own /metrics port (it serves no HTTP otherwise); 0: none.
     SCHEDULER_METRICS_PORT: int = Field(default=9100, ge=0, le=65535)
 

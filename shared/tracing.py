@@ -52,12 +52,14 @@ def wanted(settings: Settings) -> bool:
     return bool(exporter or settings.OTEL_EXPORTER_OTLP_ENDPOINT.strip())
 
 
-def configure(settings: Settings) -> None:
+def configure(settings: Settings, *, service: str) -> None:
     """Start tracing for this process when the settings ask for it (once; later calls keep
-    what the first one chose)."""
+    what the first one chose). The resource is OTEL_SERVICE_NAME, else `kvalitetsnavet-<service>`
+    (`kvn run` serves all four in one process: the first app names it)."""
     if _provider is not None or not wanted(settings):
         return
-    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: settings.OTEL_SERVICE_NAME}))
+    name = settings.OTEL_SERVICE_NAME or f"kvalitetsnavet-{service}"
+    provider = TracerProvider(resource=Resource.create({SERVICE_NAME: name}))
     if settings.OTEL_TRACES_EXPORTER.strip().lower() == "console":
         provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))
     else:
@@ -79,8 +81,9 @@ def use(provider: TracerProvider | None) -> None:
     _provider = provider
 
 
-def active() -> bool:
-    return _provider is not None
+def active() -> TracerProvider | None:
+    """The provider traces go to, None while tracing is off."""
+    return _provider
 
 
 def instrument_app(app: FastAPI) -> None:

@@ -136,3 +136,24 @@ def test_tracing_is_off_unless_an_exporter_or_endpoint_is_set(database_url: str)
     assert tracing.wanted(
         helpers.test_settings(database_url, OTEL_EXPORTER_OTLP_ENDPOINT="http://collector:4318")
     )
+
+
+def test_an_otlp_endpoint_turns_tracing_on_named_after_the_service(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert tracing.active() is None
+    monkeypatch.setenv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://collector.invalid:4318")
+    settings = helpers.test_settings(
+        database_url, OTEL_EXPORTER_OTLP_ENDPOINT="http://collector.invalid:4318"
+    )
+    tracing.configure(settings, service="awards")
+    provider = tracing.active()
+    try:
+        assert provider is not None
+        assert provider.resource.attributes["service.name"] == "kvalitetsnavet-awards"
+        tracing.configure(settings, service="budget")  # once per process
+        assert tracing.active() is provider
+    finally:
+        tracing.use(None)
+        if provider is not None:
+            provider.shutdown()
