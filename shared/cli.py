@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 import uuid
 from collections.abc import Iterator
@@ -151,7 +152,10 @@ def cmd_scheduler(args: argparse.Namespace) -> None:
 
         metrics.install()
         # Its only HTTP: leadership, webhook outcomes, the delivery loop's database use.
-        start_http_server(settings.SCHEDULER_METRICS_PORT)
+        try:
+            start_http_server(settings.SCHEDULER_METRICS_PORT)
+        except OSError as exc:  # a port taken must not stop the scheduling itself
+            logging.getLogger("kvn.scheduler").warning("metrics port not served: %s", exc)
 
     async def forever() -> None:
         scheduler = LeaderScheduler(settings, _database_url())

@@ -34,8 +34,9 @@ class Settings(BaseSettings):
     OTEL_TRACES_EXPORTER: str = ""
     OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
     OTEL_SERVICE_NAME: str = ""  # empty: kvalitetsnavet-<service>
-    # The scheduler's own /metrics port (it serves no HTTP otherwise); 0: none.
-    SCHEDULER_METRICS_PORT: int = Field(default=9100, ge=0, le=65535)
+    # The scheduler's own /metrics port (it serves no HTTP otherwise); 0: none (compose and
+    # Kubernetes set 9100).
+    SCHEDULER_METRICS_PORT: int = Field(default=0, ge=0, le=65535)
 
     DATABASE_URL: str | None = Field(
         default=None,
