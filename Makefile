@@ -7,15 +7,25 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BACKUP ?= var/backup/kvalitetsnavet.dump
 
-.PHONY: run test lint typecheck check bench openapi client apilint backup restore clean
+.PHONY: run test lint typecheck check bench openapi client apilint backup restore clean lock
 
-$(STAMP): pyproject.toml
+# Installed from the lock file (every package pinned with its hashes), then the project itself
+# without dependencies; `make lock` regenerates both lock files after pyproject.toml changes.
+LOCK_FLAGS := --generate-hashes --python-version 3.11 --python-platform x86_64-manylinux_2_28 \
+	--no-header --annotation-style line --quiet
+
+$(STAMP): pyproject.toml requirements-dev.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "Python 3.11 is needed (found " + sys.version.split()[0] + "); run: make PYTHON=/path/to/python3.11")'
 	@echo "Installing into $(VENV) (the first time takes a few minutes) …"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+lock: $(STAMP)  ## regenerate requirements.lock (production) and requirements-dev.lock (dev + embedded) from pyproject.toml
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev --extra embedded $(LOCK_FLAGS) -o requirements-dev.lock
 
 run: $(STAMP)  ## serve the demo at http://127.0.0.1:8080 (embedded PostgreSQL unless DATABASE_URL)
 	exec $(BIN)/kvn run

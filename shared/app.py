@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import re
 from collections.abc import AsyncIterator, Callable, Coroutine, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
@@ -20,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict
 
-from shared import API_VERSION, __version__, tenancy
+from shared import API_VERSION, __version__, metrics, tenancy, tracing
 from shared.auth import FailureThrottle, KeyCache, revocations_heard
 from shared.db import Database
 from shared.deprecation import headers_for as deprecation_headers
@@ -41,6 +42,8 @@ from shared.openapi import finish
 from shared.public_urls import PublicUrlMiddleware, public_path
 from shared.request_input import refuse_personal_data_in_query
 from shared.settings import ServiceName, Settings, get_settings
+
+logger = logging.getLogger("kvn.app")
 
 ExtraLifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
@@ -135,10 +138,15 @@ def create_service_app(
     transport: httpx.AsyncBaseTransport | None = None,
     extra_lifespan: ExtraLifespan | None = None,
     upload_suffixes: tuple[str, ...] = (),
+    database_gauges: bool = False,
 ) -> FastAPI:
     """Build one service. Tests pass a `database` bound to their connection and a `transport`
-    that routes service-to-service calls to in-process peer apps."""
+    that routes service-to-service calls to in-process peer apps. `database_gauges`: this
+    service's /metrics also reads the sync jobs, outbox and webhook deliveries (one service
+    does, so the figures are not repeated by every service)."""
     settings = settings or get_settings()
+    metrics.install()
+    tracing.configure(settings, service=service)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -158,6 +166,7 @@ def create_service_app(
                 timeout=httpx.Timeout(settings.HTTP_TIMEOUT_S, connect=3.0),
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             )
+            tracing.instrument_client(http)
             stack.push_async_callback(http.aclose)
             app.state.http = http
             if extra_lifespan is not None:
@@ -226,7 +235,16 @@ def create_service_app(
         )
 
     @ops.get("/metrics", include_in_schema=False)
-    async def get_metrics() -> PlainTextResponse:
+    async def get_metrics(request: Request) -> PlainTextResponse:
+        """Prometheus exposition; inside the cluster only (the gateway refuses it)."""
+        if database_gauges:
+            db: Database = request.app.state.database
+            try:
+                async with db.read_sessionmaker() as session:
+                    await metrics.refresh_database_gauges(session)
+            except Exception:
+                # A scrape still answers (with the last figures) while the database is away.
+                logger.warning("metrics: the database gauges could not be read", exc_info=True)
         return PlainTextResponse(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
     app.include_router(ops)
@@ -268,6 +286,8 @@ def create_service_app(
         return schema
 
     app.openapi = custom_openapi  # type: ignore[method-assign]
+    # Before the browser wrapper: the instrumentation expects Starlette's own stack.
+    tracing.instrument_app(app)
     _wrap_for_browsers(app, settings)
     return app
 

@@ -38,6 +38,7 @@ from shared.errors import (
     Unprocessable,
 )
 from shared.i18n import message
+from shared.metrics import cache_lookup
 from shared.models.auth import ApiKey
 
 Scope = Literal[
@@ -305,9 +306,9 @@ class KeyCache:
 
     def get(self, token_hash: str) -> Principal | None:
         entry = self._entries.get(token_hash)
-        if entry is None or entry[0] < time.monotonic():
-            return None
-        return entry[1]
+        hit = entry is not None and entry[0] >= time.monotonic()
+        cache_lookup("api_keys", hit)
+        return entry[1] if entry is not None and hit else None
 
     def put(self, token_hash: str, principal: Principal) -> None:
         if len(self._entries) > 10_000:

@@ -38,7 +38,7 @@ def client_binary(name: str) -> str:
         bundled = Path(POSTGRES_BIN_PATH) / name
         if bundled.exists():
             candidates.append(str(bundled))
-    except ImportError:  # pragma: no cover - pgserver is a dependency
+    except ImportError:  # the production install has no embedded server: PATH only
         pass
     if not candidates:
         raise RuntimeError(f"{name} is not installed")

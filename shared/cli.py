@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import sys
 import uuid
 from collections.abc import Iterator
@@ -35,15 +36,21 @@ def _database_url() -> str:
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
-    from shared.migrate import downgrade, upgrade
+    """Safe to run from many pods at once (the Kubernetes init containers): one migrates
+    while the others wait on the advisory lock, and the key is registered under it too."""
+    from alembic import command
 
-    if args.down:
-        downgrade(_database_url(), args.revision or "base")
-    else:
-        upgrade(_database_url(), args.revision or "heads")
-    print("migrations done")
-    if getattr(args, "ensure_service_key", False) and not args.down:
-        _ensure_service_key()
+    from shared.migrate import alembic_config, migration_lock
+
+    url = _database_url()
+    with migration_lock(url):
+        if args.down:
+            command.downgrade(alembic_config(url), args.revision or "base")
+        else:
+            command.upgrade(alembic_config(url), args.revision or "heads")
+        print("migrations done")
+        if getattr(args, "ensure_service_key", False) and not args.down:
+            _ensure_service_key()
 
 
 def _ensure_service_key() -> None:
@@ -138,6 +145,17 @@ def cmd_scheduler(args: argparse.Namespace) -> None:
         _run_jobs_now(args.now)
         return
     configure_process(settings)
+    if settings.SCHEDULER_METRICS_PORT:
+        from prometheus_client import start_http_server
+
+        from shared import metrics
+
+        metrics.install()
+        # Its only HTTP: leadership, webhook outcomes, the delivery loop's database use.
+        try:
+            start_http_server(settings.SCHEDULER_METRICS_PORT)
+        except OSError as exc:  # a port taken must not stop the scheduling itself
+            logging.getLogger("kvn.scheduler").warning("metrics port not served: %s", exc)
 
     async def forever() -> None:
         scheduler = LeaderScheduler(settings, _database_url())
@@ -480,8 +498,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from shared.embedded import EmbeddedUnavailable
+
     args = build_parser().parse_args(argv)
-    args.func(args)
+    try:
+        args.func(args)
+    except EmbeddedUnavailable as exc:
+        sys.exit(str(exc))
 
 
 if __name__ == "__main__":

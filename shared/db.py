@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from shared import metrics, tracing
 from shared.settings import Settings
 
 
@@ -48,6 +49,11 @@ class Database:
             else self.sessionmaker
         )
         self._owns_engine = bind is None
+        metrics.watch_pool(engine, "primary")
+        tracing.instrument_engine(engine)
+        if read_engine is not None:
+            metrics.watch_pool(read_engine, "replica")
+            tracing.instrument_engine(read_engine)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, url: str | None = None) -> Database:

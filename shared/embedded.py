@@ -11,6 +11,15 @@ from typing import Any
 
 logger = logging.getLogger("kvn.embedded")
 DATABASE_NAME = "kvalitetsnavet"
+MISSING = (
+    "The embedded PostgreSQL (pgserver) is not installed: it is an extra of the development "
+    "install, not of the production image. Set DATABASE_URL to a PostgreSQL server, or "
+    "install it: pip install -e '.[embedded]' (make installs it with the dev lock file)."
+)
+
+
+class EmbeddedUnavailable(RuntimeError):
+    """pgserver is missing (a production install) and no DATABASE_URL was given."""
 
 
 class EmbeddedPostgres:
@@ -24,7 +33,10 @@ class EmbeddedPostgres:
     def start(self) -> str:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            import pgserver
+            try:
+                import pgserver
+            except ImportError as exc:
+                raise EmbeddedUnavailable(MISSING) from exc
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._forget_dead_users()

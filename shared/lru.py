@@ -6,15 +6,19 @@ import threading
 from collections import OrderedDict
 from typing import Generic, TypeVar
 
+from shared.metrics import cache_lookup
+
 K = TypeVar("K")
 V = TypeVar("V")
 
 
 class Lru(Generic[K, V]):
-    """At most `entries` items (0: keeps nothing); a hit makes an item the most recent."""
+    """At most `entries` items (0: keeps nothing); a hit makes an item the most recent.
+    Lookups are counted as hits and misses under `name` (kvn_cache_lookups_total)."""
 
-    def __init__(self, entries: int) -> None:
+    def __init__(self, entries: int, *, name: str) -> None:
         self.entries = entries
+        self.name = name
         self._data: OrderedDict[K, V] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -23,7 +27,8 @@ class Lru(Generic[K, V]):
             found = self._data.get(key)
             if found is not None:
                 self._data.move_to_end(key)
-            return found
+        cache_lookup(self.name, found is not None)
+        return found
 
     def put(self, key: K, value: V) -> None:
         if self.entries <= 0:

@@ -1,13 +1,14 @@
-"""Pure ASGI middleware: request id, API version, metrics, body size and rate limits."""
+"""Pure ASGI middleware: request id, API version, metrics, access log, body size and rate
+limits."""
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 import uuid
 from collections import deque
 
-from prometheus_client import Counter, Histogram
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -15,22 +16,18 @@ from shared import API_VERSION
 from shared.errors import problem_response
 from shared.i18n import accept_language_var, message
 from shared.logging import request_id_var
+from shared.metrics import LATENCY, REQUESTS
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._:\-]{1,128}$")
 
-REQUESTS = Counter(
-    "kvn_http_requests_total", "HTTP requests", ["service", "method", "route", "status"]
-)
-LATENCY = Histogram(
-    "kvn_http_request_duration_seconds",
-    "HTTP request duration",
-    ["service", "method", "route"],
-    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
-)
+access_log = logging.getLogger("kvn.access")
 
 
 class RequestContextMiddleware:
-    """Sets X-Request-ID (kept from the caller when well-formed) and API-Version; times requests."""
+    """Sets X-Request-ID (kept from the caller when well-formed) and API-Version; times requests
+    and writes one access log line per request (`kvn.access`: method, route template, status,
+    duration, request id, tenant and key id, never the credential). `metrics=False` (the
+    `kvn run` parent, whose mounted services log for themselves) does neither."""
 
     def __init__(self, app: ASGIApp, *, service: str, metrics: bool = True) -> None:
         self.app = app
@@ -77,17 +74,34 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_wrapper)
         finally:
             if self.metrics:
-                self._observe(scope, status, started)
+                self._observe(scope, status, started, request_id)
             request_id_var.reset(token)
             accept_language_var.reset(language_token)
 
-    def _observe(self, scope: Scope, status: int, started: float) -> None:
+    def _observe(self, scope: Scope, status: int, started: float, request_id: str) -> None:
+        elapsed = time.perf_counter() - started
         route = scope.get("route")
         template = getattr(route, "path", "unmatched")
-        LATENCY.labels(self.service, scope["method"], template).observe(
-            time.perf_counter() - started
-        )
+        LATENCY.labels(self.service, scope["method"], template).observe(elapsed)
         REQUESTS.labels(self.service, scope["method"], template, str(status)).inc()
+        if not access_log.isEnabledFor(logging.INFO):
+            return
+        # Set by shared.auth once the credential is checked; absent for anonymous requests.
+        principal = scope.get("state", {}).get("principal")
+        key_id = getattr(principal, "key_id", None)
+        access_log.info(
+            "request",
+            extra={
+                "service": self.service,
+                "method": scope["method"],
+                "route": template,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 2),
+                "request_id": request_id,
+                "tenant": getattr(principal, "municipality_code", None),
+                "key_id": str(key_id) if key_id is not None else None,
+            },
+        )
 
 
 class BodyLimitMiddleware:

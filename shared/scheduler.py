@@ -18,6 +18,7 @@ import psycopg
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
 
+from shared.metrics import SCHEDULER_LEADER
 from shared.migrate import sync_url
 from shared.settings import ServiceName, Settings
 
@@ -78,9 +79,18 @@ class LeaderScheduler:
         self.retry_seconds = retry_seconds
         self.deliver_webhooks = deliver_webhooks
         self.transport = transport
-        self.is_leader = False
+        self._leader = False
         self._task: asyncio.Task[None] | None = None
         self._http: httpx.AsyncClient | None = None
+
+    @property
+    def is_leader(self) -> bool:
+        return self._leader
+
+    @is_leader.setter
+    def is_leader(self, leader: bool) -> None:
+        self._leader = leader
+        SCHEDULER_LEADER.set(1 if leader else 0)
 
     async def start(self) -> None:
         self._http = httpx.AsyncClient(

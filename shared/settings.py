@@ -28,6 +28,15 @@ class Settings(BaseSettings):
     ENVIRONMENT: Literal["development", "test", "production"] = "development"
     LOG_LEVEL: str = "INFO"
     LOG_JSON: bool = True
+    # OpenTelemetry traces (shared.tracing): off unless one of these two is set. The SDK reads
+    # the other OTEL_* variables itself (OTEL_EXPORTER_OTLP_HEADERS, OTEL_RESOURCE_ATTRIBUTES,
+    # OTEL_TRACES_SAMPLER …).
+    OTEL_TRACES_EXPORTER: str = ""
+    OTEL_EXPORTER_OTLP_ENDPOINT: str = ""
+    OTEL_SERVICE_NAME: str = ""  # empty: kvalitetsnavet-<service>
+    # The scheduler's own /metrics port (it serves no HTTP otherwise); 0: none (compose and
+    # Kubernetes set 9100).
+    SCHEDULER_METRICS_PORT: int = Field(default=0, ge=0, le=65535)
 
     DATABASE_URL: str | None = Field(
         default=None,

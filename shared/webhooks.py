@@ -53,6 +53,7 @@ from shared.db import Database, SessionDep
 from shared.errors import FieldError, NotFound, Unprocessable
 from shared.events import EVENT_TYPES, PAYLOADS, EventType
 from shared.i18n import Message, message
+from shared.metrics import WEBHOOK_OUTCOMES
 from shared.models.events import OutboxEvent, WebhookDelivery, WebhookSubscription
 from shared.pagination import Page, PageDep
 from shared.schemas import InputModel
@@ -635,11 +636,14 @@ async def deliver_pending(
         if error is None:
             change.update(state="delivered", delivered_at=settled, next_attempt_at=settled)
             report.delivered += 1
+            WEBHOOK_OUTCOMES.labels("delivered").inc()
         elif item.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
             change.update(state="failed", next_attempt_at=settled)
             report.failed += 1
+            WEBHOOK_OUTCOMES.labels("failed").inc()
         else:
             report.retrying += 1
+            WEBHOOK_OUTCOMES.labels("retrying").inc()
             logger.info(
                 "webhook delivery failed",
                 extra={"delivery": str(item.delivery_id), "attempt": item.attempts, "error": error},

@@ -101,3 +101,25 @@ def test_models_and_migrations_agree(fresh_url: str) -> None:
     upgrade(fresh_url, "heads")
     diff = model_diff(fresh_url)
     assert diff == [], "models and migrations disagree:\n" + "\n".join(map(str, diff))
+
+
+def test_pods_migrating_at_once_take_turns_and_all_succeed(fresh_url: str, tmp_path: Path) -> None:
+    """Every pod of a Kubernetes rollout runs `kvn migrate` as an init container: started
+    together on a fresh database, each exits 0 (one migrates, the others wait on the advisory
+    lock and find nothing to do) and the history is at its head once."""
+    env = {**os.environ, "DATABASE_URL": fresh_url}
+    pods = [
+        subprocess.Popen(
+            [str(KVN), "migrate"],
+            env=env,
+            cwd=tmp_path,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    for pod in pods:
+        _, stderr = pod.communicate(timeout=300)
+        assert pod.returncode == 0, stderr
+    assert schema_objects(fresh_url)["versions"] == heads()

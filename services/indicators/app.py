@@ -52,7 +52,9 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             settings.INDICATORS_CACHE_ENTRIES,
             state_ttl=0.0 if settings.ENVIRONMENT == "test" else settings.INDICATORS_STATE_TTL_S,
         )
-        app.state.report_cache = ReportCache(settings.INDICATORS_REPORT_CACHE_ENTRIES)
+        app.state.report_cache = ReportCache(
+            settings.INDICATORS_REPORT_CACHE_ENTRIES, name="tertial_reports"
+        )
         app.state.announcer = Announcer(app.state.database)
         sweeper: asyncio.Task[None] | None = None
         if settings.ENVIRONMENT != "test":

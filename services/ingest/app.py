@@ -44,4 +44,5 @@ def create_app(
         transport=transport,
         extra_lifespan=kolada_lifespan(kolada_transport),
         upload_suffixes=("/uploads",),
+        database_gauges=True,
     )

@@ -19,7 +19,8 @@ ENV_EXAMPLE = REPO_ROOT / ".env.example"
 SETTINGS = set(Settings.model_fields)
 KVN_PROCESSES = {"migrate", *SERVICES, "scheduler"}
 # Names compose itself interpolates (${NAME}) that are not Settings fields.
-COMPOSE_ONLY = {"POSTGRES_PASSWORD", "KVN_VERSION", "GATEWAY_PUBLISH"}
+COMPOSE_ONLY = {"POSTGRES_PASSWORD", "KVN_VERSION", "GATEWAY_PUBLISH", "GATEWAY_BIND"}
+DIGEST = re.compile(r"^[a-z0-9./_-]+:[A-Za-z0-9._-]+@sha256:[0-9a-f]{64}$")
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +55,14 @@ def test_compose_has_the_topology(compose: dict[str, Any]) -> None:
     assert scheduler["deploy"]["replicas"] == 1
 
     gateway = services["gateway"]
-    assert gateway["image"].startswith("nginx:")
-    assert any(p.endswith(":8080") for p in gateway["ports"])
+    # nginx without root (the unprivileged image listens on 8080 as uid 101).
+    assert gateway["image"].startswith("nginxinc/nginx-unprivileged:")
+    assert "user" not in gateway or gateway["user"] not in ("root", "0")
+    assert gateway["read_only"] is True
+    # Published where .env.example says: loopback unless GATEWAY_BIND opens it up.
+    assert gateway["ports"] == ["${GATEWAY_BIND:-127.0.0.1}:${GATEWAY_PUBLISH:-8080}:8080"]
+    assert re.search(r"^# GATEWAY_BIND=127\.0\.0\.1 ", ENV_EXAMPLE.read_text(), re.M)
+    assert re.search(r"^# GATEWAY_PUBLISH=8080 ", ENV_EXAMPLE.read_text(), re.M)
     assert "./deploy/gateway/templates:/etc/nginx/templates:ro" in gateway["volumes"]
     for service in SERVICES:
         assert gateway["depends_on"][service]["condition"] == "service_healthy"
@@ -142,3 +149,21 @@ def test_dockerfile_runs_as_a_non_root_user_with_kvn_as_entrypoint() -> None:
         for source in sources.split():
             if "*" not in source:
                 assert (REPO_ROOT / source).exists(), source
+
+
+def test_every_image_from_elsewhere_is_pinned_by_digest(compose: dict[str, Any]) -> None:
+    """Our own image (`kvalitetsnavet`, built here, tagged by release) aside, an image is
+    named by tag and digest, so a rebuild or redeploy runs the same bytes."""
+    for name, spec in compose["services"].items():
+        if "build" in spec or str(spec.get("image", "")).startswith("kvalitetsnavet"):
+            continue
+        assert DIGEST.match(spec["image"]), (name, spec["image"])
+    bases = re.findall(r"^FROM\s+(\S+)", DOCKERFILE.read_text(), re.M)
+    assert bases
+    for base in bases:
+        assert DIGEST.match(base), base
+    k8s = REPO_ROOT / "deploy" / "k8s"
+    for path in sorted(k8s.rglob("*.yaml")):
+        for image in re.findall(r"^\s*image:\s*(\S+)", path.read_text(), re.M):
+            if image != "kvalitetsnavet":  # set per overlay by kustomize `images:`
+                assert DIGEST.match(image), (path.name, image)

@@ -163,6 +163,13 @@ def test_request_id_is_forwarded_end_to_end(stack: Stack, http: httpx.Client) ->
     replaced = http.get("/api/ingest/healthz", headers={"X-Request-ID": "bad id"})
     assert re.fullmatch(r"[0-9a-f]{32}", replaced.headers["x-request-id"])
 
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    traced = http.get(
+        "/api/ingest/healthz", headers={"X-Request-ID": "gw-tp", "traceparent": traceparent}
+    )
+    assert traced.status_code == 200
+    assert logged(stack, "gw-tp")["traceparent"] == traceparent
+
     line = logged(stack, "gw-trace-0001")
     assert line["status"] == 200
     assert line["uri"] == "/api/indicators/v1/indicators"
@@ -196,8 +203,13 @@ def test_openapi_and_health_are_served_anonymously(stack: Stack) -> None:
         assert spec.status_code == 200
         assert spec.json()["servers"][0]["url"] == f"/api/{service}"
         assert httpx.get(f"{stack.base_url}/api/{service}/readyz", timeout=10).status_code == 200
-        metrics = httpx.get(f"{stack.base_url}/api/{service}/metrics", timeout=10)
-        assert "kvn_http_requests_total" in metrics.text
+        # /metrics is for the cluster's Prometheus: served on the service's own port only.
+        refused = httpx.get(f"{stack.base_url}/api/{service}/metrics", timeout=10)
+        assert refused.status_code == 404
+        assert refused.headers["content-type"].startswith(PROBLEM)
+        assert "kvn_" not in refused.text
+        direct_metrics = httpx.get(f"http://127.0.0.1:{stack.ports[service]}/metrics", timeout=10)
+        assert "kvn_http_requests_total" in direct_metrics.text
 
 
 def test_body_limits_small_for_json_large_for_uploads(stack: Stack, http: httpx.Client) -> None:
@@ -318,3 +330,9 @@ def test_logs_are_json_lines(stack: Stack) -> None:
     service_log = (Path(stack.workdir) / "ingest.log").read_text().splitlines()
     parsed = [json.loads(line) for line in service_log if line.startswith("{")]
     assert parsed, service_log[:5]
+    # The service's own access line per request, behind the gateway's.
+    access = [p for p in parsed if p.get("logger") == "kvn.access"]
+    assert access, parsed[:5]
+    assert {"method", "route", "status", "duration_ms", "request_id", "tenant", "key_id"} <= set(
+        access[0]
+    )

@@ -80,7 +80,7 @@ class ResponseCache:
         self.state_ttl = state_ttl
         self._states: dict[str, tuple[float, str]] = {}
         self._state_inflight: dict[str, asyncio.Future[str]] = {}
-        self._data: Lru[str, Body] = Lru(entries)
+        self._data: Lru[str, Body] = Lru(entries, name="analytics_responses")
         # Identical queries arriving together are computed once (single flight).
         self.inflight: dict[str, asyncio.Future[Body]] = {}
         # (key hash, raw query string) → what the slow path resolved them to, so a repeated

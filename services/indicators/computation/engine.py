@@ -560,7 +560,7 @@ def disclosure_table(published: Published) -> tuple[list[Cell], disclosure.Table
 
 
 _PATTERNS: Lru[tuple[bytes, bytes, bytes, tuple[disclosure.Relation, ...]], NDArray[np.int8]] = Lru(
-    1024
+    1024, name="suppression_patterns"
 )
 """Suppression patterns by table: the same figures always get the same pattern, computed once."""
 

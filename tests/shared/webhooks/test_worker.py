@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 
 from shared.db import Database
 from shared.events import emit
@@ -43,6 +44,9 @@ async def test_scheduler_leader_delivers_committed_events(scratch_url: str) -> N
         retry_seconds=0.2,
         transport=httpx.MockTransport(receiver.handle),
     )
+    delivered_before = REGISTRY.get_sample_value(
+        "kvn_webhook_delivery_attempts_total", {"outcome": "delivered"}
+    )
     try:
         subscription = await subscribe(database, settings)
         async with database.unit_of_work() as session:
@@ -59,6 +63,16 @@ async def test_scheduler_leader_delivers_committed_events(scratch_url: str) -> N
             await asyncio.sleep(0.05)
         assert scheduler.is_leader
         assert len(receiver.requests) == 1
+        # Its /metrics (SCHEDULER_METRICS_PORT) say it leads and count the delivery.
+        assert REGISTRY.get_sample_value("kvn_scheduler_leader") == 1
+        for _ in range(100):
+            delivered = REGISTRY.get_sample_value(
+                "kvn_webhook_delivery_attempts_total", {"outcome": "delivered"}
+            )
+            if delivered is not None and delivered > (delivered_before or 0):
+                break
+            await asyncio.sleep(0.05)
+        assert delivered == (delivered_before or 0) + 1
         from shared.webhooks import verify_signature
 
         request = receiver.requests[0]
@@ -66,6 +80,7 @@ async def test_scheduler_leader_delivers_committed_events(scratch_url: str) -> N
     finally:
         await scheduler.stop()
         await database.dispose()
+    assert REGISTRY.get_sample_value("kvn_scheduler_leader") == 0
 
 
 async def test_concurrent_workers_deliver_each_event_exactly_once(scratch_url: str) -> None:
