@@ -85,7 +85,7 @@ class Results:
             self.errors[route].append(detail)
 
 
-def survey(year: int, unit: str) -> list[dict[str, Any]]:
+def survey(period: str, unit: str) -> list[dict[str, Any]]:
     rows = []
     n = random.randint(10, 40)
     satisfied = random.randint(0, n)
@@ -98,7 +98,7 @@ def survey(year: int, unit: str) -> list[dict[str, Any]]:
             {
                 "measure_code": "survey_respondents",
                 "unit_code": unit,
-                "period": str(year),
+                "period": period,
                 "gender": gender,
                 "value": count,
                 "respondents": count,
@@ -109,7 +109,7 @@ def survey(year: int, unit: str) -> list[dict[str, Any]]:
             {
                 "measure_code": "survey_satisfied",
                 "unit_code": unit,
-                "period": str(year),
+                "period": period,
                 "gender": gender,
                 "value": yes,
                 "respondents": count,
@@ -121,6 +121,9 @@ def survey(year: int, unit: str) -> list[dict[str, Any]]:
 
 async def client_loop(index: int, base_url: str, key: str, until: float, results: Results) -> None:
     year = 1960 + index
+    # A month of its own per client, in which the demo's units were open (since 2015) and
+    # which the demo's survey data (yearly) leaves free.
+    month = f"{2015 + index // 12}-{index % 12 + 1:02d}"
     async with httpx.AsyncClient(
         base_url=base_url, headers={"Authorization": f"Bearer {key}"}, timeout=60
     ) as http:
@@ -157,7 +160,7 @@ async def client_loop(index: int, base_url: str, key: str, until: float, results
                     route = "POST batches"
                     response = await http.post(
                         "/api/ingest/v1/batches",
-                        json={"observations": survey(year, UNITS[step % len(UNITS)])},
+                        json={"observations": survey(month, UNITS[step % len(UNITS)])},
                         headers={"Idempotency-Key": f"load-{index}-{step}"},
                     )
                 elif target_id is None or etag is None:

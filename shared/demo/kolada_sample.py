@@ -1,5 +1,5 @@
 """Real Kolada values available offline (data/kolada_data_sample.json, Källa: Kolada, the
-snapshot of 2026-03-23): N00945 for Stockholm, Göteborg and Malmö 2000–2020, N03702/N03703
+snapshot of 2026-03-23): N00945 for Stockholm, Göteborg and Malmö 2000–2020 (loaded from 2010), N03702/N03703
 for 11 municipalities 2012–2023. Stored as a Kolada sync stores them (source 'kolada',
 municipality level, the v3 URL that answers each value, arrived on the snapshot's date), so
 comparisons — riket aside, which the sample lacks — can be seen without network access.
@@ -91,10 +91,18 @@ async def load_definitions(session: AsyncSession) -> None:
     await session.flush()
 
 
+FIRST_YEAR = 2010
+"""The store's yearly partitions begin in 2010 (scale_observation_partitions); the sample's
+earlier N00945 values (2000–2009) are left out rather than parked in the default partition."""
+
+
 def observations() -> list[dict[str, Any]]:
-    """The sample's values as Kolada observations (deleted or empty values left out)."""
+    """The sample's values from 2010 on as Kolada observations (deleted or empty values left
+    out)."""
     rows = []
     for item in page("kolada_data_sample.json"):
+        if int(item["period"]) < FIRST_YEAR:
+            continue
         p = Period.parse(str(item["period"]))
         for v in item["values"]:
             if v.get("isdeleted") or v.get("value") is None:

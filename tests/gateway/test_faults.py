@@ -92,7 +92,7 @@ def test_database_outage_under_load_is_503_problem_then_recovers_and_loses_nothi
             key = f"outage-{year}-{step}"
             response = http.post(
                 "/api/ingest/v1/batches",
-                json={"observations": survey(year, "HT-NORR")},
+                json={"observations": survey(str(year), "HT-NORR")},
                 headers={"Idempotency-Key": key},
             )
             statuses.append((response.status_code, response.headers.get("content-type", "")))
