@@ -35,11 +35,11 @@ logger = logging.getLogger("kvn.errors")
 
 
 class FieldError(BaseModel):
-    """One located problem: where (loc/row/field), what value, why.
+    """One located problem: where (loc/row/field), what value, why."""
 
-    Our code gives `message` as a `Message`; the problem renderer shows it in the request's
-    language (`message` as an attribute holds its English text, for logs and peers' errors
-    read back)."""
+    # Our code gives `message` as a `Message`; the problem renderer shows it in the request's
+    # language (`message` as an attribute holds its English text, for logs and peers' errors
+    # read back). The docstring above is the schema's description in the OpenAPI documents.
 
     model_config = ConfigDict(extra="allow")
 

@@ -20,6 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.demo.common import DEMO_MUNICIPALITY
+from shared.i18n import message, text
 from shared.models import (
     BudgetFrame,
     FrameChange,
@@ -91,9 +92,22 @@ def _warning(
         "printed": str(printed),
         "computed": str(computed),
         "difference": str(difference),
-        "message": f"{activity}, {field}: printed {printed}, {what} gives {computed} tkr; "
-        f"difference {difference} is within the rounding tolerance of 2 tkr; "
-        "the computed value is stored",
+        # The import's own text (shared/i18n_catalogue.py), in English as warnings are stored.
+        "message": text(
+            "budget.check.rounding",
+            "en",
+            where=message(
+                "budget.check.where",
+                activity=activity,
+                field=message(f"budget.check.field.{field}"),
+            ),
+            printed=printed,
+            what=message(what),
+            computed=computed,
+            difference=difference,
+            tolerance=2,
+            unit="tkr",
+        ),
     }
 
 
@@ -105,7 +119,7 @@ DRIFT_WARNINGS_2021 = [
         "net",
         -70_938,
         -70_939,
-        "revenue + costs",
+        "budget.check.revenue_plus_costs",
     ),
     _warning(
         ["body", "totals", "costs"],
@@ -113,7 +127,7 @@ DRIFT_WARNINGS_2021 = [
         "costs",
         -359_261,
         -359_263,
-        "the sum of the activities",
+        "budget.check.sum_of_activities",
     ),
     _warning(
         ["body", "totals", "net"],
@@ -121,7 +135,7 @@ DRIFT_WARNINGS_2021 = [
         "net",
         -302_257,
         -302_259,
-        "the sum of the activities' revenue + costs",
+        "budget.check.activities_net",
     ),
 ]
 
@@ -135,9 +149,17 @@ DRIFT_WARNINGS_2021.append(
         "printed": "302259",
         "computed": "302257",
         "difference": "2",
-        "message": "the net cost 302259 tkr differs from Socialnämnden's frame for 2021 "
-        "(302257 tkr) by 2 tkr (positive = over the frame); the difference is within the "
-        "rounding tolerance of 2 tkr",
+        "message": text(
+            "budget.check.frame_difference",
+            "en",
+            net_cost=302259,
+            unit="tkr",
+            board="Socialnämnden",
+            year=2021,
+            frame=302257,
+            difference=2,
+            what=message("budget.check.frame_within", tolerance=2, unit="tkr"),
+        ),
     }
 )
 

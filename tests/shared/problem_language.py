@@ -25,7 +25,8 @@ _SWEDISH = frozenset((
     "kan", "inget", "ingen", "har", "redan", "texten", "fältet",
 ))
 # fmt: on
-_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\S*[_/{}<>=\\^$]\S*")
+# Quoted values and tokens holding digits or code characters (ids, UUIDs, paths) are no prose.
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"|`[^`]*`|\S*[_/{}<>=\\^$\d]\S*")
 _WORD = re.compile(r"[A-Za-zÅÄÖåäö]+")
 FALLBACK = CATALOGUE["validation.unknown"]["sv"].split("(")[0].strip()
 

@@ -112,7 +112,7 @@ async def test_refuses_missing_volume_and_needs_ingest_scope(
         json={"kind": "residential_day_cost", "period": "2024", "net_cost": "1000"},
     )
     assert missing.status_code == 422
-    assert "volume" in missing.text
+    assert "volymen" in missing.text
 
     no_ingest = client("budget", await make_key("budget:read", "budget:write"))
     forbidden = await no_ingest.post(

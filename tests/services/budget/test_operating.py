@@ -110,7 +110,7 @@ async def test_ekonomi_table_net_without_its_sign_is_an_error_naming_the_cell(
     assert error["loc"] == ["body", "totals", "net"]
     assert error["value"] == "302257"
     assert error["computed"] == "-302257"
-    assert "without its sign" in error["message"]
+    assert "utan sitt tecken" in error["message"]
     listed = await budget.get("/v1/operating-budgets", params={"board": BOARD})
     assert listed.json()["items"] == []
 
@@ -501,7 +501,7 @@ async def test_a_budget_further_from_its_frame_than_rounding_is_refused_and_stor
     assert refused.headers["content-type"].startswith("application/problem+json")
     [error] = [e for e in refused.json()["errors"] if e["code"] == "frame_difference"]
     assert (error["loc"], error["difference"]) == (["body", "totals", "net"], "62")
-    assert "exceeds the rounding tolerance" in error["message"]
+    assert "överstiger avrundningstoleransen" in error["message"]
     listed = await budget.get("/v1/operating-budgets", params={"board": BOARD})
     assert listed.json()["items"] == []
     # A forecast may differ from the frame (that is what it reports): stored, difference stated.

@@ -193,11 +193,11 @@ async def test_invalid_scheme_is_refused_with_located_errors(
     scheme = data.home_care_scheme(group_weights={"survey": 1})
     bad = await awards.post("/v1/schemes", json=scheme)
     assert bad.status_code == 422
-    assert "group_weights lacks a weight" in bad.text
+    assert "group_weights saknar vikt" in bad.text
     finer_than_ore = data.home_care_scheme() | {"prize_amount": "25000.001"}
     refused = await awards.post("/v1/schemes", json=finer_than_ore)
     assert refused.status_code == 422
-    assert "finer than one öre" in refused.text
+    assert "finare än ett öre" in refused.text
     duplicate = data.home_care_scheme()
     assert (await awards.post("/v1/schemes", json=duplicate)).status_code == 201
     again = await awards.post("/v1/schemes", json=duplicate)
