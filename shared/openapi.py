@@ -695,6 +695,7 @@ _BY_NAME: dict[str, Any] = {
     "formula": "100 * survey_satisfied / survey_respondents",
     "unit": "tkr",
     "value_unit": "%",
+    "value_kind": "count",
     "amount": "302257",
     "previous_amount": "317348",
     "frame_amount": "302257",
