@@ -695,6 +695,7 @@ _BY_NAME: dict[str, Any] = {
     "formula": "100 * survey_satisfied / survey_respondents",
     "unit": "tkr",
     "value_unit": "%",
+    "value_kind": "count",
     "amount": "302257",
     "previous_amount": "317348",
     "frame_amount": "302257",
@@ -781,6 +782,37 @@ _BY_NAME: dict[str, Any] = {
     "label": "Minst 90 % nöjda",
     "scope_value": "",
 }
+# Where a name means something else in another object: by the component's name (its start).
+_BY_COMPONENT: dict[str, dict[str, Any]] = {
+    "Unit": {
+        "code": "HT-NORR",
+        "title": "Hemtjänst Norr",
+        "title_sv": "Hemtjänst Norr",
+        "title_en": "Home care North",
+    },
+    "Measure": {
+        "code": "survey_satisfied",
+        "title": "Brukarundersökning: antal nöjda med helheten",
+        "title_sv": "Brukarundersökning: antal nöjda med helheten",
+        "title_en": "User survey: number satisfied overall",
+        "unit": "antal",
+    },
+    "Indicator": {"unit": "%"},
+    "Scorecard": {"title": "Socialnämndens styrkort 2024"},
+    "PrioritisedGoal": {
+        "title": "Fast omsorgskontakt i hemtjänsten",
+        "title_sv": "Fast omsorgskontakt i hemtjänsten",
+        "title_en": "A regular care contact in home care",
+    },
+    "Scheme": {"code": "arets_hemtjanst_2024", "title": "Årets hemtjänstenhet 2024"},
+    "Run": {"title": "Årets hemtjänstenhet 2024: juryns underlag"},
+    "Fund": {"code": "forbattringspott_2024", "title": "Förbättringspott 2024"},
+    "GrantRuleSet": {
+        "code": "prestation_hemtjanst_2024",
+        "title": "Prestationsersättning hemtjänst 2024",
+    },
+    "Frame": {"amount": "302257", "previous_amount": "317348"},
+}
 _BY_FORMAT = {
     "date": "2024-05-31",
     "date-time": "2024-05-31T08:15:00Z",
@@ -843,8 +875,17 @@ def _fits(value: Any, schema: dict[str, Any]) -> bool:
     return False
 
 
-def example_of(doc: Doc, schema: Any, name: str = "", depth: int = 0) -> Any:
-    """An example of `schema` (see the section comment)."""
+def _preferred(name: str, context: str) -> Any:
+    bare = context.split("_", 1)[1] if context.startswith(("awards_", "budget_")) else context
+    for prefix, values in _BY_COMPONENT.items():
+        if bare.startswith(prefix) and name in values:
+            return values[name]
+    return _BY_NAME.get(name)
+
+
+def example_of(doc: Doc, schema: Any, name: str = "", depth: int = 0, context: str = "") -> Any:
+    """An example of `schema` (see the section comment); `context` is the enclosing
+    component's name."""
     if not isinstance(schema, dict) or depth > 12:
         return None
     for key in ("examples", "example"):
@@ -855,12 +896,13 @@ def example_of(doc: Doc, schema: Any, name: str = "", depth: int = 0) -> Any:
             if key == "example":
                 return copy.deepcopy(found)
     if "$ref" in schema:
-        target, _ = _resolve(doc, schema)
-        return example_of(doc, target, name, depth + 1)
+        target, ref = _resolve(doc, schema)
+        inner = (ref or "").removeprefix(REF) if "properties" in target else context
+        return example_of(doc, target, name, depth + 1, inner)
     if "const" in schema:
         return schema["const"]
     if "enum" in schema:
-        preferred = _BY_NAME.get(name)
+        preferred = _preferred(name, context)
         return preferred if preferred in schema["enum"] else schema["enum"][0]
     if schema.get("type") == "string" and name == "year":
         return "2024"
@@ -870,17 +912,17 @@ def example_of(doc: Doc, schema: Any, name: str = "", depth: int = 0) -> Any:
             # A string beats a number where both are accepted (amounts: Decimal as string).
             branches.sort(key=lambda s: 0 if _resolve(doc, s)[0].get("type") == "string" else 1)
             for branch in branches:
-                value = example_of(doc, branch, name, depth + 1)
+                value = example_of(doc, branch, name, depth + 1, context)
                 if value is not None:
                     return value
             return None
     if "allOf" in schema:
-        return example_of(doc, schema["allOf"][0], name, depth + 1)
+        return example_of(doc, schema["allOf"][0], name, depth + 1, context)
     kind = schema.get("type")
     if isinstance(kind, list):
         kind = next((k for k in kind if k != "null"), None)
     formatted = kind == "string" and schema.get("format") in _BY_FORMAT
-    preferred = _BY_NAME.get(name)
+    preferred = _preferred(name, context)
     for candidate in preferred if isinstance(preferred, tuple) else (preferred,):
         if candidate is not None and not formatted and _fits(candidate, {**schema, "type": kind}):
             return copy.deepcopy(candidate)
@@ -890,17 +932,19 @@ def example_of(doc: Doc, schema: Any, name: str = "", depth: int = 0) -> Any:
         props = schema.get("properties", {})
         result = {}
         for prop, sub in props.items():
-            value = example_of(doc, sub, prop, depth + 1)
+            value = example_of(doc, sub, prop, depth + 1, context)
             if value is None and prop not in schema.get("required", []):
                 continue
             result[prop] = value
         extra = schema.get("additionalProperties")
         if not props and isinstance(extra, dict):
-            key = example_of(doc, schema.get("propertyNames", {"type": "string"}), "year", depth)
-            result = {str(key): example_of(doc, extra, name, depth + 1)}
+            key = example_of(
+                doc, schema.get("propertyNames", {"type": "string"}), "year", depth, context
+            )
+            result = {str(key): example_of(doc, extra, name, depth + 1, context)}
         return result
     if kind == "array":
-        item = example_of(doc, schema.get("items", {}), name.rstrip("s"), depth + 1)
+        item = example_of(doc, schema.get("items", {}), name.rstrip("s"), depth + 1, context)
         return [item] * max(1, schema.get("minItems", 1)) if item is not None else []
     if kind == "string":
         if schema.get("format") in _BY_FORMAT:

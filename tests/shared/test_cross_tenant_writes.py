@@ -98,7 +98,6 @@ BODY_OVERRIDES: dict[str, dict[str, Any]] = {
     "create_indicator_version": {"numerator": "survey_satisfied", "valid_from": "2031-01-01"},
     "create_scheme": MINIMAL_SCHEME,
     "create_grant_rule_set": GRANT_RULES,
-    "create_operating_budget": {"totals": {"revenue": "10", "costs": "-12", "net": "-2"}},
     "create_efficiency_measure": {"net_cost": "1000", "volume": "10"},
     "create_batch": {
         "observations": [
