@@ -113,6 +113,8 @@ def _counts(url: str) -> dict[tuple[str, str], int]:
     counts: dict[tuple[str, str], int] = {}
     with psycopg.connect(helpers.libpq(url)) as conn:
         for table in TABLES_WITH_MUNICIPALITY:
+            if conn.execute("SELECT to_regclass(%s)", (table,)).fetchone() == (None,):
+                continue  # a table of a later revision than the database's
             rows = conn.execute(
                 f"SELECT municipality_code, count(*) FROM {table}"  # noqa: S608
                 " WHERE municipality_code IN ('0482', '1462', '1463', '1461')"
