@@ -123,35 +123,19 @@ class _Checker:
             )
             return
         difference = printed - computed
-        if abs(difference) <= self.tolerance:
-            self.add(
-                "warning",
-                "rounding_difference",
-                loc,
-                activity,
-                field_name,
-                message(
-                    "budget.check.rounding",
-                    where=where,
-                    printed=self.amount(printed),
-                    what=what,
-                    computed=self.amount(computed),
-                    difference=self.amount(difference),
-                    tolerance=self.amount(self.tolerance),
-                    unit=self.unit,
-                ),
-                printed,
-                computed,
-            )
-            return
+        # Within the tolerance a rounding difference (a warning), beyond it an error.
+        rounding = abs(difference) <= self.tolerance
+        level: Literal["warning", "error"] = "warning" if rounding else "error"
+        code = "rounding_difference" if rounding else "inconsistent"
+        key = "budget.check.rounding" if rounding else "budget.check.inconsistent"
         self.add(
-            "error",
-            "inconsistent",
+            level,
+            code,
             loc,
             activity,
             field_name,
             message(
-                "budget.check.inconsistent",
+                key,
                 where=where,
                 printed=self.amount(printed),
                 what=what,
