@@ -23,7 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
 from shared import API_VERSION
-from shared.i18n import Invalid, Language, Message, message, negotiate, vary
+from shared.i18n import Invalid, Language, Message, message, negotiate, rendered, vary
 from shared.i18n_catalogue import CATALOGUE
 from shared.personal_data import HIDDEN, contains_personnummer
 from shared.schemas import NotConverted
@@ -204,7 +204,8 @@ def problem_response(
     if errors:
         body["errors"] = [e.shown(language) for e in errors]
     if extra:
-        body.update(extra)
+        # Stored messages among the extra members (a refused table's warnings) in the language.
+        body.update(rendered(dict(extra), language))
     response = JSONResponse(
         jsonable_encoder({k: v for k, v in body.items() if v is not None}),
         status_code=status,

@@ -14,6 +14,12 @@ parameters are formatted the language's way: Swedish with a decimal comma and a 
 space between thousands (`1 234,5 kr`), English with a point and a comma (`1,234.5 kr`).
 Output models carry the rendered text as `<field>_sv`/`<field>_en` and `localize` fills
 `<field>` (`explanation`, `statement`, `detail` …) for the negotiated language.
+
+A text kept in the database to be shown later (a prize run's reasons, a budget's warnings) is
+kept as its message, `Message.stored()` (key and parameters, JSON), and rendered in the
+reader's language when it is shown: `rendered(tree, language)` for a stored JSON body, or a
+model's `__localize__(language)` (called by `localize`). A text stored before, as written,
+is shown as it was stored.
 """
 
 from __future__ import annotations
@@ -147,6 +153,12 @@ class Message:
             }
         )
 
+    def stored(self) -> dict[str, Any]:
+        """The message as JSON to keep in the database and render when it is shown
+        (`rendered`): its key and its parameters, a nested Message likewise and a Decimal as
+        `{"decimal": "1.5"}`, so the reader's language formats it."""
+        return {"key": self.key, "params": {n: _store(v) for n, v in self.params.items()}}
+
     def both(self, field: str) -> dict[str, str]:
         """`{field}_sv`, `{field}_en` and `{field}` (Swedish, the default) for an output model."""
         sv = self.render("sv")
@@ -165,6 +177,73 @@ class Invalid(ValueError):
 
 def message(key: str, **params: Any) -> Message:
     return Message(key, params)
+
+
+def stored(key: str, **params: Any) -> dict[str, Any]:
+    """`message(key, **params).stored()`: a text to keep, rendered in the reader's language."""
+    return Message(key, params).stored()
+
+
+def _store(value: Any) -> Any:
+    if isinstance(value, Message):
+        return value.stored()
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, list | tuple):
+        return [_store(v) for v in value]
+    return value
+
+
+def is_stored(value: Any) -> bool:
+    """A stored message (`Message.stored`), not a text kept as it was written."""
+    return (
+        isinstance(value, dict)
+        and value.keys() == {"key", "params"}
+        and isinstance(value["key"], str)
+        and value["key"] in CATALOGUE
+        and isinstance(value["params"], dict)
+    )
+
+
+def _load(value: Any) -> Any:
+    if is_stored(value):
+        return Message(value["key"], {n: _load(v) for n, v in value["params"].items()})
+    if isinstance(value, dict) and value.keys() == {"decimal"}:
+        return Decimal(value["decimal"])
+    if isinstance(value, list):
+        return [_load(v) for v in value]
+    return value
+
+
+def from_stored(value: Any) -> Message | Any:
+    """A stored message as a Message (to render, or to nest in another); anything else (a
+    text stored before texts were kept as messages) as it is."""
+    return _load(value) if is_stored(value) else value
+
+
+def code_of(value: Any) -> str | None:
+    """The machine-readable code of a stored message: its key's last part
+    (`awards.reason.suppressed` → `suppressed`); None for a text kept as written."""
+    return str(value["key"]).rsplit(".", 1)[-1] if is_stored(value) else None
+
+
+def rendered(tree: Any, language: Language = DEFAULT, *, codes: tuple[str, ...] = ()) -> Any:
+    """A JSON tree (a stored body) with every stored message rendered in the language; texts
+    stored as they were written (before they were kept as messages) stay as they are. A
+    stored message under a name in `codes` also gets its code beside it (`reason` →
+    `reason_code`), unless the tree holds one already."""
+    if isinstance(tree, dict):
+        if is_stored(tree):
+            return _load(tree).render(language)
+        out = {name: rendered(value, language, codes=codes) for name, value in tree.items()}
+        for name in codes:
+            code = code_of(tree.get(name))
+            if code is not None and f"{name}_code" not in tree:
+                out[f"{name}_code"] = code
+        return out
+    if isinstance(tree, list):
+        return [rendered(item, language, codes=codes) for item in tree]
+    return tree
 
 
 def text(key: str, language: Language = DEFAULT, **params: Any) -> str:
@@ -260,6 +339,10 @@ def localize(body: M, language: Language) -> M:
 
 def _walk(node: Any, language: Language) -> None:
     if isinstance(node, BaseModel):
+        # A model holding a Message of its own (a stored one, `Message.stored`) renders it.
+        own = getattr(node, "__localize__", None)
+        if callable(own):
+            own(language)
         fields = type(node).model_fields
         for text in _TEXTS:
             if f"{text}_sv" in fields and text in fields:

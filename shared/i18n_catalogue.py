@@ -1866,3 +1866,258 @@ CATALOGUE.update(
         },
     }
 )
+CATALOGUE.update(
+    {
+        # --- prize runs: reasons stored with a run and shown in the reader's language
+        # (services/awards/run/compute.py, service.py; the code is the key's last part) ---
+        "awards.reason.suppressed": {
+            "sv": "färre än 7 svarande för {period} – resultatet redovisas inte",
+            "en": "suppressed for {period}: fewer than 7 answered",
+        },
+        "awards.reason.no_value": {
+            "sv": "inget värde för {period}",
+            "en": "no value for {period}",
+        },
+        "awards.reason.too_few_respondents": {
+            "sv": "{n} svarande för {period}; resultatet kräver minst {minimum}",
+            "en": "{n} answered in {period}; results need at least {minimum}",
+        },
+        "awards.reason.no_comparable_value": {
+            "sv": "inget jämförbart värde för {period}",
+            "en": "no comparable value for {period}",
+        },
+        "awards.reason.too_few_for_change": {
+            "sv": "för få svarande för att mäta förändringen ({n} för {period}, {n_previous} "
+            "för {previous_period}; minst {minimum} krävs båda åren)",
+            "en": "too few answers to measure change ({n} in {period}, {n_previous} in "
+            "{previous_period}; needs {minimum} in both)",
+        },
+        "awards.reason.unit_type": {
+            "sv": "enhetstypen {unit_type} kan inte delta (de som kan: {eligible})",
+            "en": "unit type {unit_type} is not eligible (eligible: {eligible})",
+        },
+        "awards.reason.opened": {
+            "sv": "öppnade {date} och var inte i drift hela {year}",
+            "en": "opened {date}: not active the whole of {year}",
+        },
+        "awards.reason.closed": {
+            "sv": "stängde {date} och var inte i drift hela {year}",
+            "en": "closed {date}: not active the whole of {year}",
+        },
+        "awards.reason.min_respondents": {
+            "sv": "{criterion}: {n} svarande för {period} (ett resultat som inte redovisas "
+            "räknas som 0); priset kräver minst {minimum} för att enheten ska kunna delta",
+            "en": "{criterion}: {n} respondents in {period} (a suppressed result counts as 0); "
+            "the scheme needs at least {minimum} to be eligible",
+        },
+        "awards.reason.min_judged_targets": {
+            "sv": "{criterion}: {n} bedömda mål för {period}; priset kräver minst {minimum} "
+            "för att enheten ska kunna delta",
+            "en": "{criterion}: {n} judged targets in {period}; the scheme needs at least "
+            "{minimum} to be eligible",
+        },
+        "awards.reason.too_little_data": {
+            "sv": "uppgifter för {present} av {total} kriterier ({share} %); priset kräver "
+            "{needed} %",
+            "en": "data for {present} of {total} criteria ({share} %); the scheme needs {needed} %",
+        },
+        "awards.reason.indicator_unavailable": {
+            "sv": "indikatorn {code} går inte att hämta från indikatortjänsten",
+            "en": "indicator {code} is not available from the indicators service",
+        },
+        "awards.reason.goal_status_unavailable": {
+            "sv": "måluppfyllelsen går inte att hämta från indikatortjänsten",
+            "en": "goal status is not available from the indicators service",
+        },
+        "awards.reason.no_goal_status": {
+            "sv": "ingen bedömd måluppfyllelse för {period}",
+            "en": "no goal status for {period}",
+        },
+        "awards.reason.no_unit_values": {
+            "sv": "indikatorn {code} har inga värden per enhet för {period}",
+            "en": "indicator {code} has no unit values for {period}",
+        },
+        "awards.reason.no_projects": {
+            "sv": "inga förbättringsprojekt {year}",
+            "en": "no improvement projects in {year}",
+        },
+        "awards.reason.no_project_targets": {
+            "sv": "inget projekt med uppgifter har {code} som målindikator",
+            "en": "no project targets {code} with data",
+        },
+        "awards.period.before_project": {
+            "sv": "året innan respektive projekt startade",
+            "en": "the year before each project started",
+        },
+        "awards.missing": {"sv": "{column}: {reason}", "en": "{column}: {reason}"},
+        "awards.criterion_reason": {"sv": "{criterion} ({reason})", "en": "{criterion} ({reason})"},
+        "awards.weights.all": {
+            "sv": "Alla kriterier har värden: prisets egna vikter gäller.",
+            "en": "Every criterion has a value: the scheme's own weights apply.",
+        },
+        "awards.weights.left_out": {
+            "sv": "Värde saknas för {names} ({share:.1} % av prisets vikt): lämnas utanför, och "
+            "övriga vikter multipliceras med {factor:.3} (1 ÷ {kept:.3}) så att summan blir ett.",
+            "en": "No value for {names} ({share:.1}% of the scheme's weight): left out, and the "
+            "other weights scaled by {factor:.3} (1 ÷ {kept:.3}) to sum to one.",
+        },
+        "awards.weights.imputed.mean": {
+            "sv": "Värde saknas för {names}: ersatt med medelvärdet av de normaliserade värdena "
+            "hos de kandidater som har det; vikterna är oförändrade.",
+            "en": "No value for {names}: given the mean normalised value of the candidates that "
+            "have it, weights unchanged.",
+        },
+        "awards.weights.imputed.worst": {
+            "sv": "Värde saknas för {names}: ersatt med det sämsta normaliserade värdet bland de "
+            "kandidater som har det; vikterna är oförändrade.",
+            "en": "No value for {names}: given the worst normalised value of the candidates "
+            "that have it, weights unchanged.",
+        },
+        "awards.weights.both": {"sv": "{first} {second}", "en": "{first} {second}"},
+        "awards.method.tie_rule": {
+            "sv": "högst poäng först; vid lika poäng (på 1e-9 när) går enheten med flest "
+            "kriterier med värde först, sedan den med flest svarande totalt, sedan enhetskoden "
+            "i bokstavsordning",
+            "en": "higher score first; on equal scores (to 1e-9) the unit with more criteria "
+            "present, then the larger total number of respondents, then the unit code in "
+            "alphabetical order",
+        },
+        "awards.method.missing.reweight": {
+            "sv": "ett kriterium som saknar värde lämnas utanför enhetens poäng och övriga vikter "
+            "skalas upp så att summan blir ett",
+            "en": "a missing criterion is left out of the unit's score and the other weights "
+            "are scaled up to sum to one",
+        },
+        "awards.method.missing.mean": {
+            "sv": "ett kriterium som saknar värde får medelvärdet av de normaliserade värdena hos "
+            "de enheter som har det",
+            "en": "a missing criterion gets the mean normalised value of the units that have it",
+        },
+        "awards.method.missing.worst": {
+            "sv": "ett kriterium som saknar värde får det sämsta normaliserade värde som "
+            "förekommer",
+            "en": "a missing criterion gets the worst normalised value observed",
+        },
+        "awards.method.improvement_rule": {
+            "sv": "förändring mot föregående år; för andelar från enkäter räknas förbättringen "
+            "som förändringen − {z} × dess medelfel (binomialt, Wilson-centrerat), och båda "
+            "åren behöver minst {minimum} svarande",
+            "en": "change against the previous year; for survey shares the credited "
+            "improvement is change − {z} × its standard error (Wilson-centred binomial), and "
+            "both years need at least {minimum} answers",
+        },
+        "awards.method.mix": {
+            "sv": "varje kriterium räknas till {level} för sin nivå och till {change} för sin "
+            "förbättring",
+            "en": "each criterion counts {level} for its level and {change} for its improvement",
+        },
+        "awards.method.geometric": {
+            "sv": "varje normaliserat kriterium förs först över till intervallet {floor}–1",
+            "en": "each normalised criterion is mapped onto [{floor}, 1] first",
+        },
+        "robustness.none": {
+            "sv": "Ingen kandidat är behörig; det finns ingen vinnare.",
+            "en": "No candidate is eligible; there is no winner.",
+        },
+    }
+)
+CATALOGUE.update(
+    {
+        # --- why an access token is refused (shared/oidc.py; the detail of a 401, and in
+        # English the challenge's error_description) ---
+        "problem.oidc.unknown_kid": {
+            "sv": "utfärdaren känner inte till signeringsnyckeln (kid)",
+            "en": "the signing key (kid) is not known to the issuer",
+        },
+        "problem.oidc.malformed": {
+            "sv": "ingen korrekt uppbyggd JWT",
+            "en": "not a well-formed JWT",
+        },
+        "problem.oidc.algorithm": {
+            "sv": "algoritmen {alg} godtas inte",
+            "en": "the algorithm {alg} is not accepted",
+        },
+        "problem.oidc.unknown_issuer": {
+            "sv": "utfärdaren är inte inställd här",
+            "en": "the issuer is not configured here",
+        },
+        "problem.oidc.algorithm_for_issuer": {
+            "sv": "algoritmen {alg} godtas inte för denna utfärdare",
+            "en": "the algorithm {alg} is not accepted for this issuer",
+        },
+        "problem.oidc.algorithm_key": {
+            "sv": "algoritmen passar inte signeringsnyckeln",
+            "en": "the algorithm does not match the signing key",
+        },
+        "problem.oidc.expired": {
+            "sv": "token har gått ut",
+            "en": "the token has expired",
+        },
+        "problem.oidc.not_yet_valid": {
+            "sv": "token gäller inte ännu (nbf/iat)",
+            "en": "the token is not valid yet (nbf/iat)",
+        },
+        "problem.oidc.audience": {
+            "sv": "token är avsedd för en annan mottagare (aud)",
+            "en": "the token is meant for another audience",
+        },
+        "problem.oidc.signature": {
+            "sv": "signaturen stämmer inte",
+            "en": "the signature does not verify",
+        },
+        "problem.oidc.claim_missing": {
+            "sv": "anspråket {claim} saknas",
+            "en": "the claim {claim} is missing",
+        },
+        "problem.oidc.invalid": {
+            "sv": "token är ogiltig ({error})",
+            "en": "the token is invalid ({error})",
+        },
+        "problem.oidc.no_municipality": {
+            "sv": "anspråket {claim} anger ingen kommun",
+            "en": "the claim {claim} names no municipality",
+        },
+        "problem.oidc.foreign_municipality": {
+            "sv": "utfärdaren får inte företräda kommunen {codes}",
+            "en": "the issuer may not speak for municipality {codes}",
+        },
+    }
+)
+CATALOGUE.update(
+    {
+        # --- efficiency measures (services/budget/efficiency/service.py) ---
+        "budget.efficiency.formula.deviation": {
+            "sv": "nettokostnad − nettokostnad ÷ (1 + N20900 % / 100)",
+            "en": "net cost − net cost ÷ (1 + N20900 % / 100)",
+        },
+        "budget.efficiency.formula.per_timme": {
+            "sv": "nettokostnad ÷ timmar",
+            "en": "net cost ÷ hours",
+        },
+        "budget.efficiency.formula.per_dygn": {
+            "sv": "nettokostnad ÷ dygn",
+            "en": "net cost ÷ days",
+        },
+        "budget.efficiency.note": {
+            "sv": "Härlett av budgettjänsten: {formula} = {value} {unit}. Inget värde från Kolada.",
+            "en": "Derived by the budget service: {formula} = {value} {unit}. Not a Kolada value.",
+        },
+    }
+)
+CATALOGUE.update(
+    {
+        # --- frames and outcomes (services/budget/frame, operating) ---
+        "budget.frame.lowers": {
+            "sv": "sänker ramen: beloppet ska vara negativt",
+            "en": "lowers the frame: its amount must be negative",
+        },
+        "budget.frame.raises": {
+            "sv": "höjer ramen: beloppet ska vara positivt",
+            "en": "raises the frame: its amount must be positive",
+        },
+        "budget.outcome.source": {
+            "sv": "import från ekonomisystemet ({count} verksamheter)",
+            "en": "accounting import ({count} activities)",
+        },
+    }
+)

@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from shared.auth import Principal, require
 from shared.errors import Unauthorized, Unavailable
-from shared.i18n import message
+from shared.i18n import Message, message
 from shared.roles import ASYMMETRIC_ALGORITHMS, ROLES, OidcIssuer, scopes_for, unit_restricted
 from shared.settings import Settings
 
@@ -37,9 +37,11 @@ logger = logging.getLogger("kvn.oidc")
 PERSON_NAMESPACE = uuid.UUID("6f1c8a2e-7a53-4c8e-9d0b-2b2f3e0c7a41")
 
 
-def invalid_token(description: str) -> Unauthorized:
-    """401 with the RFC 6750 challenge naming what is wrong with the token."""
-    safe = description.replace('"', "'")
+def invalid_token(description: Message) -> Unauthorized:
+    """401 with the RFC 6750 challenge naming what is wrong with the token: the problem's
+    detail in the reader's language, the challenge's error_description (for developers, RFC
+    6750 §3) in English."""
+    safe = description.render("en").replace('"', "'")
     return Unauthorized(
         message("problem.shared.access_token_accepted", description=description),
         headers={
@@ -86,7 +88,7 @@ class JwksCache:
                 headers={"Retry-After": str(max(1, int(self.min_refetch)))},
             )
         if found is None:
-            raise invalid_token("the signing key (kid) is not known to the issuer")
+            raise invalid_token(message("problem.oidc.unknown_kid"))
         return found
 
     def parsed(self, jwk: dict[str, Any], alg: str) -> PyJWK:
@@ -167,19 +169,19 @@ class OidcVerifier:
             header = jwt.get_unverified_header(token)
             unverified = jwt.decode(token, options={"verify_signature": False})
         except jwt.PyJWTError as exc:
-            raise invalid_token("not a well-formed JWT") from exc
+            raise invalid_token(message("problem.oidc.malformed")) from exc
         alg = header.get("alg")
         if not isinstance(alg, str) or alg not in ASYMMETRIC_ALGORITHMS:
-            raise invalid_token(f"the algorithm {alg!r} is not accepted")
+            raise invalid_token(message("problem.oidc.algorithm", alg=repr(alg)))
         issuer = self.issuers.get(str(unverified.get("iss", "")))
         if issuer is None:
-            raise invalid_token("the issuer is not configured here")
+            raise invalid_token(message("problem.oidc.unknown_issuer"))
         if alg not in issuer.algorithms:
-            raise invalid_token(f"the algorithm {alg} is not accepted for this issuer")
+            raise invalid_token(message("problem.oidc.algorithm_for_issuer", alg=alg))
         kid = header.get("kid")
         jwk = await self.jwks.key(issuer.jwks_uri, kid if isinstance(kid, str) else None)
         if jwk.get("kty") != ASYMMETRIC_ALGORITHMS[alg] or jwk.get("alg", alg) != alg:
-            raise invalid_token("the algorithm does not match the signing key")
+            raise invalid_token(message("problem.oidc.algorithm_key"))
         try:
             key = self.jwks.parsed(jwk, alg)
             claims: dict[str, Any] = jwt.decode(
@@ -192,17 +194,19 @@ class OidcVerifier:
                 options={"require": ["exp", "iss", "aud", "sub"]},
             )
         except jwt.ExpiredSignatureError as exc:
-            raise invalid_token("the token has expired") from exc
+            raise invalid_token(message("problem.oidc.expired")) from exc
         except jwt.ImmatureSignatureError as exc:
-            raise invalid_token("the token is not valid yet (nbf/iat)") from exc
+            raise invalid_token(message("problem.oidc.not_yet_valid")) from exc
         except jwt.InvalidAudienceError as exc:
-            raise invalid_token("the token is meant for another audience") from exc
+            raise invalid_token(message("problem.oidc.audience")) from exc
         except jwt.InvalidSignatureError as exc:
-            raise invalid_token("the signature does not verify") from exc
+            raise invalid_token(message("problem.oidc.signature")) from exc
         except jwt.MissingRequiredClaimError as exc:
-            raise invalid_token(f"the claim {exc.claim!r} is missing") from exc
+            raise invalid_token(
+                message("problem.oidc.claim_missing", claim=repr(exc.claim))
+            ) from exc
         except jwt.PyJWTError as exc:
-            raise invalid_token(f"the token is invalid ({type(exc).__name__})") from exc
+            raise invalid_token(message("problem.oidc.invalid", error=type(exc).__name__)) from exc
         return VerifiedToken(issuer=issuer, claims=claims)
 
 
@@ -231,10 +235,12 @@ def principal_from_claims(verified: VerifiedToken, token: str) -> Principal:
     named = _strings(_claim(claims, issuer.municipality_claim))
     codes = named or (issuer.municipality_codes if len(issuer.municipality_codes) == 1 else [])
     if not codes:
-        raise invalid_token(f"the claim {issuer.municipality_claim!r} names no municipality")
+        raise invalid_token(
+            message("problem.oidc.no_municipality", claim=repr(issuer.municipality_claim))
+        )
     foreign = [c for c in codes if c not in issuer.municipality_codes]
     if foreign:
-        raise invalid_token(f"the issuer may not speak for municipality {', '.join(foreign)}")
+        raise invalid_token(message("problem.oidc.foreign_municipality", codes=", ".join(foreign)))
     roles: set[str] = set()
     for name in _strings(_claim(claims, issuer.roles_claim)):
         mapped = issuer.role_map.get(name) or (name if name in ROLES else None)

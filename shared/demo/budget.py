@@ -20,7 +20,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from shared.demo.common import DEMO_MUNICIPALITY
-from shared.i18n import message, text
+from shared.i18n import message
 from shared.models import (
     BudgetFrame,
     FrameChange,
@@ -92,10 +92,10 @@ def _warning(
         "printed": str(printed),
         "computed": str(computed),
         "difference": str(difference),
-        # The import's own text (shared/i18n_catalogue.py), in English as warnings are stored.
-        "message": text(
+        # The import's own text (shared/i18n_catalogue.py), kept as a message as warnings are
+        # stored, shown in the reader's language.
+        "message": message(
             "budget.check.rounding",
-            "en",
             where=message(
                 "budget.check.where",
                 activity=activity,
@@ -107,7 +107,7 @@ def _warning(
             difference=difference,
             tolerance=2,
             unit="tkr",
-        ),
+        ).stored(),
     }
 
 
@@ -149,9 +149,8 @@ DRIFT_WARNINGS_2021.append(
         "printed": "302259",
         "computed": "302257",
         "difference": "2",
-        "message": text(
+        "message": message(
             "budget.check.frame_difference",
-            "en",
             net_cost=302259,
             unit="tkr",
             board="Socialnämnden",
@@ -159,7 +158,7 @@ DRIFT_WARNINGS_2021.append(
             frame=302257,
             difference=2,
             what=message("budget.check.frame_within", tolerance=2, unit="tkr"),
-        ),
+        ).stored(),
     }
 )
 

@@ -65,7 +65,10 @@ async def get_run_decision(
     decision = await service.get_run_decision(session, run_id, principal=principal)
     if format == "json":
         return decision
-    run = localize(await run_service.get_run(session, run_id, principal=principal), language)
+    run = localize(
+        await run_service.get_run(session, run_id, principal=principal, language=language),
+        language,
+    )
     body = render.to_pdf(
         decision,
         run,

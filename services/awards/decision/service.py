@@ -18,7 +18,7 @@ from shared.clients.budget import BudgetClient
 from shared.contracts.budget import AllocationIn
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
-from shared.i18n import Message, message, text
+from shared.i18n import Message, from_stored, message, text
 from shared.models import AwardDecision, AwardRun
 from shared.money import from_ore
 from shared.pagination import Page, PageParams
@@ -63,7 +63,7 @@ async def decide(
             message(
                 "problem.awards.winner_not_eligible",
                 winner=payload.winner_code,
-                reason=ineligible[payload.winner_code],
+                reason=from_stored(ineligible[payload.winner_code]),
             )
             if payload.winner_code in ineligible
             else message("problem.awards.winner_not_candidate", winner=payload.winner_code)

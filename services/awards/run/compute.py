@@ -15,7 +15,7 @@ import numpy as np
 from services.awards.evaluation import engine
 from services.awards.scheme.schemas import CriterionSpec, SchemeSpec
 from shared.errors import FieldError, Unprocessable
-from shared.i18n import Message, message
+from shared.i18n import Message, from_stored, message, stored
 
 ENGINE_VERSION = "composite-1"
 
@@ -38,7 +38,7 @@ class Cell:
     n_previous: int | None
     change: float | None
     standard_error: float | None
-    missing: str | None
+    missing: dict[str, Any] | None  # why there is no value: a stored message
 
 
 def _dec(x: float | None, places: int) -> str | None:
@@ -109,13 +109,18 @@ def _cell(
     raw = _text(now_entry)
     n = now_entry.get("n") if now_entry else None
     period, previous_period = periods
-    reason: str | None = None
+    reason: dict[str, Any] | None = None
     if now_entry is not None and now_entry.get("suppressed"):
-        reason = f"suppressed for {period}: fewer than 7 answered"
+        reason = stored("awards.reason.suppressed", period=period)
     elif raw is None:
-        reason = f"no value for {period}"
+        reason = stored("awards.reason.no_value", period=period)
     elif c.kind == "share" and (n is None or n < c.min_respondents):
-        reason = f"{n or 0} answered in {period}; results need at least {c.min_respondents}"
+        reason = stored(
+            "awards.reason.too_few_respondents",
+            n=n or 0,
+            period=period,
+            minimum=c.min_respondents,
+        )
     if reason is not None:
         return Cell(math.nan, raw, None, n, None, None, None, reason)
     assert raw is not None
@@ -126,15 +131,19 @@ def _cell(
     before = _text(before_entry)
     n_before = before_entry.get("n") if before_entry else None
     if before is None or (before_entry is not None and before_entry.get("suppressed")):
-        reason = f"no comparable value for {previous_period}"
+        reason = stored("awards.reason.no_comparable_value", period=previous_period)
         return Cell(math.nan, raw, None, n, None, None, None, reason)
     sign = 1.0 if (c.direction or data["direction"]) == "higher" else -1.0
     if c.kind == "share":
         need = spec.improvement_min_respondents
         if n is None or n_before is None or n < need or n_before < need:
-            reason = (
-                f"too few answers to measure change ({n} in {period}, {n_before} in "
-                f"{previous_period}; needs {need} in both)"
+            reason = stored(
+                "awards.reason.too_few_for_change",
+                n="–" if n is None else n,
+                period=period,
+                n_previous="–" if n_before is None else n_before,
+                previous_period=previous_period,
+                minimum=need,
             )
             return Cell(math.nan, raw, before, n, n_before, None, None, reason)
         se_now = engine.share_standard_error(float(raw), n)
@@ -147,20 +156,23 @@ def _cell(
     return Cell(change, raw, before, n, n_before, change, None, None)
 
 
-def _eligibility(candidate: dict[str, Any], spec: SchemeSpec, kind: str, year: int) -> str | None:
+def _eligibility(
+    candidate: dict[str, Any], spec: SchemeSpec, kind: str, year: int
+) -> dict[str, Any] | None:
     if kind != "units":
         return None
     if candidate["unit_type"] not in spec.unit_types:
-        return (
-            f"unit type {candidate['unit_type']} is not eligible "
-            f"(eligible: {', '.join(spec.unit_types)})"
+        return stored(
+            "awards.reason.unit_type",
+            unit_type=candidate["unit_type"],
+            eligible=", ".join(spec.unit_types),
         )
     opened = candidate.get("opened_on")
     closed = candidate.get("closed_on")
     if opened is not None and date.fromisoformat(opened) > date(year, 1, 1):
-        return f"opened {opened}: not active the whole of {year}"
+        return stored("awards.reason.opened", date=opened, year=year)
     if closed is not None and date.fromisoformat(closed) < date(year, 12, 31):
-        return f"closed {closed}: not active the whole of {year}"
+        return stored("awards.reason.closed", date=closed, year=year)
     return None
 
 
@@ -218,14 +230,23 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             message(
                 "problem.awards.no_criterion_has_data",
                 period=period,
-                reasons="; ".join(f"{u['criterion']} ({u['reason']})" for u in unavailable),
+                reasons=[
+                    message(
+                        "awards.criterion_reason",
+                        criterion=u["criterion"],
+                        reason=from_stored(u["reason"]),
+                    )
+                    for u in unavailable
+                ],
             ),
             errors=[
                 FieldError(
                     loc=["specification", "criteria", u["criterion"]],
                     field="criteria",
                     value=u["criterion"],
-                    message=message("problem.awards.criterion_unavailable", reason=u["reason"]),
+                    message=message(
+                        "problem.awards.criterion_unavailable", reason=from_stored(u["reason"])
+                    ),
                     code="criterion_unavailable",
                 )
                 for u in unavailable
@@ -240,11 +261,15 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
                 {
                     "unit_code": candidate["code"],
                     "unit_title": candidate["title"],
-                    "reason": f"data for {present} of {len(columns)} criteria "
-                    f"({100 * present // len(columns)} %); the scheme needs "
-                    f"{int(spec.min_data_share * 100)} %",
+                    "reason": stored(
+                        "awards.reason.too_little_data",
+                        present=present,
+                        total=len(columns),
+                        share=100 * present // len(columns),
+                        needed=int(spec.min_data_share * 100),
+                    ),
                     "missing": [
-                        f"{col.key}: {cell.missing}"
+                        stored("awards.missing", column=col.key, reason=cell.missing)
                         for col, cell in zip(columns, cells, strict=True)
                         if cell.missing
                     ],
@@ -266,25 +291,21 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
         "missing_policy": spec.missing_policy,
         "aggregation": spec.aggregation,
         "mode": spec.mode,
-        "tie_rule": engine.TIE_RULE,
-        "missing_policy_note": {
-            "reweight": "a missing criterion is left out of the unit's score and the other "
-            "weights are scaled up to sum to one",
-            "mean": "a missing criterion gets the mean normalised value of the units that have it",
-            "worst": "a missing criterion gets the worst normalised value observed",
-        }[spec.missing_policy],
-        "improvement_rule": "change against the previous year; for survey shares the credited "
-        f"improvement is change − {spec.improvement_z} × its standard error (Wilson-centred "
-        f"binomial), and both years need at least {spec.improvement_min_respondents} answers",
+        "tie_rule": stored("awards.method.tie_rule"),
+        "missing_policy_note": stored(f"awards.method.missing.{spec.missing_policy}"),
+        "improvement_rule": stored(
+            "awards.method.improvement_rule",
+            z=spec.improvement_z,
+            minimum=spec.improvement_min_respondents,
+        ),
     }
     if spec.mode == "mix":
-        method["mix"] = (
-            f"each criterion counts {spec.level_share} for its level and "
-            f"{1 - spec.level_share} for its improvement"
+        method["mix"] = stored(
+            "awards.method.mix", level=spec.level_share, change=1 - spec.level_share
         )
     if spec.aggregation == "geometric":
-        method["geometric_note"] = (
-            f"each normalised criterion is mapped onto [{engine.GEOMETRIC_FLOOR}, 1] first"
+        method["geometric_note"] = stored(
+            "awards.method.geometric", floor=Decimal(str(engine.GEOMETRIC_FLOOR))
         )
     base = {
         "candidates_kind": kind,
@@ -315,7 +336,7 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             "robustness": {
                 "winner": None,
                 "robust": False,
-                "statement": "No candidate is eligible; there is no winner.",
+                **message("robustness.none").both("statement"),
             },
             "sensitivity": None,
         }
@@ -402,7 +423,7 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
                 )
             explained.append(item)
         missing = [
-            f"{key}: {cell.missing}"
+            stored("awards.missing", column=key, reason=cell.missing)
             for (key, _, _), cell in zip(keys, cells, strict=True)
             if cell.missing
         ]
@@ -441,7 +462,9 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
     }
 
 
-def _too_few(spec: SchemeSpec, criteria: dict[str, Any], code: str, period: str) -> str | None:
+def _too_few(
+    spec: SchemeSpec, criteria: dict[str, Any], code: str, period: str
+) -> dict[str, Any] | None:
     """The scheme's eligibility rules on the size of what a unit's values rest on."""
     for c in spec.criteria:
         data = criteria[c.code]
@@ -450,18 +473,24 @@ def _too_few(spec: SchemeSpec, criteria: dict[str, Any], code: str, period: str)
         entry = data["current"].get(code) or {}
         n = 0 if entry.get("suppressed") else int(entry.get("n") or 0)
         if spec.min_respondents is not None and c.kind == "share" and n < spec.min_respondents:
-            return (
-                f"{c.code}: {n} respondents in {period} (a suppressed result counts as 0); "
-                f"the scheme needs at least {spec.min_respondents} to be eligible"
+            return stored(
+                "awards.reason.min_respondents",
+                criterion=c.code,
+                n=n,
+                period=period,
+                minimum=spec.min_respondents,
             )
         if (
             spec.min_judged_targets is not None
             and c.source == "goal_status"
             and n < spec.min_judged_targets
         ):
-            return (
-                f"{c.code}: {n} judged targets in {period}; the scheme needs at least "
-                f"{spec.min_judged_targets} to be eligible"
+            return stored(
+                "awards.reason.min_judged_targets",
+                criterion=c.code,
+                n=n,
+                period=period,
+                minimum=spec.min_judged_targets,
             )
     return None
 
@@ -530,7 +559,7 @@ def _refuse_missing_required(
         ]
         if not lacking and cover["available"]:
             continue
-        reason = cover["reason"] or message("problem.awards.no_value_for_period")
+        reason = from_stored(cover["reason"]) or message("problem.awards.no_value_for_period")
         summary.append(
             message(
                 "problem.awards.criterion_lacking",
@@ -582,7 +611,7 @@ def _nominal_weights(spec: SchemeSpec) -> dict[str, float]:
 
 def _weights_note(
     spec: SchemeSpec, columns: list[Column], cells: list[Cell], unavailable: list[dict[str, Any]]
-) -> str:
+) -> dict[str, Any]:
     nominal = _nominal_weights(spec)
     parts = {
         col.key: col.weight
@@ -602,20 +631,26 @@ def _weights_note(
         names = gone
         imputed = [col.key for col in missing_columns]
     if not names and not imputed:
-        return "Every criterion has a value: the scheme's own weights apply."
-    text = []
+        return stored("awards.weights.all")
+    text: list[Message] = []
     if names:
         kept = 1.0 - gone_share
         text.append(
-            f"No value for {', '.join(names)} ({gone_share:.1%} of the scheme's weight): left "
-            f"out, and the other weights scaled by {1 / kept:.3f} (1 ÷ {kept:.3f}) to sum to one."
+            message(
+                "awards.weights.left_out",
+                names=", ".join(names),
+                share=gone_share * 100,
+                factor=1 / kept,
+                kept=kept,
+            )
         )
     if imputed:
         text.append(
-            f"No value for {', '.join(imputed)}: given the {spec.missing_policy} normalised "
-            "value of the candidates that have it, weights unchanged."
+            message(f"awards.weights.imputed.{spec.missing_policy}", names=", ".join(imputed))
         )
-    return " ".join(text)
+    if len(text) == 1:
+        return text[0].stored()
+    return stored("awards.weights.both", first=text[0], second=text[1])
 
 
 def _leave_one_out(

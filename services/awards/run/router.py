@@ -42,7 +42,9 @@ async def create_run(
 ) -> RunOut:
     """Evaluate a prize scheme: snapshot the inputs from the indicators service, score every
     eligible candidate with its explanation, run the sensitivity analysis, store immutably."""
-    run = await service.create_run(session, payload, principal=principal, indicators=indicators)
+    run = await service.create_run(
+        session, payload, principal=principal, indicators=indicators, language=language
+    )
     response.headers["Location"] = f"/v1/runs/{run.id}"
     return localize(run, language)
 
@@ -70,7 +72,9 @@ async def get_run(
     run_id: uuid.UUID, session: SessionDep, principal: Reader, language: LanguageDep
 ) -> RunOut:
     """A stored run with every candidate's explanation and the robustness verdict."""
-    return localize(await service.get_run(session, run_id, principal=principal), language)
+    return localize(
+        await service.get_run(session, run_id, principal=principal, language=language), language
+    )
 
 
 @router.get("/{run_id}/inputs", response_model=RunInputsOut)

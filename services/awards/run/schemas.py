@@ -46,7 +46,13 @@ class CriterionExplanation(OutputModel):
     imputed: bool
     weight: Decimal | None = Field(description="effective weight for this unit")
     contribution: Decimal | None
-    missing: str | None
+    missing: str | None = Field(description="why there is no value, " + NEGOTIATED)
+    missing_code: str | None = Field(
+        default=None,
+        description="why there is no value, as a code: suppressed, no_value, "
+        "too_few_respondents, no_comparable_value, too_few_for_change (none for runs stored "
+        "before codes were kept)",
+    )
 
 
 class UnitSensitivity(OutputModel):
@@ -64,14 +70,17 @@ class RankedCandidate(OutputModel):
     score: Decimal | None
     criteria_present: int
     criteria: list[CriterionExplanation]
-    missing: list[str]
+    missing: list[str] = Field(
+        description="`<column>: <why>` per column without a value, " + NEGOTIATED
+    )
     missing_criteria: list[str] = Field(
         default_factory=list,
         description="the scheme's criteria this candidate has no value for, unavailable ones "
         "included",
     )
     weights_note: str | None = Field(
-        default=None, description="how the weights were renormalised for this candidate"
+        default=None,
+        description="how the weights were renormalised for this candidate, " + NEGOTIATED,
     )
     sensitivity: UnitSensitivity | None = None
 
@@ -79,7 +88,12 @@ class RankedCandidate(OutputModel):
 class IneligibleCandidate(OutputModel):
     unit_code: str
     unit_title: str | None
-    reason: str
+    reason: str = Field(description=NEGOTIATED)
+    reason_code: str | None = Field(
+        default=None,
+        description="the reason as a code: unit_type, opened, closed, min_respondents, "
+        "min_judged_targets, too_little_data (none for runs stored before codes were kept)",
+    )
     missing: list[str] | None = None
 
 
@@ -103,7 +117,14 @@ class CriterionCoverage(OutputModel):
     candidates_with_data: int
     eligible_candidates: int
     share: Decimal | None = Field(description="candidates_with_data ÷ eligible_candidates")
-    reason: str | None = Field(description="why the criterion has no data, when it has none")
+    reason: str | None = Field(
+        description="why the criterion has no data, when it has none; " + NEGOTIATED
+    )
+    reason_code: str | None = Field(
+        default=None,
+        description="the reason as a code: indicator_unavailable, goal_status_unavailable, "
+        "no_goal_status, no_unit_values, no_projects, no_project_targets",
+    )
 
 
 class RunOut(OutputModel):

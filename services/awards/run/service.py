@@ -6,7 +6,7 @@ import asyncio
 import hashlib
 import json
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,7 +23,7 @@ from shared.clients.base import PeerError
 from shared.clients.indicators import IndicatorsClient
 from shared.contracts.indicators import IndicatorValues
 from shared.errors import NotFound
-from shared.i18n import message
+from shared.i18n import DEFAULT, Language, message, rendered, stored
 from shared.models import AwardRun, AwardScheme
 from shared.pagination import Page, PageParams
 from shared.periods import Period
@@ -54,9 +54,10 @@ class _Fetcher:
 
     def __init__(self, client: IndicatorsClient, token: str, municipality: str) -> None:
         self.client, self.token, self.municipality = client, token, municipality
-        self.cache: dict[tuple[str, str], IndicatorValues | str] = {}
+        self.cache: dict[tuple[str, str], IndicatorValues | dict[str, Any]] = {}
 
-    async def values(self, code: str, period: str) -> IndicatorValues | str:
+    async def values(self, code: str, period: str) -> IndicatorValues | dict[str, Any]:
+        """The values, or (a 404) why there are none as a stored message."""
         key = (code, period)
         if key not in self.cache:
             try:
@@ -71,10 +72,7 @@ class _Fetcher:
             except PeerError as exc:
                 if exc.status != 404:
                     raise
-                self.cache[key] = (
-                    f"indicator {code} is not available from the indicators service "
-                    f"({exc.detail or 'not found'})"
-                )
+                self.cache[key] = stored("awards.reason.indicator_unavailable", code=code)
         return self.cache[key]
 
 
@@ -91,8 +89,7 @@ async def _unit_criterion(
                 raise
             return {
                 "available": False,
-                "reason": f"goal status is not available from the indicators service "
-                f"({exc.detail or 'not found'})",
+                "reason": stored("awards.reason.goal_status_unavailable"),
             }
         current = {
             u.unit_code: {
@@ -104,7 +101,7 @@ async def _unit_criterion(
         }
         entry: dict[str, Any] = {
             "available": bool(current),
-            "reason": None if current else f"no goal status for {period}",
+            "reason": None if current else stored("awards.reason.no_goal_status", period=period),
             "source": "GET /v1/scorecards/status",
             "direction": "higher",
             "unit": "%",
@@ -130,7 +127,7 @@ async def _unit_criterion(
         return entry
     assert c.indicator_code is not None
     data = await fetch.values(c.indicator_code, period)
-    if isinstance(data, str):
+    if isinstance(data, dict):
         return {"available": False, "reason": data}
     entry = {
         "available": any(v.value is not None for v in data.values if v.unit_code),
@@ -142,10 +139,12 @@ async def _unit_criterion(
         "current": _entries(data),
     }
     if not entry["available"]:
-        entry["reason"] = f"indicator {c.indicator_code} has no unit values for {period}"
+        entry["reason"] = stored(
+            "awards.reason.no_unit_values", code=c.indicator_code, period=period
+        )
     if spec.mode != "level":
         earlier = await fetch.values(c.indicator_code, previous)
-        entry["previous"] = {} if isinstance(earlier, str) else _entries(earlier)
+        entry["previous"] = {} if isinstance(earlier, dict) else _entries(earlier)
     return entry
 
 
@@ -170,7 +169,7 @@ async def _project_inputs(
         if c.source == "project_spread":
             criteria[c.code] = {
                 "available": bool(projects),
-                "reason": None if projects else f"no improvement projects in {year}",
+                "reason": None if projects else stored("awards.reason.no_projects", year=year),
                 "source": "improvement_project.adopted_by",
                 "direction": "higher",
                 "unit": "units",
@@ -183,14 +182,14 @@ async def _project_inputs(
         assert c.indicator_code is not None
         current: dict[str, Any] = {}
         previous: dict[str, Any] = {}
-        direction, reason = "higher", None
+        direction, reason = "higher", cast(dict[str, Any] | None, None)
         for p in projects:
             if c.indicator_code not in p.target_indicators:
                 continue
             after = await fetch.values(c.indicator_code, str(year))
             before = await fetch.values(c.indicator_code, str(p.started_on.year - 1))
-            if isinstance(after, str) or isinstance(before, str):
-                reason = after if isinstance(after, str) else str(before)
+            if isinstance(after, dict) or isinstance(before, dict):
+                reason = after if isinstance(after, dict) else cast(dict[str, Any], before)
                 continue
             direction = after.direction
             units = set(p.unit_codes)
@@ -202,7 +201,7 @@ async def _project_inputs(
             "available": bool(current),
             "reason": None
             if current
-            else reason or f"no project targets {c.indicator_code} with data",
+            else reason or stored("awards.reason.no_project_targets", code=c.indicator_code),
             "source": f"GET /v1/indicators/{c.indicator_code}/values, pooled over project units",
             "direction": direction,
             "unit": "%",
@@ -223,9 +222,10 @@ async def gather_inputs(
     period = str(Period.parse(str(scheme.year)))
     previous = str(Period.parse(period).same_period_last_year())
     fetch = _Fetcher(indicators, principal.token, scheme.municipality_code)
+    previous_period: str | dict[str, Any] | None
     if scheme.candidates == "projects":
         candidates, criteria = await _project_inputs(session, fetch, spec, scheme.year)
-        previous_period = "the year before each project started"
+        previous_period = stored("awards.period.before_project")
     else:
         units = await indicators.units(
             token=principal.token, municipality_code=scheme.municipality_code
@@ -243,7 +243,7 @@ async def gather_inputs(
         criteria = {
             c.code: await _unit_criterion(fetch, c, spec, period, previous) for c in spec.criteria
         }
-        previous_period = previous if spec.mode != "level" else ""
+        previous_period = previous if spec.mode != "level" else None
     return {
         "candidates_kind": scheme.candidates,
         "period": period,
@@ -253,7 +253,13 @@ async def gather_inputs(
     }
 
 
-def _to_out(run: AwardRun) -> RunOut:
+# Stored texts whose code a client may want beside the text (`reason` → `reason_code`).
+_CODED = ("reason", "missing")
+
+
+def _to_out(run: AwardRun, language: Language = DEFAULT) -> RunOut:
+    """The stored run, its texts (kept as messages) in the reader's language; a run stored
+    before its texts were kept as messages shows them as they were written."""
     return RunOut.model_validate(
         {
             "id": run.id,
@@ -263,13 +269,18 @@ def _to_out(run: AwardRun) -> RunOut:
             "spec_hash": run.spec_hash,
             "code_version": run.code_version,
             "created_at": run.created_at,
-            **run.results,
+            **rendered(run.results, language, codes=_CODED),
         }
     )
 
 
 async def create_run(
-    session: AsyncSession, payload: RunIn, *, principal: Principal, indicators: IndicatorsClient
+    session: AsyncSession,
+    payload: RunIn,
+    *,
+    principal: Principal,
+    indicators: IndicatorsClient,
+    language: Language = DEFAULT,
 ) -> RunOut:
     scheme = await load_scheme(session, payload.scheme_id, principal=principal)
     spec = SchemeSpec.model_validate(scheme.specification)
@@ -319,7 +330,7 @@ async def create_run(
             "robust": results["robustness"]["robust"],
         },
     )
-    return _to_out(run)
+    return _to_out(run, language)
 
 
 async def load_run(session: AsyncSession, run_id: uuid.UUID, *, principal: Principal) -> AwardRun:
@@ -329,8 +340,14 @@ async def load_run(session: AsyncSession, run_id: uuid.UUID, *, principal: Princ
     return run
 
 
-async def get_run(session: AsyncSession, run_id: uuid.UUID, *, principal: Principal) -> RunOut:
-    return _to_out(await load_run(session, run_id, principal=principal))
+async def get_run(
+    session: AsyncSession,
+    run_id: uuid.UUID,
+    *,
+    principal: Principal,
+    language: Language = DEFAULT,
+) -> RunOut:
+    return _to_out(await load_run(session, run_id, principal=principal), language)
 
 
 async def get_run_inputs(

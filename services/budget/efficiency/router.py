@@ -10,6 +10,7 @@ from shared.app import service_router
 from shared.auth import Principal, require
 from shared.clients.ingest import IngestClient
 from shared.db import SessionDep
+from shared.i18n import LanguageDep
 
 router = service_router(prefix="/v1/efficiency", tags=["efficiency"])
 Publisher = Annotated[Principal, Depends(require("budget:write", "ingest:write"))]
@@ -25,9 +26,12 @@ async def create_efficiency_measure(
     session: SessionDep,
     principal: Publisher,
     ingest: Annotated[IngestClient, Depends(_ingest)],
+    language: LanguageDep,
 ) -> EfficiencyOut:
     """Compute cost per home-care hour, per residential-care day, per personal-assistance hour,
     or the deviation from standard cost in kronor, and publish it through ingest as a local,
     derived observation (never attributed to Kolada). Needs budget:write and ingest:write:
     the call to ingest carries the caller's key. Publishing the same value again replays."""
-    return await service.publish(session, payload, principal=principal, ingest=ingest)
+    return await service.publish(
+        session, payload, principal=principal, ingest=ingest, language=language
+    )

@@ -25,7 +25,7 @@ from services.budget.operating import repository as operating
 from shared.auth import Principal
 from shared.clients.ingest import IngestClient
 from shared.errors import FieldError, NotFound, Unprocessable, reason_of
-from shared.i18n import message
+from shared.i18n import DEFAULT, Language, Message, message
 from shared.money import from_ore, to_ore
 from shared.periods import Period
 
@@ -113,18 +113,18 @@ async def _net_cost_ore(
     }
 
 
-def _compute(payload: EfficiencyIn, net_cost_ore: int) -> tuple[Decimal, str, str]:
+def _compute(payload: EfficiencyIn, net_cost_ore: int) -> tuple[Decimal, str, Message]:
     net_cost_kr = Decimal(net_cost_ore) / 100
     if payload.kind == "standard_cost_deviation":
         percent = payload.kolada_deviation_percent
         assert percent is not None
         standard = net_cost_kr / (1 + percent / 100)
         value = (net_cost_kr - standard).quantize(CENT, rounding=ROUND_HALF_UP)
-        return value, "kr", "net cost − net cost ÷ (1 + N20900 % / 100)"
+        return value, "kr", message("budget.efficiency.formula.deviation")
     assert payload.volume is not None
     value = (net_cost_kr / payload.volume).quantize(CENT, rounding=ROUND_HALF_UP)
     per = "timme" if VOLUME_UNITS[payload.kind] == "timmar" else "dygn"
-    return value, f"kr/{per}", f"net cost ÷ {VOLUME_UNITS[payload.kind]}"
+    return value, f"kr/{per}", message(f"budget.efficiency.formula.per_{per}")
 
 
 async def publish(
@@ -133,7 +133,10 @@ async def publish(
     *,
     principal: Principal,
     ingest: IngestClient,
+    language: Language = DEFAULT,
 ) -> EfficiencyOut:
+    """Compute and publish; the answer's formula and note in `language`, the batch's note
+    (stored by ingest, read by anyone later) in Swedish, the data's own language."""
     municipality = principal.tenant(payload.municipality_code)
     try:
         period = Period.parse(payload.period)
@@ -156,11 +159,11 @@ async def publish(
     if payload.kolada_deviation_percent is not None:
         inputs["N20900"] = f"{payload.kolada_deviation_percent} % (Källa: Kolada)"
     measure = MEASURE_CODES[payload.kind]
-    note = f"Derived by the budget service: {formula} = {value} {unit}. Not a Kolada value."
+    note = message("budget.efficiency.note", formula=formula, value=value, unit=unit)
     batch = {
         "municipality_code": municipality,
         "mode": "revise",
-        "note": note,
+        "note": note.render("sv"),
         "observations": [
             {
                 "measure_code": measure,
@@ -184,8 +187,8 @@ async def publish(
         period=str(period),
         value=value,
         unit=unit,
-        formula=formula,
+        formula=formula.render(language),
         inputs=inputs,
-        source_note=note,
+        source_note=note.render(language),
         batch=stored,
     )

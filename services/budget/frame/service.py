@@ -20,16 +20,16 @@ from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
-from shared.i18n import message
+from shared.i18n import Message, message
 from shared.models import BudgetFrame, FrameChange
 from shared.money import MoneyUnit, from_ore
 from shared.pagination import Page
 
 # Categories whose direction is known: a transfer out or an efficiency demand lowers the frame.
-_SIGN_RULES: dict[str, tuple[Callable[[int], bool], str]] = {
-    "transfer_out": (lambda v: v < 0, "lowers the frame: its amount must be negative"),
-    "efficiency_demand": (lambda v: v < 0, "lowers the frame: its amount must be negative"),
-    "transfer_in": (lambda v: v > 0, "raises the frame: its amount must be positive"),
+_SIGN_RULES: dict[str, tuple[Callable[[int], bool], Message]] = {
+    "transfer_out": (lambda v: v < 0, message("budget.frame.lowers")),
+    "efficiency_demand": (lambda v: v < 0, message("budget.frame.lowers")),
+    "transfer_in": (lambda v: v > 0, message("budget.frame.raises")),
 }
 
 

@@ -18,6 +18,7 @@ from services.budget.versioning import EDIT_RESPONSES, etag
 from shared.app import service_router
 from shared.auth import Principal, require
 from shared.db import SessionDep
+from shared.i18n import LanguageDep, localize
 from shared.money import MoneyUnit
 from shared.pagination import Page, PageDep
 
@@ -33,13 +34,14 @@ async def create_investment_plan(
     session: SessionDep,
     principal: Writer,
     response: Response,
+    language: LanguageDep,
 ) -> PlanOut:
     """Import a multi-year investment table; a printed total that does not match its lines
     beyond the rounding tolerance refuses the table (422), naming the year and the line left
     out when the gap equals one line. Location is the list of investment projects."""
     plan = await service.import_plan(session, payload, principal=principal, tolerance_tkr=tolerance)
     response.headers["Location"] = "/v1/investments"
-    return plan
+    return localize(plan, language)
 
 
 @router.get("", response_model=Page[ProjectOut])

@@ -119,7 +119,7 @@ def check_totals(payload: PlanIn, lines: list[dict[int, int]], *, tolerance: int
                 printed=_fmt(printed, unit),
                 computed=_fmt(computed, unit),
                 difference=_fmt(difference, unit),
-                message=text.render("en"),
+                message=text.render("sv"),
             ).explained(text)
         )
     return findings
@@ -185,7 +185,7 @@ async def import_plan(
                 )
                 for c in duplicates
             ],
-            extra={"warnings": [w.model_dump(mode="json") for w in warnings]},
+            extra={"warnings": [w.stored() for w in warnings]},
         )
     taken = await repository.existing_codes(session, municipality, payload.board, codes)
     if taken:

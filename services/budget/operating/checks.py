@@ -85,7 +85,7 @@ class _Checker:
                 difference=None
                 if printed is None or computed is None
                 else self.fmt(printed - computed),
-                message=text.render("en"),
+                message=text.render("sv"),
             ).explained(text)
         )
 

@@ -30,7 +30,7 @@ from shared.documents import (
     municipality_name,
 )
 from shared.errors import UnsupportedMediaType
-from shared.i18n import message, negotiate
+from shared.i18n import Language, LanguageDep, localize, message, negotiate
 from shared.money import MoneyUnit
 from shared.pagination import Page, PageDep
 
@@ -44,9 +44,11 @@ Tertial = Annotated[int | None, Query(ge=1, le=3)]
 _CSV_TYPES = {"text/csv", "text/plain", "application/octet-stream", "application/vnd.ms-excel"}
 
 
-def _tag(response: Response, budget: OperatingBudgetOut) -> OperatingBudgetOut:
+def _tag(response: Response, budget: OperatingBudgetOut, language: Language) -> OperatingBudgetOut:
+    """The budget with its ETag and its warnings in the reader's language (shared.http_cache
+    marks an English representation's tag)."""
     response.headers["ETag"] = etag("operating_budget", budget.id, budget.version)
-    return budget
+    return localize(budget, language)
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=OperatingBudgetOut)
@@ -56,6 +58,7 @@ async def create_operating_budget(
     session: SessionDep,
     principal: Writer,
     response: Response,
+    language: LanguageDep,
 ) -> OperatingBudgetOut:
     """Store a board's operating budget table for a year and phase. Rounding differences
     within the tolerance are stored as warnings; any real inconsistency (a net without its
@@ -64,7 +67,7 @@ async def create_operating_budget(
         session, payload, principal=principal, tolerance_tkr=tolerance
     )
     response.headers["Location"] = f"/v1/operating-budgets/{budget.id}"
-    return _tag(response, budget)
+    return _tag(response, budget, language)
 
 
 @router.get("", response_model=Page[OperatingBudgetOut])
@@ -72,13 +75,14 @@ async def list_operating_budgets(
     session: SessionDep,
     principal: Reader,
     page: PageDep,
+    language: LanguageDep,
     municipality_code: Municipality = None,
     board: Annotated[str | None, Query(max_length=200)] = None,
     year: Annotated[int | None, Query(ge=1990, le=2100)] = None,
     phase: Phase | None = None,
 ) -> Page[OperatingBudgetOut]:
     """Stored operating budgets, newest year first; every forecast tertial is its own entry."""
-    return await service.list_budgets(
+    found = await service.list_budgets(
         session,
         principal=principal,
         municipality_code=municipality_code,
@@ -88,6 +92,7 @@ async def list_operating_budgets(
         limit=page.limit,
         offset=page.offset,
     )
+    return localize(found, language)
 
 
 @router.get("/comparison", response_model=ComparisonOut)
@@ -208,6 +213,7 @@ async def import_outcome(
     response: Response,
     board: Board,
     year: Year,
+    language: LanguageDep,
     municipality_code: Municipality = None,
     unit: MoneyUnit = "kr",
     sign: Literal["api", "ledger"] = "ledger",
@@ -240,15 +246,20 @@ async def import_outcome(
     if budget.version == 1:
         response.status_code = status.HTTP_201_CREATED
         response.headers["Location"] = f"/v1/operating-budgets/{budget.id}"
-    return _tag(response, budget)
+    return _tag(response, budget, language)
 
 
 @router.get("/{budget_id}", response_model=OperatingBudgetOut)
 async def get_operating_budget(
-    budget_id: uuid.UUID, session: SessionDep, principal: Reader, response: Response
+    budget_id: uuid.UUID,
+    session: SessionDep,
+    principal: Reader,
+    response: Response,
+    language: LanguageDep,
 ) -> OperatingBudgetOut:
     """One operating budget with its activities, totals and stored warnings."""
-    return _tag(response, await service.get_budget(session, budget_id, principal=principal))
+    budget = await service.get_budget(session, budget_id, principal=principal)
+    return _tag(response, budget, language)
 
 
 @router.put("/{budget_id}", response_model=OperatingBudgetOut, responses=EDIT_RESPONSES)
@@ -259,6 +270,7 @@ async def update_operating_budget(
     session: SessionDep,
     principal: Writer,
     response: Response,
+    language: LanguageDep,
     if_match: IfMatch = None,
 ) -> OperatingBudgetOut:
     """Replace the activities; If-Match required (428 without, 412 when stale)."""
@@ -270,7 +282,7 @@ async def update_operating_budget(
         if_match=if_match,
         tolerance_tkr=tolerance,
     )
-    return _tag(response, budget)
+    return _tag(response, budget, language)
 
 
 @mapping_router.put("", response_model=list[MappingOut])

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from shared.i18n import Invalid, Message, message
+from shared.i18n import NEGOTIATED, Invalid, Language, Message, from_stored, message
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel, example
 
@@ -140,18 +140,39 @@ class Finding(OutputModel):
     printed: str | None = None
     computed: str | None = None
     difference: str | None = None
-    message: str
+    message: str = Field(description=NEGOTIATED)
     _text: Message | None = PrivateAttr(default=None)
 
     def explained(self, text: Message) -> Finding:
-        """The finding with its message from the catalogue (a refusal shows it in the
-        request's language); `message` holds the English text."""
+        """The finding with its message from the catalogue: `message` is its text in Swedish
+        until `localize` renders it in the reader's language (a refusal shows it in the
+        request's language)."""
         self._text = text
+        self.message = text.render("sv")
         return self
 
     @property
     def text(self) -> Message:
         return self._text or message("problem.refused", reason=self.message)
+
+    def stored(self) -> dict[str, Any]:
+        """The finding as it is kept with the budget: its message as a stored message."""
+        body = self.model_dump(mode="json")
+        if self._text is not None:
+            body["message"] = self._text.stored()
+        return body
+
+    @classmethod
+    def from_stored(cls, body: dict[str, Any]) -> Finding:
+        """A kept finding; one stored before messages were kept shows its text as stored."""
+        kept = from_stored(body.get("message"))
+        if isinstance(kept, Message):
+            return cls.model_validate({**body, "message": ""}).explained(kept)
+        return cls.model_validate(body)
+
+    def __localize__(self, language: Language) -> None:
+        if self._text is not None:
+            self.message = self._text.render(language)
 
 
 class ActivityOut(OutputModel):

@@ -41,7 +41,7 @@ from services.budget.versioning import check_if_match
 from shared.auth import Principal
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.events import emit
-from shared.i18n import message
+from shared.i18n import message, text
 from shared.models import OperatingBudget, OperatingLine
 from shared.money import MoneyUnit, from_ore
 from shared.pagination import Page
@@ -69,7 +69,7 @@ def _refuse(checked: Checked) -> None:
             )
             for f in checked.errors
         ],
-        extra={"warnings": [w.model_dump(mode="json") for w in checked.warnings]},
+        extra={"warnings": [w.stored() for w in checked.warnings]},
     )
 
 
@@ -151,7 +151,7 @@ async def _out(session: AsyncSession, budget: OperatingBudget) -> OperatingBudge
             )
             for x in lines
         ],
-        warnings=[Finding.model_validate(w) for w in budget.warnings],
+        warnings=[Finding.from_stored(w) for w in budget.warnings],
         frame=await _frame_difference(session, budget, unit),
         source=budget.source,
         version=budget.version,
@@ -212,7 +212,7 @@ async def create_budget(
         revenue_ore=checked.revenue,
         costs_ore=checked.costs,
         source=payload.source,
-        warnings=[w.model_dump(mode="json") for w in checked.warnings],
+        warnings=[w.stored() for w in checked.warnings],
         version=1,
     )
     await repository.add(session, budget, _lines(checked))
@@ -302,7 +302,7 @@ async def update_budget(
     budget.display_unit = payload.unit
     budget.revenue_ore = checked.revenue
     budget.costs_ore = checked.costs
-    budget.warnings = [w.model_dump(mode="json") for w in checked.warnings]
+    budget.warnings = [w.stored() for w in checked.warnings]
     if "source" in payload.model_fields_set:
         budget.source = payload.source
     budget.version += 1
@@ -651,7 +651,8 @@ async def import_outcome(
         for code, (title, r, c) in per_activity.items()
     ]
     existing = await repository.find(session, municipality, board, year, "outcome", 0)
-    source = f"accounting import ({len(activities)} activities)"
+    # Stored with the outcome and shown as it is: in Swedish, the data's own language.
+    source = text("budget.outcome.source", count=len(activities))
     if existing is None:
         return await create_budget(
             session,

@@ -76,7 +76,8 @@ async def test_standard_cost_deviation_from_kolada_percent_is_derived_not_kolada
     assert out["value"] == "15742428.57"
     assert out["unit"] == "kr"
     assert out["inputs"]["N20900"] == "5 % (Källa: Kolada)"
-    assert "Not a Kolada value" in out["source_note"]
+    assert out["formula"] == "nettokostnad − nettokostnad ÷ (1 + N20900 % / 100)"
+    assert out["source_note"].endswith("= 15\u00a0742\u00a0428,57 kr. Inget värde från Kolada.")
 
 
 async def test_net_cost_can_come_from_a_stored_operating_budget(

@@ -480,10 +480,22 @@ async def test_saving_the_budget_states_its_2_tkr_difference_from_the_frame_as_a
     }
     [warning] = [w for w in body["warnings"] if w["code"] == "frame_difference"]
     assert (warning["severity"], warning["difference"]) == ("warning", "2")
-    assert "within the rounding tolerance of 2 tkr" in warning["message"]
-    assert "positive = over the frame" in warning["message"]
+    assert warning["message"] == (
+        "nettokostnaden 302\u00a0259 tkr skiljer sig från ramen för Socialnämnden 2021 "
+        "(302\u00a0257 tkr) med 2 tkr (positiv = över ramen); skillnaden ryms inom "
+        "avrundningstoleransen 2 tkr"
+    )
     again = await budget.get(f"/v1/operating-budgets/{body['id']}")
     assert again.json()["frame"] == body["frame"]
+    # The stored warning is shown in the reader's language.
+    english = await budget.get(
+        f"/v1/operating-budgets/{body['id']}", headers={"Accept-Language": "en"}
+    )
+    assert english.headers["content-language"] == "en"
+    assert english.headers["etag"].endswith(';en"')
+    [warning] = [w for w in english.json()["warnings"] if w["code"] == "frame_difference"]
+    assert "within the rounding tolerance of 2 tkr" in warning["message"]
+    assert "positive = over the frame" in warning["message"]
 
 
 async def test_a_budget_further_from_its_frame_than_rounding_is_refused_and_stores_nothing(

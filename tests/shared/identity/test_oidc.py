@@ -12,6 +12,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from tests.conftest import MakeClient, MakeKey
+from tests.documents.english import found_english
 from tests.shared.identity.conftest import PersonClient
 from tests.shared.identity.issuer import AUDIENCE, ISSUER, TestIssuer
 
@@ -30,7 +31,12 @@ def assert_invalid_token(response: object, fragment: str) -> None:
     assert challenge.startswith("Bearer ")
     assert 'error="invalid_token"' in challenge
     assert "error_description=" in challenge
-    assert fragment in response.json()["detail"]
+    # What is wrong: for the developer in the challenge (English), for the reader in the
+    # detail (Swedish without Accept-Language).
+    assert fragment in challenge
+    detail = response.json()["detail"]
+    assert detail.startswith("Åtkomsttoken godtas inte: "), detail
+    assert not found_english(detail), detail
 
 
 async def test_person_with_valid_token_is_signed_in_with_mapped_roles(

@@ -125,7 +125,9 @@ async def test_deciding_needs_the_decide_scope_and_an_eligible_winner(
         json={"winner_code": "HT-NEW", "reason": "Ny enhet med goda resultat."},
     )
     assert ineligible.status_code == 422
-    assert "var inte behörig: opened 2024-03-01" in ineligible.json()["detail"]
+    assert ineligible.json()["detail"] == (
+        "HT-NEW var inte behörig: öppnade 2024-03-01 och var inte i drift hela 2024"
+    )
     assert ineligible.json()["errors"][0]["field"] == "winner_code"
     personal = await awards.post(
         f"/v1/runs/{run['id']}/decision",

@@ -34,6 +34,7 @@ async def test_the_run_states_each_criterions_coverage_of_the_eligible_units(
     assert (kkik["available"], kkik["candidates_with_data"]) == (False, 0)
     assert Decimal(kkik["share"]) == 0
     assert "U21468" in kkik["reason"]
+    assert kkik["reason_code"] == "indicator_unavailable"
     by_unit = {r["unit_code"]: r for r in run["ranking"]}
     assert by_unit["HT-C"]["missing_criteria"] == ["kkik_helhet", "mal"]
     assert by_unit["HT-A"]["missing_criteria"] == ["kkik_helhet"]
@@ -81,8 +82,12 @@ async def test_too_few_respondents_make_a_unit_ineligible_before_ranking(
         awards, data.home_care_scheme(min_respondents=10) | {"code": "strikt"}
     )
     reasons = {i["unit_code"]: i["reason"] for i in strict["ineligible"]}
-    assert "nojdhet: 8 respondents in 2024" in reasons["HT-SMALL"]
-    assert "at least 10" in reasons["HT-SMALL"]
+    assert reasons["HT-SMALL"] == (
+        "nojdhet: 8 svarande för 2024 (ett resultat som inte redovisas räknas som 0); priset "
+        "kräver minst 10 för att enheten ska kunna delta"
+    )
+    codes = {i["unit_code"]: i["reason_code"] for i in strict["ineligible"]}
+    assert codes["HT-SMALL"] == "min_respondents"
     assert {r["unit_code"] for r in strict["ranking"]} == ELIGIBLE - {"HT-SMALL"}
     assert {c["eligible_candidates"] for c in strict["coverage"]} == {3}
 
@@ -95,6 +100,9 @@ async def test_too_few_judged_targets_make_a_unit_ineligible(
     run = await run_scheme(awards, data.home_care_scheme(min_judged_targets=11))
     assert run["ranking"] == []
     reasons = {i["unit_code"]: i["reason"] for i in run["ineligible"]}
+    assert reasons["HT-A"].startswith("mal: 10 bedömda mål för 2024; priset kräver minst 11")
+    english = await awards.get(f"/v1/runs/{run['id']}", headers={"Accept-Language": "en"})
+    reasons = {i["unit_code"]: i["reason"] for i in english.json()["ineligible"]}
     assert "mal: 10 judged targets in 2024" in reasons["HT-A"]
     enough = await run_scheme(
         awards, data.home_care_scheme(min_judged_targets=10) | {"code": "tio"}
@@ -110,6 +118,13 @@ async def test_each_unit_says_how_its_weights_were_renormalised(
     by_unit = {r["unit_code"]: r for r in run["ranking"]}
     # Four groups of equal weight; KKiK has no data for anyone: a quarter of the weight.
     assert by_unit["HT-A"]["weights_note"] == (
+        "Värde saknas för kkik_helhet (25,0 % av prisets vikt): lämnas utanför, och övriga "
+        "vikter multipliceras med 1,333 (1 ÷ 0,750) så att summan blir ett."
+    )
+    english = await awards.get(f"/v1/runs/{run['id']}", headers={"Accept-Language": "en"})
+    assert english.headers["content-language"] == "en"
+    by_unit = {r["unit_code"]: r for r in english.json()["ranking"]}
+    assert by_unit["HT-A"]["weights_note"] == (
         "No value for kkik_helhet (25.0% of the scheme's weight): left out, and the other "
         "weights scaled by 1.333 (1 ÷ 0.750) to sum to one."
     )
@@ -123,4 +138,4 @@ async def test_each_unit_says_how_its_weights_were_renormalised(
         awards, data.home_care_scheme(missing_policy="mean") | {"code": "medel"}
     )
     note = {r["unit_code"]: r["weights_note"] for r in imputing["ranking"]}["HT-C"]
-    assert "No value for mal: given the mean normalised value" in note
+    assert "Värde saknas för mal: ersatt med medelvärdet av de normaliserade värdena" in note

@@ -45,14 +45,26 @@ async def test_ranks_eligible_units_explains_each_score_and_lists_the_ineligible
     run = await run_scheme(awards, data.home_care_scheme())
 
     ineligible = {i["unit_code"]: i["reason"] for i in run["ineligible"]}
-    assert "not eligible" in ineligible["SABO-X"]
-    assert "opened 2024-03-01" in ineligible["HT-NEW"]
+    assert ineligible["SABO-X"] == (
+        "enhetstypen sarskilt_boende kan inte delta (de som kan: hemtjanst)"
+    )
+    assert ineligible["HT-NEW"] == "öppnade 2024-03-01 och var inte i drift hela 2024"
+    codes = {i["unit_code"]: i["reason_code"] for i in run["ineligible"]}
+    assert codes == {"SABO-X": "unit_type", "HT-NEW": "opened"}
+    # The same stored run in English, as the reader asks.
+    english = (await awards.get(f"/v1/runs/{run['id']}", headers={"Accept-Language": "en"})).json()
+    reasons_en = {i["unit_code"]: i["reason"] for i in english["ineligible"]}
+    assert reasons_en["HT-NEW"] == "opened 2024-03-01: not active the whole of 2024"
+    assert "not eligible" in reasons_en["SABO-X"]
     # HT-SMALL has 8 answers (enough) and data for all three available criteria: eligible.
     ranked = [r["unit_code"] for r in run["ranking"]]
     assert set(ranked) == {"HT-A", "HT-B", "HT-C", "HT-SMALL"}
     # KKiK's indicator is not defined in the indicators service: reported, not silently lost.
     assert [u["criterion"] for u in run["unavailable_criteria"]] == ["kkik_helhet"]
-    assert "U21468" in run["unavailable_criteria"][0]["reason"]
+    assert run["unavailable_criteria"][0]["reason"] == (
+        "indikatorn U21468 går inte att hämta från indikatortjänsten"
+    )
+    assert run["unavailable_criteria"][0]["reason_code"] == "indicator_unavailable"
 
     # HT-C is worst on all three criteria (min-max normalised: 0 on each) → last, score 0.
     last = run["ranking"][-1]
