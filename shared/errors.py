@@ -64,6 +64,8 @@ class FieldError(BaseModel):
         body = self.model_dump(exclude_none=True)
         if self._text is not None:
             body["message"] = self._text.render(language)
+        if isinstance(self.value, Message):  # a value described in words, not echoed
+            body["value"] = self.value.render(language)
         return body
 
 

@@ -2121,3 +2121,30 @@ CATALOGUE.update(
         },
     }
 )
+CATALOGUE.update(
+    {
+        # --- the sign conventions a budget response names (services/budget/*/schemas.py) ---
+        "budget.convention.sign": {
+            "sv": "intäkter är positiva, kostnader negativa, netto = intäkter + kostnader (en "
+            "nettokostnad är negativ)",
+            "en": "revenue is positive, costs are negative, net = revenue + costs (a net cost is "
+            "negative)",
+        },
+        "budget.convention.difference": {
+            "sv": "skillnad = förändringen av nettokostnaden från utgångsläget (föregående år, "
+            "budgeten som jämförs med, den beslutade ramen) till den redovisade siffran: positiv "
+            "= nettokostnaden är högre, negativ = lägre (en besparing); för intäkts- och "
+            "kostnadsceller deras effekt på nettokostnaden, dvs. −(against − base); en "
+            "kontrollanmärknings skillnad är angivet − beräknat",
+            "en": "difference = the change in net cost from the base (last year, the budget "
+            "compared against, the decided frame) to the figure reported: positive = the net "
+            "cost is higher, negative = lower (a saving); for revenue and costs cells, their "
+            "effect on the net cost, i.e. −(against − base); a check finding's difference is "
+            "printed − computed",
+        },
+        "budget.convention.frame": {
+            "sv": "beloppen har tecken: en förändring som sänker ramen är negativ",
+            "en": "amounts are signed: a change that lowers the frame is negative",
+        },
+    }
+)

@@ -125,7 +125,7 @@ def test_every_message_key_the_code_uses_is_in_the_catalogue() -> None:
             if (
                 isinstance(node, ast.Call)
                 and getattr(node.func, "id", getattr(node.func, "attr", None))
-                in {"message", "text", "Message"}
+                in {"message", "text", "Message", "stored"}
                 and node.args
                 and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)

@@ -66,7 +66,7 @@ async def test_net_302259_and_skillnad_15089_not_the_printed_302257_and_15091_ro
     budget = _budget(client, await make_key(municipality=LILLA_EDET))
     report = await _get(budget, "/v1/operating-budgets/driftredovisning", board=BOARD, year=2021)
     assert (report["total"]["net"], report["total"]["difference"]) == ("-302259", "-15089")
-    assert "the change in net cost" in report["sign_convention"]
+    assert "förändringen av nettokostnaden" in report["sign_convention"]
     [stored] = (
         await _get(budget, "/v1/operating-budgets", board=BOARD, year=2021, phase="approved")
     )["items"]

@@ -35,6 +35,16 @@ def _words(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(_QUOTED.sub(" ", text))}
 
 
+def foreign(language: str, text: str) -> list[str]:
+    """The words or catalogue fragments of the other language in a text (empty when none)."""
+    prose = _QUOTED.sub(" ", text)
+    if language == "sv":
+        if text.startswith(FALLBACK):
+            return [f"no Swedish text for {text}"]
+        return sorted(_words(text) & _ENGLISH) or found_english(prose)
+    return sorted(_words(text) & _SWEDISH) or found_swedish(prose)
+
+
 def texts(problem: dict[str, Any]) -> list[tuple[str, str]]:
     """(where, text) of every reader's text in a problem."""
     found = [
@@ -58,13 +68,7 @@ def not_in(language: str, response: httpx.Response) -> list[str]:
     if title is not None and problem.get("title") != title[language]:
         failures.append(f"title {problem.get('title')!r}")
     for where, text in texts(problem):
-        prose = _QUOTED.sub(" ", text)
-        if language == "sv":
-            wrong = sorted(_words(text) & _ENGLISH) or found_english(prose)
-            if text.startswith(FALLBACK):
-                wrong = [f"no Swedish text for {text}"]
-        else:
-            wrong = sorted(_words(text) & _SWEDISH) or found_swedish(prose)
+        wrong = foreign(language, text)
         if wrong:
             failures.append(f"{where} {text!r} ({', '.join(wrong)})")
     return failures

@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field
 
+from services.budget.operating.schemas import convention
+from shared.i18n import Language
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel, example
 
@@ -135,4 +137,7 @@ class FrameOut(OutputModel):
     changes: list[FrameChangeOut]
     version: int
     created_at: datetime
-    sign_convention: str = "amounts are signed: a change that lowers the frame is negative"
+    sign_convention: str = convention("frame")
+
+    def __localize__(self, language: Language) -> None:
+        self.sign_convention = convention("frame", language=language)

@@ -6,7 +6,8 @@ from decimal import Decimal
 
 from pydantic import Field
 
-from services.budget.operating.schemas import DIFFERENCE_CONVENTION, Finding
+from services.budget.operating.schemas import DIFFERENCE_CONVENTION, Finding, convention
+from shared.i18n import Language
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel
 
@@ -58,6 +59,9 @@ class PlanOut(OutputModel):
     totals: dict[int, Decimal]
     warnings: list[Finding]
     sign_convention: str = DIFFERENCE_CONVENTION
+
+    def __localize__(self, language: Language) -> None:
+        self.sign_convention = convention("difference", language=language)
 
 
 class TotalsOut(OutputModel):

@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
-from fastapi import Depends, Header, Query, Request, Response, status
+from fastapi import Depends, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from services.budget.operating import render, service
@@ -30,7 +30,7 @@ from shared.documents import (
     municipality_name,
 )
 from shared.errors import UnsupportedMediaType
-from shared.i18n import Language, LanguageDep, localize, message, negotiate
+from shared.i18n import Language, LanguageDep, localize, message
 from shared.money import MoneyUnit
 from shared.pagination import Page, PageDep
 
@@ -101,6 +101,7 @@ async def get_operating_comparison(
     principal: Reader,
     board: Board,
     year: Year,
+    language: LanguageDep,
     base: Phase = "approved",
     against: Phase = "outcome",
     base_tertial: Tertial = None,
@@ -110,7 +111,7 @@ async def get_operating_comparison(
     unit: MoneyUnit = "tkr",
 ) -> ComparisonOut:
     """Budget vs forecast, vs outcome, or vs last year (`against_year`), per activity."""
-    return await service.compare(
+    comparison = await service.compare(
         session,
         principal=principal,
         municipality_code=municipality_code,
@@ -123,6 +124,7 @@ async def get_operating_comparison(
         against_year=against_year,
         unit=unit,
     )
+    return localize(comparison, language)
 
 
 @router.get(
@@ -143,13 +145,13 @@ async def get_driftredovisning(
     principal: Reader,
     board: Board,
     year: Year,
+    language: LanguageDep,
     phase: Phase = "approved",
     previous_phase: Phase | None = None,
     municipality_code: Municipality = None,
     unit: MoneyUnit = "tkr",
     format: Annotated[Literal["json", "csv", "xlsx", "pdf"], Query(title="ExportFormat")] = "json",
     csv_dialect: CsvDialectQuery = "excel_sv",
-    accept_language: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> DriftredovisningOut | Response:
     """The Driftredovisning table (this year vs last per activity: revenue, costs, net and
     the change in net cost) from stored data, as JSON, CSV, XLSX (Summa as formulas) or PDF;
@@ -165,8 +167,7 @@ async def get_driftredovisning(
         unit=unit,
     )
     if format == "json":
-        return report
-    language = negotiate(accept_language)
+        return localize(report, language)
     filename = f"driftredovisning_{report.municipality_code}_{year}"
     headers = {
         "Content-Disposition": f'attachment; filename="{filename}.{format}"',

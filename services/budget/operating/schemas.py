@@ -7,20 +7,30 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
-from shared.i18n import NEGOTIATED, Invalid, Language, Message, from_stored, message
+from shared.i18n import (
+    DEFAULT,
+    NEGOTIATED,
+    Invalid,
+    Language,
+    Message,
+    from_stored,
+    message,
+    text,
+)
 from shared.money import MoneyUnit
 from shared.schemas import InputModel, OutputModel, example
 
 Phase = Literal["approved", "revised", "forecast", "outcome"]
-SIGN_CONVENTION = (
-    "revenue is positive, costs are negative, net = revenue + costs (a net cost is negative)"
-)
-DIFFERENCE_CONVENTION = (
-    "difference = the change in net cost from the base (last year, the budget compared "
-    "against, the decided frame) to the figure reported: positive = the net cost is higher, "
-    "negative = lower (a saving); for revenue and costs cells, their effect on the net cost, "
-    "i.e. −(against − base); a check finding's difference is printed − computed"
-)
+
+
+def convention(*names: str, language: Language = DEFAULT) -> str:
+    """The sign conventions a response names (`budget.convention.<name>`), in a language."""
+    return "; ".join(text(f"budget.convention.{name}", language) for name in names)
+
+
+# The conventions in Swedish, the default (`sign_convention`; `localize` gives the reader's).
+SIGN_CONVENTION = convention("sign")
+DIFFERENCE_CONVENTION = convention("difference")
 Amount = Decimal
 
 
@@ -217,6 +227,9 @@ class OperatingBudgetOut(OutputModel):
     created_at: datetime
     sign_convention: str = SIGN_CONVENTION + "; " + DIFFERENCE_CONVENTION
 
+    def __localize__(self, language: Language) -> None:
+        self.sign_convention = convention("sign", "difference", language=language)
+
 
 class CellDifference(OutputModel):
     base: Decimal | None
@@ -243,6 +256,9 @@ class ComparisonOut(OutputModel):
     totals: ComparisonRow
     sign_convention: str = SIGN_CONVENTION + "; " + DIFFERENCE_CONVENTION
 
+    def __localize__(self, language: Language) -> None:
+        self.sign_convention = convention("sign", "difference", language=language)
+
 
 class DriftRow(OutputModel):
     code: str
@@ -267,6 +283,9 @@ class DriftredovisningOut(OutputModel):
     rows: list[DriftRow]
     total: DriftRow
     sign_convention: str = SIGN_CONVENTION + "; " + DIFFERENCE_CONVENTION
+
+    def __localize__(self, language: Language) -> None:
+        self.sign_convention = convention("sign", "difference", language=language)
 
 
 class MappingIn(InputModel):

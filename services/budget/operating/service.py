@@ -379,7 +379,7 @@ async def _find_visible(
                 FieldError(
                     loc=["query", param],
                     field=param,
-                    value=label,
+                    value=phase,
                     message=message("problem.budget.not_stored"),
                 )
             ],

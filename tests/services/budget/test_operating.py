@@ -71,7 +71,7 @@ async def test_printed_2021_table_is_stored_consistently_with_its_rounding_warni
     fh = next(a for a in body["activities"] if a["code"] == "funktionshinder")
     assert fh["net"] == "-70939"
     assert (body["revenue"], body["costs"], body["net"]) == ("57004", "-359263", "-302259")
-    assert "costs are negative" in body["sign_convention"]
+    assert "kostnader negativa" in body["sign_convention"]
 
 
 async def test_demo_data_carries_the_warnings_the_import_reports(
@@ -302,7 +302,7 @@ async def test_driftredovisning_reproduces_the_seed_table_from_stored_data(
         "-317348",
     )
     assert total["difference"] == "-15089"  # printed −15 091: the stored net is 2 tkr more
-    assert "the change in net cost" in report["sign_convention"]
+    assert "förändringen av nettokostnaden" in report["sign_convention"]
 
     as_csv = await budget.get(
         "/v1/operating-budgets/driftredovisning", params=params | {"format": "csv"}

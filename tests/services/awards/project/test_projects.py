@@ -160,4 +160,4 @@ async def test_the_improvement_prize_ranks_projects_on_effect_and_spread(
     assert titles[0] == "Stark effekt"
     # 8 answers cannot show a change: the small unit's project lacks the effect criterion.
     small = next(r for r in run["ranking"] + run["ineligible"] if r["unit_title"] == "Liten enhet")
-    assert any("too few answers" in m for m in small["missing"])
+    assert any("för få svarande för att mäta förändringen" in m for m in small["missing"])
