@@ -2148,3 +2148,43 @@ CATALOGUE.update(
         },
     }
 )
+CATALOGUE.update(
+    {
+        # --- single-indicator rankings (services/awards/evaluation/service.py) ---
+        "awards.evaluation.suppressed": {
+            "sv": "färre än 7 svarande – resultatet redovisas inte",
+            "en": "suppressed: fewer than 7 respondents",
+        },
+        "awards.evaluation.no_value": {
+            "sv": "inget värde för perioden",
+            "en": "no value for the period",
+        },
+        "awards.evaluation.tie_rule": {
+            "sv": "lika värden delar plats; ordnade efter flest svarande, sedan enhetskod",
+            "en": "equal values share a rank; listed by larger n, then unit code",
+        },
+    }
+)
+CATALOGUE.update(
+    {
+        # --- an improvement project's effect (services/awards/project/service.py) ---
+        "awards.effect.unavailable": {
+            "sv": "uppgift saknas: {detail}",
+            "en": "not available: {detail}",
+        },
+        "awards.effect.pooled_share": {
+            "sv": "sammanvägd andel från enkäten; intervallet bygger på binomiala medelfel",
+            "en": "pooled survey share; interval from binomial standard errors",
+        },
+        "awards.effect.no_counts": {
+            "sv": "antal svarande saknas: osäkerheten kan inte anges",
+            "en": "no respondent counts: no uncertainty can be given",
+        },
+        "awards.effect.no_value": {
+            "sv": "inget värde före eller efter för projektets enheter (eller färre än 7 "
+            "svarande, så att resultatet inte redovisas)",
+            "en": "no value before or after for the project's units (or suppressed: fewer than 7 "
+            "answered)",
+        },
+    }
+)

@@ -12,6 +12,7 @@ from shared.auth import Principal, require
 from shared.clients.indicators import IndicatorsClient
 from shared.db import SessionDep
 from shared.errors import COMMON_RESPONSES
+from shared.i18n import LanguageDep
 
 router = service_router(
     prefix="/v1/evaluations",
@@ -36,10 +37,11 @@ async def create_evaluation(
     principal: Writer,
     response: Response,
     indicators: Annotated[IndicatorsClient, Depends(_indicators)],
+    language: LanguageDep,
 ) -> EvaluationOut:
     """Rank the units on an indicator (values from the indicators service) and store the run."""
     run = await service.create_evaluation(
-        session, payload, principal=principal, indicators=indicators
+        session, payload, principal=principal, indicators=indicators, language=language
     )
     response.headers["Location"] = f"/v1/evaluations/{run.id}"
     return run
@@ -47,7 +49,9 @@ async def create_evaluation(
 
 @router.get("/{evaluation_id}", response_model=EvaluationOut)
 async def get_evaluation(
-    evaluation_id: uuid.UUID, session: SessionDep, principal: Reader
+    evaluation_id: uuid.UUID, session: SessionDep, principal: Reader, language: LanguageDep
 ) -> EvaluationOut:
     """A stored, immutable evaluation run."""
-    return await service.get_evaluation(session, evaluation_id, principal=principal)
+    return await service.get_evaluation(
+        session, evaluation_id, principal=principal, language=language
+    )

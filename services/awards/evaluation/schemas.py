@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import Field
 
 from services.awards.fields import IndicatorCode
+from shared.i18n import NEGOTIATED
 from shared.schemas import InputModel, OutputModel
 
 
@@ -30,7 +31,12 @@ class RankedUnit(OutputModel):
 class IneligibleUnit(OutputModel):
     unit_code: str
     unit_title: str | None
-    reason: str
+    reason: str = Field(description=NEGOTIATED)
+    reason_code: str | None = Field(
+        default=None,
+        description="the reason as a code: suppressed, no_value (none for runs stored before "
+        "codes were kept)",
+    )
 
 
 class EvaluationOut(OutputModel):

@@ -6,6 +6,7 @@ import hashlib
 import json
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -14,7 +15,6 @@ from services.awards.evaluation import repository
 from services.awards.evaluation.schemas import (
     EvaluationIn,
     EvaluationOut,
-    IneligibleUnit,
     RankedUnit,
 )
 from shared import __version__
@@ -22,30 +22,31 @@ from shared.auth import Principal
 from shared.clients.indicators import IndicatorsClient
 from shared.contracts.indicators import IndicatorValue, IndicatorValues
 from shared.errors import NotFound
-from shared.i18n import message
+from shared.i18n import DEFAULT, Language, message, rendered, stored
 from shared.models import AwardRun
 
-TIE_RULE = "equal values share a rank; listed by larger n, then unit code"
 
-
-def rank_units(data: IndicatorValues) -> tuple[list[RankedUnit], list[IneligibleUnit]]:
-    """Direction-aware ranking; suppressed and missing values are ineligible with a reason."""
+def rank_units(data: IndicatorValues) -> tuple[list[RankedUnit], list[dict[str, Any]]]:
+    """Direction-aware ranking; suppressed and missing values are ineligible with a reason
+    (kept as a message, `IneligibleUnit` once rendered in the reader's language)."""
     eligible: list[IndicatorValue] = []
-    ineligible: list[IneligibleUnit] = []
+    ineligible: list[dict[str, Any]] = []
     for v in data.values:
         if v.suppressed:
             ineligible.append(
-                IneligibleUnit(
-                    unit_code=v.unit_code,
-                    unit_title=v.unit_title,
-                    reason="suppressed: fewer than 7 respondents",
-                )
+                {
+                    "unit_code": v.unit_code,
+                    "unit_title": v.unit_title,
+                    "reason": stored("awards.evaluation.suppressed"),
+                }
             )
         elif v.value is None:
             ineligible.append(
-                IneligibleUnit(
-                    unit_code=v.unit_code, unit_title=v.unit_title, reason="no value for the period"
-                )
+                {
+                    "unit_code": v.unit_code,
+                    "unit_title": v.unit_title,
+                    "reason": stored("awards.evaluation.no_value"),
+                }
             )
         else:
             eligible.append(v)
@@ -63,7 +64,8 @@ def rank_units(data: IndicatorValues) -> tuple[list[RankedUnit], list[Ineligible
     return ranking, ineligible
 
 
-def _to_out(run: AwardRun) -> EvaluationOut:
+def _to_out(run: AwardRun, language: Language = DEFAULT) -> EvaluationOut:
+    """The stored run, its texts in the reader's language (as stored when stored as text)."""
     return EvaluationOut.model_validate(
         {
             "id": run.id,
@@ -73,7 +75,7 @@ def _to_out(run: AwardRun) -> EvaluationOut:
             "spec_hash": run.spec_hash,
             "code_version": run.code_version,
             "created_at": run.created_at,
-            **run.results,
+            **rendered(run.results, language, codes=("reason",)),
         }
     )
 
@@ -84,6 +86,7 @@ async def create_evaluation(
     *,
     principal: Principal,
     indicators: IndicatorsClient,
+    language: Language = DEFAULT,
 ) -> EvaluationOut:
     municipality = principal.tenant(payload.municipality_code)
     data = await indicators.indicator_values(
@@ -101,9 +104,9 @@ async def create_evaluation(
         "indicator_code": data.indicator_code,
         "indicator_version": data.indicator_version,
         "direction": data.direction,
-        "tie_rule": TIE_RULE,
+        "tie_rule": stored("awards.evaluation.tie_rule"),
         "ranking": [r.model_dump(mode="json") for r in ranking],
-        "ineligible": [i.model_dump(mode="json") for i in ineligible],
+        "ineligible": ineligible,
     }
     run = await repository.add(
         session,
@@ -129,14 +132,18 @@ async def create_evaluation(
         action="ranked",
         details={"indicator": data.indicator_code, "period": data.period, "spec_hash": spec_hash},
     )
-    return _to_out(run)
+    return _to_out(run, language)
 
 
 async def get_evaluation(
-    session: AsyncSession, run_id: uuid.UUID, *, principal: Principal
+    session: AsyncSession,
+    run_id: uuid.UUID,
+    *,
+    principal: Principal,
+    language: Language = DEFAULT,
 ) -> EvaluationOut:
     run = await repository.get(session, run_id)
     # Scheme-based runs live at /v1/runs/{id}; this resource is the single-indicator ranking.
     if run is None or run.kind != "ranking" or not principal.can_see(run.municipality_code):
         raise NotFound(message("problem.awards.no_evaluation", run_id=run_id))
-    return _to_out(run)
+    return _to_out(run, language)

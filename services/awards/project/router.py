@@ -21,6 +21,7 @@ from shared.clients.budget import BudgetClient
 from shared.clients.indicators import IndicatorsClient
 from shared.db import SessionDep
 from shared.errors import COMMON_RESPONSES
+from shared.i18n import LanguageDep
 from shared.pagination import Page, PageDep
 
 router = service_router(
@@ -135,9 +136,16 @@ async def get_project_effect(
     principal: Reader,
     indicators: Indicators,
     after: PeriodQuery,
+    language: LanguageDep,
     before: Annotated[str | None, Query(pattern=r"^\d{4}$")] = None,
 ) -> ProjectEffectOut:
     """Before/after on the project's target indicators, with n and uncertainty; spread."""
     return await service.project_effect(
-        session, project_id, principal=principal, indicators=indicators, before=before, after=after
+        session,
+        project_id,
+        principal=principal,
+        indicators=indicators,
+        before=before,
+        after=after,
+        language=language,
     )

@@ -29,7 +29,7 @@ from shared.clients.budget import BudgetClient
 from shared.clients.indicators import IndicatorsClient
 from shared.contracts.budget import AllocationIn
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
-from shared.i18n import message
+from shared.i18n import DEFAULT, Language, message, text
 from shared.models import ImprovementProject, ProjectFunding
 from shared.money import from_ore, to_ore
 from shared.pagination import Page, PageParams
@@ -372,9 +372,11 @@ async def project_effect(
     indicators: IndicatorsClient,
     before: str | None,
     after: str,
+    language: Language = DEFAULT,
 ) -> ProjectEffectOut:
     """Before/after on each target indicator, pooled over the project's units, with n and,
-    for survey shares, a binomial standard error and 95 % interval of the change."""
+    for survey shares, a binomial standard error and 95 % interval of the change; the notes
+    in `language`."""
     project = await _load(session, project_id, principal)
     before_period = before or str(project.started_on.year - 1)
     effects: list[IndicatorEffect] = []
@@ -412,7 +414,7 @@ async def project_effect(
                     ci_low=None,
                     ci_high=None,
                     improved=None,
-                    note=f"not available: {exc.detail}",
+                    note=text("awards.effect.unavailable", language, detail=exc.detail or ""),
                     units=[],
                 )
             )
@@ -449,11 +451,11 @@ async def project_effect(
                 low, high = change - 1.96 * se, change + 1.96 * se
                 sign = 1 if now.direction == "higher" else -1
                 improved = (low > 0) if sign > 0 else (high < 0)
-                note = "pooled survey share; interval from binomial standard errors"
+                note = text("awards.effect.pooled_share", language)
             else:
-                note = "no respondent counts: no uncertainty can be given"
+                note = text("awards.effect.no_counts", language)
         else:
-            note = "no value before or after for the project's units (or suppressed: fewer than 7 answered)"
+            note = text("awards.effect.no_value", language)
         effects.append(
             IndicatorEffect(
                 indicator_code=code,
