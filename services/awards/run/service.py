@@ -22,6 +22,7 @@ from shared.auth import Principal
 from shared.clients.base import PeerError
 from shared.clients.indicators import IndicatorsClient
 from shared.contracts.indicators import IndicatorValues
+from shared.cpu import run_cpu
 from shared.errors import NotFound
 from shared.i18n import DEFAULT, Language, message, rendered, stored
 from shared.models import AwardRun, AwardScheme
@@ -330,7 +331,7 @@ async def create_run(
             "robust": results["robustness"]["robust"],
         },
     )
-    return _to_out(run, language)
+    return await run_cpu(_to_out, run, language)
 
 
 async def load_run(session: AsyncSession, run_id: uuid.UUID, *, principal: Principal) -> AwardRun:
@@ -347,7 +348,9 @@ async def get_run(
     principal: Principal,
     language: Language = DEFAULT,
 ) -> RunOut:
-    return _to_out(await load_run(session, run_id, principal=principal), language)
+    run = await load_run(session, run_id, principal=principal)
+    # A national run's texts and explanations are 10⁵ objects: off the event loop.
+    return await run_cpu(_to_out, run, language)
 
 
 async def get_run_inputs(
