@@ -46,3 +46,44 @@ def test_an_english_etag_differs_and_if_match_accepts_either_language() -> None:
     assert version_matches('"x", "ind.v2"', '"ind.v2"')
     assert not version_matches('"ind.v1;en"', '"ind.v2"')
     assert not version_matches('W/"ind.v2"', '"ind.v2"')
+
+
+def test_a_stored_message_renders_in_either_language_and_old_texts_stay_as_stored() -> None:
+    """A text kept with a run or a budget is its message (key and parameters, JSON): shown in
+    the reader's language, its numbers formatted so; one stored before as a text is shown as
+    it was written."""
+    import json
+    from decimal import Decimal
+
+    from shared.i18n import from_stored, message, rendered, stored
+
+    kept = json.loads(
+        json.dumps(
+            {
+                "reason": stored("awards.reason.too_few_respondents", n=5, period="2025T1", minimum=7),
+                "note": message("awards.method.mix", level=Decimal("0.5"), change=Decimal("0.5")).stored(),
+                "old": {"reason": "suppressed for 2024: fewer than 7 answered"},
+                "items": [stored("awards.missing", column="c1", reason=stored("awards.reason.no_value", period="2024"))],
+            }
+        )
+    )  # fmt: skip
+    swedish = rendered(kept, "sv", codes=("reason",))
+    assert swedish["reason"] == "5 svarande för 2025T1; resultatet kräver minst 7"
+    assert swedish["reason_code"] == "too_few_respondents"
+    assert swedish["note"] == (
+        "varje kriterium räknas till 0,5 för sin nivå och till 0,5 för sin förbättring"
+    )
+    assert swedish["items"] == ["c1: inget värde för 2024"]
+    assert swedish["old"] == {"reason": "suppressed for 2024: fewer than 7 answered"}
+    english = rendered(kept, "en", codes=("reason",))
+    assert english["reason"] == "5 answered in 2025T1; results need at least 7"
+    assert english["note"] == "each criterion counts 0.5 for its level and 0.5 for its improvement"
+    # A stored message nests in another message (a refusal naming the stored reason).
+    nested = message(
+        "problem.awards.winner_not_eligible", winner="HT-NEW", reason=from_stored(kept["reason"])
+    )
+    assert (
+        nested.render("sv")
+        == "HT-NEW var inte behörig: 5 svarande för 2025T1; resultatet kräver minst 7"
+    )
+    assert from_stored("as written") == "as written"
