@@ -1879,7 +1879,7 @@ CATALOGUE.update(
             "en": "no value for {period}",
         },
         "awards.reason.too_few_respondents": {
-            "sv": "{n} svarande för {period}; resultatet kräver minst {minimum}",
+            "sv": "{n} svarande för {period}; minst {minimum} svarande krävs",
             "en": "{n} answered in {period}; results need at least {minimum}",
         },
         "awards.reason.no_comparable_value": {
@@ -1893,7 +1893,7 @@ CATALOGUE.update(
             "{previous_period}; needs {minimum} in both)",
         },
         "awards.reason.unit_type": {
-            "sv": "enhetstypen {unit_type} kan inte delta (de som kan: {eligible})",
+            "sv": "enhetstypen {unit_type} ingår inte i priset (det gäller {eligible})",
             "en": "unit type {unit_type} is not eligible (eligible: {eligible})",
         },
         "awards.reason.opened": {

@@ -68,7 +68,7 @@ def test_a_stored_message_renders_in_either_language_and_old_texts_stay_as_store
         )
     )  # fmt: skip
     swedish = rendered(kept, "sv", codes=("reason",))
-    assert swedish["reason"] == "5 svarande för 2025T1; resultatet kräver minst 7"
+    assert swedish["reason"] == "5 svarande för 2025T1; minst 7 svarande krävs"
     assert swedish["reason_code"] == "too_few_respondents"
     assert swedish["note"] == (
         "varje kriterium räknas till 0,5 för sin nivå och till 0,5 för sin förbättring"
@@ -84,6 +84,6 @@ def test_a_stored_message_renders_in_either_language_and_old_texts_stay_as_store
     )
     assert (
         nested.render("sv")
-        == "HT-NEW var inte behörig: 5 svarande för 2025T1; resultatet kräver minst 7"
+        == "HT-NEW var inte behörig: 5 svarande för 2025T1; minst 7 svarande krävs"
     )
     assert from_stored("as written") == "as written"

@@ -424,7 +424,9 @@ async def replay_run(
     assert run.seed is not None
     spec = SchemeSpec.model_validate(run.specification["method"])
     again = json.loads(json.dumps(await asyncio.to_thread(compute, spec, run.inputs, run.seed)))
-    differences = _differences(run.results, again)
+    # Texts compared as a reader sees them, in English: a run stored before its texts were
+    # kept as messages holds them in English, and its replay says the same.
+    differences = _differences(rendered(run.results, "en"), rendered(again, "en"))
     await record(
         session,
         principal=principal,

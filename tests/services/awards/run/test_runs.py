@@ -46,7 +46,7 @@ async def test_ranks_eligible_units_explains_each_score_and_lists_the_ineligible
 
     ineligible = {i["unit_code"]: i["reason"] for i in run["ineligible"]}
     assert ineligible["SABO-X"] == (
-        "enhetstypen sarskilt_boende kan inte delta (de som kan: hemtjanst)"
+        "enhetstypen sarskilt_boende ingår inte i priset (det gäller hemtjanst)"
     )
     assert ineligible["HT-NEW"] == "öppnade 2024-03-01 och var inte i drift hela 2024"
     codes = {i["unit_code"]: i["reason_code"] for i in run["ineligible"]}
