@@ -749,7 +749,7 @@ _BY_NAME: dict[str, Any] = {
     "tertial": 2,
     "decimals": 1,
     "gender": "T",
-    "sign_convention": "difference = this year's net cost - last year's (positive costs more)",
+    "sign_convention": "skillnad = förändringen av nettokostnaden från föregående år (positiv = högre nettokostnad)",
     "attribution": "Källa: Kolada",
     "status": "met",
     "state": "requested",
