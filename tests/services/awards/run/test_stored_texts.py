@@ -75,3 +75,19 @@ async def test_a_run_stored_with_english_texts_reads_as_stored_and_replays_ident
     replay = await awards.post(f"/v1/runs/{old.id}/replay")
     assert replay.status_code == 200, replay.text
     assert replay.json()["identical"] is True, replay.json()["differences"]
+
+
+def test_every_missing_data_policy_has_its_texts_in_both_languages() -> None:
+    """The notes named after a scheme's policy (`awards.method.missing.<policy>`,
+    `awards.weights.imputed.<policy>` for those that impute) exist for every policy."""
+    from typing import get_args
+
+    from services.awards.scheme.schemas import MissingPolicyName
+    from shared.i18n_catalogue import CATALOGUE
+
+    policies = get_args(MissingPolicyName)
+    assert set(policies) >= {"reweight", "mean", "worst"}
+    for policy in policies:
+        assert f"awards.method.missing.{policy}" in CATALOGUE
+        if policy != "reweight":
+            assert f"awards.weights.imputed.{policy}" in CATALOGUE
