@@ -342,7 +342,8 @@ async def language(
     accept_language: Annotated[
         str | None,
         Header(
-            description="sv (default) or en, with q-values: titles and status labels in it",
+            description="sv (default) or en, with q-values: the language of titles, labels, "
+            "reasons, warnings and notes",
             examples=["en-GB,en;q=0.9,sv;q=0.8"],
         ),
     ] = None,

@@ -29,10 +29,6 @@ IntArray = npt.NDArray[np.int64]
 # Geometric aggregation needs strictly positive values: each normalised criterion is mapped
 # linearly onto [GEOMETRIC_FLOOR, 1] first (stated in every result that uses it).
 GEOMETRIC_FLOOR = 0.01
-TIE_RULE = (
-    "higher score first; on equal scores (to 1e-9) the unit with more criteria present, "
-    "then the larger total number of respondents, then the unit code in alphabetical order"
-)
 
 
 @dataclass(frozen=True)
