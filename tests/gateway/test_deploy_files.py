@@ -103,6 +103,7 @@ def test_compose_interpolations_are_documented_in_env_example() -> None:
         "GATEWAY_AUTH_BURST",
         "GATEWAY_MAX_BODY",
         "GATEWAY_MAX_UPLOAD",
+        "GATEWAY_UPSTREAM_KEEPALIVE",
     }
     # Every Settings field of the platform is documented (the services' own may follow).
     platform_fields = {n for n in SETTINGS if n not in _service_settings()}
