@@ -135,6 +135,8 @@ def test_gateway_template_renders_with_the_compose_values(compose: dict[str, Any
         assert f"server {service}:8000" in rendered
     assert "client_max_body_size 512m;" in rendered
     assert "limit_req_status 429;" in rendered
+    # Idle connections kept to each service: as many as the requests in flight (issue 19).
+    assert rendered.count("keepalive 64;") == len(SERVICES)
 
 
 def test_dockerfile_runs_as_a_non_root_user_with_kvn_as_entrypoint() -> None:
