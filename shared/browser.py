@@ -31,6 +31,7 @@ ALLOWED_HEADERS = [
     "Idempotency-Key",
     "If-Match",
     "If-None-Match",
+    "Min-Data-Version",
     "X-Request-ID",
     "Accept-Language",
 ]

@@ -7,18 +7,36 @@ Bodies differ per tenant and per key's view, so a tag never leaks across callers
 A representation in another language than Swedish (`Content-Language`, shared.i18n) gets
 the language appended to its tag, so a 304 never answers for the other language; If-Match
 accepts either (`version_matches`): an edit does not depend on the language it was read in.
+
+Read your writes: a write to ingest answers with the municipality's `data_version`; a read
+that must show it sends that number back in `Min-Data-Version` (`MinDataVersion`), and a
+cache that reuses a state for a while (analytics) reads the state again when it is older.
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import Annotated
 
+from fastapi import Header
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
+# The Min-Data-Version request header, as a route parameter (FastAPI names the header
+# after it); shared.openapi documents the rule for every operation that takes it.
+MinDataVersion = Annotated[
+    int | None,
+    Header(
+        ge=1,
+        le=2**63 - 1,
+        description="The data_version a write to ingest answered: the answer shows that "
+        "write (and everything before it). Without it, an answer may come from a state "
+        "a moment older.",
+    ),
+]
 # RFC 9110 §15.4.5: what a 304 carries over from the 200 it stands for.
 KEPT_ON_304 = ("etag", "cache-control", "content-location", "date", "expires", "vary")
 

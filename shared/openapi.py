@@ -522,6 +522,13 @@ def _rules(op: dict[str, Any], method: str, facts: dict[str, Any], page_max: int
             "**Concurrency:** send the ETag of the version you read in If-Match: 428 without "
             "it, 412 when the resource changed since."
         )
+    if _header(op, "Min-Data-Version"):
+        lines.append(
+            "**Read your writes:** a write to ingest answers with the municipality's "
+            "`data_version`; send it back in Min-Data-Version and the answer shows that write. "
+            "Without it, an answer may come from a state a moment older (reused for "
+            "`INDICATORS_STATE_TTL_S`, refreshed in the background)."
+        )
     if _header(op, "Idempotency-Key"):
         lines.append(
             "**Repeatable:** with an Idempotency-Key the same request again answers as the "

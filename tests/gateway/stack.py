@@ -58,6 +58,7 @@ def gateway_values(ports: Mapping[str, int], listen: int, log: Path) -> dict[str
         "GATEWAY_MAX_BODY": "64k",
         "GATEWAY_MAX_UPLOAD": "1m",
         "GATEWAY_ACCESS_LOG": str(log),
+        "GATEWAY_UPSTREAM_KEEPALIVE": "64",
     }
 
 

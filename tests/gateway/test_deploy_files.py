@@ -103,6 +103,7 @@ def test_compose_interpolations_are_documented_in_env_example() -> None:
         "GATEWAY_AUTH_BURST",
         "GATEWAY_MAX_BODY",
         "GATEWAY_MAX_UPLOAD",
+        "GATEWAY_UPSTREAM_KEEPALIVE",
     }
     # Every Settings field of the platform is documented (the services' own may follow).
     platform_fields = {n for n in SETTINGS if n not in _service_settings()}
@@ -134,6 +135,8 @@ def test_gateway_template_renders_with_the_compose_values(compose: dict[str, Any
         assert f"server {service}:8000" in rendered
     assert "client_max_body_size 512m;" in rendered
     assert "limit_req_status 429;" in rendered
+    # Idle connections kept to each service: as many as the requests in flight (issue 19).
+    assert rendered.count("keepalive 64;") == len(SERVICES)
 
 
 def test_dockerfile_runs_as_a_non_root_user_with_kvn_as_entrypoint() -> None:

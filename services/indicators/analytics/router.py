@@ -14,6 +14,7 @@ from shared.app import JsonRoute
 from shared.auth import KeyCache, Principal, hash_key, require
 from shared.db import ReadSessionDep, get_database
 from shared.errors import COMMON_RESPONSES, FieldError, Unprocessable
+from shared.http_cache import MinDataVersion
 from shared.i18n import Language, message, negotiate
 from shared.pagination import MAX_LIMIT
 from shared.settings import Settings
@@ -42,11 +43,15 @@ async def _fast_answer(request: Request) -> Response | None:
         "indicators:read" in principal.scopes or "admin" in principal.scopes
     ):
         return None
+    at_least = request.headers.get("min-data-version")
+    if at_least is not None and not (at_least.isascii() and at_least.isdigit()):
+        return None  # the full path refuses it with a 422
     language = negotiate(request.headers.get("accept-language"))
     found = await service.fast_lookup(
         request.app.state.analytics_cache,
         (token_hash, request.scope["query_string"], language),
         get_database(request).read_sessionmaker,
+        at_least=None if at_least is None else int(at_least),
     )
     if found is None:
         return None
@@ -162,9 +167,11 @@ async def get_analytics(
     accept_language: Annotated[
         str | None, Header(description="sv (default) or en, with q-values")
     ] = None,
+    min_data_version: MinDataVersion = None,
 ) -> Response:
     """Everything a dashboard cell needs, in one paginated response with an ETag."""
     settings: Settings = request.app.state.settings
+    database = get_database(request)
     token_hash = _bearer_hash(request) if not principal.is_person else None
     # Paging is part of the model rather than the shared PageDep: that one is a plain
     # function dependency, which FastAPI runs in a worker thread (a millisecond here).
@@ -196,5 +203,7 @@ async def get_analytics(
         fast_key=None
         if token_hash is None
         else (token_hash, request.scope["query_string"], query.language),
+        at_least=min_data_version,
+        primary=database.sessionmaker if database.read_engine is not None else None,
     )
     return _respond(etag, body, accept_encoding, query.language)

@@ -2,8 +2,11 @@
 gender, with targets, statuses, comparisons, trends and the women/men gap in one response.
 
 Responses are keyed by the computation's state token (ingest's data_version for the
-municipality and for Riket, and the definitions, units and targets it reads), which is also
-the ETag: a repeated query is served from memory, a conditional one gets 304.
+municipality, the definitions, units and targets it reads, and, only for an answer with
+comparisons, every other municipality's data_version), which is also the ETag: a repeated
+query is served from memory, a conditional one gets 304. A client that has just written
+sends the data_version its write answered in Min-Data-Version and is answered under a state
+at least that new; other readers keep the state reused for INDICATORS_STATE_TTL_S.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from services.indicators.computation import engine
 from services.indicators.computation import repository as computation_repository
 from services.indicators.computation import service as computation
 from services.indicators.computation.engine import Cell, UnitRef
+from services.indicators.computation.repository import State
 from services.indicators.indicator import repository as indicator_repository
 from services.indicators.indicator.service import visible_sources
 from services.indicators.scorecard.service import arithmetic
@@ -78,8 +82,8 @@ class ResponseCache:
     def __init__(self, entries: int, *, state_ttl: float = 0.0) -> None:
         self.entries = entries
         self.state_ttl = state_ttl
-        self._states: dict[str, tuple[float, str]] = {}
-        self._state_inflight: dict[str, asyncio.Future[str]] = {}
+        self._states: dict[str, tuple[float, State]] = {}
+        self._state_inflight: dict[str, asyncio.Future[State]] = {}
         self._data: Lru[str, Body] = Lru(entries, name="analytics_responses")
         # Identical queries arriving together are computed once (single flight).
         self.inflight: dict[str, asyncio.Future[Body]] = {}
@@ -88,8 +92,8 @@ class ResponseCache:
         self._resolved: dict[FastKey, Resolved] = {}
         self._refreshing: dict[str, asyncio.Task[None]] = {}
 
-    def fresh_state(self, municipality: str) -> str | None:
-        """The municipality's state token if it is still within its time to live."""
+    def fresh_state(self, municipality: str) -> State | None:
+        """The municipality's state if it is still within its time to live."""
         found = self._states.get(municipality)
         if found is not None and found[0] > time.monotonic():
             return found[1]
@@ -99,23 +103,23 @@ class ResponseCache:
         self,
         municipality: str,
         sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
-    ) -> str | None:
-        """The state token for the hot path: the fresh one, or, just after it expired, the
+    ) -> State | None:
+        """The state for the hot path: the fresh one, or, just after it expired, the
         previous one while a refresh runs in the background (stale while revalidating, at
         most STALE_GRACE_S), so no request waits on the database for it. None when there is
-        no token recent enough: the caller must wait for a refresh."""
+        no state recent enough: the caller must wait for a refresh."""
         found = self._states.get(municipality)
         if found is None:
             return None
-        expiry, token = found
+        expiry, state = found
         now = time.monotonic()
         if expiry > now:
-            return token
+            return state
         if municipality not in self._refreshing and municipality not in self._state_inflight:
             self._refreshing[municipality] = asyncio.get_running_loop().create_task(
                 self._refresh(municipality, sessions)
             )
-        return token if now < expiry + STALE_GRACE_S else None
+        return state if now < expiry + STALE_GRACE_S else None
 
     async def _refresh(
         self,
@@ -143,36 +147,52 @@ class ResponseCache:
     def get(self, key: str) -> Body | None:
         return self._data.get(key)
 
-    async def state(self, session: AsyncSession, municipality: str) -> str:
-        """The municipality's state token, reused for `state_ttl` seconds: a hot dashboard
-        query then needs no database round trip (a change shows within that time)."""
-        now = time.monotonic()
+    async def state(
+        self, session: AsyncSession, municipality: str, *, at_least: int | None = None
+    ) -> State:
+        """The municipality's state, reused for `state_ttl` seconds: a hot dashboard query
+        then needs no database round trip (a change shows within that time). `at_least` is
+        a data version the caller has seen (Min-Data-Version, the answer to its own write):
+        a state older than it is read again now, not reused."""
         found = self._states.get(municipality)
-        if found is not None and found[0] > now:
+        if found is not None and found[0] > time.monotonic() and _meets(found[1], at_least):
             return found[1]
         if self.state_ttl <= 0:
-            return await computation_repository.state_token(session, municipality)
+            return await computation_repository.state(session, municipality)
         pending = self._state_inflight.get(municipality)
         if pending is not None:  # one refresh per municipality, not one per waiting request
-            return await asyncio.shield(pending)
-        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+            shared = await asyncio.shield(pending)
+            # A read that started before the caller's write may not show it: read again.
+            if _meets(shared, at_least):
+                return shared
+            return await self._read(session, municipality)
+        future: asyncio.Future[State] = asyncio.get_running_loop().create_future()
         self._state_inflight[municipality] = future
         try:
-            token = await computation_repository.state_token(session, municipality)
+            state = await self._read(session, municipality)
         except BaseException as exc:
             future.set_exception(exc)
             future.exception()
             raise
         finally:
             self._state_inflight.pop(municipality, None)
-        future.set_result(token)
+        future.set_result(state)
+        return state
+
+    async def _read(self, session: AsyncSession, municipality: str) -> State:
+        started = time.monotonic()
+        state = await computation_repository.state(session, municipality)
         if len(self._states) > 10_000:
             self._states.clear()
-        self._states[municipality] = (now + self.state_ttl, token)
-        return token
+        self._states[municipality] = (started + self.state_ttl, state)
+        return state
 
     def put(self, key: str, body: Body) -> None:
         self._data.put(key, body)
+
+
+def _meets(state: State, at_least: int | None) -> bool:
+    return at_least is None or state.data_version >= at_least
 
 
 @dataclass(frozen=True)
@@ -204,6 +224,10 @@ class Resolved:
     token: str
     etag: str
 
+    @property
+    def comparison(self) -> bool:
+        return "comparison" in self.query.include
+
 
 def etag_of(token: str, query: AnalyticsQuery, sources: list[str] | None) -> str:
     digest = hashlib.sha256(repr((token, query, sources)).encode()).hexdigest()[:32]
@@ -214,17 +238,23 @@ async def fast_lookup(
     cache: ResponseCache,
     key: FastKey,
     sessions: Callable[[], AbstractAsyncContextManager[AsyncSession]],
+    *,
+    at_least: int | None = None,
 ) -> tuple[str, Body] | None:
     """(ETag, body) of a query this caller asked before, under the current state token
     (refreshed once per municipality and time to live, shared by the requests waiting for
-    it), when the body is still cached; None sends the request down the full path."""
+    it; read again at once when older than `at_least`), when the body is still cached; None
+    sends the request down the full path."""
     resolved = cache.resolved(key)
     if resolved is None:
         return None
-    token = cache.usable_state(resolved.municipality, sessions)
-    if token is None:
+    state = cache.usable_state(resolved.municipality, sessions)
+    if state is None or not _meets(state, at_least):
         async with sessions() as session:
-            token = await cache.state(session, resolved.municipality)
+            state = await cache.state(session, resolved.municipality, at_least=at_least)
+        if not _meets(state, at_least):
+            return None  # a replica behind the caller's write: the full path asks the primary
+    token = state.token(comparison=resolved.comparison)
     if token != resolved.token:
         resolved.etag = etag_of(token, resolved.query, resolved.sources)
         resolved.token = token
@@ -304,13 +334,34 @@ async def analytics(
     gap_rule: GapRule,
     if_none_match: str | None = None,
     fast_key: FastKey | None = None,
+    at_least: int | None = None,
+    primary: Callable[[], AbstractAsyncContextManager[AsyncSession]] | None = None,
 ) -> tuple[str, Body | None]:
-    """(ETag, body); body is None when If-None-Match already names the current ETag."""
+    """(ETag, body); body is None when If-None-Match already names the current ETag.
+
+    `at_least` (Min-Data-Version) is a data version the caller has seen: the answer is
+    computed under a state at least that new. When `session` (a replica's) is behind it,
+    the answer is computed on a `primary` session instead."""
     # Kolada data is public: any caller may name any municipality and sees only that.
     # Another tenant's analytics are absent (its data_version would leak through the ETag).
     municipality = principal.tenant(query.municipality_code)
     sources = visible_sources(principal, municipality)
-    token = await cache.state(session, municipality)
+    state = await cache.state(session, municipality, at_least=at_least)
+    if not _meets(state, at_least) and primary is not None:
+        async with primary() as fresh:
+            return await analytics(
+                fresh,
+                query,
+                principal=principal,
+                cache=cache,
+                gap_rule=gap_rule,
+                if_none_match=if_none_match,
+                fast_key=fast_key,
+                at_least=at_least,
+            )
+    # An answer without comparisons reads nothing of other municipalities: its token leaves
+    # their versions out, so a sync of riket's figures does not turn it cold.
+    token = state.token(comparison="comparison" in query.include)
     etag = etag_of(token, query, sources)
     if fast_key is not None:
         cache.remember(fast_key, Resolved(municipality, query, sources, token, etag))

@@ -8,6 +8,7 @@ HTTP would copy the tables for nothing (CONVENTIONS.md, "Data").
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, func, or_, select, text
@@ -113,23 +114,49 @@ _STATE = text(
     """
     SELECT
       coalesce((SELECT version FROM data_version WHERE municipality_code = :m), 0),
-      coalesce((SELECT version FROM data_version WHERE municipality_code = '0000'), 0),
       (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM indicator),
       (SELECT count(*) || ':' || coalesce(max(created_at)::text, '')
          FROM org_unit WHERE municipality_code = :m),
       (SELECT count(*) || ':' || coalesce(max(valid_from)::text, '') || ':'
               || count(valid_to) FROM org_unit_membership WHERE municipality_code = :m),
       (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '')
-         FROM target WHERE municipality_code = :m)
+         FROM target WHERE municipality_code = :m),
+      -- Every other municipality's data (riket's among them) in one figure: versions only
+      -- grow, so their sum changes whenever any of them does.
+      (SELECT coalesce(sum(version), 0) || ':' || count(*)
+         FROM data_version WHERE municipality_code <> :m)
     """
 )
 
 
-async def state_token(session: AsyncSession, municipality_code: str) -> str:
-    """A string that changes whenever anything a computation for this municipality reads does:
-    the ingest data version (its own and the national one), definitions, units, targets."""
+@dataclass(frozen=True, slots=True)
+class State:
+    """What a computation for one municipality reads, as versions: `data_version` (its own
+    ingest data version), `own` (that version, the definitions, its units and targets) and
+    `others` (every other municipality's data version, riket's included). Only an answer
+    that shows other municipalities' values (a comparison: riket, the group's mean, a rank)
+    depends on `others`, so a sync of riket's figures leaves every other answer cached."""
+
+    data_version: int
+    own: str
+    others: str
+
+    def token(self, *, comparison: bool = False) -> str:
+        return f"{self.own}|{self.others}" if comparison else self.own
+
+
+async def state(session: AsyncSession, municipality_code: str) -> State:
     row = (await session.execute(_STATE, {"m": municipality_code})).one()
-    return "|".join(str(part) for part in row)
+    return State(int(row[0]), "|".join(str(part) for part in row[:-1]), str(row[-1]))
+
+
+async def state_token(
+    session: AsyncSession, municipality_code: str, *, comparison: bool = False
+) -> str:
+    """A string that changes whenever anything a computation for this municipality reads does:
+    its ingest data version, definitions, units, targets, and with `comparison` every other
+    municipality's data version too (State)."""
+    return (await state(session, municipality_code)).token(comparison=comparison)
 
 
 async def municipality_count(session: AsyncSession) -> int:

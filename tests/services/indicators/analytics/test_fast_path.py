@@ -12,6 +12,7 @@ from fastapi import FastAPI
 
 from services.indicators.analytics import service as analytics_service
 from services.indicators.analytics.service import ResponseCache
+from services.indicators.computation.repository import State
 from shared.auth import KeyCache
 from tests.conftest import MakeClient, MakeKey
 from tests.services.indicators.helpers import ingest, survey_rows
@@ -83,6 +84,6 @@ async def test_a_repeated_query_is_served_from_cache_and_a_change_is_seen(
     assert full_path_calls == 2
 
     # Long past its time to live, a token is not used at all: the request waits for a new one.
-    cache._states["9990"] = (time.monotonic() - 3600, "outdated")
+    cache._states["9990"] = (time.monotonic() - 3600, State(0, "outdated", ""))
     again = await indicators.get("/v1/analytics", params=params)
     assert again.headers["etag"] == changed.headers["etag"]
