@@ -1,5 +1,7 @@
-"""Rules of file uploads: read row by row, validate every cell, stage with COPY, check the
-whole file set-based (duplicates, stored final values), then store all or nothing, once."""
+"""Rules of file uploads: read row by row and validate every cell before the database sees a
+row (a bad file is rejected at once), then store the valid rows with COPY, all or nothing,
+once; a key stored already or given twice goes through the staging table, checked
+set-based (duplicates, stored final values)."""
 
 from __future__ import annotations  # noqa: I001
 
@@ -9,8 +11,9 @@ import logging
 import time
 import json
 import re
+import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -37,6 +40,8 @@ from shared.i18n import Invalid, Message, message
 
 logger = logging.getLogger("kvn.ingest.upload")
 MAX_REPORTED_ERRORS = 1000
+# Rendered rows wait in memory up to this size, beyond it in a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
 
 
 @dataclass
@@ -547,6 +552,11 @@ async def upload(
     idempotency_key: str | None,
     years_ahead: int,
 ) -> UploadOut | StoredResponse:
+    """Validate first, then store: one pass reads, checks and renders every row into a spool
+    (memory for a small file, disk for a large one) while the database sees nothing; a file
+    with a bad row is rejected at once. Only a file whose every row is valid goes to the
+    database, from the spool: straight into observation, or (a key stored already or given
+    twice) through the staging table, where duplicates and stored final values are judged."""
     kind = KINDS[kind_name]
     municipality = principal.tenant(municipality_code)
     digest = request_hash(kind.name, municipality, mode, file_sha256)
@@ -563,6 +573,50 @@ async def upload(
             message("problem.ingest.file_was_rejected", reason=exc.text),
             errors=[FieldError(loc=["file"], message=exc.text, code="unreadable_file")],
         ) from exc
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        return await _validate_and_store(
+            session,
+            principal=principal,
+            kind=kind,
+            municipality=municipality,
+            mode=mode,
+            dry_run=dry_run,
+            filename=filename,
+            fmt=fmt,
+            header=header,
+            rows=rows,
+            detected=detected,
+            spool=spool,
+            digest=digest,
+            idempotency_key=idempotency_key,
+            years_ahead=years_ahead,
+        )
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+        spool.close()
+
+
+async def _validate_and_store(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    kind: UploadKind,
+    municipality: str,
+    mode: str,
+    dry_run: bool,
+    filename: str | None,
+    fmt: parsing.Format,
+    header: list[str],
+    rows: Iterator[tuple[int, list[parsing.Cell]]],
+    detected: dict[str, str],
+    spool: IO[bytes],
+    digest: str,
+    idempotency_key: str | None,
+    years_ahead: int,
+) -> UploadOut:
     index, header_errors = map_header(kind, header)
     if header_errors:
         raise Unprocessable(
@@ -584,51 +638,58 @@ async def upload(
     stats = {"rows": 0, "lines": 0, "suppressed": 0, "stopped": 0}
     seen = Seen()
     started = time.perf_counter()
+    render = make_renderer(rules, index, errors, stats, "\n", seen)
 
-    def rejected() -> Unprocessable:
-        if stats["stopped"]:
-            summary = message(
-                "problem.ingest.summary_stopped", count=errors.total, first=MAX_REPORTED_ERRORS
-            )
-        elif errors.total > MAX_REPORTED_ERRORS:
-            summary = message(
-                "problem.ingest.summary_listed", count=errors.total, first=MAX_REPORTED_ERRORS
-            )
-        else:
-            summary = message("problem.ingest.summary", count=errors.total)
-        return Unprocessable(
-            message("problem.ingest.file_was_rejected_nothing_was", summary=summary),
-            errors=sorted(errors.items, key=lambda e: e.row or 0),
-            extra={"error_count": errors.total},
+    def block() -> tuple[bytes, bool]:
+        """The next block of rows read, checked and rendered (COPY text for the staging
+        table). Once a row has a problem nothing more is rendered (nothing will be stored),
+        and reading stops at MAX_REPORTED_ERRORS problems."""
+        buffer: list[str] = []
+        for number, cells in rows:
+            stats["rows"] += 1
+            lines = render(number, cells)
+            if errors.total >= MAX_REPORTED_ERRORS:
+                stats["stopped"] = 1
+                return b"", True
+            if lines and not errors.total:
+                stats["lines"] += len(lines)
+                buffer.extend(lines)
+                if len(buffer) >= 20_000:
+                    return "".join(buffer).encode(), False
+        return "".join(buffer).encode(), True
+
+    # The one pass over the file: in a worker thread a block at a time (reading and checking
+    # grow with the file); the event loop only writes the rendered block to the spool. The
+    # database sees nothing of the file yet.
+    done = False
+    while not done:
+        rendered, done = await run_cpu(block)
+        if rendered:
+            spool.write(rendered)
+    # A unit manager's file naming another unit is refused whole (403).
+    principal.require_units(seen.units)
+    row_count = stats["rows"]
+    staged = stats["lines"]
+    if row_count == 0:
+        raise Unprocessable(
+            message("problem.ingest.file_data_rows"),
+            errors=[
+                FieldError(
+                    loc=["file"], message=message("problem.budget.no_data_rows"), code="empty_file"
+                )
+            ],
         )
+    if errors.total:
+        # Rejected at once: no row went to the database. Keys given twice and changes to
+        # stored final values are judged once every row is valid (the problem says so).
+        raise _rejected(errors, stopped=bool(stats["stopped"]), rows_only=True)
+    parsed = time.perf_counter()
 
-    async def stream(copy: Any, tail: str, *, direct: bool = False) -> None:
-        """Read, check and render every row into a COPY, a block at a time in a worker
-        thread (reading and checking grow with the file; the event loop only sends).
-        Reading stops at MAX_REPORTED_ERRORS problems: the file is rejected, and those are
-        reported at once. On the direct path a file with a problem sends nothing more."""
-        render = make_renderer(rules, index, errors, stats, tail, seen)
-
-        def block() -> tuple[str, bool]:
-            buffer: list[str] = []
-            for number, cells in rows:
-                stats["rows"] += 1
-                lines = render(number, cells)
-                if errors.total >= MAX_REPORTED_ERRORS:
-                    stats["stopped"] = 1
-                    return "".join(buffer), True
-                if lines and not (direct and errors.total):
-                    stats["lines"] += len(lines)
-                    buffer.extend(lines)
-                    if len(buffer) >= 20_000:
-                        return "".join(buffer), False
-            return "".join(buffer), True
-
-        done = False
-        while not done:
-            text, done = await run_cpu(block)
-            if text:
-                await copy.write(text)
+    async def send(copy: Any, tail: bytes | None = None) -> None:
+        """The spool into a COPY; with `tail`, each line completed for observation."""
+        spool.seek(0)
+        while chunk := spool.read(1 << 20):
+            await copy.write(chunk if tail is None else chunk.replace(b"\n", tail))
 
     batch: IngestBatch | None = None
     if not dry_run:
@@ -645,33 +706,31 @@ async def upload(
                 row_count=0,
             ),
         )
-        # The fast path for new data: COPY straight into observation in a savepoint. A key
-        # that exists already (or twice in the file) stops it with a unique violation, a bad
-        # row with an error; then the savepoint is rolled back and the file read again
-        # through the staging table, where every problem is found and reported.
-        tail = f"\tlocal\t{batch.id}\t{principal.key_id}\t1\t\\N\n"
+        # The fast path for new data: the spool straight into observation in a savepoint. A
+        # key that exists already (or twice in the file) stops it with a unique violation;
+        # then the savepoint is rolled back and the spool goes through the staging table.
+        tail = f"\tlocal\t{batch.id}\t{principal.key_id}\t1\t\\N\n".encode()
         await bulk.allow_long_statements(session)
+        direct = True
         try:
-            async with session.begin_nested() as savepoint:
-                async with await bulk.open_copy(session, direct=True) as copy:
-                    await stream(copy, tail, direct=True)
-                # A unit manager's file naming another unit is refused whole (403).
-                principal.require_units(seen.units)
-                if errors.total or stats["rows"] == 0:
-                    await savepoint.rollback()
+            async with (
+                session.begin_nested(),
+                await bulk.open_copy(session, direct=True) as copy,
+            ):
+                await send(copy, tail)
         except (DBAPIError, psycopg.Error) as exc:
             # COPY through the raw connection raises psycopg's own error.
             if not isinstance(getattr(exc, "orig", exc), psycopg.errors.UniqueViolation):
                 raise
-            errors.total = 1  # not a row's problem: take the careful path below
-        if errors.total == 0 and stats["rows"]:
-            batch.row_count = stats["rows"]
+            direct = False
+        if direct:
+            batch.row_count = row_count
             version = await batch_repository.bump_data_version(session, municipality)
             everything_new = Change(
                 periods=seen.periods,
                 measure_codes=seen.measures,
                 unit_codes=seen.units,
-                created=stats["lines"],
+                created=staged,
             )
             await emit_changes(
                 session, {municipality: everything_new}, source="local", batch_id=str(batch.id)
@@ -680,7 +739,11 @@ async def upload(
             await session.refresh(batch)
             logger.info(
                 "upload stored by the direct path",
-                extra={"rows": stats["rows"], "seconds": round(time.perf_counter() - started, 3)},
+                extra={
+                    "rows": row_count,
+                    "read_and_check_s": round(parsed - started, 3),
+                    "seconds": round(time.perf_counter() - started, 3),
+                },
             )
             out = UploadOut(
                 id=batch.id,
@@ -689,9 +752,9 @@ async def upload(
                 filename=filename,
                 format=fmt,
                 dry_run=False,
-                rows=stats["rows"],
-                observations=stats["lines"],
-                created=stats["lines"],
+                rows=row_count,
+                observations=staged,
+                created=staged,
                 revised=0,
                 unchanged=0,
                 suppressed=stats["suppressed"],
@@ -703,23 +766,10 @@ async def upload(
                 session, batch, 201, out.model_dump(mode="json")
             )
             return out
-        # Read the file again from the start for the careful path.
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()
-        if stats["stopped"]:
-            raise rejected()
-        errors = Errors()
-        stats = {"rows": 0, "lines": 0, "suppressed": 0, "stopped": 0}
-        seen = Seen()
-        header, rows, detected = await run_cpu(parsing.read_rows, file, fmt)
 
     await bulk.create_stage(session)
     async with await bulk.open_copy(session) as copy:
-        await stream(copy, "\n")
-    principal.require_units(seen.units)
-    row_count = stats["rows"]
-    staged = stats["lines"]
+        await send(copy)
 
     column_of = {c.measure: c.name for c in kind.columns if c.measure}
 
@@ -755,24 +805,9 @@ async def upload(
                     "conflicts_with_final",
                 )
 
-    if row_count == 0:
-        raise Unprocessable(
-            message("problem.ingest.file_data_rows"),
-            errors=[
-                FieldError(
-                    loc=["file"], message=message("problem.budget.no_data_rows"), code="empty_file"
-                )
-            ],
-        )
-    if errors.total:
-        if not stats["stopped"]:
-            await report_set_based()
-        raise rejected()
-
-    parsed = time.perf_counter()
-    # The fast path: one set-based merge in a savepoint. If it doubled a key or changed a
-    # stored final value (without mode=revise) it is rolled back and the rows are reported;
-    # a dry run always rolls back and reports what would have happened.
+    # One set-based merge in a savepoint. If it doubled a key or changed a stored final value
+    # (without mode=revise) it is rolled back and the rows are reported; a dry run always
+    # rolls back and reports what would have happened.
     counts: bulk.UpsertCounts | None = None
     try:
         async with session.begin_nested() as savepoint:
@@ -791,13 +826,13 @@ async def upload(
         counts = None  # a key twice in the file
     if counts is None or (counts.blocked and mode != "revise"):
         await report_set_based()
-        raise rejected()
+        raise _rejected(errors, stopped=False, rows_only=False)
     merged = time.perf_counter()
     logger.info(
         "upload checked and merged",
         extra={
             "rows": row_count,
-            "read_and_copy_s": round(parsed - started, 3),
+            "read_and_check_s": round(parsed - started, 3),
             "merge_s": round(merged - parsed, 3),
         },
     )
@@ -844,6 +879,31 @@ async def upload(
     )
     await batch_repository.set_batch_response(session, batch, 201, out.model_dump(mode="json"))
     return out
+
+
+def _rejected(errors: Errors, *, stopped: bool, rows_only: bool) -> Unprocessable:
+    """The 422 of a rejected file: every problem found, by row. `rows_only`: the rows' own
+    problems (keys given twice and stored final values are judged once every row is valid)."""
+    if stopped:
+        summary = message(
+            "problem.ingest.summary_stopped", count=errors.total, first=MAX_REPORTED_ERRORS
+        )
+    elif errors.total > MAX_REPORTED_ERRORS:
+        summary = message(
+            "problem.ingest.summary_listed", count=errors.total, first=MAX_REPORTED_ERRORS
+        )
+    else:
+        summary = message("problem.ingest.summary", count=errors.total)
+    return Unprocessable(
+        message(
+            "problem.ingest.file_was_rejected_rows"
+            if rows_only
+            else "problem.ingest.file_was_rejected_nothing_was",
+            summary=summary,
+        ),
+        errors=sorted(errors.items, key=lambda e: e.row or 0),
+        extra={"error_count": errors.total},
+    )
 
 
 async def get_upload(
