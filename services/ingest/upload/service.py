@@ -13,10 +13,13 @@ import json
 import re
 import tempfile
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from itertools import repeat
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import numpy as np
 import psycopg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,6 +45,8 @@ logger = logging.getLogger("kvn.ingest.upload")
 MAX_REPORTED_ERRORS = 1000
 # Rendered rows wait in memory up to this size, beyond it in a temporary file.
 SPOOL_BYTES = 8 * 1024 * 1024
+# Rows read, checked and rendered at a time in a worker thread.
+BLOCK_ROWS = 20_000
 
 
 @dataclass
@@ -506,6 +511,135 @@ _PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 _ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Numbers one to a line, as the row check's fast path takes them (ASCII digits only here:
+# anything else goes through the row check).
+_PLAIN_LINES = re.compile(
+    r"(?:-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\n)*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+)
+_BLOCK_GENDERS = {"T": "T", "K": "K", "M": "M", "": "T"}
+# After the value: numerator, denominator, respondents, status (before the row number).
+_AFTER_VALUE = "\\N\t\\N\t\\N\tfinal"
+
+# A block of records → its COPY text, or None (see make_block_check).
+BlockCheck = Callable[[parsing.Block, bool], str | None]
+
+
+def make_block_check(
+    rules: Rules, index: dict[str, int], stats: dict[str, int], seen: Seen
+) -> BlockCheck | None:
+    """For the long form, the kind that carries the millions of rows: the check of a whole
+    block of CSV records at once, column by column with set and array operations rather than
+    row by row. It answers the block's COPY text (with `wanted`; else "") when every row
+    passes, and None at the first doubt: then the rows go one by one through the row check,
+    which names every problem. It passes only rows the row check passes, rendered alike."""
+    if rules.kind.name != "observations":
+        return None
+    kind = rules.kind
+    municipality = rules.municipality
+    units = rules.units
+    i_unit = index.get("unit_code")
+    i_measure = index["measure_code"]
+    i_period = index["period"]
+    i_value = index["value"]
+    i_gender = index.get("gender")
+    i_respondents = index.get("respondents")
+    width = max(index.values()) + 1
+    checked = {i for i in (i_unit, i_measure, i_period, i_gender) if i is not None}
+    limits = {code: _limits(rule) for code, rule in rules.measures.items()}
+    position = {code: i for i, code in enumerate(limits)}
+    low = np.array([-np.inf if b.low is None else b.low for b in limits.values()])
+    high = np.array([np.inf if b.high is None else b.high for b in limits.values()])
+    count = np.array([b.count for b in limits.values()], dtype=bool)
+    prefix_of: dict[str, str] = {}  # unit → "municipality\tunit"
+    period_of: dict[str, str] = {}  # period as written → "canonical\tstart\tend"
+    open_in: set[tuple[str, str]] = set()  # (unit, period) known to be open
+
+    def check(block: parsing.Block, wanted: bool) -> str | None:
+        n = block.count
+        if block.columns is not None:
+            columns = block.columns
+        else:
+            records = block.records or []
+            widths = set(map(len, records))
+            if len(widths) != 1:
+                return None  # short, long or blank rows: one by one
+            columns = [list(map(itemgetter(i), records)) for i in range(widths.pop())]
+        if n == 0 or len(columns) < width:
+            return None
+        for i, cells in enumerate(columns):
+            if max(map(len, cells)) < 10:
+                continue  # too short to hold a personnummer
+            # A validated column's few distinct values, else the cells one to a line (no
+            # personnummer form spans a line break).
+            texts = set(cells) if i in checked else {"\n".join(cells)}
+            if any(map(contains_personnummer, texts)):
+                return None
+        if i_respondents is not None and any(columns[i_respondents]):
+            return None  # suppression is decided row by row
+        measures = columns[i_measure]
+        measure_set = set(measures)
+        if not measure_set <= limits.keys():
+            return None
+        periods = columns[i_period]
+        period_set = set(periods)
+        for text in period_set - period_of.keys():
+            found = rules.period(text) if text and text == text.strip() else None
+            if not isinstance(found, tuple):
+                return None
+            period_of[text] = "\t".join(found)
+        unit_cells = columns[i_unit] if i_unit is not None else None
+        unit_set = set(unit_cells) if unit_cells is not None else {""}
+        for unit in unit_set - prefix_of.keys():
+            if unit != unit.strip() or (unit and unit not in units):
+                return None
+            if not unit and kind.unit_required:
+                return None
+            prefix_of[unit] = f"{municipality}\t{unit.translate(_ESC)}"
+        if unit_cells is not None:
+            for unit, text in set(zip(unit_cells, periods, strict=True)) - open_in:
+                if unit and rules.not_open(unit, rules.period(text)) is not None:  # type: ignore[arg-type]
+                    return None
+                open_in.add((unit, text))
+        genders = columns[i_gender] if i_gender is not None else None
+        if genders is not None and not set(genders) <= _BLOCK_GENDERS.keys():
+            return None
+        joined = "\n".join(columns[i_value])
+        if "," in joined:
+            joined = joined.replace(",", ".")
+        if _PLAIN_LINES.fullmatch(joined) is None:
+            return None
+        values = joined.split("\n")
+        numbers = np.fromiter(map(float, values), np.float64, n)
+        at = np.fromiter(map(position.__getitem__, measures), np.intp, n)
+        if not np.isfinite(numbers).all():
+            return None
+        whole = numbers == np.floor(numbers)
+        if (
+            (numbers < low[at]) | (numbers > high[at]) | (count[at] & ((numbers < 0) | ~whole))
+        ).any():
+            return None
+        stats["rows"] += n
+        stats["lines"] += n
+        seen.units |= unit_set
+        seen.measures |= measure_set
+        seen.periods.update(period_of[text].split("\t", 1)[0] for text in period_set)
+        if not wanted:
+            return ""
+        lines = zip(
+            map(prefix_of.__getitem__, unit_cells)
+            if unit_cells is not None
+            else repeat(prefix_of[""]),
+            measures,
+            map(period_of.__getitem__, periods),
+            map(_BLOCK_GENDERS.__getitem__, genders) if genders is not None else repeat("T"),
+            values,
+            repeat(_AFTER_VALUE),
+            map(str, range(block.first, block.first + n)),
+            repeat("\\N"),
+        )
+        return "\n".join(map("\t".join, lines)) + "\n"
+
+    return check
 
 
 def request_hash(kind: str, municipality: str, mode: str, file_sha256: str) -> str:
@@ -639,13 +773,17 @@ async def _validate_and_store(
     seen = Seen()
     started = time.perf_counter()
     render = make_renderer(rules, index, errors, stats, "\n", seen)
+    take = getattr(rows, "take", None)  # a CSV file's rows come a block of records at once
+    check = make_block_check(rules, index, stats, seen) if take is not None else None
 
-    def block() -> tuple[bytes, bool]:
-        """The next block of rows read, checked and rendered (COPY text for the staging
-        table). Once a row has a problem nothing more is rendered (nothing will be stored),
-        and reading stops at MAX_REPORTED_ERRORS problems."""
+    def one_by_one(
+        numbered: Iterable[tuple[int, list[parsing.Cell]]], *, whole: bool = False
+    ) -> tuple[bytes, bool]:
+        """Rows through the row check (`whole`: all of them, else about a block's worth of
+        lines). Once a row has a problem nothing more is rendered (nothing will be stored);
+        reading stops at MAX_REPORTED_ERRORS problems."""
         buffer: list[str] = []
-        for number, cells in rows:
+        for number, cells in numbered:
             stats["rows"] += 1
             lines = render(number, cells)
             if errors.total >= MAX_REPORTED_ERRORS:
@@ -654,9 +792,37 @@ async def _validate_and_store(
             if lines and not errors.total:
                 stats["lines"] += len(lines)
                 buffer.extend(lines)
-                if len(buffer) >= 20_000:
+                if len(buffer) >= BLOCK_ROWS and not whole:
                     return "".join(buffer).encode(), False
         return "".join(buffer).encode(), True
+
+    def block() -> tuple[bytes, bool]:
+        """The next block of rows read, checked and rendered (COPY text for the staging
+        table) and whether the file is done."""
+        if take is None:
+            return one_by_one(rows)
+        parts: list[bytes] = []
+        count = 0
+        while count < BLOCK_ROWS:
+            # A few thousand records at a time: their cells stay in the processor's cache.
+            taken = take()
+            if taken is None:
+                return b"".join(parts), True
+            count += taken.count
+            rendered = check(taken, not errors.total) if check is not None else None
+            if rendered is not None:
+                parts.append(rendered.encode())
+                continue
+            numbered = (
+                (taken.first + offset, cells)
+                for offset, cells in enumerate(taken.rows())
+                if not parsing.blank(cells)
+            )
+            text, _ = one_by_one(numbered, whole=True)
+            parts.append(text)
+            if stats["stopped"]:
+                return b"".join(parts), True
+        return b"".join(parts), False
 
     # The one pass over the file: in a worker thread a block at a time (reading and checking
     # grow with the file); the event loop only writes the rendered block to the spool. The
