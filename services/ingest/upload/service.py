@@ -14,7 +14,6 @@ import re
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from itertools import repeat
 from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -511,14 +510,13 @@ _PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
 
 
 _ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-# Numbers one to a line, as the row check's fast path takes them (ASCII digits only here:
-# anything else goes through the row check).
-_PLAIN_LINES = re.compile(
-    r"(?:-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\n)*-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
-)
+_NUMBER_CHARACTERS = frozenset("0123456789.-\n")
 _BLOCK_GENDERS = {"T": "T", "K": "K", "M": "M", "": "T"}
-# After the value: numerator, denominator, respondents, status (before the row number).
-_AFTER_VALUE = "\\N\t\\N\t\\N\tfinal"
+# After the value: numerator, denominator, respondents, status; then the row number and the
+# source URL.
+_AFTER_VALUE = "\t\\N\t\\N\t\\N\tfinal\t"
+_LINE_END = "\t\\N\n"
+_SLOTS = 13  # strings a rendered line is joined from
 
 # A block of records → its COPY text, or None (see make_block_check).
 BlockCheck = Callable[[parsing.Block, bool], str | None]
@@ -566,14 +564,17 @@ def make_block_check(
             columns = [list(map(itemgetter(i), records)) for i in range(widths.pop())]
         if n == 0 or len(columns) < width:
             return None
+        # A personnummer anywhere: a validated column's few distinct values, the others'
+        # cells one to a line (no personnummer form spans a line break).
+        joined: dict[int, str] = {}
         for i, cells in enumerate(columns):
-            if max(map(len, cells)) < 10:
-                continue  # too short to hold a personnummer
-            # A validated column's few distinct values, else the cells one to a line (no
-            # personnummer form spans a line break).
-            texts = set(cells) if i in checked else {"\n".join(cells)}
-            if any(map(contains_personnummer, texts)):
-                return None
+            if i in checked:
+                if any(map(contains_personnummer, set(cells))):
+                    return None
+            else:
+                joined[i] = text = "\n".join(cells)
+                if contains_personnummer(text):
+                    return None
         if i_respondents is not None and any(columns[i_respondents]):
             return None  # suppression is decided row by row
         measures = columns[i_measure]
@@ -595,21 +596,28 @@ def make_block_check(
             if not unit and kind.unit_required:
                 return None
             prefix_of[unit] = f"{municipality}\t{unit.translate(_ESC)}"
+        plain_units = all(unit.translate(_ESC) == unit for unit in unit_set)
         if unit_cells is not None:
             for unit, text in set(zip(unit_cells, periods, strict=True)) - open_in:
                 if unit and rules.not_open(unit, rules.period(text)) is not None:  # type: ignore[arg-type]
                     return None
                 open_in.add((unit, text))
         genders = columns[i_gender] if i_gender is not None else None
-        if genders is not None and not set(genders) <= _BLOCK_GENDERS.keys():
+        gender_set = set(genders) if genders is not None else {"T"}
+        if not gender_set <= _BLOCK_GENDERS.keys():
             return None
-        joined = "\n".join(columns[i_value])
-        if "," in joined:
-            joined = joined.replace(",", ".")
-        if _PLAIN_LINES.fullmatch(joined) is None:
+        numbers_text = joined[i_value]
+        if "," in numbers_text:
+            numbers_text = numbers_text.replace(",", ".")
+        # Digits, points and minus signs only; float() then takes exactly the forms the row
+        # check takes (-?(digits[.digits]|.digits)) and refuses the rest ("-", "1.2.3", "").
+        if not set(numbers_text) <= _NUMBER_CHARACTERS:
             return None
-        values = joined.split("\n")
-        numbers = np.fromiter(map(float, values), np.float64, n)
+        values = numbers_text.split("\n")
+        try:
+            numbers = np.fromiter(map(float, values), np.float64, n)
+        except ValueError:
+            return None
         at = np.fromiter(map(position.__getitem__, measures), np.intp, n)
         if not np.isfinite(numbers).all():
             return None
@@ -625,19 +633,33 @@ def make_block_check(
         seen.periods.update(period_of[text].split("\t", 1)[0] for text in period_set)
         if not wanted:
             return ""
-        lines = zip(
-            map(prefix_of.__getitem__, unit_cells)
-            if unit_cells is not None
-            else repeat(prefix_of[""]),
-            measures,
-            map(period_of.__getitem__, periods),
-            map(_BLOCK_GENDERS.__getitem__, genders) if genders is not None else repeat("T"),
-            values,
-            repeat(_AFTER_VALUE),
-            map(str, range(block.first, block.first + n)),
-            repeat("\\N"),
-        )
-        return "\n".join(map("\t".join, lines)) + "\n"
+        # The lines, column by column into the slots of one list joined once (a line per
+        # row: municipality, unit, measure, period, start, end, gender, value, …, row).
+        slots = [""] * (_SLOTS * n)
+        if unit_cells is None:
+            slots[0::_SLOTS] = [prefix_of[""]] * n
+        elif plain_units:
+            slots[0::_SLOTS] = [f"{municipality}\t"] * n
+            slots[1::_SLOTS] = unit_cells
+        else:
+            slots[0::_SLOTS] = list(map(prefix_of.__getitem__, unit_cells))
+        slots[2::_SLOTS] = ["\t"] * n
+        slots[3::_SLOTS] = measures
+        slots[4::_SLOTS] = ["\t"] * n
+        slots[5::_SLOTS] = list(map(period_of.__getitem__, periods))
+        slots[6::_SLOTS] = ["\t"] * n
+        if genders is None:
+            slots[7::_SLOTS] = ["T"] * n
+        elif "" in gender_set:
+            slots[7::_SLOTS] = list(map(_BLOCK_GENDERS.__getitem__, genders))
+        else:
+            slots[7::_SLOTS] = genders
+        slots[8::_SLOTS] = ["\t"] * n
+        slots[9::_SLOTS] = values
+        slots[10::_SLOTS] = [_AFTER_VALUE] * n
+        slots[11::_SLOTS] = list(map(str, range(block.first, block.first + n)))
+        slots[12::_SLOTS] = [_LINE_END] * n
+        return "".join(slots)
 
     return check
 
