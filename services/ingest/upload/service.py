@@ -550,7 +550,7 @@ def make_block_check(
     count = np.array([b.count for b in limits.values()], dtype=bool)
     prefix_of: dict[str, str] = {}  # unit → "municipality\tunit"
     period_of: dict[str, str] = {}  # period as written → "canonical\tstart\tend"
-    open_in: set[tuple[str, str]] = set()  # (unit, period) known to be open
+    open_in: dict[str, set[str]] = {}  # unit → the periods (as written) it is open in
 
     def check(block: parsing.Block, wanted: bool) -> str | None:
         n = block.count
@@ -564,49 +564,60 @@ def make_block_check(
             columns = [list(map(itemgetter(i), records)) for i in range(widths.pop())]
         if n == 0 or len(columns) < width:
             return None
-        # A personnummer anywhere: a validated column's few distinct values, the others'
-        # cells one to a line (no personnummer form spans a line break).
-        joined: dict[int, str] = {}
+        distinct = {i: set(columns[i]) for i in checked}
+        # A personnummer anywhere: in a validated column's few distinct values, in another
+        # column's cells one to a line (no personnummer form spans a line break), unless
+        # every cell is too short to hold one.
         for i, cells in enumerate(columns):
             if i in checked:
-                if any(map(contains_personnummer, set(cells))):
+                if any(map(contains_personnummer, distinct[i])):
                     return None
-            else:
-                joined[i] = text = "\n".join(cells)
-                if contains_personnummer(text):
-                    return None
+            elif max(map(len, cells)) >= 10 and contains_personnummer("\n".join(cells)):
+                return None
         if i_respondents is not None and any(columns[i_respondents]):
             return None  # suppression is decided row by row
         measures = columns[i_measure]
-        measure_set = set(measures)
+        measure_set = distinct[i_measure]
         if not measure_set <= limits.keys():
             return None
         periods = columns[i_period]
-        period_set = set(periods)
+        period_set = distinct[i_period]
         for text in period_set - period_of.keys():
             found = rules.period(text) if text and text == text.strip() else None
             if not isinstance(found, tuple):
                 return None
             period_of[text] = "\t".join(found)
         unit_cells = columns[i_unit] if i_unit is not None else None
-        unit_set = set(unit_cells) if unit_cells is not None else {""}
+        unit_set = distinct[i_unit] if i_unit is not None else {""}
         for unit in unit_set - prefix_of.keys():
             if unit != unit.strip() or (unit and unit not in units):
                 return None
             if not unit and kind.unit_required:
                 return None
             prefix_of[unit] = f"{municipality}\t{unit.translate(_ESC)}"
+            open_in[unit] = set()
         plain_units = all(unit.translate(_ESC) == unit for unit in unit_set)
-        if unit_cells is not None:
-            for unit, text in set(zip(unit_cells, periods, strict=True)) - open_in:
-                if unit and rules.not_open(unit, rules.period(text)) is not None:  # type: ignore[arg-type]
-                    return None
-                open_in.add((unit, text))
+        # Each unit open in each period: every unit against every period of the block first
+        # (cached per unit), the pairs the rows make only when some unit was not open.
+        closed: set[tuple[str, str]] = set()
+        for unit in unit_set:
+            if unit:
+                for text in period_set - open_in[unit]:
+                    if rules.not_open(unit, rules.period(text)) is None:  # type: ignore[arg-type]
+                        open_in[unit].add(text)
+                    else:
+                        closed.add((unit, text))
+        if (
+            closed
+            and unit_cells is not None
+            and closed & set(zip(unit_cells, periods, strict=True))
+        ):
+            return None
         genders = columns[i_gender] if i_gender is not None else None
-        gender_set = set(genders) if genders is not None else {"T"}
+        gender_set = distinct[i_gender] if i_gender is not None else {"T"}
         if not gender_set <= _BLOCK_GENDERS.keys():
             return None
-        numbers_text = joined[i_value]
+        numbers_text = "\n".join(columns[i_value])
         if "," in numbers_text:
             numbers_text = numbers_text.replace(",", ".")
         # Digits, points and minus signs only; float() then takes exactly the forms the row
