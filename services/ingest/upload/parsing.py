@@ -8,11 +8,11 @@ import csv
 import io
 import re
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import repeat
-from typing import IO, Literal
+from typing import IO, Literal, cast
 
 from shared.i18n import Invalid, message
 
@@ -54,9 +54,10 @@ def sniff_separator(header_line: str) -> str:
     return best if counts[best] else ";"
 
 
-def blank(row: list[str]) -> bool:
-    """A row with no cell holding more than white space (not a data row)."""
-    return not (row and "".join(row).strip())
+def blank(row: Sequence[Cell]) -> bool:
+    """A CSV row (no None cells) with no cell holding more than white space (not a data
+    row)."""
+    return not (row and "".join(cast(Sequence[str], row)).strip())
 
 
 # Lines as a text file opened with newline="" gives them to csv: ended by \r\n, \n or \r.
@@ -74,11 +75,27 @@ class Block:
     columns: list[list[str]] | None = None
     records: list[list[str]] | None = None
 
-    def rows(self) -> list[list[str]]:
+    def halves(self) -> tuple[Block, Block]:
+        middle = self.count // 2
+        if self.columns is not None:
+            head = [cells[:middle] for cells in self.columns]
+            tail = [cells[middle:] for cells in self.columns]
+            return (
+                Block(self.first, middle, columns=head),
+                Block(self.first + middle, self.count - middle, columns=tail),
+            )
+        records = self.records or []
+        return (
+            Block(self.first, middle, records=records[:middle]),
+            Block(self.first + middle, self.count - middle, records=records[middle:]),
+        )
+
+    def rows(self) -> list[list[Cell]]:
+        """The records, one cell list each."""
         if self.records is None:
             assert self.columns is not None
             self.records = list(map(list, zip(*self.columns, strict=True)))
-        return self.records
+        return cast(list[list[Cell]], self.records)
 
 
 class CsvRows:

@@ -46,6 +46,8 @@ MAX_REPORTED_ERRORS = 1000
 SPOOL_BYTES = 8 * 1024 * 1024
 # Rows read, checked and rendered at a time in a worker thread.
 BLOCK_ROWS = 20_000
+# Rows below which a block the block check doubts goes through the row check.
+SMALLEST_BLOCK = 64
 
 
 @dataclass
@@ -842,10 +844,23 @@ async def _validate_and_store(
             if taken is None:
                 return b"".join(parts), True
             count += taken.count
-            rendered = check(taken, not errors.total) if check is not None else None
-            if rendered is not None:
-                parts.append(rendered.encode())
-                continue
+            settle(taken, parts)
+            if stats["stopped"]:
+                return b"".join(parts), True
+        return b"".join(parts), False
+
+    def settle(taken: parsing.Block, parts: list[bytes]) -> None:
+        """A block through the block check; where it has doubts, its halves, down to a few
+        rows that go one by one (a bad row costs the row check of its neighbours only)."""
+        rendered = check(taken, not errors.total) if check is not None else None
+        if rendered is not None:
+            parts.append(rendered.encode())
+        elif check is not None and taken.count > SMALLEST_BLOCK:
+            for half in taken.halves():
+                settle(half, parts)
+                if stats["stopped"]:
+                    return
+        else:
             numbered = (
                 (taken.first + offset, cells)
                 for offset, cells in enumerate(taken.rows())
@@ -853,9 +868,6 @@ async def _validate_and_store(
             )
             text, _ = one_by_one(numbered, whole=True)
             parts.append(text)
-            if stats["stopped"]:
-                return b"".join(parts), True
-        return b"".join(parts), False
 
     # The one pass over the file: in a worker thread a block at a time (reading and checking
     # grow with the file); the event loop only writes the rendered block to the spool. The

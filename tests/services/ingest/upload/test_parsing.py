@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 from services.ingest.upload import parsing
 
 
-def _expected(content: str, separator: str) -> list[tuple[int, list[str]]]:
+def _expected(content: str, separator: str) -> list[tuple[int, Any]]:
     reader = csv.reader(io.StringIO(content, newline=""), delimiter=separator)
     return [
         (number, row)
@@ -23,7 +24,7 @@ def _expected(content: str, separator: str) -> list[tuple[int, list[str]]]:
     ]
 
 
-def _by_blocks(rows: parsing.CsvRows) -> list[tuple[int, list[str]]]:
+def _by_blocks(rows: parsing.CsvRows) -> list[tuple[int, Any]]:
     found = []
     while (block := rows.take()) is not None:
         for offset, row in enumerate(block.rows()):

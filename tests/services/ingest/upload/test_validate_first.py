@@ -98,6 +98,34 @@ async def test_an_error_in_the_last_row_is_named_and_nothing_is_stored(
     assert changed(before, await row_counts(connection)) == {}
 
 
+async def test_problems_among_many_good_rows_are_each_named(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    key = str(await make_key("ingest:write", "ingest:read"))
+    lines = list(_rows(9_000))
+    wrong = {
+        101: ("value", "not_a_count", "2,5"),
+        2_000: ("unit_code", "unknown_unit", None),
+        2_001: ("period", "bad_period", None),
+        8_999: ("value", "not_a_number", "1e3"),
+    }
+    for row, (column, _, value) in wrong.items():
+        unit, measure, period, gender, given = lines[row - 2].split(";")
+        if column == "value":
+            given = value or given
+        elif column == "unit_code":
+            unit = "HT-NOWHERE"
+        else:
+            period = "2030T4"
+        lines[row - 2] = ";".join([unit, measure, period, gender, given])
+    lines.insert(4_000, "")  # a blank line is no row, but it has its number
+    response = await _post(client, key, _file(lines))
+    assert response.status_code == 422, response.text[:500]
+    found = {(e["row"], e["field"], e["code"]) for e in response.json()["errors"]}
+    shifted = {row if row < 4_002 else row + 1: what for row, what in wrong.items()}
+    assert found == {(row, column, code) for row, (column, code, _) in shifted.items()}
+
+
 async def test_a_clean_file_with_a_key_twice_names_the_duplicate_and_stores_nothing(
     client: MakeClient, make_key: MakeKey, connection: AsyncConnection, small_spools: None
 ) -> None:
