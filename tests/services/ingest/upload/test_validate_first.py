@@ -5,13 +5,16 @@ spool never outlives its request."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from services.ingest.upload import parsing
 from services.ingest.upload import router as upload_router
 from services.ingest.upload import service as upload_service
 from tests.conftest import MakeClient, MakeKey
@@ -174,3 +177,32 @@ async def test_no_spool_outlives_its_request(
         response = await _post(client, key, content, dry_run=str(what == "dry run").lower())
         assert response.status_code in {200, 201, 422}, (what, response.text[:300])
         assert _open_files() == open_before, what
+
+
+async def test_a_cancelled_upload_leaves_no_spool_open(
+    client: MakeClient, make_key: MakeKey, small_spools: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client that goes away cancels its request (shared.disconnect): the pass stops after
+    the block in hand and both spools are closed."""
+    key = str(await make_key("ingest:write", "ingest:read"))
+    content = _file(list(_rows(29_000)))
+    loop = asyncio.get_running_loop()
+    reading = asyncio.Event()
+    take = parsing.CsvRows.take
+
+    def watched(self: parsing.CsvRows) -> parsing.Block | None:
+        block = take(self)
+        if block is not None and block.first > upload_service.BLOCK_ROWS + 100:
+            # The second block of rows is being read: the first is in the spool, on disk.
+            loop.call_soon_threadsafe(reading.set)
+            time.sleep(0.001)  # slow enough for the cancellation to land mid-file
+        return block
+
+    monkeypatch.setattr(parsing.CsvRows, "take", watched)
+    open_before = _open_files()
+    request = asyncio.ensure_future(_post(client, key, content))
+    await reading.wait()
+    request.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await request
+    assert _open_files() == open_before
