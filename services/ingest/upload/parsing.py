@@ -264,7 +264,8 @@ def read_rows(
     return xlsx_rows(file) if fmt == "xlsx" else csv_rows(file)
 
 
-_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+# ASCII digits only: PostgreSQL reads no others (Python's float() does).
+_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 def parse_number(text: str) -> tuple[str, float]:

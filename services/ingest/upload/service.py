@@ -508,7 +508,8 @@ def make_renderer(
 
 
 _GENDERS = frozenset({"T", "K", "M"})
-_PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+# ASCII digits only: PostgreSQL reads no others (Python's float() does).
+_PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 _ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})

@@ -206,3 +206,15 @@ async def test_a_cancelled_upload_leaves_no_spool_open(
     with pytest.raises(asyncio.CancelledError):
         await request
     assert _open_files() == open_before
+
+
+async def test_a_digit_of_another_script_is_not_a_number(
+    client: MakeClient, make_key: MakeKey
+) -> None:
+    """Python's float() reads "٣" (Arabic-Indic three), PostgreSQL does not: refused by row."""
+    key = str(await make_key("ingest:write", "ingest:read"))
+    lines = [*_rows(3), "HT-NORR;survey_satisfied;2031-01;T;\u0663"]
+    response = await _post(client, key, _file(lines))
+    assert response.status_code == 422, response.text[:500]
+    (error,) = response.json()["errors"]
+    assert (error["row"], error["field"], error["code"]) == (5, "value", "not_a_number")
