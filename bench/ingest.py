@@ -1,7 +1,8 @@
 """Benchmark: N observation rows (default 1 000 000) uploaded as one CSV file through the ingest
-service's upload path (HTTP → streamed spool → row validation → COPY into staging → one
-set-based upsert with revisions), against raw psycopg COPY of the same rows into a table with
-the same columns, indexes and unique key, in the same run. Prints figures; the last line is
+service's upload path (HTTP → streamed spool → every row validated and rendered into a second
+spool → COPY of that spool straight into observation; a key stored already would take the
+staging table and the set-based upsert with revisions), against raw psycopg COPY of the same
+rows into a table with the same columns, indexes and unique key, in the same run. Prints figures; the last line is
 one JSON object (ratio_vs_copy = copy seconds ÷ upload seconds; higher is better)."""
 
 from __future__ import annotations

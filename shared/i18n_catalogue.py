@@ -1131,6 +1131,12 @@ CATALOGUE.update(
             "sv": "Filen avvisades: {summary}; inget lagrades",
             "en": "The file was rejected: {summary}; nothing was stored",
         },
+        "problem.ingest.file_was_rejected_rows": {
+            "sv": "Filen avvisades: {summary}; inget lagrades. Dubbletter i filen och ändringar "
+            "av lagrade slutliga värden kontrolleras när alla rader är giltiga",
+            "en": "The file was rejected: {summary}; nothing was stored. Keys given twice in the "
+            "file and changes to stored final values are checked once every row is valid",
+        },
         "problem.ingest.file_data_rows": {
             "sv": "Filen har inga datarader",
             "en": "The file has no data rows",

@@ -1,5 +1,7 @@
-"""Rules of file uploads: read row by row, validate every cell, stage with COPY, check the
-whole file set-based (duplicates, stored final values), then store all or nothing, once."""
+"""Rules of file uploads: read row by row and validate every cell before the database sees a
+row (a bad file is rejected at once), then store the valid rows with COPY, all or nothing,
+once; a key stored already or given twice goes through the staging table, checked
+set-based (duplicates, stored final values)."""
 
 from __future__ import annotations  # noqa: I001
 
@@ -9,11 +11,14 @@ import logging
 import time
 import json
 import re
+import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import numpy as np
 import psycopg
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -37,6 +42,12 @@ from shared.i18n import Invalid, Message, message
 
 logger = logging.getLogger("kvn.ingest.upload")
 MAX_REPORTED_ERRORS = 1000
+# Rendered rows wait in memory up to this size, beyond it in a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
+# Rows read, checked and rendered at a time in a worker thread.
+BLOCK_ROWS = 20_000
+# Rows below which a block the block check doubts goes through the row check.
+SMALLEST_BLOCK = 64
 
 
 @dataclass
@@ -497,10 +508,175 @@ def make_renderer(
 
 
 _GENDERS = frozenset({"T", "K", "M"})
-_PLAIN_NUMBER = re.compile(r"-?(?:\d+(?:\.\d*)?|\.\d+)")
+# ASCII digits only: PostgreSQL reads no others (Python's float() does).
+_PLAIN_NUMBER = re.compile(r"-?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 
 
 _ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+# Deletes what a number one to a line is made of (what is left is not).
+_NOT_NUMBER = str.maketrans("", "", "0123456789.-\n")
+_BLOCK_GENDERS = {"T": "T", "K": "K", "M": "M", "": "T"}
+# After the value: numerator, denominator, respondents, status; then the row number and the
+# source URL.
+_AFTER_VALUE = "\t\\N\t\\N\t\\N\tfinal\t"
+_LINE_END = "\t\\N\n"
+_SLOTS = 13  # strings a rendered line is joined from
+
+# A block of records → its COPY text, or None (see make_block_check).
+BlockCheck = Callable[[parsing.Block, bool], str | None]
+
+
+def make_block_check(
+    rules: Rules, index: dict[str, int], stats: dict[str, int], seen: Seen
+) -> BlockCheck | None:
+    """For the long form, the kind that carries the millions of rows: the check of a whole
+    block of CSV records at once, column by column with set and array operations rather than
+    row by row. It answers the block's COPY text (with `wanted`; else "") when every row
+    passes, and None at the first doubt: then the rows go one by one through the row check,
+    which names every problem. It passes only rows the row check passes, rendered alike."""
+    if rules.kind.name != "observations":
+        return None
+    kind = rules.kind
+    municipality = rules.municipality
+    units = rules.units
+    i_unit = index.get("unit_code")
+    i_measure = index["measure_code"]
+    i_period = index["period"]
+    i_value = index["value"]
+    i_gender = index.get("gender")
+    i_respondents = index.get("respondents")
+    width = max(index.values()) + 1
+    checked = {i for i in (i_unit, i_measure, i_period, i_gender) if i is not None}
+    limits = {code: _limits(rule) for code, rule in rules.measures.items()}
+    position = {code: i for i, code in enumerate(limits)}
+    low = np.array([-np.inf if b.low is None else b.low for b in limits.values()])
+    high = np.array([np.inf if b.high is None else b.high for b in limits.values()])
+    count = np.array([b.count for b in limits.values()], dtype=bool)
+    prefix_of: dict[str, str] = {}  # unit → "municipality\tunit"
+    period_of: dict[str, str] = {}  # period as written → "canonical\tstart\tend"
+    open_in: dict[str, set[str]] = {}  # unit → the periods (as written) it is open in
+
+    def check(block: parsing.Block, wanted: bool) -> str | None:
+        n = block.count
+        if block.columns is not None:
+            columns = block.columns
+        else:
+            records = block.records or []
+            widths = set(map(len, records))
+            if len(widths) != 1:
+                return None  # short, long or blank rows: one by one
+            columns = [list(map(itemgetter(i), records)) for i in range(widths.pop())]
+        if n == 0 or len(columns) < width:
+            return None
+        distinct = {i: set(columns[i]) for i in checked}
+        # A personnummer anywhere: in a validated column's few distinct values, in another
+        # column's cells one to a line (no personnummer form spans a line break), unless
+        # every cell is too short to hold one.
+        for i, cells in enumerate(columns):
+            if i in checked:
+                if any(map(contains_personnummer, distinct[i])):
+                    return None
+            elif max(map(len, cells)) >= 10 and contains_personnummer("\n".join(cells)):
+                return None
+        if i_respondents is not None and any(columns[i_respondents]):
+            return None  # suppression is decided row by row
+        measures = columns[i_measure]
+        measure_set = distinct[i_measure]
+        if not measure_set <= limits.keys():
+            return None
+        periods = columns[i_period]
+        period_set = distinct[i_period]
+        for text in period_set - period_of.keys():
+            found = rules.period(text) if text and text == text.strip() else None
+            if not isinstance(found, tuple):
+                return None
+            period_of[text] = "\t".join(found)
+        unit_cells = columns[i_unit] if i_unit is not None else None
+        unit_set = distinct[i_unit] if i_unit is not None else {""}
+        for unit in unit_set - prefix_of.keys():
+            if unit != unit.strip() or (unit and unit not in units):
+                return None
+            if not unit and kind.unit_required:
+                return None
+            prefix_of[unit] = f"{municipality}\t{unit.translate(_ESC)}"
+            open_in[unit] = set()
+        plain_units = all(unit.translate(_ESC) == unit for unit in unit_set)
+        # Each unit open in each period: every unit against every period of the block first
+        # (cached per unit), the pairs the rows make only when some unit was not open.
+        closed: set[tuple[str, str]] = set()
+        for unit in unit_set:
+            if unit:
+                for text in period_set - open_in[unit]:
+                    if rules.not_open(unit, rules.period(text)) is None:  # type: ignore[arg-type]
+                        open_in[unit].add(text)
+                    else:
+                        closed.add((unit, text))
+        if (
+            closed
+            and unit_cells is not None
+            and closed & set(zip(unit_cells, periods, strict=True))
+        ):
+            return None
+        genders = columns[i_gender] if i_gender is not None else None
+        gender_set = distinct[i_gender] if i_gender is not None else {"T"}
+        if not gender_set <= _BLOCK_GENDERS.keys():
+            return None
+        numbers_text = "\n".join(columns[i_value])
+        if "," in numbers_text:
+            numbers_text = numbers_text.replace(",", ".")
+        # Digits, points and minus signs only; float() then takes exactly the forms the row
+        # check takes (-?(digits[.digits]|.digits)) and refuses the rest ("-", "1.2.3", "").
+        if numbers_text.translate(_NOT_NUMBER):
+            return None
+        values = numbers_text.split("\n")
+        try:
+            numbers = np.fromiter(map(float, values), np.float64, n)
+        except ValueError:
+            return None
+        at = np.fromiter(map(position.__getitem__, measures), np.intp, n)
+        if not np.isfinite(numbers).all():
+            return None
+        whole = numbers == np.floor(numbers)
+        if (
+            (numbers < low[at]) | (numbers > high[at]) | (count[at] & ((numbers < 0) | ~whole))
+        ).any():
+            return None
+        stats["rows"] += n
+        stats["lines"] += n
+        seen.units |= unit_set
+        seen.measures |= measure_set
+        seen.periods.update(period_of[text].split("\t", 1)[0] for text in period_set)
+        if not wanted:
+            return ""
+        # The lines, column by column into the slots of one list joined once (a line per
+        # row: municipality, unit, measure, period, start, end, gender, value, …, row).
+        slots = [""] * (_SLOTS * n)
+        if unit_cells is None:
+            slots[0::_SLOTS] = [prefix_of[""]] * n
+        elif plain_units:
+            slots[0::_SLOTS] = [f"{municipality}\t"] * n
+            slots[1::_SLOTS] = unit_cells
+        else:
+            slots[0::_SLOTS] = list(map(prefix_of.__getitem__, unit_cells))
+        slots[2::_SLOTS] = ["\t"] * n
+        slots[3::_SLOTS] = measures
+        slots[4::_SLOTS] = ["\t"] * n
+        slots[5::_SLOTS] = list(map(period_of.__getitem__, periods))
+        slots[6::_SLOTS] = ["\t"] * n
+        if genders is None:
+            slots[7::_SLOTS] = ["T"] * n
+        elif "" in gender_set:
+            slots[7::_SLOTS] = list(map(_BLOCK_GENDERS.__getitem__, genders))
+        else:
+            slots[7::_SLOTS] = genders
+        slots[8::_SLOTS] = ["\t"] * n
+        slots[9::_SLOTS] = values
+        slots[10::_SLOTS] = [_AFTER_VALUE] * n
+        slots[11::_SLOTS] = list(map(str, range(block.first, block.first + n)))
+        slots[12::_SLOTS] = [_LINE_END] * n
+        return "".join(slots)
+
+    return check
 
 
 def request_hash(kind: str, municipality: str, mode: str, file_sha256: str) -> str:
@@ -547,6 +723,11 @@ async def upload(
     idempotency_key: str | None,
     years_ahead: int,
 ) -> UploadOut | StoredResponse:
+    """Validate first, then store: one pass reads, checks and renders every row into a spool
+    (memory for a small file, disk for a large one) while the database sees nothing; a file
+    with a bad row is rejected at once. Only a file whose every row is valid goes to the
+    database, from the spool: straight into observation, or (a key stored already or given
+    twice) through the staging table, where duplicates and stored final values are judged."""
     kind = KINDS[kind_name]
     municipality = principal.tenant(municipality_code)
     digest = request_hash(kind.name, municipality, mode, file_sha256)
@@ -563,6 +744,50 @@ async def upload(
             message("problem.ingest.file_was_rejected", reason=exc.text),
             errors=[FieldError(loc=["file"], message=exc.text, code="unreadable_file")],
         ) from exc
+    spool: IO[bytes] = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        return await _validate_and_store(
+            session,
+            principal=principal,
+            kind=kind,
+            municipality=municipality,
+            mode=mode,
+            dry_run=dry_run,
+            filename=filename,
+            fmt=fmt,
+            header=header,
+            rows=rows,
+            detected=detected,
+            spool=spool,
+            digest=digest,
+            idempotency_key=idempotency_key,
+            years_ahead=years_ahead,
+        )
+    finally:
+        close = getattr(rows, "close", None)
+        if close is not None:
+            close()
+        spool.close()
+
+
+async def _validate_and_store(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    kind: UploadKind,
+    municipality: str,
+    mode: str,
+    dry_run: bool,
+    filename: str | None,
+    fmt: parsing.Format,
+    header: list[str],
+    rows: Iterator[tuple[int, list[parsing.Cell]]],
+    detected: dict[str, str],
+    spool: IO[bytes],
+    digest: str,
+    idempotency_key: str | None,
+    years_ahead: int,
+) -> UploadOut:
     index, header_errors = map_header(kind, header)
     if header_errors:
         raise Unprocessable(
@@ -584,51 +809,100 @@ async def upload(
     stats = {"rows": 0, "lines": 0, "suppressed": 0, "stopped": 0}
     seen = Seen()
     started = time.perf_counter()
+    render = make_renderer(rules, index, errors, stats, "\n", seen)
+    take = getattr(rows, "take", None)  # a CSV file's rows come a block of records at once
+    check = make_block_check(rules, index, stats, seen) if take is not None else None
 
-    def rejected() -> Unprocessable:
-        if stats["stopped"]:
-            summary = message(
-                "problem.ingest.summary_stopped", count=errors.total, first=MAX_REPORTED_ERRORS
-            )
-        elif errors.total > MAX_REPORTED_ERRORS:
-            summary = message(
-                "problem.ingest.summary_listed", count=errors.total, first=MAX_REPORTED_ERRORS
-            )
+    def one_by_one(
+        numbered: Iterable[tuple[int, list[parsing.Cell]]], *, whole: bool = False
+    ) -> tuple[bytes, bool]:
+        """Rows through the row check (`whole`: all of them, else about a block's worth of
+        lines). Once a row has a problem nothing more is rendered (nothing will be stored);
+        reading stops at MAX_REPORTED_ERRORS problems."""
+        buffer: list[str] = []
+        for number, cells in numbered:
+            stats["rows"] += 1
+            lines = render(number, cells)
+            if errors.total >= MAX_REPORTED_ERRORS:
+                stats["stopped"] = 1
+                return b"", True
+            if lines and not errors.total:
+                stats["lines"] += len(lines)
+                buffer.extend(lines)
+                if len(buffer) >= BLOCK_ROWS and not whole:
+                    return "".join(buffer).encode(), False
+        return "".join(buffer).encode(), True
+
+    def block() -> tuple[bytes, bool]:
+        """The next block of rows read, checked and rendered (COPY text for the staging
+        table) and whether the file is done."""
+        if take is None:
+            return one_by_one(rows)
+        parts: list[bytes] = []
+        count = 0
+        while count < BLOCK_ROWS:
+            # A few thousand records at a time: their cells stay in the processor's cache.
+            taken = take()
+            if taken is None:
+                return b"".join(parts), True
+            count += taken.count
+            settle(taken, parts)
+            if stats["stopped"]:
+                return b"".join(parts), True
+        return b"".join(parts), False
+
+    def settle(taken: parsing.Block, parts: list[bytes]) -> None:
+        """A block through the block check; where it has doubts, its halves, down to a few
+        rows that go one by one (a bad row costs the row check of its neighbours only)."""
+        rendered = check(taken, not errors.total) if check is not None else None
+        if rendered is not None:
+            parts.append(rendered.encode())
+        elif check is not None and taken.count > SMALLEST_BLOCK:
+            for half in taken.halves():
+                settle(half, parts)
+                if stats["stopped"]:
+                    return
         else:
-            summary = message("problem.ingest.summary", count=errors.total)
-        return Unprocessable(
-            message("problem.ingest.file_was_rejected_nothing_was", summary=summary),
-            errors=sorted(errors.items, key=lambda e: e.row or 0),
-            extra={"error_count": errors.total},
+            numbered = (
+                (taken.first + offset, cells)
+                for offset, cells in enumerate(taken.rows())
+                if not parsing.blank(cells)
+            )
+            text, _ = one_by_one(numbered, whole=True)
+            parts.append(text)
+
+    # The one pass over the file: in a worker thread a block at a time (reading and checking
+    # grow with the file); the event loop only writes the rendered block to the spool. The
+    # database sees nothing of the file yet.
+    done = False
+    while not done:
+        rendered, done = await run_cpu(block)
+        if rendered:
+            spool.write(rendered)
+    # A unit manager's file naming another unit is refused whole (403).
+    principal.require_units(seen.units)
+    row_count = stats["rows"]
+    staged = stats["lines"]
+    if row_count == 0:
+        raise Unprocessable(
+            message("problem.ingest.file_data_rows"),
+            errors=[
+                FieldError(
+                    loc=["file"], message=message("problem.budget.no_data_rows"), code="empty_file"
+                )
+            ],
         )
+    if errors.total:
+        # Rejected at once: no row went to the database. Keys given twice and changes to
+        # stored final values are judged once every row is valid (the problem says so).
+        raise _rejected(errors, stopped=bool(stats["stopped"]), rows_only=True)
+    parsed = time.perf_counter()
 
-    async def stream(copy: Any, tail: str, *, direct: bool = False) -> None:
-        """Read, check and render every row into a COPY, a block at a time in a worker
-        thread (reading and checking grow with the file; the event loop only sends).
-        Reading stops at MAX_REPORTED_ERRORS problems: the file is rejected, and those are
-        reported at once. On the direct path a file with a problem sends nothing more."""
-        render = make_renderer(rules, index, errors, stats, tail, seen)
-
-        def block() -> tuple[str, bool]:
-            buffer: list[str] = []
-            for number, cells in rows:
-                stats["rows"] += 1
-                lines = render(number, cells)
-                if errors.total >= MAX_REPORTED_ERRORS:
-                    stats["stopped"] = 1
-                    return "".join(buffer), True
-                if lines and not (direct and errors.total):
-                    stats["lines"] += len(lines)
-                    buffer.extend(lines)
-                    if len(buffer) >= 20_000:
-                        return "".join(buffer), False
-            return "".join(buffer), True
-
-        done = False
-        while not done:
-            text, done = await run_cpu(block)
-            if text:
-                await copy.write(text)
+    async def send(copy: Any, tail: bytes | None = None) -> None:
+        """The spool into a COPY; with `tail`, each line completed for observation."""
+        spool.seek(0)
+        while chunk := spool.read(1 << 20):
+            await copy.write(chunk if tail is None else chunk.replace(b"\n", tail))
 
     batch: IngestBatch | None = None
     if not dry_run:
@@ -645,33 +919,31 @@ async def upload(
                 row_count=0,
             ),
         )
-        # The fast path for new data: COPY straight into observation in a savepoint. A key
-        # that exists already (or twice in the file) stops it with a unique violation, a bad
-        # row with an error; then the savepoint is rolled back and the file read again
-        # through the staging table, where every problem is found and reported.
-        tail = f"\tlocal\t{batch.id}\t{principal.key_id}\t1\t\\N\n"
+        # The fast path for new data: the spool straight into observation in a savepoint. A
+        # key that exists already (or twice in the file) stops it with a unique violation;
+        # then the savepoint is rolled back and the spool goes through the staging table.
+        tail = f"\tlocal\t{batch.id}\t{principal.key_id}\t1\t\\N\n".encode()
         await bulk.allow_long_statements(session)
+        direct = True
         try:
-            async with session.begin_nested() as savepoint:
-                async with await bulk.open_copy(session, direct=True) as copy:
-                    await stream(copy, tail, direct=True)
-                # A unit manager's file naming another unit is refused whole (403).
-                principal.require_units(seen.units)
-                if errors.total or stats["rows"] == 0:
-                    await savepoint.rollback()
+            async with (
+                session.begin_nested(),
+                await bulk.open_copy(session, direct=True) as copy,
+            ):
+                await send(copy, tail)
         except (DBAPIError, psycopg.Error) as exc:
             # COPY through the raw connection raises psycopg's own error.
             if not isinstance(getattr(exc, "orig", exc), psycopg.errors.UniqueViolation):
                 raise
-            errors.total = 1  # not a row's problem: take the careful path below
-        if errors.total == 0 and stats["rows"]:
-            batch.row_count = stats["rows"]
+            direct = False
+        if direct:
+            batch.row_count = row_count
             version = await batch_repository.bump_data_version(session, municipality)
             everything_new = Change(
                 periods=seen.periods,
                 measure_codes=seen.measures,
                 unit_codes=seen.units,
-                created=stats["lines"],
+                created=staged,
             )
             await emit_changes(
                 session, {municipality: everything_new}, source="local", batch_id=str(batch.id)
@@ -680,7 +952,11 @@ async def upload(
             await session.refresh(batch)
             logger.info(
                 "upload stored by the direct path",
-                extra={"rows": stats["rows"], "seconds": round(time.perf_counter() - started, 3)},
+                extra={
+                    "rows": row_count,
+                    "read_and_check_s": round(parsed - started, 3),
+                    "seconds": round(time.perf_counter() - started, 3),
+                },
             )
             out = UploadOut(
                 id=batch.id,
@@ -689,9 +965,9 @@ async def upload(
                 filename=filename,
                 format=fmt,
                 dry_run=False,
-                rows=stats["rows"],
-                observations=stats["lines"],
-                created=stats["lines"],
+                rows=row_count,
+                observations=staged,
+                created=staged,
                 revised=0,
                 unchanged=0,
                 suppressed=stats["suppressed"],
@@ -703,23 +979,10 @@ async def upload(
                 session, batch, 201, out.model_dump(mode="json")
             )
             return out
-        # Read the file again from the start for the careful path.
-        close = getattr(rows, "close", None)
-        if close is not None:
-            close()
-        if stats["stopped"]:
-            raise rejected()
-        errors = Errors()
-        stats = {"rows": 0, "lines": 0, "suppressed": 0, "stopped": 0}
-        seen = Seen()
-        header, rows, detected = await run_cpu(parsing.read_rows, file, fmt)
 
     await bulk.create_stage(session)
     async with await bulk.open_copy(session) as copy:
-        await stream(copy, "\n")
-    principal.require_units(seen.units)
-    row_count = stats["rows"]
-    staged = stats["lines"]
+        await send(copy)
 
     column_of = {c.measure: c.name for c in kind.columns if c.measure}
 
@@ -755,24 +1018,9 @@ async def upload(
                     "conflicts_with_final",
                 )
 
-    if row_count == 0:
-        raise Unprocessable(
-            message("problem.ingest.file_data_rows"),
-            errors=[
-                FieldError(
-                    loc=["file"], message=message("problem.budget.no_data_rows"), code="empty_file"
-                )
-            ],
-        )
-    if errors.total:
-        if not stats["stopped"]:
-            await report_set_based()
-        raise rejected()
-
-    parsed = time.perf_counter()
-    # The fast path: one set-based merge in a savepoint. If it doubled a key or changed a
-    # stored final value (without mode=revise) it is rolled back and the rows are reported;
-    # a dry run always rolls back and reports what would have happened.
+    # One set-based merge in a savepoint. If it doubled a key or changed a stored final value
+    # (without mode=revise) it is rolled back and the rows are reported; a dry run always
+    # rolls back and reports what would have happened.
     counts: bulk.UpsertCounts | None = None
     try:
         async with session.begin_nested() as savepoint:
@@ -791,13 +1039,13 @@ async def upload(
         counts = None  # a key twice in the file
     if counts is None or (counts.blocked and mode != "revise"):
         await report_set_based()
-        raise rejected()
+        raise _rejected(errors, stopped=False, rows_only=False)
     merged = time.perf_counter()
     logger.info(
         "upload checked and merged",
         extra={
             "rows": row_count,
-            "read_and_copy_s": round(parsed - started, 3),
+            "read_and_check_s": round(parsed - started, 3),
             "merge_s": round(merged - parsed, 3),
         },
     )
@@ -844,6 +1092,31 @@ async def upload(
     )
     await batch_repository.set_batch_response(session, batch, 201, out.model_dump(mode="json"))
     return out
+
+
+def _rejected(errors: Errors, *, stopped: bool, rows_only: bool) -> Unprocessable:
+    """The 422 of a rejected file: every problem found, by row. `rows_only`: the rows' own
+    problems (keys given twice and stored final values are judged once every row is valid)."""
+    if stopped:
+        summary = message(
+            "problem.ingest.summary_stopped", count=errors.total, first=MAX_REPORTED_ERRORS
+        )
+    elif errors.total > MAX_REPORTED_ERRORS:
+        summary = message(
+            "problem.ingest.summary_listed", count=errors.total, first=MAX_REPORTED_ERRORS
+        )
+    else:
+        summary = message("problem.ingest.summary", count=errors.total)
+    return Unprocessable(
+        message(
+            "problem.ingest.file_was_rejected_rows"
+            if rows_only
+            else "problem.ingest.file_was_rejected_nothing_was",
+            summary=summary,
+        ),
+        errors=sorted(errors.items, key=lambda e: e.row or 0),
+        extra={"error_count": errors.total},
+    )
 
 
 async def get_upload(
