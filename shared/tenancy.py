@@ -95,6 +95,14 @@ def _riket() -> Unprocessable:
     )
 
 
+def writable(municipality: str) -> str:
+    """The municipality a write acts on, refused before any work when it is riket (a write
+    that checks a whole file first would otherwise answer about the file)."""
+    if municipality == RIKET:
+        raise _riket()
+    return municipality
+
+
 def _nothing_added_for_riket(session: Session, _context: object, _instances: object) -> None:
     """Every row added to a session: riket (0000) is not a tenant."""
     for obj in session.new:

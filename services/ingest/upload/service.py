@@ -36,6 +36,7 @@ from shared.errors import Conflict, FieldError, NotFound, Unprocessable
 from shared.idempotency import refuse_reuse
 from shared.models import IngestBatch
 from shared.periods import Period, PeriodError, beyond_horizon
+from shared import tenancy
 from shared.personal_data import CODE, HIDDEN, MESSAGE, contains_personnummer
 from shared.privacy import SUPPRESSION_THRESHOLD
 from shared.i18n import Invalid, Message, message
@@ -729,7 +730,7 @@ async def upload(
     database, from the spool: straight into observation, or (a key stored already or given
     twice) through the staging table, where duplicates and stored final values are judged."""
     kind = KINDS[kind_name]
-    municipality = principal.tenant(municipality_code)
+    municipality = tenancy.writable(principal.tenant(municipality_code))
     digest = request_hash(kind.name, municipality, mode, file_sha256)
     if idempotency_key and not dry_run:
         replay = await _replay(session, principal, idempotency_key, digest)
