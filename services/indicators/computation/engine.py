@@ -300,6 +300,27 @@ def unit_cell(
     cell = Cell(level=level, code=unit, period=text, gender=gender, units=1)
     if not used:
         return cell
+    return _finish(
+        cell,
+        definition,
+        used,
+        numerator,
+        denominator,
+        raw_shape=isinstance(num_node, Ref) and single_rows,
+    )
+
+
+def _finish(
+    cell: Cell,
+    definition: Definition,
+    used: list[Obs],
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    *,
+    raw_shape: bool,
+) -> Cell:
+    """A unit cell's figures from the observations it uses (`raw_shape`: the numerator is one
+    measure made of single rows stored for exactly the period)."""
     cell.observation_ids = [used[0].id] if len(used) == 1 else sorted({o.id for o in used})
     cell.numerator = numerator
     cell.denominator = denominator
@@ -334,17 +355,69 @@ def unit_cell(
         )
     ):
         cell.suppression = "primary"
-    raw = (
-        isinstance(num_node, Ref)
-        and definition.denominator is None
-        and definition.factor == 1
-        and single_rows
-        and all_kolada
-    )
+    raw = raw_shape and definition.denominator is None and definition.factor == 1 and all_kolada
     cell.attribution = "kolada" if raw else "derived"
-    if level != "unit":
+    if cell.level != "unit":
         cell.basis = "kolada" if all_kolada else "stored"
     return cell
+
+
+def _plain_refs(definition: Definition) -> tuple[Ref, Ref | None] | None:
+    """(numerator, denominator) when each is one measure reference, else None."""
+    num = parsed(definition.numerator)
+    den = parsed(definition.denominator) if definition.denominator else None
+    if isinstance(num, Ref) and (den is None or isinstance(den, Ref)):
+        return num, den
+    return None
+
+
+def _unit_cells(
+    index: ObservationIndex,
+    definition: Definition,
+    codes: Sequence[str],
+    genders: Sequence[str],
+    period: Period,
+) -> dict[tuple[str, str], Cell]:
+    """`unit_cell` for every unit and gender of one period. The common shape (numerator and
+    denominator one measure each, both stored for exactly the period) is read straight from
+    the index, without the formula walk or the search for finer periods; every other cell
+    goes through `unit_cell`. Both give the same cell
+    (tests/services/indicators/computation/test_unit_cells_fast.py)."""
+    refs = _plain_refs(definition)
+    if refs is None:
+        return {
+            (code, g): unit_cell(
+                index, definition, unit=code, level="unit", period=period, gender=g
+            )
+            for code in codes
+            for g in genders
+        }
+    num, den = refs
+    text = index.text(period)
+    exact = index.exact
+    rule = definition.period_rollup
+    out: dict[tuple[str, str], Cell] = {}
+    for code in codes:
+        for g in genders:
+            found_num = exact.get((code, num.measure, num.gender or g, text))
+            found_den = None
+            if den is not None:
+                found_den = exact.get((code, den.measure, den.gender or g, text))
+            if found_num is None or (den is not None and found_den is None):
+                out[(code, g)] = unit_cell(
+                    index, definition, unit=code, level="unit", period=period, gender=g
+                )
+                continue
+            used = [found_num] if found_den is None else [found_num, found_den]
+            out[(code, g)] = _finish(
+                Cell(level="unit", code=code, period=text, gender=g, units=1),
+                definition,
+                used,
+                _roll_periods(used[:1], rule),
+                None if found_den is None else _roll_periods(used[1:], rule),
+                raw_shape=True,
+            )
+    return out
 
 
 ROLLUP_TOLERANCE = Decimal("0.01")
@@ -422,20 +495,6 @@ def aggregate(
     if respondents_rule and result.n is not None and result.n < SUPPRESSION_THRESHOLD:
         result.suppression = "primary"
     return result
-
-
-def _unit_cells(
-    index: ObservationIndex,
-    definition: Definition,
-    codes: Sequence[str],
-    genders: Sequence[str],
-    period: Period,
-) -> dict[tuple[str, str], Cell]:
-    return {
-        (code, g): unit_cell(index, definition, unit=code, level="unit", period=period, gender=g)
-        for code in codes
-        for g in genders
-    }
 
 
 @dataclass(slots=True)

@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 import psycopg
-
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,7 +19,6 @@ from services.indicators.computation.engine import Obs
 from shared.demo.common import FICTIONAL_PREFIX
 from shared.models import DataVersion, Municipality, MunicipalityGroup, Observation
 from shared.periods import Period
-
 
 _OBSERVATIONS = (
     "SELECT id, source, unit_code, measure_code, period, period_start, period_end, gender, "
