@@ -1,22 +1,33 @@
-"""Benchmark: the analytics query against a no-op endpoint on the same server, same run.
+"""Benchmark: the analytics query, warm against a no-op endpoint and cold against its floor.
 
-    python bench/indicators.py [--units 10000] [--municipalities 200] [--indicators 50]
-                               [--data-indicators 10] [--years 10] [--concurrency 50]
-                               [--seconds 10]
+    python bench/indicators.py [--units 5000] [--municipalities 100] [--indicators 50]
+                               [--data-indicators 2] [--years 10] [--concurrency 50]
+                               [--seconds 10] [--rounds 5] [--growth-runs 5]
 
-Builds a scratch database (on DATABASE_URL's server, else the embedded one) with
-`--units` units spread over `--municipalities` municipalities, `--indicators` indicator
-definitions (each a weighted survey formula over two measures) and observations for
-`--data-indicators` of them × `--years` years × T/K/M, then serves the indicators app with
-uvicorn in a subprocess and measures, at `--concurrency` concurrent clients:
+Builds a scratch database (on DATABASE_URL's server, else the embedded one) with `--units`
+units spread over `--municipalities` municipalities, `--indicators` indicator definitions
+(each a weighted survey formula over two measures) and yearly observations of
+`--data-indicators` of them × `--years` years × T/K/M (4–43 respondents per gender, so some
+cells are primary), plus two municipalities of 100 and 1 000 units (no cell below 7), then
+serves the indicators app with uvicorn in a subprocess and measures:
 
-- the no-op baseline: GET /healthz (no auth, no I/O);
-- the analytics query for one indicator, all units of one municipality, `--years` years,
-  T/K/M (rotating over `--rotate` municipalities, each queried once before measuring): warm (the server's response cache is on, as in
-  production) and cold (a second server with INDICATORS_CACHE_ENTRIES=0, so every request
-  recomputes from the database).
+- warm: the analytics query for one indicator, all units of a municipality, `--years` years,
+  T/K/M (rotating over `--rotate` municipalities) with the response cache on, against the
+  no-op GET /healthz, at `--concurrency` clients (`ratio_vs_noop`);
+- cold (a second server with INDICATORS_CACHE_ENTRIES=0): distinct queries, client k asking
+  only its own (no two clients ever share an in-flight computation), against the floor: the
+  same observation SQL through raw psycopg plus the answer's arithmetic in numpy for the
+  same rows, from the same process. `cold_vs_floor` = median latency of one client, cold ÷
+  floor (goal ≤ 2.0); `cold_distinct_rps_vs_floor_rps` = req/s of `--concurrency` clients,
+  cold ÷ floor run by as many concurrent clients (goal ≥ 0.4); `growth_1000_vs_100` = cold
+  time at 1 000 units ÷ at 100 units (goal ≤ 10). Cold and floor rounds alternate. Every
+  cold query is asked once first, so the suppression patterns (the disclosure LP, cached by
+  the table's figures) are known: bench/disclosure.py measures the LP.
 
-The last line printed is one JSON object. The scratch database is dropped at the end.
+The defaults run in a few minutes on a 2-core machine; the issue's big run is
+`--units 10000 --municipalities 200 --data-indicators 10`. The last line printed is one
+JSON object. The scratch database is dropped at the end. bench/report.py pairs the tertial
+report with its fetch.
 """
 
 from __future__ import annotations

@@ -80,9 +80,7 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, float]:
                 if attempt:
                     reports.append(report_s)
                     fetches.append(fetch_s)
-        shown = sum(
-            len(s.struktur) + len(s.process) + len(s.effekt) for s in report.sections
-        )
+        shown = sum(len(s.struktur) + len(s.process) + len(s.effekt) for s in report.sections)
     finally:
         await database.dispose()
     report_ms = statistics.median(reports) * 1000

@@ -18,7 +18,7 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import cast
+from typing import Literal, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -514,48 +514,55 @@ async def _compute(
                 gender_order[c.gender],
             )
             rows.append((key, c, context))
-    rows.sort(key=lambda row: row[0])
-    items: list[AnalyticsCell] = []
-    for _, c, context in rows[query.offset : query.offset + query.limit]:
-        shown = asked[c.period]
-        indicator = computation.version_for(context.versions, shown.end)
-        items.append(
-            _cell(
-                c,
-                indicator,
-                include=include,
-                unit=(organisation.ref(c.code, c.period) or by_code.get(c.code))
-                if c.level == "unit"
-                else None,
-                cells=context.cells,
-                targets=targets,
-                comparison_=context.comparisons.get((c.period, c.gender)),
-                gap=gap,
-                period=shown,
-                language=query.language,
+
+    def build() -> AnalyticsPage:
+        rows.sort(key=lambda row: row[0])
+        items: list[AnalyticsCell] = []
+        for _, c, context in rows[query.offset : query.offset + query.limit]:
+            shown = asked[c.period]
+            indicator = computation.version_for(context.versions, shown.end)
+            items.append(
+                _cell(
+                    c,
+                    indicator,
+                    include=include,
+                    unit=(organisation.ref(c.code, c.period) or by_code.get(c.code))
+                    if c.level == "unit"
+                    else None,
+                    cells=context.cells,
+                    targets=targets,
+                    comparison_=context.comparisons.get((c.period, c.gender)),
+                    gap=gap,
+                    period=shown,
+                    language=query.language,
+                )
             )
+        page = AnalyticsPage.model_construct(
+            municipality_code=municipality,
+            data_version=data_version,
+            as_of=query.as_of,
+            periods=[str(p) for p in periods],
+            indicators=localize(metas, query.language),
+            items=items,
+            total=len(rows),
+            limit=query.limit,
+            offset=query.offset,
         )
-    page = AnalyticsPage.model_construct(
-        municipality_code=municipality,
-        data_version=data_version,
-        as_of=query.as_of,
-        periods=[str(p) for p in periods],
-        indicators=localize(metas, query.language),
-        items=items,
-        total=len(rows),
-        limit=query.limit,
-        offset=query.offset,
-    )
-    # The language applies to the metadata (above) and to the parts of a cell that carry
-    # labels; a cell's own fields are codes and figures.
-    for item in items:
-        for name in _LOCALIZED_PARTS:
-            part = getattr(item, name)
-            if part is not None:
-                localize(part, query.language)
-    return page
+        # The language applies to the metadata (above) and to the parts of a cell that
+        # carry labels; a cell's own fields are codes and figures.
+        for item in items:
+            for name in _LOCALIZED_PARTS:
+                part = getattr(item, name)
+                if part is not None:
+                    localize(part, query.language)
+        return page
+
+    # Sorting every cell and building the page grow with the query: off the event loop.
+    return await run_cpu(build)
 
 
+Level = Literal["unit", "area", "municipality"]
+Gender = Literal["T", "K", "M"]
 _LOCALIZED_PARTS = ("unit_rollup", "target", "status", "trend", "comparison", "gender_gap")
 
 
@@ -588,14 +595,14 @@ def _cell(
     out = AnalyticsCell.model_construct(
         indicator_code=indicator.code,
         indicator_version=indicator.version,
-        level=c.level,
+        level=cast(Level, c.level),
         unit_code=c.code,
         unit_title=None
         if unit is None
         else (unit.title_en if language == "en" else None) or unit.title,
         area=unit.area if unit else (c.code if c.level == "area" else None),
         period=c.period,
-        gender=c.gender,
+        gender=cast(Gender, c.gender),
         value=engine.quantize(c.value, decimals) if shown else None,
         n=c.n if shown else None,
         units=c.units if c.level != "unit" else None,

@@ -22,7 +22,6 @@ Rules (the README's "How values are computed" repeats them):
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -321,7 +320,13 @@ def _finish(
 ) -> Cell:
     """A unit cell's figures from the observations it uses (`raw_shape`: the numerator is one
     measure made of single rows stored for exactly the period)."""
-    cell.observation_ids = [used[0].id] if len(used) == 1 else sorted({o.id for o in used})
+    if len(used) == 1:
+        cell.observation_ids = [used[0].id]
+    elif len(used) == 2:
+        a, b = used[0].id, used[1].id
+        cell.observation_ids = [a] if a == b else [a, b] if a < b else [b, a]
+    else:
+        cell.observation_ids = sorted({o.id for o in used})
     cell.numerator = numerator
     cell.denominator = denominator
     value: Decimal | None = None
@@ -670,15 +675,17 @@ def _parts(published: Published) -> _Parts:
         kids = tuple(position[id(c)] for c in children if c.has_data)
         if kids:
             relations.append(disclosure.Relation(at, kids))
-    nan = math.nan
     # numerator, denominator, n (n is the denominator where there is one: the same figure,
-    # audited once), value; float(None) is nan
-    flat = [
-        nan if x is None else float(x)
-        for c in cells
-        for x in (c.numerator, c.denominator, c.n if c.denominator is None else None, c.value)
+    # audited once), value; numpy reads None as nan
+    columns = [
+        [c.numerator for c in cells],
+        [c.denominator for c in cells],
+        [c.n if c.denominator is None else None for c in cells],
+        [c.value for c in cells],
     ]
-    values = np.array(flat, dtype=np.float64).reshape(len(cells), len(disclosure.QUANTITIES))
+    values = np.ascontiguousarray(
+        np.array(columns, dtype=np.float64).reshape(len(disclosure.QUANTITIES), len(cells)).T
+    )
     return _Parts(
         cells=cells,
         values=values,

@@ -16,6 +16,7 @@ from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation.engine import Obs
+from shared.cpu import run_cpu
 from shared.demo.common import FICTIONAL_PREFIX
 from shared.models import DataVersion, Municipality, MunicipalityGroup, Observation
 from shared.periods import Period
@@ -59,8 +60,8 @@ async def observations(
     async with driver.cursor(binary=True) as cursor:
         await cursor.execute(sql, params)
         rows = await cursor.fetchall()
-    make = Obs._make
-    return [make(row) for row in rows]
+    # Turning the rows into Obs is CPU work that grows with the data: off the event loop.
+    return await run_cpu(lambda: list(map(Obs._make, rows)))
 
 
 async def _driver(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
