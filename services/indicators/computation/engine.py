@@ -540,7 +540,9 @@ def _period_cells(
     genders: Sequence[str],
     levels: Sequence[str],
     municipality_stored: bool,
+    relations: bool = True,
 ) -> Published:
+    """One period's cells; with `relations`, also the T = K + M relations (for protection)."""
     # Unit cells only when a level needs them: a municipality value Kolada stores needs
     # none, and a municipality has up to a few hundred units.
     unit_cells: dict[tuple[str, str], Cell] | None = None
@@ -600,6 +602,8 @@ def _period_cells(
             out.cells.append(cell)
             if children:
                 out.relations.append((cell, children))
+    if not relations:
+        return out
     by_place: dict[tuple[str, str], dict[str, Cell]] = defaultdict(dict)
     for c in out.cells:
         by_place[(c.level, c.code)][c.gender] = c
@@ -841,6 +845,7 @@ def compute(
                 genders=genders,
                 levels=levels,
                 municipality_stored=municipality_stored,
+                relations=False,  # nothing to protect: only the cells are read
             ).cells
         out.extend(c for c in cells if c.level in levels and c.gender in genders)
     for c in out:
