@@ -521,7 +521,15 @@ async def _compute(
                 )
     data_version = await computation_repository.data_version(session, municipality)
     await session.commit()  # read-only: releases the connection
-    items: list[AnalyticsCell] = []
+    # Every cell shown, in the page's order; the output objects only for the page returned.
+    order = {code: i for i, code in enumerate(query.indicators)}
+    level_order = {"municipality": 0, "area": 1, "unit": 2}
+    period_order = {str(p): n for n, p in enumerate(periods)}
+    gender_order = {g: i for i, g in enumerate("TKM")}
+    asked = {str(p): p for p in periods}
+    shown_levels = set(query.levels)
+    shown_genders = set(wanted_genders)
+    rows: list[tuple[tuple[int, int, str, int, int], Cell, _Context]] = []
     for code, vs, loaded in loads:
         current = computation.version_for(vs, max(periods).end)
         computed = await run_cpu(computation.compute_loaded, loaded)
@@ -542,14 +550,28 @@ async def _compute(
                         direction=indicator.direction,
                         population=population,
                     )
-        asked = {str(p): p for p in periods}
+        context = _Context(vs, cells, comparisons)
+        rank = order[code]
         for c in computed.cells:
-            if c.level not in query.levels or c.gender not in wanted_genders:
+            if c.level not in shown_levels or c.gender not in shown_genders:
                 continue
-            shown = asked.get(c.period)
-            if shown is None:
+            if c.period not in asked:
                 continue
-            indicator = computation.version_for(vs, shown.end)
+            key = (
+                rank,
+                level_order[c.level],
+                c.code,
+                period_order[c.period],
+                gender_order[c.gender],
+            )
+            rows.append((key, c, context))
+
+    def build() -> AnalyticsPage:
+        rows.sort(key=lambda row: row[0])
+        items: list[AnalyticsCell] = []
+        for _, c, context in rows[query.offset : query.offset + query.limit]:
+            shown = asked[c.period]
+            indicator = computation.version_for(context.versions, shown.end)
             items.append(
                 _cell(
                     c,
@@ -558,38 +580,49 @@ async def _compute(
                     unit=(organisation.ref(c.code, c.period) or by_code.get(c.code))
                     if c.level == "unit"
                     else None,
-                    cells=cells,
+                    cells=context.cells,
                     targets=targets,
-                    comparison_=comparisons.get((c.period, c.gender)),
+                    comparison_=context.comparisons.get((c.period, c.gender)),
                     gap=gap,
                     period=shown,
                     language=query.language,
                 )
             )
-    order = {code: i for i, code in enumerate(query.indicators)}
-    level_order = {"municipality": 0, "area": 1, "unit": 2}
-    period_order = {str(p): n for n, p in enumerate(periods)}
-    items.sort(
-        key=lambda i: (
-            order[i.indicator_code],
-            level_order[i.level],
-            i.unit_code,
-            period_order[i.period],
-            "TKM".index(i.gender),
+        page = AnalyticsPage(
+            municipality_code=municipality,
+            data_version=data_version,
+            as_of=query.as_of,
+            periods=[str(p) for p in periods],
+            indicators=localize(metas, query.language),
+            items=items,
+            total=len(rows),
+            limit=query.limit,
+            offset=query.offset,
         )
-    )
-    page = AnalyticsPage(
-        municipality_code=municipality,
-        data_version=data_version,
-        as_of=query.as_of,
-        periods=[str(p) for p in periods],
-        indicators=metas,
-        items=items[query.offset : query.offset + query.limit],
-        total=len(items),
-        limit=query.limit,
-        offset=query.offset,
-    )
-    return localize(page, query.language)
+        # The language applies to the metadata (above) and to the parts of a cell that
+        # carry labels; a cell's own fields are codes and figures.
+        for item in items:
+            for name in _LOCALIZED_PARTS:
+                part = getattr(item, name)
+                if part is not None:
+                    localize(part, query.language)
+        return page
+
+    # Sorting every cell and building the page grow with the query: off the event loop.
+    return await run_cpu(build)
+
+
+_LOCALIZED_PARTS = ("unit_rollup", "target", "status", "trend", "comparison", "gender_gap")
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What an indicator's cells are built with: its versions, every computed cell (for
+    trends and gaps) and the comparisons per (period, gender)."""
+
+    versions: list[Indicator]
+    cells: dict[tuple[str, str, str, str], Cell]
+    comparisons: dict[tuple[str, str], comparison.Comparison]
 
 
 def _cell(
@@ -607,6 +640,7 @@ def _cell(
 ) -> AnalyticsCell:
     shown = not c.suppressed
     decimals = indicator.decimals
+    # (Validated construction: pydantic's model_construct is Python and twice as slow.)
     out = AnalyticsCell(
         indicator_code=indicator.code,
         indicator_version=indicator.version,

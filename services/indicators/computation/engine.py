@@ -22,14 +22,14 @@ Rules (the README's "How values are computed" repeats them):
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
-from typing import cast
+from operator import attrgetter
+from typing import NamedTuple, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,8 +55,9 @@ _REASONS = {"primary": "few_respondents", "secondary": "complementary"}
 _SPAN = {PeriodType.YEAR: 12, PeriodType.TERTIAL: 4, PeriodType.QUARTER: 3, PeriodType.MONTH: 1}
 
 
-@dataclass(frozen=True, slots=True)
-class Obs:
+class Obs(NamedTuple):
+    """One stored observation as the engine reads it (a tuple: rows become one for free)."""
+
     id: int
     source: str
     unit_code: str
@@ -152,57 +153,74 @@ def definition_measures(definition: Definition) -> list[str]:
     return list(seen)
 
 
+_BOUNDS = attrgetter("period_start", "period_end")
+
+
 class ObservationIndex:
     """Observations keyed by (unit, measure, gender), local preferred over Kolada."""
 
     def __init__(self, rows: Iterable[Obs], aliases: dict[str, str] | None = None) -> None:
-        aliases = aliases or {}
         chosen: dict[tuple[str, str, str, str], Obs] = {}
         for row in rows:
             if row.status == "deleted":
                 continue
-            unit = aliases.get(row.unit_code, row.unit_code)
+            unit = aliases.get(row.unit_code, row.unit_code) if aliases else row.unit_code
             key = (unit, row.measure_code, row.gender, row.period)
             prior = chosen.get(key)
             if prior is None or (prior.source == "kolada" and row.source == "local"):
                 chosen[key] = row
         self._bounds: dict[Period, tuple[str, date, date]] = {}
+        self.exact = chosen  # (unit, measure, gender, period text) → the row stored for it
         self.by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
         self.units: set[str] = set()
-        self.extents: dict[str, list[tuple[date, date]]] = defaultdict(list)  # unit → periods
+        self.extents: dict[str, set[tuple[date, date]]] = defaultdict(set)  # unit → periods
         self.flagged: set[str] = set()  # measures with a value that can make a cell primary
         self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
         self.least: dict[str, Decimal] = {}  # measure → its least stored value
+        least = self.least
+        by_key = self.by_key
+        extents = self.extents
+        bounds: dict[tuple[str, date, date], None] = {}  # (measure, start, end) seen
+        threshold = SUPPRESSION_THRESHOLD
         for (unit, measure, gender, _period), row in chosen.items():
-            if row.value is not None and (
-                measure not in self.least or row.value < self.least[measure]
-            ):
-                self.least[measure] = row.value
-            self.spans[measure].add(
-                (row.period_end.year - row.period_start.year) * 12
-                + row.period_end.month
-                - row.period_start.month
-                + 1
-            )
+            value = row.value
+            if value is not None:
+                prior_least = least.get(measure)
+                if prior_least is None or value < prior_least:
+                    least[measure] = value
+            start, end = row.period_start, row.period_end
+            if (measure, start, end) not in bounds:
+                bounds[(measure, start, end)] = None
+                self.spans[measure].add((end.year - start.year) * 12 + end.month - start.month + 1)
             if row.status == "suppressed" or (
-                row.respondents is not None and row.respondents < SUPPRESSION_THRESHOLD
+                row.respondents is not None and row.respondents < threshold
             ):
                 self.flagged.add(measure)
-            self.by_key[(unit, measure, gender)].append(row)
-            self.units.add(unit)
-            self.extents[unit].append((row.period_start, row.period_end))
-        for rows_ in self.by_key.values():
-            rows_.sort(key=lambda o: (o.period_start, o.period_end))
+            by_key[(unit, measure, gender)].append(row)
+            extents[unit].add((start, end))
+        self.units = set(extents)
+        for rows_ in by_key.values():
+            rows_.sort(key=_BOUNDS)
+
+    def text(self, period: Period) -> str:
+        """The period's text form, formatted once per index."""
+        bounds = self._bounds.get(period)
+        if bounds is None:
+            bounds = self._bounds[period] = (str(period), period.start, period.end)
+        return bounds[0]
 
     def pick(self, unit: str, measure: str, gender: str, period: Period) -> list[Obs]:
         """The observations that make up `period`: the exact one, else the coarsest finer set."""
-        rows = self.by_key.get((unit, measure, gender))
-        if not rows:
-            return []
         bounds = self._bounds.get(period)
         if bounds is None:
             bounds = self._bounds[period] = (str(period), period.start, period.end)
         text, start, end = bounds
+        exact = self.exact.get((unit, measure, gender, text))
+        if exact is not None:
+            return [exact]
+        rows = self.by_key.get((unit, measure, gender))
+        if not rows:
+            return []
         inside: dict[int, list[Obs]] = defaultdict(list)
         for row in rows:
             if row.period == text:
@@ -217,7 +235,15 @@ class ObservationIndex:
         return inside[max(inside)]
 
 
+_ZERO = Decimal(0)
+
+
 def _roll_periods(rows: Sequence[Obs], rule: str) -> Decimal | None:
+    if len(rows) == 1:  # the common case, the same arithmetic as below
+        value = rows[0].value
+        if value is None or rule == "last":
+            return value
+        return (_ZERO + value) / 1 if rule == "mean" else _ZERO + value
     values = [r.value for r in rows if r.value is not None]
     if not values:
         return None
@@ -225,8 +251,8 @@ def _roll_periods(rows: Sequence[Obs], rule: str) -> Decimal | None:
         latest = max((r for r in rows if r.value is not None), key=lambda r: r.period_end)
         return latest.value
     if rule == "mean":
-        return sum(values, Decimal(0)) / len(values)
-    return sum(values, Decimal(0))
+        return sum(values, _ZERO) / len(values)
+    return sum(values, _ZERO)
 
 
 def unit_cell(
@@ -239,28 +265,68 @@ def unit_cell(
     gender: str,
 ) -> Cell:
     """One unit's (or the stored municipality row's) value for a period and gender."""
+    text = index.text(period)
     used: list[Obs] = []
     single_rows = True
+    rule = definition.period_rollup
+    pick = index.pick
 
     def lookup(measure: str, g: str) -> Decimal | None:
         nonlocal single_rows
-        rows = index.pick(unit, measure, g, period)
+        rows = pick(unit, measure, g, period)
         if not rows:
             return None
-        if len(rows) > 1 or rows[0].period != str(period):
+        if len(rows) > 1 or rows[0].period != text:
             single_rows = False
         used.extend(rows)
-        return _roll_periods(rows, definition.period_rollup)
+        return _roll_periods(rows, rule)
 
     num_node = parsed(definition.numerator)
-    numerator = evaluate(num_node, lookup, gender)
+    # A plain reference is looked up directly (what `evaluate` does with it).
+    numerator = (
+        lookup(num_node.measure, num_node.gender or gender)
+        if isinstance(num_node, Ref)
+        else evaluate(num_node, lookup, gender)
+    )
     denominator = None
     if definition.denominator:
-        denominator = evaluate(parsed(definition.denominator), lookup, gender)
-    cell = Cell(level=level, code=unit, period=str(period), gender=gender, units=1)
+        den_node = parsed(definition.denominator)
+        denominator = (
+            lookup(den_node.measure, den_node.gender or gender)
+            if isinstance(den_node, Ref)
+            else evaluate(den_node, lookup, gender)
+        )
+    cell = Cell(level=level, code=unit, period=text, gender=gender, units=1)
     if not used:
         return cell
-    cell.observation_ids = sorted({o.id for o in used})
+    return _finish(
+        cell,
+        definition,
+        used,
+        numerator,
+        denominator,
+        raw_shape=isinstance(num_node, Ref) and single_rows,
+    )
+
+
+def _finish(
+    cell: Cell,
+    definition: Definition,
+    used: list[Obs],
+    numerator: Decimal | None,
+    denominator: Decimal | None,
+    *,
+    raw_shape: bool,
+) -> Cell:
+    """A unit cell's figures from the observations it uses (`raw_shape`: the numerator is one
+    measure made of single rows stored for exactly the period)."""
+    if len(used) == 1:
+        cell.observation_ids = [used[0].id]
+    elif len(used) == 2:
+        a, b = used[0].id, used[1].id
+        cell.observation_ids = [a] if a == b else [a, b] if a < b else [b, a]
+    else:
+        cell.observation_ids = sorted({o.id for o in used})
     cell.numerator = numerator
     cell.denominator = denominator
     value: Decimal | None = None
@@ -277,10 +343,16 @@ def unit_cell(
         cell.n = int(denominator)
     elif respondents:
         cell.n = min(respondents)
-    few = any(r < SUPPRESSION_THRESHOLD for r in respondents)
+    all_kolada = True
+    primary = False
+    for o in used:
+        if o.source != "kolada":
+            all_kolada = False
+        if o.status == "suppressed":
+            primary = True
     if (
-        any(o.status == "suppressed" for o in used)
-        or few
+        primary
+        or any(r < SUPPRESSION_THRESHOLD for r in respondents)
         or (
             definition.suppression == "respondents"
             and cell.n is not None
@@ -288,17 +360,69 @@ def unit_cell(
         )
     ):
         cell.suppression = "primary"
-    raw = (
-        isinstance(num_node, Ref)
-        and definition.denominator is None
-        and definition.factor == 1
-        and single_rows
-        and all(o.source == "kolada" for o in used)
-    )
+    raw = raw_shape and definition.denominator is None and definition.factor == 1 and all_kolada
     cell.attribution = "kolada" if raw else "derived"
-    if level != "unit":
-        cell.basis = "kolada" if all(o.source == "kolada" for o in used) else "stored"
+    if cell.level != "unit":
+        cell.basis = "kolada" if all_kolada else "stored"
     return cell
+
+
+def _plain_refs(definition: Definition) -> tuple[Ref, Ref | None] | None:
+    """(numerator, denominator) when each is one measure reference, else None."""
+    num = parsed(definition.numerator)
+    den = parsed(definition.denominator) if definition.denominator else None
+    if isinstance(num, Ref) and (den is None or isinstance(den, Ref)):
+        return num, den
+    return None
+
+
+def _unit_cells(
+    index: ObservationIndex,
+    definition: Definition,
+    codes: Sequence[str],
+    genders: Sequence[str],
+    period: Period,
+) -> dict[tuple[str, str], Cell]:
+    """`unit_cell` for every unit and gender of one period. The common shape (numerator and
+    denominator one measure each, both stored for exactly the period) is read straight from
+    the index, without the formula walk or the search for finer periods; every other cell
+    goes through `unit_cell`. Both give the same cell
+    (tests/services/indicators/computation/test_unit_cells_fast.py)."""
+    refs = _plain_refs(definition)
+    if refs is None:
+        return {
+            (code, g): unit_cell(
+                index, definition, unit=code, level="unit", period=period, gender=g
+            )
+            for code in codes
+            for g in genders
+        }
+    num, den = refs
+    text = index.text(period)
+    exact = index.exact
+    rule = definition.period_rollup
+    out: dict[tuple[str, str], Cell] = {}
+    for code in codes:
+        for g in genders:
+            found_num = exact.get((code, num.measure, num.gender or g, text))
+            found_den = None
+            if den is not None:
+                found_den = exact.get((code, den.measure, den.gender or g, text))
+            if found_num is None or (den is not None and found_den is None):
+                out[(code, g)] = unit_cell(
+                    index, definition, unit=code, level="unit", period=period, gender=g
+                )
+                continue
+            used = [found_num] if found_den is None else [found_num, found_den]
+            out[(code, g)] = _finish(
+                Cell(level="unit", code=code, period=text, gender=g, units=1),
+                definition,
+                used,
+                _roll_periods(used[:1], rule),
+                None if found_den is None else _roll_periods(used[1:], rule),
+                raw_shape=True,
+            )
+    return out
 
 
 ROLLUP_TOLERANCE = Decimal("0.01")
@@ -378,20 +502,6 @@ def aggregate(
     return result
 
 
-def _unit_cells(
-    index: ObservationIndex,
-    definition: Definition,
-    codes: Sequence[str],
-    genders: Sequence[str],
-    period: Period,
-) -> dict[tuple[str, str], Cell]:
-    return {
-        (code, g): unit_cell(index, definition, unit=code, level="unit", period=period, gender=g)
-        for code in codes
-        for g in genders
-    }
-
-
 @dataclass(slots=True)
 class Published:
     """One period's cells and the additive relations between them (parent, children)."""
@@ -430,7 +540,9 @@ def _period_cells(
     genders: Sequence[str],
     levels: Sequence[str],
     municipality_stored: bool,
+    relations: bool = True,
 ) -> Published:
+    """One period's cells; with `relations`, also the T = K + M relations (for protection)."""
     # Unit cells only when a level needs them: a municipality value Kolada stores needs
     # none, and a municipality has up to a few hundred units.
     unit_cells: dict[tuple[str, str], Cell] | None = None
@@ -490,6 +602,8 @@ def _period_cells(
             out.cells.append(cell)
             if children:
                 out.relations.append((cell, children))
+    if not relations:
+        return out
     by_place: dict[tuple[str, str], dict[str, Cell]] = defaultdict(dict)
     for c in out.cells:
         by_place[(c.level, c.code)][c.gender] = c
@@ -523,40 +637,72 @@ def may_disclose(index: ObservationIndex, definition: Definition) -> bool:
     return not _plain_sum(node) or any(x is not None and x < SUPPRESSION_THRESHOLD for x in least)
 
 
-def _number(value: Decimal | int | None) -> float:
-    return math.nan if value is None else float(value)
+@dataclass(slots=True)
+class _Parts:
+    """A published table's cells with data and the figures the disclosure module reads."""
+
+    cells: list[Cell]
+    values: NDArray[np.float64]
+    primary: NDArray[np.bool_]
+    level: NDArray[np.int8]
+    relations: list[disclosure.Relation]
+
+    def key(self) -> tuple[bytes, bytes, bytes, tuple[disclosure.Relation, ...]]:
+        return (
+            self.values.tobytes(),
+            self.primary.tobytes(),
+            self.level.tobytes(),
+            tuple(self.relations),
+        )
+
+    def table(self) -> disclosure.Table:
+        return disclosure.Table(
+            values=self.values,
+            primary=self.primary,
+            level=self.level,
+            relations=self.relations,
+            labels=[(c.level, c.code, c.gender) for c in self.cells],
+        )
 
 
-def disclosure_table(published: Published) -> tuple[list[Cell], disclosure.Table]:
-    """The cells with data (the ones published) as the disclosure module's table."""
+_LEVEL_INDEX = {name: i for i, name in enumerate(LEVELS)}
+
+
+def _parts(published: Published) -> _Parts:
     cells = [c for c in published.cells if c.has_data]
     position = {id(c): i for i, c in enumerate(cells)}
     relations = []
     for parent, children in published.relations:
+        at = position.get(id(parent))
+        if at is None:
+            continue
         kids = tuple(position[id(c)] for c in children if c.has_data)
-        if id(parent) in position and kids:
-            relations.append(disclosure.Relation(position[id(parent)], kids))
-    values = np.array(
-        [
-            [
-                _number(c.numerator),
-                _number(c.denominator),
-                # n is the denominator where there is one: the same figure, audited once
-                _number(c.n if c.denominator is None else None),
-                _number(c.value),
-            ]
-            for c in cells
-        ],
-        dtype=np.float64,
-    ).reshape(len(cells), len(disclosure.QUANTITIES))
-    table = disclosure.Table(
+        if kids:
+            relations.append(disclosure.Relation(at, kids))
+    # numerator, denominator, n (n is the denominator where there is one: the same figure,
+    # audited once), value; numpy reads None as nan
+    columns = [
+        [c.numerator for c in cells],
+        [c.denominator for c in cells],
+        [c.n if c.denominator is None else None for c in cells],
+        [c.value for c in cells],
+    ]
+    values = np.ascontiguousarray(
+        np.array(columns, dtype=np.float64).reshape(len(disclosure.QUANTITIES), len(cells)).T
+    )
+    return _Parts(
+        cells=cells,
         values=values,
         primary=np.array([c.suppression == "primary" for c in cells], dtype=bool),
-        level=np.array([LEVELS.index(c.level) for c in cells], dtype=np.int8),
+        level=np.array([_LEVEL_INDEX[c.level] for c in cells], dtype=np.int8),
         relations=relations,
-        labels=[(c.level, c.code, c.gender) for c in cells],
     )
-    return cells, table
+
+
+def disclosure_table(published: Published) -> tuple[list[Cell], disclosure.Table]:
+    """The cells with data (the ones published) as the disclosure module's table."""
+    parts = _parts(published)
+    return parts.cells, parts.table()
 
 
 _PATTERNS: Lru[tuple[bytes, bytes, bytes, tuple[disclosure.Relation, ...]], NDArray[np.int8]] = Lru(
@@ -565,25 +711,21 @@ _PATTERNS: Lru[tuple[bytes, bytes, bytes, tuple[disclosure.Relation, ...]], NDAr
 """Suppression patterns by table: the same figures always get the same pattern, computed once."""
 
 
-def protect(published: Published) -> disclosure.Table | None:
-    """Apply complementary suppression to one period's whole table (cells change in place)."""
+def protect(published: Published) -> None:
+    """Apply complementary suppression to one period's whole table (cells change in place).
+    The disclosure module's table (and its relation check) is built only when the table's
+    figures have no pattern yet."""
     if not any(c.suppression == "primary" for c in published.cells):
-        return None
-    cells, table = disclosure_table(published)
-    key = (
-        table.values.tobytes(),
-        table.primary.tobytes(),
-        table.level.tobytes(),
-        tuple(table.relations),
-    )
+        return
+    parts = _parts(published)
+    key = parts.key()
     status = _PATTERNS.get(key)
     if status is None:
-        status = disclosure.control(table)
+        status = disclosure.control(parts.table())
         _PATTERNS.put(key, status)
-    for cell, code in zip(cells, status, strict=True):
+    for cell, code in zip(parts.cells, status.tolist(), strict=True):
         if code == disclosure.SECONDARY:
             cell.suppression = "secondary"
-    return table
 
 
 _SUBTYPES = (PeriodType.TERTIAL, PeriodType.QUARTER, PeriodType.MONTH)
@@ -691,7 +833,8 @@ def compute(
                     municipality_stored=municipality_stored,
                     registered=registered,
                 )
-            cells = [c for c in tables[key].cells if c.period == str(period)]
+            text = str(period)
+            cells = [c for c in tables[key].cells if c.period == text]
         else:
             cells = _period_cells(
                 index,
@@ -702,6 +845,7 @@ def compute(
                 genders=genders,
                 levels=levels,
                 municipality_stored=municipality_stored,
+                relations=False,  # nothing to protect: only the cells are read
             ).cells
         out.extend(c for c in cells if c.level in levels and c.gender in genders)
     for c in out:

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
+import psycopg
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -19,6 +21,16 @@ from shared.cpu import run_cpu
 from shared.demo.common import FICTIONAL_PREFIX
 from shared.models import DataVersion, Municipality, MunicipalityGroup, Observation
 from shared.periods import Period
+
+_OBSERVATIONS = (
+    "SELECT id, source, unit_code, measure_code, period, period_start, period_end, gender, "
+    "value, respondents, status FROM observation "
+    "WHERE municipality_code = %(m)s AND measure_code = ANY(%(measures)s) "
+    # Also bounds period_start from above, so the planner skips the years' partitions after
+    # the range (period_end alone cannot prune a table partitioned on period_start).
+    "AND period_start >= %(start)s AND period_start <= %(end)s AND period_end <= %(end)s "
+    "AND status <> 'deleted'"
+)
 
 
 async def observations(
@@ -30,35 +42,36 @@ async def observations(
     end: date,
     sources: Sequence[str] | None = None,
 ) -> list[Obs]:
-    query = select(
-        Observation.id,
-        Observation.source,
-        Observation.unit_code,
-        Observation.measure_code,
-        Observation.period,
-        Observation.period_start,
-        Observation.period_end,
-        Observation.gender,
-        Observation.value,
-        Observation.respondents,
-        Observation.status,
-    ).where(
-        Observation.municipality_code == municipality_code,
-        Observation.measure_code.in_(list(measures)),
-        Observation.period_start >= start,
-        # Also bounds period_start from above, so the planner skips the years' partitions
-        # after the range (period_end alone cannot prune a table partitioned on period_start).
-        Observation.period_start <= end,
-        Observation.period_end <= end,
-        Observation.status != "deleted",
-    )
+    """The observations of the measures in the range, as `Obs` tuples.
+
+    Read through the psycopg connection under the session (same transaction), in binary:
+    thousands of rows arrive as tuples and become `Obs` without any per-row object of
+    SQLAlchemy's (the rows are most of a cold computation's input)."""
+    sql = _OBSERVATIONS
+    params: dict[str, object] = {
+        "m": municipality_code,
+        "measures": list(measures),
+        "start": start,
+        "end": end,
+    }
     if sources is not None:
-        query = query.where(Observation.source.in_(list(sources)))
-    # Core execution: thousands of plain rows, no ORM identity work needed.
+        sql += " AND source = ANY(%(sources)s)"
+        params["sources"] = list(sources)
+    driver = await _driver(session)
+    async with driver.cursor(binary=True) as cursor:
+        await cursor.execute(sql, params)
+        rows = await cursor.fetchall()
+    # Turning the rows into Obs is CPU work that grows with the data: off the event loop.
+    return await run_cpu(lambda: list(map(Obs._make, rows)))
+
+
+async def _driver(session: AsyncSession) -> psycopg.AsyncConnection[Any]:
+    """The psycopg connection under the session, in the session's transaction."""
     connection = await session.connection()
-    rows = await connection.execute(query)
-    # The result is buffered: turning its rows into Obs is CPU work that grows with the data.
-    return await run_cpu(lambda: [Obs(*row) for row in rows.all()])
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert isinstance(driver, psycopg.AsyncConnection)
+    return driver
 
 
 async def national_observations(
@@ -100,7 +113,7 @@ async def national_observations(
             Observation.status != "deleted",
         )
     )
-    return [(row[0], Obs(*row[1:])) for row in rows.all()]  # type: ignore[call-arg]
+    return [(row[0], Obs._make(row[1:])) for row in rows.all()]
 
 
 async def data_version(session: AsyncSession, municipality_code: str) -> int:
