@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -103,6 +104,18 @@ class Settings(BaseSettings):
     KOLADA_CONCURRENCY: int = Field(default=4, ge=1, le=32, description="requests in flight")
     KOLADA_PARSE_PROCESSES: int = Field(
         default=1, ge=0, le=8, description="worker processes validating pages; 0: in the loop"
+    )
+    UPLOAD_CHECK_PROCESSES: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=0,
+        le=64,
+        description="worker processes checking a large long-form CSV upload in parts; "
+        "0 or 1: one thread",
+    )
+    UPLOAD_SPLIT_BYTES: int = Field(
+        default=4 * 1024 * 1024,
+        ge=64,
+        description="a long-form CSV upload larger than this is checked in parts this large",
     )
     KOLADA_SYNC_YEARS: int = Field(default=10, ge=1, le=50, description="default years back")
     KOLADA_WORKER_ENABLED: bool | None = Field(

@@ -1,0 +1,62 @@
+"""The worker processes that check a large long-form CSV upload in parts at once
+(UPLOAD_CHECK_PROCESSES): the check is pure Python, so one process uses one core. Started
+like the Kolada parser's (spawn; each exits as soon as the ingest process is gone, even
+killed with -9) and owned by the ingest app's lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import TypeVar
+
+from services.ingest.kolada.parsing import exit_with_parent
+
+T = TypeVar("T")
+
+
+def ready() -> None:
+    """A warm-up call: a worker that ran it has imported the upload check."""
+    import services.ingest.upload.service  # noqa: F401
+
+
+class CheckPool:
+    """A few worker processes, spawned on first use (or by `start`)."""
+
+    def __init__(self, processes: int) -> None:
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self._running: set[Future[object]] = set()
+
+    def submit(self, function: Callable[..., T], *args: object) -> Future[T]:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=exit_with_parent,
+                initargs=(os.getpid(),),
+            )
+        future = self._pool.submit(function, *args)
+        self._running.add(future)  # type: ignore[arg-type]
+        future.add_done_callback(self._running.discard)
+        return future
+
+    @property
+    def busy(self) -> int:
+        """Calls submitted and not finished (waiting or running)."""
+        return len(self._running)
+
+    async def start(self) -> None:
+        """Every worker spawned and ready (importing the check takes a second of CPU, which
+        the first large upload would otherwise wait for)."""
+        if self.processes > 1:
+            await asyncio.gather(
+                *(asyncio.wrap_future(self.submit(ready)) for _ in range(self.processes))
+            )
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
