@@ -29,6 +29,7 @@ class CheckPool:
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
         self._running: set[Future[object]] = set()
+        self.submitted = 0  # calls, ever
 
     def submit(self, function: Callable[..., T], *args: object) -> Future[T]:
         if self._pool is None:
@@ -39,6 +40,7 @@ class CheckPool:
                 initargs=(os.getpid(),),
             )
         future = self._pool.submit(function, *args)
+        self.submitted += 1
         self._running.add(future)  # type: ignore[arg-type]
         future.add_done_callback(self._running.discard)
         return future
