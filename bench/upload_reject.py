@@ -54,9 +54,16 @@ def read_with_csv(path: Path) -> tuple[float, float]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """The CPU time (user + system, every thread) a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """The CPU time (user + system, every thread) a process and the processes it started
+    (the upload check's workers) have used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        total += sum(cpu_seconds(int(child)) for child in task.read_text().split())
+    return total
 
 
 def reject(base: str, token: str, path: Path) -> tuple[float, dict[str, object]]:
@@ -109,8 +116,10 @@ def main() -> None:
             "csv_read_s": round(csv_s, 2),
             "ratio_vs_csv": round(reject_s / csv_s, 2),
             "goal_ratio": 2.0,
-            # CPU seconds (the service process's, csv's): the same ratio without the load
-            # other processes put on a shared machine.
+            # CPU seconds (the service process's with its workers', csv's): the work done,
+            # whatever load other processes put on a shared machine. With the workers the
+            # service uses several cores: its wall clock is below its CPU seconds on an
+            # idle machine.
             "reject_cpu_s": round(reject_cpu, 2),
             "csv_read_cpu_s": round(csv_cpu, 2),
             "cpu_ratio_vs_csv": round(reject_cpu / csv_cpu, 2),

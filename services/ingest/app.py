@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import AsyncIterator, Callable
 
+import anyio.to_thread
 import httpx
 from fastapi import FastAPI
 
@@ -69,6 +70,6 @@ def _lifespan(
             async with kolada(app):
                 yield
         finally:
-            checks.close()
+            await anyio.to_thread.run_sync(checks.close, True)
 
     return lifespan

@@ -1100,7 +1100,7 @@ async def _validate_and_store(
             and checks.processes > 1
             and kind.name == "observations"
             and start is not None
-            and _size(file) - start > split_bytes
+            and (size := _size(file) - start) > split_bytes
         ):
             # A large long-form file: its quote-free text in parts, checked and rendered by
             # the worker processes at once; where the text stops being plain (a quote, a
@@ -1118,7 +1118,8 @@ async def _validate_and_store(
                 stats=stats,
                 seen=seen,
                 directory=directory,
-                part_bytes=split_bytes,
+                # Every worker a part at least (a file just above the threshold in halves).
+                part_bytes=min(split_bytes, -(-size // checks.processes)),
             )
             parts = parted.paths
             more = None

@@ -58,7 +58,9 @@ class CheckPool:
                 *(asyncio.wrap_future(self.submit(ready)) for _ in range(self.processes))
             )
 
-    def close(self) -> None:
+    def close(self, wait: bool = False) -> None:
+        """Calls waiting are dropped; `wait`: until the workers have exited (the app's
+        shutdown, so that the process leaves nothing of them behind)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+            pool, self._pool = self._pool, None
+            pool.shutdown(wait=wait, cancel_futures=True)
