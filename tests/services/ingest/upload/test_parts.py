@@ -8,6 +8,9 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import subprocess
+import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -24,8 +27,10 @@ from services.ingest.upload import service as upload_service
 from services.ingest.upload.kinds import KINDS
 from services.ingest.upload.workers import CheckPool
 from shared.db import Database
+from shared.settings import REPO_ROOT
 from tests import helpers
 from tests.conftest import MakeKey
+from tests.services.ingest.kolada.test_parsing import _alive
 from tests.services.ingest.upload.test_validate_first import HEADER, _rows
 
 PART_BYTES = 4096  # about a hundred lines a part
@@ -217,3 +222,38 @@ def test_the_rows_of_a_part_are_numbered_from_its_first(tmp_path: Path) -> None:
     assert [(e.row, e.field) for e in checked.errors] == [(500, "gender"), (502, "value")]
     assert checked.path is None
     assert list(tmp_path.iterdir()) == []
+
+
+_PARENT = """
+import asyncio
+from services.ingest.upload.workers import CheckPool
+
+async def main() -> None:
+    pool = CheckPool(2)
+    await pool.start()
+    print(*pool._pool._processes, flush=True)
+    await asyncio.sleep(600)
+
+asyncio.run(main())
+"""
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads process states from /proc")
+def test_the_workers_exit_when_their_process_is_killed() -> None:
+    """kill -9 runs no clean-up in the ingest process: its upload workers notice it is gone
+    (as the Kolada parser's do)."""
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT], stdout=subprocess.PIPE, cwd=REPO_ROOT, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2
+        assert all(_alive(pid) for pid in workers)
+    finally:
+        parent.kill()
+        parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    while any(_alive(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert [pid for pid in workers if _alive(pid)] == []
