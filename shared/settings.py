@@ -18,6 +18,20 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 ServiceName = Literal["ingest", "indicators", "awards", "budget"]
 SERVICES: tuple[ServiceName, ...] = ("ingest", "indicators", "awards", "budget")
 
+
+def usable_cpus() -> int:
+    """The cores this process may run on: those it is pinned to, fewer under a cgroup CPU
+    quota (a container's CPU limit, which os.cpu_count() does not see)."""
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        return count or 1
+    if quota != "max":
+        count = min(count or 1, max(1, -(-int(quota) // int(period))))
+    return count or 1
+
+
 _PLACEHOLDERS = {"", "change-me", "changeme", "secret", "dev-service-key"}
 
 
@@ -106,7 +120,7 @@ class Settings(BaseSettings):
         default=1, ge=0, le=8, description="worker processes validating pages; 0: in the loop"
     )
     UPLOAD_CHECK_PROCESSES: int = Field(
-        default_factory=lambda: os.cpu_count() or 1,
+        default_factory=usable_cpus,
         ge=0,
         le=64,
         description="worker processes checking a large long-form CSV upload in parts; "

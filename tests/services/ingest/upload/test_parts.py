@@ -78,6 +78,10 @@ def _files() -> Iterator[tuple[str, bytes]]:
     yield "a lone \\r half-way", _file(lone, end="\n")
     cp1252 = [*lines[:2_000], "HT-NÖRR;survey_satisfied;2031-01;T;1", *lines[2_000:]]
     yield "windows-1252", _file(cp1252, encoding="cp1252")
+    yield (
+        "utf-8 with a BOM",
+        b"\xef\xbb\xbf" + _file([*lines, "HT-NORR;survey_satisfied;2031-01;T;"]),
+    )
 
 
 def _summary(response: httpx.Response) -> Any:
