@@ -809,9 +809,11 @@ class OnePass:
 
 @dataclass(frozen=True)
 class Part:
-    """Whole lines of a long-form CSV file's quote-free text, for a worker process."""
+    """Whole lines of a long-form CSV file (`data` and the `tail` of its last line), for a
+    worker process."""
 
     data: bytes
+    tail: bytes
     first: int  # the row number of its first line
     encoding: str
     separator: str
@@ -825,25 +827,29 @@ class Part:
 class Checked:
     """What a worker process found in a part: its problems (in row order, every problem of
     a row listed), counts, what it named, and the file of its COPY text (None when it had a
-    problem or was given up)."""
+    problem or was given up). Not `plain` (a quote, a lone \r: a line may not be a record):
+    not checked."""
 
     errors: list[FieldError]
     total: int
     stats: dict[str, int]
     seen: Seen
     path: str | None
+    plain: bool = True
 
 
 def check_part(part: Part) -> Checked:
     """One part through the one pass, in a worker process; stops early when its directory is
     gone (the upload was given up)."""
-    text = io.TextIOWrapper(
-        io.BytesIO(part.data), encoding=part.encoding, newline="", errors="replace"
-    )
+    data = part.data + part.tail
+    stats, seen = new_stats(), Seen()
+    if b'"' in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+        return Checked([], 0, stats, seen, None, plain=False)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=part.encoding, newline="", errors="replace")
+    del data
     rows = parsing.CsvRows(text, part.separator, last=part.first - 1)
     # Every problem of the row at which the pass stops is listed (the parent counts them).
     errors = Errors(limit=2 * MAX_REPORTED_ERRORS)
-    stats, seen = new_stats(), Seen()
     one = OnePass(part.rules, part.index, rows, errors, stats, seen, render=part.render)
     given_up = Checked([], 0, stats, seen, None)
     try:
@@ -862,16 +868,13 @@ def check_part(part: Part) -> Checked:
     return Checked(errors.items, errors.total, stats, seen, None if errors.total else path)
 
 
-def read_part(file: IO[bytes], offset: int, size: int) -> tuple[bytes, bool, int]:
-    """About `size` bytes of the file from `offset`, to the end of a line; whether they are
-    plain (no quote, no lone \r: every line a record, numbered as the csv module numbers
-    them) and how many line ends they hold."""
+def read_part(file: IO[bytes], offset: int, size: int) -> tuple[bytes, bytes, int]:
+    """About `size` bytes of the file from `offset` and the rest of their last line, and how
+    many line ends they hold (the worker checks the rest: the parent's share is small)."""
     file.seek(offset)
     data = file.read(size)
-    if len(data) == size:
-        data += file.readline()  # to the end of the line
-    plain = b'"' not in data and data.count(b"\r") == data.count(b"\r\n")
-    return data, plain, data.count(b"\n")
+    tail = file.readline() if len(data) == size else b""
+    return data, tail, data.count(b"\n") + tail.count(b"\n")
 
 
 @dataclass
@@ -907,27 +910,37 @@ async def check_parts(
     no part runs any more."""
     size = file.seek(0, 2)
     offset, last = start, 1
-    waiting: deque[Future[Checked]] = deque()
+    # Each part's future, byte offset and the number of the row before it.
+    waiting: deque[tuple[Future[Checked], int, int]] = deque()
     paths: list[str] = []
     rest: tuple[int, int] | None = None
     finished = False
     try:
         while True:
-            while offset < size and rest is None and len(waiting) < 2 * checks.processes:
-                data, plain, lines = await run_cpu(read_part, file, offset, part_bytes)
-                if not plain:
-                    rest = (offset, last)
-                    break
+            while offset < size and len(waiting) < 2 * checks.processes:
+                data, tail, lines = await run_cpu(read_part, file, offset, part_bytes)
+                render = not errors.total
                 part = Part(
-                    data, last + 1, encoding, separator, rules, index, directory, not errors.total
+                    data, tail, last + 1, encoding, separator, rules, index, directory, render
                 )
-                waiting.append(checks.submit(check_part, part))
-                offset += len(data)
+                waiting.append((checks.submit(check_part, part), offset, last))
+                offset += len(data) + len(tail)
                 last += lines
             if not waiting:
                 break
-            checked = await asyncio.wrap_future(waiting[0])
+            future, at, before = waiting[0]
+            checked = await asyncio.wrap_future(future)
             waiting.popleft()
+            if not checked.plain:
+                # From here a line may not be a record: the parts after it are numbered
+                # wrongly. They are dropped, and the one pass reads on from here.
+                rest = (at, before)
+                for later, _, _ in waiting:
+                    later.cancel()
+                # (Their files go with the directory.)
+                await anyio.to_thread.run_sync(wait_futures, [f for f, _, _ in waiting])
+                waiting.clear()
+                break
             for key in ("rows", "lines", "suppressed"):
                 stats[key] += checked.stats[key]
             seen.units |= checked.seen.units
@@ -945,10 +958,10 @@ async def check_parts(
     finally:
         if not finished:
             shutil.rmtree(directory, ignore_errors=True)
-            for future in waiting:
+            for future, _, _ in waiting:
                 future.cancel()
             with anyio.CancelScope(shield=True):
-                await anyio.to_thread.run_sync(wait_futures, list(waiting))
+                await anyio.to_thread.run_sync(wait_futures, [f for f, _, _ in waiting])
     return Parted(paths, rest)
 
 

@@ -221,7 +221,7 @@ def test_the_rows_of_a_part_are_numbered_from_its_first(tmp_path: Path) -> None:
     )
     data = data[data.index(b"\n") + 1 :]
     index = {name: i for i, name in enumerate(HEADER.split(";"))}
-    part = upload_service.Part(data, 500, "utf-8", ";", _rules(), index, str(tmp_path), True)
+    part = upload_service.Part(data, b"", 500, "utf-8", ";", _rules(), index, str(tmp_path), True)
     checked = upload_service.check_part(part)
     assert [(e.row, e.field) for e in checked.errors] == [(500, "gender"), (502, "value")]
     assert checked.path is None
