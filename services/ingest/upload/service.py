@@ -6,6 +6,7 @@ set-based (duplicates, stored final values)."""
 from __future__ import annotations  # noqa: I001
 
 import asyncio
+import functools
 import hashlib
 import io
 import os
@@ -21,7 +22,7 @@ import json
 import re
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -863,9 +864,10 @@ def check_part(part: Part) -> Checked:
                 return given_up
             rendered, done = one.block()
             out.write(rendered)
-    if errors.total:
+    if errors.total or not part.render:
         os.unlink(path)
-    return Checked(errors.items, errors.total, stats, seen, None if errors.total else path)
+        return Checked(errors.items, errors.total, stats, seen, None)
+    return Checked(errors.items, errors.total, stats, seen, path)
 
 
 def read_part(file: IO[bytes], offset: int, size: int) -> tuple[bytes, bytes, int]:
@@ -901,14 +903,17 @@ async def check_parts(
     seen: Seen,
     directory: str,
     part_bytes: int,
+    render: bool,
+    end: int | None = None,
 ) -> Parted:
     """The long form's one pass over the quote-free text of a large file from `start`, in
     parts of about `part_bytes` checked by the worker processes at once; their problems,
     counts and what they named taken in as the one pass would have found them (`errors`,
     `stats`, `seen`). Given up (cancelled, failed, or stopped at MAX_REPORTED_ERRORS
     problems), it removes `directory` (the sign for running parts to stop) and waits until
-    no part runs any more."""
-    size = file.seek(0, 2)
+    no part runs any more. `render`: the rows rendered into the parts' files too; `end`: the
+    offset to stop at (else the end of the file)."""
+    size = file.seek(0, 2) if end is None else end
     offset, last = start, 1
     # Each part's future, byte offset and the number of the row before it.
     waiting: deque[tuple[Future[Checked], int, int]] = deque()
@@ -919,9 +924,9 @@ async def check_parts(
         while True:
             while offset < size and len(waiting) < 2 * checks.processes:
                 data, tail, lines = await run_cpu(read_part, file, offset, part_bytes)
-                render = not errors.total
+                wanted = render and not errors.total
                 part = Part(
-                    data, tail, last + 1, encoding, separator, rules, index, directory, render
+                    data, tail, last + 1, encoding, separator, rules, index, directory, wanted
                 )
                 waiting.append((checks.submit(check_part, part), offset, last))
                 offset += len(data) + len(tail)
@@ -1105,6 +1110,7 @@ async def _validate_and_store(
     started = time.perf_counter()
     parts: list[str] = []  # the COPY text the worker processes rendered, in file order
     directory: str | None = None
+    in_parts: Callable[..., Awaitable[Parted]] | None = None  # check_parts, file and rules bound
     more: Iterator[tuple[int, list[parsing.Cell]]] | None = rows
     start = getattr(rows, "start", None)
     try:
@@ -1115,11 +1121,13 @@ async def _validate_and_store(
             and start is not None
             and (size := _size(file) - start) > split_bytes
         ):
-            # A large long-form file: its quote-free text in parts, checked and rendered by
-            # the worker processes at once; where the text stops being plain (a quote, a
-            # lone \r) this process reads on.
+            # A large long-form file: its plain text in parts, checked by the worker processes
+            # at once; where the text stops being plain (a quote, a lone \r) this process
+            # reads on. Checked without rendering first (a rejected file costs its check
+            # only); once the whole file is known clean, the parts again, rendered.
             directory = tempfile.mkdtemp(prefix="kvn-upload-")
-            parted = await check_parts(
+            in_parts = functools.partial(
+                check_parts,
                 checks,
                 file,
                 start=start,
@@ -1127,16 +1135,15 @@ async def _validate_and_store(
                 separator=detected["separator"],
                 rules=rules,
                 index=index,
-                errors=errors,
-                stats=stats,
-                seen=seen,
                 directory=directory,
-                # Every worker a part at least (a file just above the threshold in halves).
+                # A part per worker at least (a file just above the threshold in halves).
                 part_bytes=min(split_bytes, -(-size // checks.processes)),
             )
-            parts = parted.paths
+            first_stats, first_seen = new_stats(), Seen()
+            parted = await in_parts(errors=errors, stats=first_stats, seen=first_seen, render=False)
+            rest = parted.rest[0] if parted.rest is not None else None
             more = None
-            if parted.rest is not None and not stats["stopped"]:
+            if parted.rest is not None and not first_stats["stopped"]:
                 offset, last = parted.rest
                 file.seek(offset)
                 text = io.TextIOWrapper(
@@ -1157,6 +1164,16 @@ async def _validate_and_store(
             finally:
                 if more is not rows and isinstance(more, parsing.CsvRows):
                     more.close()
+        if in_parts is not None:
+            if errors.total or first_stats["stopped"]:
+                stats["rows"] += first_stats["rows"]
+                stats["stopped"] |= first_stats["stopped"]
+                seen.units |= first_seen.units
+            else:
+                rendered_parts = await in_parts(
+                    errors=errors, stats=stats, seen=seen, render=True, end=rest
+                )
+                parts = rendered_parts.paths
         return await _store(
             session,
             principal=principal,

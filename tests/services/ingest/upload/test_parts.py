@@ -199,6 +199,7 @@ async def test_a_check_given_up_leaves_no_part_and_no_worker_busy(tmp_path: Path
                 seen=seen,
                 directory=str(directory),
                 part_bytes=64 * 1024,
+                render=True,
             )
         )
         # Until a worker has started on its part (its file is there).
