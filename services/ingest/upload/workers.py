@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import TypeVar
@@ -17,9 +18,18 @@ from services.ingest.kolada.parsing import exit_with_parent
 T = TypeVar("T")
 
 
-def ready() -> None:
-    """A warm-up call: a worker that ran it has imported the upload check."""
+def start_worker(parent: int) -> None:
+    """A worker's initializer: it exits with its parent, and imports the check before it
+    takes its first part (a second of CPU)."""
+    exit_with_parent(parent)
     import services.ingest.upload.service  # noqa: F401
+
+
+def ready() -> int:
+    """A warm-up call; it holds its worker a moment, so that the calls of a round go to
+    different workers."""
+    time.sleep(0.05)
+    return os.getpid()
 
 
 class CheckPool:
@@ -36,7 +46,7 @@ class CheckPool:
             self._pool = ProcessPoolExecutor(
                 self.processes,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=exit_with_parent,
+                initializer=start_worker,
                 initargs=(os.getpid(),),
             )
         future = self._pool.submit(function, *args)
@@ -52,11 +62,16 @@ class CheckPool:
 
     async def start(self) -> None:
         """Every worker spawned and ready (importing the check takes a second of CPU, which
-        the first large upload would otherwise wait for)."""
-        if self.processes > 1:
-            await asyncio.gather(
-                *(asyncio.wrap_future(self.submit(ready)) for _ in range(self.processes))
-            )
+        the first large upload would otherwise wait for): rounds of warm-up calls until each
+        worker has answered one (a worker takes calls once its initializer is done)."""
+        if self.processes <= 1:
+            return
+        answered: set[int] = set()
+        for _ in range(600):
+            calls = [asyncio.wrap_future(self.submit(ready)) for _ in range(self.processes)]
+            answered.update(await asyncio.gather(*calls))
+            if len(answered) >= self.processes:
+                return
 
     def close(self, wait: bool = False) -> None:
         """Calls waiting are dropped; `wait`: until the workers have exited (the app's
