@@ -1020,7 +1020,9 @@ async def upload(
     (memory for a small file, disk for a large one) while the database sees nothing; a file
     with a bad row is rejected at once. Only a file whose every row is valid goes to the
     database, from the spool: straight into observation, or (a key stored already or given
-    twice) through the staging table, where duplicates and stored final values are judged."""
+    twice) through the staging table, where duplicates and stored final values are judged.
+    A large long-form CSV is checked in parts by the worker processes of `checks`
+    (`check_parts`), rendered only once known clean."""
     kind = KINDS[kind_name]
     municipality = principal.tenant(municipality_code)
     digest = request_hash(kind.name, municipality, mode, file_sha256)
