@@ -53,10 +53,19 @@ def read_with_csv(path: Path) -> tuple[float, float]:
     return time.perf_counter() - started, time.process_time() - cpu
 
 
-def cpu_seconds(pid: int) -> float:
-    """The CPU time (user + system, every thread) a process has used so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+def cpu_seconds(pid: int, children: bool = True) -> float:
+    """The CPU time (user + system, every thread) a process and (`children`) the processes
+    it started (the upload check's workers) have used so far."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    if not children:
+        return total
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        total += sum(cpu_seconds(int(child)) for child in task.read_text().split())
+    return total
 
 
 def reject(base: str, token: str, path: Path) -> tuple[float, dict[str, object]]:
@@ -90,8 +99,10 @@ def main() -> None:
         with service_process(url) as (base, process):
             idle_mb = peak_rss_mb(process.pid)
             idle_cpu = cpu_seconds(process.pid)
+            idle_own_cpu = cpu_seconds(process.pid, children=False)
             reject_s, problem = reject(base, token, path)
             reject_cpu = cpu_seconds(process.pid) - idle_cpu
+            workers_cpu = reject_cpu - (cpu_seconds(process.pid, children=False) - idle_own_cpu)
             peak_mb = peak_rss_mb(process.pid)
         after, after_cpu = read_with_csv(path)
         csv_s = (before + after) / 2
@@ -109,11 +120,14 @@ def main() -> None:
             "csv_read_s": round(csv_s, 2),
             "ratio_vs_csv": round(reject_s / csv_s, 2),
             "goal_ratio": 2.0,
-            # CPU seconds (the service process's, csv's): the same ratio without the load
-            # other processes put on a shared machine.
+            # CPU seconds (the service process's with its workers', csv's): the work done,
+            # whatever load other processes put on a shared machine. With the workers the
+            # service uses several cores: its wall clock is below its CPU seconds on an
+            # idle machine.
             "reject_cpu_s": round(reject_cpu, 2),
             "csv_read_cpu_s": round(csv_cpu, 2),
             "cpu_ratio_vs_csv": round(reject_cpu / csv_cpu, 2),
+            "workers_cpu_s": round(workers_cpu, 2),  # of reject_cpu_s
             "peak_rss_mb": round(peak_mb, 1),
             "idle_rss_mb": round(idle_mb, 1),
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -16,6 +17,20 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 ServiceName = Literal["ingest", "indicators", "awards", "budget"]
 SERVICES: tuple[ServiceName, ...] = ("ingest", "indicators", "awards", "budget")
+
+
+def usable_cpus() -> int:
+    """The cores this process may run on: those it is pinned to, fewer under a cgroup CPU
+    quota (a container's CPU limit, which os.cpu_count() does not see)."""
+    count = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    try:
+        quota, period = Path("/sys/fs/cgroup/cpu.max").read_text().split()[:2]
+    except (OSError, ValueError):
+        return count or 1
+    if quota != "max":
+        count = min(count or 1, max(1, -(-int(quota) // int(period))))
+    return count or 1
+
 
 _PLACEHOLDERS = {"", "change-me", "changeme", "secret", "dev-service-key"}
 
@@ -103,6 +118,18 @@ class Settings(BaseSettings):
     KOLADA_CONCURRENCY: int = Field(default=4, ge=1, le=32, description="requests in flight")
     KOLADA_PARSE_PROCESSES: int = Field(
         default=1, ge=0, le=8, description="worker processes validating pages; 0: in the loop"
+    )
+    UPLOAD_CHECK_PROCESSES: int = Field(
+        default_factory=usable_cpus,
+        ge=0,
+        le=64,
+        description="worker processes checking a large long-form CSV upload in parts; "
+        "0 or 1: one thread",
+    )
+    UPLOAD_SPLIT_BYTES: int = Field(
+        default=4 * 1024 * 1024,
+        ge=64,
+        description="a long-form CSV upload larger than this is checked in parts this large",
     )
     KOLADA_SYNC_YEARS: int = Field(default=10, ge=1, le=50, description="default years back")
     KOLADA_WORKER_ENABLED: bool | None = Field(

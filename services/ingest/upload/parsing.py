@@ -110,13 +110,17 @@ class CsvRows:
 
     CHUNK = 1 << 18  # characters read at a time
 
-    def __init__(self, text: io.TextIOWrapper, separator: str) -> None:
+    def __init__(self, text: io.TextIOWrapper, separator: str, last: int = 1) -> None:
+        """`last`: the number of the record before the text's first (1: the header)."""
         self._text: io.TextIOWrapper | None = text
         self._separator = separator
         self._held = ""  # the start of a line not read to its end yet
         self._pending: deque[str] = deque()  # lines for the csv module
         self._reader = csv.reader(self._feed(), delimiter=separator)
-        self._last = 1  # the number of the last record read
+        self._last = last  # the number of the last record read
+        # Where the records start in the file's bytes, when the header line ends with \n
+        # (a worker process may then read the file from there in parts).
+        self.start: int | None = None
 
     def _chunk(self) -> str:
         """The next whole lines of the file ("" at its end)."""
@@ -205,6 +209,8 @@ def csv_rows(file: IO[bytes]) -> tuple[list[str], CsvRows, dict[str, str]]:
     encoding = detect_encoding(file)
     # Bytes Windows-1252 leaves undefined become U+FFFD: the header or cell check then names
     # them, instead of the decoder failing half-way.
+    head = file.readline()
+    file.seek(0)
     text = io.TextIOWrapper(file, encoding=encoding, newline="", errors="replace")
     first = text.readline()
     if not first.strip():
@@ -212,6 +218,8 @@ def csv_rows(file: IO[bytes]) -> tuple[list[str], CsvRows, dict[str, str]]:
     separator = sniff_separator(first)
     header = next(csv.reader([first], delimiter=separator))
     rows = CsvRows(text, separator)
+    if head.decode(encoding, errors="replace") == first:
+        rows.start = len(head)
     return header, rows, {"encoding": encoding.replace("-sig", ""), "separator": separator}
 
 

@@ -105,6 +105,8 @@ async def create_upload(
             file_sha256=sha256,
             idempotency_key=idempotency_key,
             years_ahead=request.app.state.settings.OBSERVATION_YEARS_AHEAD,
+            checks=getattr(request.app.state, "upload_checks", None),
+            split_bytes=request.app.state.settings.UPLOAD_SPLIT_BYTES,
         )
     finally:
         spool.close()

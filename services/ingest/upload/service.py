@@ -5,7 +5,16 @@ set-based (duplicates, stored final values)."""
 
 from __future__ import annotations  # noqa: I001
 
+import asyncio
+import functools
 import hashlib
+import io
+import os
+import shutil
+from collections import deque
+from concurrent.futures import Future
+from concurrent.futures import wait as wait_futures
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 import logging
 import time
@@ -13,11 +22,13 @@ import json
 import re
 import tempfile
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Awaitable, Callable, Iterable, Iterator
 from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import anyio
+import anyio.to_thread
 import numpy as np
 import psycopg
 from sqlalchemy.exc import DBAPIError
@@ -30,6 +41,7 @@ from services.ingest.observation.changes import Change, emit_changes
 from services.ingest.upload import parsing, repository
 from services.ingest.upload.kinds import KINDS, UploadKind, incident_measure, kind_measures
 from services.ingest.upload.schemas import UploadOut
+from services.ingest.upload.workers import CheckPool
 from shared.auth import Principal
 from shared.cpu import run_cpu
 from shared.errors import Conflict, FieldError, NotFound, Unprocessable
@@ -106,13 +118,16 @@ class Rules:
 
 
 class Errors:
-    def __init__(self) -> None:
+    """The problems found, the first `limit` of them listed."""
+
+    def __init__(self, limit: int = MAX_REPORTED_ERRORS) -> None:
         self.items: list[FieldError] = []
         self.total = 0
+        self.limit = limit
 
     def add(self, row: int, column: str, value: Any, text: Message, code: str) -> None:
         self.total += 1
-        if len(self.items) < MAX_REPORTED_ERRORS:
+        if len(self.items) < self.limit:
             self.items.append(
                 FieldError(
                     loc=["file", row, column],
@@ -123,6 +138,19 @@ class Errors:
                     code=code,
                 )
             )
+
+    def take_in(self, found: list[FieldError]) -> bool:
+        """Another part's problems (in row order, every problem of a row listed) after these,
+        as the one pass would have found them: up to the row at which there are
+        MAX_REPORTED_ERRORS problems, where the pass stops (then True)."""
+        for i, item in enumerate(found):
+            self.total += 1
+            if len(self.items) < self.limit:
+                self.items.append(item)
+            last_of_row = i + 1 == len(found) or found[i + 1].row != item.row
+            if last_of_row and self.total >= MAX_REPORTED_ERRORS:
+                return True
+        return False
 
 
 def map_header(kind: UploadKind, header: list[str]) -> tuple[dict[str, int], list[FieldError]]:
@@ -680,6 +708,269 @@ def make_block_check(
     return check
 
 
+def _size(file: IO[bytes]) -> int:
+    at = file.tell()
+    size = file.seek(0, 2)
+    file.seek(at)
+    return size
+
+
+def new_stats() -> dict[str, int]:
+    return {"rows": 0, "lines": 0, "suppressed": 0, "stopped": 0}
+
+
+class OnePass:
+    """The one pass over a file's rows, a block at a time: read, checked and rendered (COPY
+    text for the staging table). Once a row has a problem nothing more is rendered (nothing
+    will be stored); reading stops at MAX_REPORTED_ERRORS problems. `render` False: checked
+    only (another part of the file had a problem)."""
+
+    def __init__(
+        self,
+        rules: Rules,
+        index: dict[str, int],
+        rows: Iterator[tuple[int, list[parsing.Cell]]],
+        errors: Errors,
+        stats: dict[str, int],
+        seen: Seen,
+        *,
+        render: bool = True,
+    ) -> None:
+        self.rows = rows
+        self.errors = errors
+        self.stats = stats
+        self.render = render
+        self._row = make_renderer(rules, index, errors, stats, "\n", seen)
+        # A CSV file's rows come a block of records at once.
+        self._take: Callable[[], parsing.Block | None] | None = getattr(rows, "take", None)
+        self._check = (
+            make_block_check(rules, index, stats, seen) if self._take is not None else None
+        )
+
+    def _one_by_one(
+        self, numbered: Iterable[tuple[int, list[parsing.Cell]]], *, whole: bool = False
+    ) -> tuple[bytes, bool]:
+        """Rows through the row check (`whole`: all of them, else about a block's worth of
+        lines)."""
+        errors, stats, render = self.errors, self.stats, self._row
+        buffer: list[str] = []
+        for number, cells in numbered:
+            stats["rows"] += 1
+            lines = render(number, cells)
+            if errors.total >= MAX_REPORTED_ERRORS:
+                stats["stopped"] = 1
+                return b"", True
+            if lines and not errors.total and self.render:
+                stats["lines"] += len(lines)
+                buffer.extend(lines)
+                if len(buffer) >= BLOCK_ROWS and not whole:
+                    return "".join(buffer).encode(), False
+        return "".join(buffer).encode(), True
+
+    def block(self) -> tuple[bytes, bool]:
+        """The next block of rows read, checked and rendered, and whether the file is
+        done."""
+        take = self._take
+        if take is None:
+            return self._one_by_one(self.rows)
+        parts: list[bytes] = []
+        count = 0
+        while count < BLOCK_ROWS:
+            # A few thousand records at a time: their cells stay in the processor's cache.
+            taken = take()
+            if taken is None:
+                return b"".join(parts), True
+            count += taken.count
+            self._settle(taken, parts)
+            if self.stats["stopped"]:
+                return b"".join(parts), True
+        return b"".join(parts), False
+
+    def _settle(self, taken: parsing.Block, parts: list[bytes]) -> None:
+        """A block through the block check; where it has doubts, its halves, down to a few
+        rows that go one by one (a bad row costs the row check of its neighbours only)."""
+        check = self._check
+        wanted = self.render and not self.errors.total
+        rendered = check(taken, wanted) if check is not None else None
+        if rendered is not None:
+            parts.append(rendered.encode())
+        elif check is not None and taken.count > SMALLEST_BLOCK:
+            for half in taken.halves():
+                self._settle(half, parts)
+                if self.stats["stopped"]:
+                    return
+        else:
+            numbered = (
+                (taken.first + offset, cells)
+                for offset, cells in enumerate(taken.rows())
+                if not parsing.blank(cells)
+            )
+            text, _ = self._one_by_one(numbered, whole=True)
+            parts.append(text)
+
+
+@dataclass(frozen=True)
+class Part:
+    """Whole lines of a long-form CSV file (`data` and the `tail` of its last line), for a
+    worker process."""
+
+    data: bytes
+    tail: bytes
+    first: int  # the row number of its first line
+    encoding: str
+    separator: str
+    rules: Rules
+    index: dict[str, int]
+    directory: str  # where its COPY text goes; gone = the upload was given up
+    render: bool
+
+
+@dataclass
+class Checked:
+    """What a worker process found in a part: its problems (in row order, every problem of
+    a row listed), counts, what it named, and the file of its COPY text (None when it had a
+    problem or was given up). Not `plain` (a quote, a lone \r: a line may not be a record):
+    not checked."""
+
+    errors: list[FieldError]
+    total: int
+    stats: dict[str, int]
+    seen: Seen
+    path: str | None
+    plain: bool = True
+
+
+def check_part(part: Part) -> Checked:
+    """One part through the one pass, in a worker process; stops early when its directory is
+    gone (the upload was given up)."""
+    data = part.data + part.tail
+    stats, seen = new_stats(), Seen()
+    if b'"' in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
+        return Checked([], 0, stats, seen, None, plain=False)
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=part.encoding, newline="", errors="replace")
+    del data
+    rows = parsing.CsvRows(text, part.separator, last=part.first - 1)
+    # Every problem of the row at which the pass stops is listed (the parent counts them).
+    errors = Errors(limit=2 * MAX_REPORTED_ERRORS)
+    one = OnePass(part.rules, part.index, rows, errors, stats, seen, render=part.render)
+    given_up = Checked([], 0, stats, seen, None)
+    try:
+        fd, path = tempfile.mkstemp(suffix=".copy", dir=part.directory)
+    except FileNotFoundError:
+        return given_up
+    with open(fd, "wb") as out:
+        done = False
+        while not done:
+            if not os.path.isdir(part.directory):
+                return given_up
+            rendered, done = one.block()
+            out.write(rendered)
+    if errors.total or not part.render:
+        os.unlink(path)
+        return Checked(errors.items, errors.total, stats, seen, None)
+    return Checked(errors.items, errors.total, stats, seen, path)
+
+
+def read_part(file: IO[bytes], offset: int, size: int) -> tuple[bytes, bytes, int]:
+    """About `size` bytes of the file from `offset` and the rest of their last line, and how
+    many line ends they hold (the worker checks the rest: the parent's share is small)."""
+    file.seek(offset)
+    data = file.read(size)
+    tail = file.readline() if len(data) == size else b""
+    return data, tail, data.count(b"\n") + tail.count(b"\n")
+
+
+@dataclass
+class Parted:
+    """The files of COPY text the parts were rendered into, in file order, and where the
+    text stops being plain (byte offset, the number of the row before): the one pass reads
+    on from there."""
+
+    paths: list[str]
+    rest: tuple[int, int] | None
+
+
+async def check_parts(
+    checks: CheckPool,
+    file: IO[bytes],
+    *,
+    start: int,
+    encoding: str,
+    separator: str,
+    rules: Rules,
+    index: dict[str, int],
+    errors: Errors,
+    stats: dict[str, int],
+    seen: Seen,
+    directory: str,
+    part_bytes: int,
+    render: bool,
+    end: int | None = None,
+) -> Parted:
+    """The long form's one pass over the quote-free text of a large file from `start`, in
+    parts of about `part_bytes` checked by the worker processes at once; their problems,
+    counts and what they named taken in as the one pass would have found them (`errors`,
+    `stats`, `seen`). Given up (cancelled, failed, or stopped at MAX_REPORTED_ERRORS
+    problems), it removes `directory` (the sign for running parts to stop) and waits until
+    no part runs any more. `render`: the rows rendered into the parts' files too; `end`: the
+    offset to stop at (else the end of the file)."""
+    size = file.seek(0, 2) if end is None else end
+    offset, last = start, 1
+    # Each part's future, byte offset and the number of the row before it.
+    waiting: deque[tuple[Future[Checked], int, int]] = deque()
+    paths: list[str] = []
+    rest: tuple[int, int] | None = None
+    finished = False
+    try:
+        while True:
+            while offset < size and len(waiting) < 2 * checks.processes:
+                data, tail, lines = await run_cpu(read_part, file, offset, part_bytes)
+                wanted = render and not errors.total
+                part = Part(
+                    data, tail, last + 1, encoding, separator, rules, index, directory, wanted
+                )
+                waiting.append((checks.submit(check_part, part), offset, last))
+                offset += len(data) + len(tail)
+                last += lines
+            if not waiting:
+                break
+            future, at, before = waiting[0]
+            checked = await asyncio.wrap_future(future)
+            waiting.popleft()
+            if not checked.plain:
+                # From here a line may not be a record: the parts after it are numbered
+                # wrongly. They are dropped, and the one pass reads on from here.
+                rest = (at, before)
+                for later, _, _ in waiting:
+                    later.cancel()
+                # (Their files go with the directory.)
+                await anyio.to_thread.run_sync(wait_futures, [f for f, _, _ in waiting])
+                waiting.clear()
+                break
+            for key in ("rows", "lines", "suppressed"):
+                stats[key] += checked.stats[key]
+            seen.units |= checked.seen.units
+            seen.measures |= checked.seen.measures
+            seen.periods |= checked.seen.periods
+            if checked.path is not None:
+                paths.append(checked.path)
+            if errors.take_in(checked.errors):
+                stats["stopped"] = 1
+                break
+        finished = not stats["stopped"]
+    except BrokenProcessPool:
+        checks.close()  # a worker died (killed, out of memory): the next upload gets new ones
+        raise
+    finally:
+        if not finished:
+            shutil.rmtree(directory, ignore_errors=True)
+            for future, _, _ in waiting:
+                future.cancel()
+            with anyio.CancelScope(shield=True):
+                await anyio.to_thread.run_sync(wait_futures, [f for f, _, _ in waiting])
+    return Parted(paths, rest)
+
+
 def request_hash(kind: str, municipality: str, mode: str, file_sha256: str) -> str:
     canonical = json.dumps([kind, municipality, mode, file_sha256])
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -723,12 +1014,16 @@ async def upload(
     file_sha256: str,
     idempotency_key: str | None,
     years_ahead: int,
+    checks: CheckPool | None = None,
+    split_bytes: int = 4 * 1024 * 1024,
 ) -> UploadOut | StoredResponse:
     """Validate first, then store: one pass reads, checks and renders every row into a spool
     (memory for a small file, disk for a large one) while the database sees nothing; a file
     with a bad row is rejected at once. Only a file whose every row is valid goes to the
     database, from the spool: straight into observation, or (a key stored already or given
-    twice) through the staging table, where duplicates and stored final values are judged."""
+    twice) through the staging table, where duplicates and stored final values are judged.
+    A large long-form CSV is checked in parts by the worker processes of `checks`
+    (`check_parts`), rendered only once known clean."""
     kind = KINDS[kind_name]
     municipality = tenancy.writable(principal.tenant(municipality_code))
     digest = request_hash(kind.name, municipality, mode, file_sha256)
@@ -763,6 +1058,9 @@ async def upload(
             digest=digest,
             idempotency_key=idempotency_key,
             years_ahead=years_ahead,
+            file=file,
+            checks=checks,
+            split_bytes=split_bytes,
         )
     finally:
         close = getattr(rows, "close", None)
@@ -788,6 +1086,9 @@ async def _validate_and_store(
     digest: str,
     idempotency_key: str | None,
     years_ahead: int,
+    file: IO[bytes],
+    checks: CheckPool | None,
+    split_bytes: int,
 ) -> UploadOut:
     index, header_errors = map_header(kind, header)
     if header_errors:
@@ -807,79 +1108,119 @@ async def _validate_and_store(
         years_ahead=years_ahead,
     )
     errors = Errors()
-    stats = {"rows": 0, "lines": 0, "suppressed": 0, "stopped": 0}
+    stats = new_stats()
     seen = Seen()
     started = time.perf_counter()
-    render = make_renderer(rules, index, errors, stats, "\n", seen)
-    take = getattr(rows, "take", None)  # a CSV file's rows come a block of records at once
-    check = make_block_check(rules, index, stats, seen) if take is not None else None
-
-    def one_by_one(
-        numbered: Iterable[tuple[int, list[parsing.Cell]]], *, whole: bool = False
-    ) -> tuple[bytes, bool]:
-        """Rows through the row check (`whole`: all of them, else about a block's worth of
-        lines). Once a row has a problem nothing more is rendered (nothing will be stored);
-        reading stops at MAX_REPORTED_ERRORS problems."""
-        buffer: list[str] = []
-        for number, cells in numbered:
-            stats["rows"] += 1
-            lines = render(number, cells)
-            if errors.total >= MAX_REPORTED_ERRORS:
-                stats["stopped"] = 1
-                return b"", True
-            if lines and not errors.total:
-                stats["lines"] += len(lines)
-                buffer.extend(lines)
-                if len(buffer) >= BLOCK_ROWS and not whole:
-                    return "".join(buffer).encode(), False
-        return "".join(buffer).encode(), True
-
-    def block() -> tuple[bytes, bool]:
-        """The next block of rows read, checked and rendered (COPY text for the staging
-        table) and whether the file is done."""
-        if take is None:
-            return one_by_one(rows)
-        parts: list[bytes] = []
-        count = 0
-        while count < BLOCK_ROWS:
-            # A few thousand records at a time: their cells stay in the processor's cache.
-            taken = take()
-            if taken is None:
-                return b"".join(parts), True
-            count += taken.count
-            settle(taken, parts)
-            if stats["stopped"]:
-                return b"".join(parts), True
-        return b"".join(parts), False
-
-    def settle(taken: parsing.Block, parts: list[bytes]) -> None:
-        """A block through the block check; where it has doubts, its halves, down to a few
-        rows that go one by one (a bad row costs the row check of its neighbours only)."""
-        rendered = check(taken, not errors.total) if check is not None else None
-        if rendered is not None:
-            parts.append(rendered.encode())
-        elif check is not None and taken.count > SMALLEST_BLOCK:
-            for half in taken.halves():
-                settle(half, parts)
-                if stats["stopped"]:
-                    return
-        else:
-            numbered = (
-                (taken.first + offset, cells)
-                for offset, cells in enumerate(taken.rows())
-                if not parsing.blank(cells)
+    parts: list[str] = []  # the COPY text the worker processes rendered, in file order
+    directory: str | None = None
+    in_parts: Callable[..., Awaitable[Parted]] | None = None  # check_parts, file and rules bound
+    more: Iterator[tuple[int, list[parsing.Cell]]] | None = rows
+    start = getattr(rows, "start", None)
+    try:
+        if (
+            checks is not None
+            and checks.processes > 1
+            and kind.name == "observations"
+            and start is not None
+            and (size := _size(file) - start) > split_bytes
+        ):
+            # A large long-form file: its plain text in parts, checked by the worker processes
+            # at once; where the text stops being plain (a quote, a lone \r) this process
+            # reads on. Checked without rendering first (a rejected file costs its check
+            # only); once the whole file is known clean, the parts again, rendered.
+            directory = tempfile.mkdtemp(prefix="kvn-upload-")
+            in_parts = functools.partial(
+                check_parts,
+                checks,
+                file,
+                start=start,
+                encoding=detected["encoding"],
+                separator=detected["separator"],
+                rules=rules,
+                index=index,
+                directory=directory,
+                # A part per worker at least (a file just above the threshold in halves).
+                part_bytes=min(split_bytes, -(-size // checks.processes)),
             )
-            text, _ = one_by_one(numbered, whole=True)
-            parts.append(text)
+            first_stats, first_seen = new_stats(), Seen()
+            parted = await in_parts(errors=errors, stats=first_stats, seen=first_seen, render=False)
+            rest = parted.rest[0] if parted.rest is not None else None
+            more = None
+            if parted.rest is not None and not first_stats["stopped"]:
+                offset, last = parted.rest
+                file.seek(offset)
+                text = io.TextIOWrapper(
+                    file, encoding=detected["encoding"], newline="", errors="replace"
+                )
+                more = parsing.CsvRows(text, detected["separator"], last=last)
+        if more is not None:
+            # The one pass over the file: in a worker thread a block at a time (reading and
+            # checking grow with the file); the event loop only writes the rendered block to
+            # the spool. The database sees nothing of the file yet.
+            one = OnePass(rules, index, more, errors, stats, seen)
+            try:
+                done = False
+                while not done:
+                    rendered, done = await run_cpu(one.block)
+                    if rendered:
+                        spool.write(rendered)
+            finally:
+                if more is not rows and isinstance(more, parsing.CsvRows):
+                    more.close()
+        if in_parts is not None:
+            if errors.total or first_stats["stopped"]:
+                stats["rows"] += first_stats["rows"]
+                stats["stopped"] |= first_stats["stopped"]
+                seen.units |= first_seen.units
+            else:
+                rendered_parts = await in_parts(
+                    errors=errors, stats=stats, seen=seen, render=True, end=rest
+                )
+                parts = rendered_parts.paths
+        return await _store(
+            session,
+            principal=principal,
+            kind=kind,
+            municipality=municipality,
+            mode=mode,
+            dry_run=dry_run,
+            filename=filename,
+            fmt=fmt,
+            detected=detected,
+            spool=spool,
+            parts=parts,
+            digest=digest,
+            idempotency_key=idempotency_key,
+            errors=errors,
+            stats=stats,
+            seen=seen,
+            started=started,
+        )
+    finally:
+        if directory is not None:
+            shutil.rmtree(directory, ignore_errors=True)
 
-    # The one pass over the file: in a worker thread a block at a time (reading and checking
-    # grow with the file); the event loop only writes the rendered block to the spool. The
-    # database sees nothing of the file yet.
-    done = False
-    while not done:
-        rendered, done = await run_cpu(block)
-        if rendered:
-            spool.write(rendered)
+
+async def _store(
+    session: AsyncSession,
+    *,
+    principal: Principal,
+    kind: UploadKind,
+    municipality: str,
+    mode: str,
+    dry_run: bool,
+    filename: str | None,
+    fmt: parsing.Format,
+    detected: dict[str, str],
+    spool: IO[bytes],
+    parts: list[str],
+    digest: str,
+    idempotency_key: str | None,
+    errors: Errors,
+    stats: dict[str, int],
+    seen: Seen,
+    started: float,
+) -> UploadOut:
     # A unit manager's file naming another unit is refused whole (403).
     principal.require_units(seen.units)
     row_count = stats["rows"]
@@ -900,7 +1241,12 @@ async def _validate_and_store(
     parsed = time.perf_counter()
 
     async def send(copy: Any, tail: bytes | None = None) -> None:
-        """The spool into a COPY; with `tail`, each line completed for observation."""
+        """The parts and the spool into a COPY; with `tail`, each line completed for
+        observation."""
+        for path in parts:
+            with open(path, "rb") as part:  # noqa: ASYNC230 (as the spool's reads: page cache)
+                while chunk := part.read(1 << 20):
+                    await copy.write(chunk if tail is None else chunk.replace(b"\n", tail))
         spool.seek(0)
         while chunk := spool.read(1 << 20):
             await copy.write(chunk if tail is None else chunk.replace(b"\n", tail))
