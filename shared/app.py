@@ -21,7 +21,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel, ConfigDict
 
-from shared import API_VERSION, __version__, metrics, tenancy, tracing
+from shared import API_VERSION, __version__, cpu, metrics, tenancy, tracing
 from shared.auth import FailureThrottle, KeyCache, revocations_heard
 from shared.db import Database
 from shared.deprecation import headers_for as deprecation_headers
@@ -147,6 +147,7 @@ def create_service_app(
     settings = settings or get_settings()
     metrics.install()
     tracing.configure(settings, service=service)
+    cpu.favour_the_event_loop()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -4,6 +4,7 @@ request keep being answered while a report, a status evaluation or an upload is 
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from functools import partial
 from typing import ParamSpec, TypeVar
@@ -16,6 +17,18 @@ T = TypeVar("T")
 # Python threads share the GIL: more CPU threads than this only slow the event loop down.
 CPU_THREADS = 2
 _limiter: anyio.CapacityLimiter | None = None
+# A worker thread that computes holds the GIL, and the event loop's thread waits for it after
+# every socket call. Python hands the GIL over every 5 ms by default, so a request's handful
+# of socket calls waited tens of milliseconds behind a report. bench/event_loop.py at 1 M
+# values, indicators /healthz p99 loaded ÷ idle: ×27.6 at 5 ms, ×5.4 at 0.5 ms, ×5.2 at
+# 0.1 ms (the report's own time unchanged).
+SWITCH_INTERVAL_S = 0.0005
+
+
+def favour_the_event_loop() -> None:
+    """Hand the GIL over often enough that the event loop is not kept waiting behind a
+    computing worker thread (every serving process, when its app is built)."""
+    sys.setswitchinterval(SWITCH_INTERVAL_S)
 
 
 def _cpu_limiter() -> anyio.CapacityLimiter:

@@ -6,6 +6,7 @@ thread, so a large municipality's request cannot freeze `/healthz` or anyone els
 from __future__ import annotations
 
 import io
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -13,9 +14,11 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from services.indicators.app import create_app
 from services.indicators.computation import engine
 from services.indicators.report import render
 from services.ingest.upload import service as upload_service
+from shared import cpu
 from tests.conftest import MakeClient, MakeKey
 from tests.e2e.test_slice import survey_rows
 
@@ -130,3 +133,15 @@ async def test_data_sized_work_runs_in_worker_threads(
     assert set(threads.seen) == {"compute", "to_csv", "to_xlsx", "to_html", "upload row check"}
     on_loop = sorted(name for name, ids in threads.seen.items() if loop_thread in ids)
     assert on_loop == []
+
+
+def test_a_serving_process_hands_the_gil_over_often() -> None:
+    """A computing worker thread must not keep the event loop waiting 5 ms (Python's default)
+    after each of its socket calls: building a service app shortens the switch interval."""
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)
+        create_app()
+        assert sys.getswitchinterval() <= cpu.SWITCH_INTERVAL_S
+    finally:
+        sys.setswitchinterval(before)
