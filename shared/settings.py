@@ -120,7 +120,7 @@ class Settings(BaseSettings):
         default=1, ge=0, le=8, description="worker processes validating pages; 0: in the loop"
     )
     UPLOAD_CHECK_PROCESSES: int = Field(
-        default_factory=usable_cpus,
+        default_factory=lambda: min(usable_cpus(), 64),
         ge=0,
         le=64,
         description="worker processes checking a large long-form CSV upload in parts; "

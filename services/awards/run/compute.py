@@ -301,7 +301,9 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
     }
     if spec.mode == "mix":
         method["mix"] = stored(
-            "awards.method.mix", level=spec.level_share, change=1 - spec.level_share
+            "awards.method.mix",
+            level=Decimal(str(spec.level_share)),
+            change=1 - Decimal(str(spec.level_share)),
         )
     if spec.aggregation == "geometric":
         method["geometric_note"] = stored(

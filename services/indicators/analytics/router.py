@@ -44,7 +44,9 @@ async def _fast_answer(request: Request) -> Response | None:
     ):
         return None
     at_least = request.headers.get("min-data-version")
-    if at_least is not None and not (at_least.isascii() and at_least.isdigit()):
+    if at_least is not None and not (
+        at_least.isascii() and at_least.isdigit() and 1 <= int(at_least) < 2**63
+    ):
         return None  # the full path refuses it with a 422
     language = negotiate(request.headers.get("accept-language"))
     found = await service.fast_lookup(

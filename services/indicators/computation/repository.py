@@ -163,13 +163,11 @@ async def state(session: AsyncSession, municipality_code: str) -> State:
     return State(int(row[0]), "|".join(str(part) for part in row[:-1]), str(row[-1]))
 
 
-async def state_token(
-    session: AsyncSession, municipality_code: str, *, comparison: bool = False
-) -> str:
-    """A string that changes whenever anything a computation for this municipality reads does:
-    its ingest data version, definitions, units, targets, and with `comparison` every other
-    municipality's data version too (State)."""
-    return (await state(session, municipality_code)).token(comparison=comparison)
+async def state_token(session: AsyncSession, municipality_code: str) -> str:
+    """A string that changes whenever anything a computation for this municipality reads
+    does, other municipalities' data left out: its ingest data version, definitions, units
+    and targets (State)."""
+    return (await state(session, municipality_code)).token()
 
 
 async def municipality_count(session: AsyncSession) -> int:

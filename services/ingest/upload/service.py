@@ -14,7 +14,6 @@ import shutil
 from collections import deque
 from concurrent.futures import Future
 from concurrent.futures import wait as wait_futures
-from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 import logging
 import time
@@ -833,7 +832,6 @@ class Checked:
     not checked."""
 
     errors: list[FieldError]
-    total: int
     stats: dict[str, int]
     seen: Seen
     path: str | None
@@ -846,14 +844,14 @@ def check_part(part: Part) -> Checked:
     data = part.data + part.tail
     stats, seen = new_stats(), Seen()
     if b'"' in data or (b"\r" in data and data.count(b"\r") != data.count(b"\r\n")):
-        return Checked([], 0, stats, seen, None, plain=False)
+        return Checked([], stats, seen, None, plain=False)
     text = io.TextIOWrapper(io.BytesIO(data), encoding=part.encoding, newline="", errors="replace")
     del data
     rows = parsing.CsvRows(text, part.separator, last=part.first - 1)
     # Every problem of the row at which the pass stops is listed (the parent counts them).
     errors = Errors(limit=2 * MAX_REPORTED_ERRORS)
     one = OnePass(part.rules, part.index, rows, errors, stats, seen, render=part.render)
-    given_up = Checked([], 0, stats, seen, None)
+    given_up = Checked([], stats, seen, None)
     try:
         fd, path = tempfile.mkstemp(suffix=".copy", dir=part.directory)
     except FileNotFoundError:
@@ -867,8 +865,8 @@ def check_part(part: Part) -> Checked:
             out.write(rendered)
     if errors.total or not part.render:
         os.unlink(path)
-        return Checked(errors.items, errors.total, stats, seen, None)
-    return Checked(errors.items, errors.total, stats, seen, path)
+        return Checked(errors.items, stats, seen, None)
+    return Checked(errors.items, stats, seen, path)
 
 
 def read_part(file: IO[bytes], offset: int, size: int) -> tuple[bytes, bytes, int]:
@@ -958,9 +956,6 @@ async def check_parts(
                 stats["stopped"] = 1
                 break
         finished = not stats["stopped"]
-    except BrokenProcessPool:
-        checks.close()  # a worker died (killed, out of memory): the next upload gets new ones
-        raise
     finally:
         if not finished:
             shutil.rmtree(directory, ignore_errors=True)

@@ -11,6 +11,7 @@ import os
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from services.ingest.kolada.parsing import exit_with_parent
@@ -42,18 +43,29 @@ class CheckPool:
         self.submitted = 0  # calls, ever
 
     def submit(self, function: Callable[..., T], *args: object) -> Future[T]:
+        """A call on a worker. A pool that broke (a worker was killed or ran out of memory)
+        is replaced here, by the next call, never by the upload that saw it break: that
+        could close a pool another upload has just started using."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=start_worker,
-                initargs=(os.getpid(),),
-            )
-        future = self._pool.submit(function, *args)
+            self._pool = self._new_pool()
+        try:
+            future = self._pool.submit(function, *args)
+        except BrokenProcessPool:
+            broken, self._pool = self._pool, self._new_pool()
+            broken.shutdown(wait=False, cancel_futures=True)
+            future = self._pool.submit(function, *args)
         self.submitted += 1
         self._running.add(future)  # type: ignore[arg-type]
         future.add_done_callback(self._running.discard)
         return future
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            self.processes,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=start_worker,
+            initargs=(os.getpid(),),
+        )
 
     @property
     def busy(self) -> int:
