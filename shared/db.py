@@ -48,7 +48,7 @@ class Database:
             if read_engine is not None and bind is None
             else self.sessionmaker
         )
-        self._owns_engine = bind is None
+        self.owns_engine = bind is None
         metrics.watch_pool(engine, "primary")
         tracing.instrument_engine(engine)
         if read_engine is not None:
@@ -68,7 +68,7 @@ class Database:
             await conn.execute(text("SELECT 1"))
 
     async def dispose(self) -> None:
-        if self._owns_engine:
+        if self.owns_engine:
             await self.engine.dispose()
             if self.read_engine is not None:
                 await self.read_engine.dispose()

@@ -126,6 +126,13 @@ class Settings(BaseSettings):
         description="worker processes checking a large long-form CSV upload in parts; "
         "0 or 1: one thread",
     )
+    COMPUTE_PROCESSES: int = Field(
+        default_factory=lambda: min(usable_cpus(), 64),
+        ge=0,
+        le=64,
+        description="worker processes of the indicators service that compute reports and "
+        "target statuses, each on its own database connection; 0: a worker thread",
+    )
     UPLOAD_SPLIT_BYTES: int = Field(
         default=4 * 1024 * 1024,
         ge=64,

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 
 from services.indicators.analytics.router import router as analytics_router
 from services.indicators.analytics.service import ResponseCache
+from services.indicators.computation import workers
 from services.indicators.indicator.router import router as indicator_router
 from services.indicators.measure.router import router as measure_router
 from services.indicators.privacy.router import router as privacy_router
@@ -56,6 +57,12 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             settings.INDICATORS_REPORT_CACHE_ENTRIES, name="tertial_reports"
         )
         app.state.announcer = Announcer(app.state.database)
+        database: Database = app.state.database
+        # A database bound to a test's transaction: another connection could not see it.
+        compute = workers.install(settings) if database.owns_engine else None
+        starting: asyncio.Task[None] | None = None
+        if compute is not None and settings.ENVIRONMENT != "test":
+            starting = asyncio.create_task(compute.start(), name="compute-workers-start")
         sweeper: asyncio.Task[None] | None = None
         if settings.ENVIRONMENT != "test":
             sweeper = asyncio.create_task(
@@ -69,6 +76,12 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         try:
             yield
         finally:
+            if starting is not None:
+                starting.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await starting
+            if compute is not None:
+                workers.uninstall(compute)
             if sweeper is not None:
                 sweeper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

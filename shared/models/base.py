@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Self
 
-from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy import DateTime, MetaData, func, inspect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -19,6 +20,12 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+    def transient_copy(self) -> Self:
+        """A copy with the same column values, in no session: plain enough to send to a worker
+        process (its relationships are not copied)."""
+        columns = inspect(type(self)).column_attrs
+        return type(self)(**{c.key: getattr(self, c.key) for c in columns})
 
 
 def new_id() -> uuid.UUID:

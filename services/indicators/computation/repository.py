@@ -33,6 +33,29 @@ _OBSERVATIONS = (
 )
 
 
+def observations_query(
+    *,
+    municipality_code: str,
+    measures: Sequence[str],
+    start: date,
+    end: date,
+    sources: Sequence[str] | None = None,
+) -> tuple[str, dict[str, object]]:
+    """The SQL and parameters of `observations` (also run by a computation worker process,
+    on its own connection)."""
+    sql = _OBSERVATIONS
+    params: dict[str, object] = {
+        "m": municipality_code,
+        "measures": list(measures),
+        "start": start,
+        "end": end,
+    }
+    if sources is not None:
+        sql += " AND source = ANY(%(sources)s)"
+        params["sources"] = list(sources)
+    return sql, params
+
+
 async def observations(
     session: AsyncSession,
     *,
@@ -47,16 +70,13 @@ async def observations(
     Read through the psycopg connection under the session (same transaction), in binary:
     thousands of rows arrive as tuples and become `Obs` without any per-row object of
     SQLAlchemy's (the rows are most of a cold computation's input)."""
-    sql = _OBSERVATIONS
-    params: dict[str, object] = {
-        "m": municipality_code,
-        "measures": list(measures),
-        "start": start,
-        "end": end,
-    }
-    if sources is not None:
-        sql += " AND source = ANY(%(sources)s)"
-        params["sources"] = list(sources)
+    sql, params = observations_query(
+        municipality_code=municipality_code,
+        measures=measures,
+        start=start,
+        end=end,
+        sources=sources,
+    )
     driver = await _driver(session)
     async with driver.cursor(binary=True) as cursor:
         await cursor.execute(sql, params)

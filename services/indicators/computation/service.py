@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.indicators.computation import engine, repository
+from services.indicators.computation import engine, repository, workers
 from services.indicators.computation.engine import Cell, Definition, ObservationIndex, UnitRef
 from services.indicators.unit import repository as unit_repository
 from shared.cpu import run_cpu
@@ -134,7 +135,7 @@ class Loaded:
     """Everything a computation reads from the database, so the CPU-bound part can run after
     the connection has gone back to the pool."""
 
-    by_version: dict[int, tuple[Indicator, list[Period]]]
+    by_version: dict[int, tuple[Definition, list[Period]]]
     index: ObservationIndex
     genders: list[str]
     levels: list[str]
@@ -142,14 +143,94 @@ class Loaded:
     only_units: list[str] | None
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What computing several indicators reads and computes, as plain data (no database
+    object): a worker process fetches the rows itself and computes from this alone."""
+
+    municipality: str
+    measures: tuple[str, ...]
+    start: date
+    end: date
+    sources: tuple[str, ...] | None
+    aliases: dict[str, str]
+    # indicator code → version → (its definition, the periods it computes)
+    by_code: dict[str, dict[int, tuple[Definition, list[Period]]]]
+    genders: tuple[str, ...]
+    levels: tuple[str, ...]
+    organisation: Organisation
+    only_units: tuple[str, ...] | None
+
+    def query(self) -> tuple[str, dict[str, object]]:
+        return repository.observations_query(
+            municipality_code=self.municipality,
+            measures=self.measures,
+            start=self.start,
+            end=self.end,
+            sources=self.sources,
+        )
+
+    def loaded(self, index: ObservationIndex) -> dict[str, Loaded]:
+        return {
+            code: Loaded(
+                by_version=by_version,
+                index=index,
+                genders=list(self.genders),
+                levels=list(self.levels),
+                organisation=self.organisation,
+                only_units=None if self.only_units is None else list(self.only_units),
+            )
+            for code, by_version in self.by_code.items()
+        }
+
+
 def _by_version(
     versions: Sequence[Indicator], periods: Sequence[Period]
-) -> dict[int, tuple[Indicator, list[Period]]]:
-    by_version: dict[int, tuple[Indicator, list[Period]]] = {}
+) -> dict[int, tuple[Definition, list[Period]]]:
+    by_version: dict[int, tuple[Definition, list[Period]]] = {}
     for p in periods:
         v = version_for(versions, p.end)
-        by_version.setdefault(v.version, (v, []))[1].append(p)
+        by_version.setdefault(v.version, (definition(v), []))[1].append(p)
     return by_version
+
+
+def plan(
+    versions: Mapping[str, Sequence[Indicator]],
+    *,
+    municipality: str,
+    periods: Sequence[Period],
+    genders: Sequence[str],
+    levels: Sequence[str],
+    units: Sequence[UnitRef] | Organisation,
+    only_units: Sequence[str] | None = None,
+    sources: Sequence[str] | None = None,
+) -> Plan:
+    """Computing several indicators (code → its versions) at once: they share one read of
+    the observations of every measure they use."""
+    organisation = units if isinstance(units, Organisation) else Organisation.fixed(units, periods)
+    by_code = {code: _by_version(vs, periods) for code, vs in versions.items()}
+    measures: list[str] = []
+    for by_version in by_code.values():
+        for d, _ in by_version.values():
+            for m in engine.definition_measures(d):
+                if m not in measures:
+                    measures.append(m)
+    return Plan(
+        municipality=municipality,
+        measures=tuple(measures),
+        # Whole years: a period's disclosure table is its year with the year's parts, the
+        # same whichever periods were asked with it.
+        start=date(min(p.start for p in periods).year, 1, 1),
+        end=date(max(p.end for p in periods).year, 12, 31),
+        sources=None if sources is None else tuple(sources),
+        # Aggregates always cover every unit; `only_units` filters the unit cells shown.
+        aliases={alias: u.code for u in organisation.units for alias in u.aliases},
+        by_code=by_code,
+        genders=tuple(genders),
+        levels=tuple(levels),
+        organisation=organisation,
+        only_units=None if only_units is None else tuple(only_units),
+    )
 
 
 async def load_many(
@@ -166,38 +247,25 @@ async def load_many(
 ) -> dict[str, Loaded]:
     """What computing several indicators reads, in one query: indicator code → Loaded (they
     share one index of the observations of every measure they use)."""
-    organisation = units if isinstance(units, Organisation) else Organisation.fixed(units, periods)
-    plans = {code: _by_version(vs, periods) for code, vs in versions.items()}
-    measures: list[str] = []
-    for by_version in plans.values():
-        for v, _ in by_version.values():
-            for m in engine.definition_measures(definition(v)):
-                if m not in measures:
-                    measures.append(m)
-    # Aggregates always cover every unit; `only_units` filters the unit cells shown.
-    rows = await repository.observations(
-        session,
-        municipality_code=municipality,
-        measures=measures,
-        # Whole years: a period's disclosure table is its year with the year's parts, the
-        # same whichever periods were asked with it.
-        start=date(min(p.start for p in periods).year, 1, 1),
-        end=date(max(p.end for p in periods).year, 12, 31),
+    planned = plan(
+        versions,
+        municipality=municipality,
+        periods=periods,
+        genders=genders,
+        levels=levels,
+        units=units,
+        only_units=only_units,
         sources=sources,
     )
-    aliases = {alias: u.code for u in organisation.units for alias in u.aliases}
-    index = await run_cpu(ObservationIndex, rows, aliases)
-    return {
-        code: Loaded(
-            by_version=by_version,
-            index=index,
-            genders=list(genders),
-            levels=list(levels),
-            organisation=organisation,
-            only_units=None if only_units is None else list(only_units),
-        )
-        for code, by_version in plans.items()
-    }
+    rows = await repository.observations(
+        session,
+        municipality_code=planned.municipality,
+        measures=planned.measures,
+        start=planned.start,
+        end=planned.end,
+        sources=planned.sources,
+    )
+    return planned.loaded(await run_cpu(ObservationIndex, rows, planned.aliases))
 
 
 def compute_loaded(loaded: Loaded) -> Computed:
@@ -205,8 +273,7 @@ def compute_loaded(loaded: Loaded) -> Computed:
     cells: list[Cell] = []
     used: dict[str, int] = {}
     organisation = loaded.organisation
-    for v, ps in loaded.by_version.values():
-        d = definition(v)
+    for d, ps in loaded.by_version.values():
         # Periods with the same organisation are computed together; each period's cells roll
         # up over its own organisation, exactly as when it is asked for alone.
         same: dict[tuple[UnitRef, ...], list[Period]] = {}
@@ -225,11 +292,69 @@ def compute_loaded(loaded: Loaded) -> Computed:
                 )
             )
         for p in ps:
-            used[str(p)] = v.version
+            used[str(p)] = d.version
     if loaded.only_units is not None:
         allowed = set(loaded.only_units)
         cells = [c for c in cells if c.level != "unit" or c.code in allowed]
     return Computed(cells=cells, versions=used, units=organisation.units)
+
+
+def compute_plan(planned: Plan, index: ObservationIndex) -> dict[str, Computed]:
+    return {code: compute_loaded(loaded) for code, loaded in planned.loaded(index).items()}
+
+
+def values_only(computed: dict[str, Computed]) -> dict[str, Computed]:
+    """The cells without what explains them (the contributing cells and observation ids):
+    what a caller that shows values needs, a fraction of the cells to send between
+    processes."""
+    for c in computed.values():
+        for cell in c.cells:
+            cell.observation_ids = []
+            cell.rollup = None
+            cell.rollup_of = []
+    return computed
+
+
+R = TypeVar("R")
+
+
+async def compute_many(
+    session: AsyncSession,
+    planned: Plan,
+    then: Callable[..., R],
+    *args: object,
+) -> R:
+    """`then(computed, *args)`, where `computed` is the plan's cells by indicator code: in a
+    worker process (COMPUTE_PROCESSES) that reads the observations on its own connection, so
+    neither the rows nor the arithmetic ever hold this process's GIL; in a worker thread
+    through the session when there is no such process (tests bind every session to one
+    transaction, which another connection cannot see). `then` and its arguments must be
+    picklable (a module-level function, plain data or transient model objects); what it
+    returns comes back pickled, so it should be what the caller needs, not every cell."""
+    pool = workers.current()
+    if pool is not None:
+        return await pool.run(_in_worker, planned, then, args)
+    rows = await repository.observations(
+        session,
+        municipality_code=planned.municipality,
+        measures=planned.measures,
+        start=planned.start,
+        end=planned.end,
+        sources=planned.sources,
+    )
+    return await run_cpu(_finish, planned, rows, then, args)
+
+
+def _finish(
+    planned: Plan, rows: list[engine.Obs], then: Callable[..., R], args: tuple[object, ...]
+) -> R:
+    return then(compute_plan(planned, ObservationIndex(rows, planned.aliases)), *args)
+
+
+def _in_worker(planned: Plan, then: Callable[..., R], args: tuple[object, ...]) -> R:
+    """`compute_many` in a worker process: the rows read on the worker's own connection."""
+    rows = list(map(engine.Obs._make, workers.fetch(*planned.query())))
+    return _finish(planned, rows, then, args)
 
 
 async def compute(

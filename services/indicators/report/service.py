@@ -25,7 +25,6 @@ from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared import tenancy
 from shared.auth import Principal
-from shared.cpu import run_cpu
 from shared.i18n import Message, message
 from shared.lru import Lru
 from shared.models import Indicator, ReportLayout, Target
@@ -149,8 +148,7 @@ async def _compute_report(
     current = {i.code: i for i in indicators}
     shown = sorted({r.code for s in sections_spec for r in s.rows if r.code in current})
     versions = await indicator_repository.versions_of(session, shown, visible=visible)
-    loads = await computation.load_many(
-        session,
+    planned = computation.plan(
         {code: versions[code] for code in shown},
         municipality=municipality,
         periods=wanted,
@@ -158,7 +156,7 @@ async def _compute_report(
         levels=["municipality"],
         units=units,
     )
-    computed = {code: await run_cpu(computation.compute_loaded, loads[code]) for code in shown}
+    computed = await computation.compute_many(session, planned, computation.values_only)
     # An area is not applicable to a municipality that has units, none of them in the area,
     # and no value of the area's indicators at all.
     with_data = {

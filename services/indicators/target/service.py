@@ -24,7 +24,6 @@ from services.indicators.unit import repository as unit_repository
 from services.indicators.unit.schemas import Area, UnitType
 from shared import tenancy
 from shared.auth import Principal
-from shared.cpu import run_cpu
 from shared.db import Database
 from shared.errors import (
     FieldError,
@@ -609,24 +608,43 @@ async def statuses(
             continue
         genders = sorted({s.gender for s in wanted})
         units = await computation.hierarchy(session, municipality, periods, None)
-        computed = await computation.compute(
-            session,
-            versions[code],
+        planned = computation.plan(
+            {code: versions[code]},
             municipality=municipality,
             periods=periods,
             genders=genders,
             levels=["unit", "municipality"],
             units=units,
         )
-        shown = {str(p): p for p in periods}
-        for i, targets in enumerate(sets):
-            if targets:
-                out[i].update(
-                    await run_cpu(
-                        _judge_cells, code, computed.cells, targets, versions[code], shown, units
-                    )
-                )
+        # Judged where the cells are computed (a worker process): only statuses come back.
+        judged = await computation.compute_many(
+            session,
+            planned,
+            _judge_sets,
+            code,
+            [[t.transient_copy() for t in targets] for targets in sets],
+            [v.transient_copy() for v in versions[code]],
+            {str(p): p for p in periods},
+            units,
+        )
+        for i, found in enumerate(judged):
+            out[i].update(found)
     return out
+
+
+def _judge_sets(
+    computed: dict[str, computation.Computed],
+    code: str,
+    sets: Sequence[Sequence[Target]],
+    versions: Sequence[Indicator],
+    shown: dict[str, Period],
+    units: computation.Organisation,
+) -> list[dict[StatusKey, str]]:
+    cells = computed[code].cells
+    return [
+        _judge_cells(code, cells, targets, versions, shown, units) if targets else {}
+        for targets in sets
+    ]
 
 
 def _judge_cells(
@@ -637,7 +655,7 @@ def _judge_cells(
     shown: dict[str, Period],
     units: computation.Organisation,
 ) -> dict[StatusKey, str]:
-    """Each cell's status under the target that applies to it (CPU work: a worker thread)."""
+    """Each cell's status under the target that applies to it."""
     out: dict[StatusKey, str] = {}
     for cell in cells:
         period = shown.get(cell.period)

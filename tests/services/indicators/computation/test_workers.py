@@ -1,0 +1,80 @@
+"""Computations in worker processes (COMPUTE_PROCESSES): the same answers as in a thread of the
+serving process, read on the worker's own connection.
+
+The demo is committed for the whole run, so a worker's connection sees what the test's
+session sees as long as the test writes nothing."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from services.indicators.computation import workers
+from services.indicators.report import service as report_service
+from services.indicators.target import repository as target_repository
+from services.indicators.target import service as target_service
+from shared.auth import ALL_SCOPES, Principal
+from shared.demo.common import DEMO_MUNICIPALITY, DEMO_YEARS
+from shared.settings import Settings
+
+PRINCIPAL = Principal(
+    key_id=uuid.uuid4(),
+    name="test",
+    municipality_code=DEMO_MUNICIPALITY,
+    scopes=frozenset(ALL_SCOPES),
+    token="",
+)
+
+
+async def _report(session: AsyncSession, period: str) -> report_service.TertialReport:
+    return await report_service.tertial_report(
+        session, principal=PRINCIPAL, municipality_code=DEMO_MUNICIPALITY, period=period
+    )
+
+
+async def test_a_report_computed_in_a_worker_process_is_the_one_computed_in_a_thread(
+    session: AsyncSession, settings: Settings
+) -> None:
+    periods = [f"{DEMO_YEARS[-1]}", f"{DEMO_YEARS[-1]}T2", f"{DEMO_YEARS[0]}T1"]
+    in_thread = [await _report(session, p) for p in periods]
+    installed = workers.install(settings.model_copy(update={"COMPUTE_PROCESSES": 1}))
+    assert installed is not None
+    try:
+        in_process = [await _report(session, p) for p in periods]
+        assert installed.submitted == len(periods)
+    finally:
+        workers.uninstall(installed)
+    # The demo's report has values (else the comparison would say little).
+    assert any(row.value is not None for s in in_thread[0].sections for row in s.effekt)
+    assert [r.model_dump() for r in in_process] == [r.model_dump() for r in in_thread]
+
+
+async def test_statuses_judged_in_a_worker_process_are_those_judged_in_a_thread(
+    session: AsyncSession, settings: Settings
+) -> None:
+    targets = await target_repository.for_municipality(session, DEMO_MUNICIPALITY)
+    assert targets
+    scopes = sorted({target_service._scope_of(t) for t in targets}, key=repr)
+    # Two sets, as a write judges them: before (every target) and after (one fewer).
+    sets = [targets, targets[1:]]
+    in_thread = await target_service.statuses(session, DEMO_MUNICIPALITY, scopes, sets)
+    installed = workers.install(settings.model_copy(update={"COMPUTE_PROCESSES": 1}))
+    assert installed is not None
+    try:
+        in_process = await target_service.statuses(session, DEMO_MUNICIPALITY, scopes, sets)
+        assert installed.submitted > 0
+    finally:
+        workers.uninstall(installed)
+    assert sum(len(s) for s in in_thread) > 0
+    assert in_process == in_thread
+
+
+async def test_an_app_on_a_tests_transaction_computes_in_a_thread(
+    apps: dict[str, FastAPI],
+) -> None:
+    """A test's database is bound to its own transaction, which a worker's connection cannot
+    see: the indicators app installs no pool on it."""
+    assert "indicators" in apps
+    assert workers.current() is None

@@ -1,0 +1,32 @@
+"""shared.processes: a shutdown does not wait for a long call whose caller is gone."""
+
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures.process import BrokenProcessPool
+
+import pytest
+
+from shared.processes import ProcessPool
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads process states from /proc")
+async def test_closing_with_terminate_stops_a_running_call_and_its_worker() -> None:
+    pool = ProcessPool(1)
+    await pool.start()
+    assert pool._pool is not None
+    (worker,) = pool._pool._processes
+    running = pool.submit(time.sleep, 600)
+    deadline = time.monotonic() + 30
+    while not running.running() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    pool.close(wait=True, terminate=True)
+    # Without terminate, close(wait=True) would wait the ten minutes and the call succeed.
+    assert isinstance(running.exception(timeout=30), BrokenProcessPool)
+    assert not os.path.exists(f"/proc/{worker}") or _zombie(worker)
+
+
+def _zombie(pid: int) -> bool:
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()[0] == "Z"
