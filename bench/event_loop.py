@@ -173,8 +173,9 @@ def serve(url: str, service: str, log: Path) -> Iterator[str]:
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            # A computation running in a worker thread (the report at 1 M values) is not
-            # interrupted by SIGTERM; the figures are already taken.
+            # A service cancels what is still running SHUTDOWN_GRACE_S (20 s) after SIGTERM,
+            # its computations in worker processes included: not stopping by 30 s is a fault
+            # to look at (the figures are already taken).
             print(f"{base} did not stop within 30 s of SIGTERM: killed", file=sys.stderr)
             process.kill()
             process.wait()

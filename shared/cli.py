@@ -117,6 +117,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         forwarded_allow_ips="*",
         server_header=False,
         workers=args.workers,
+        timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_S,
         # The public prefix the gateway strips: docs, OpenAPI and problem `instance` links
         # then name the public URL, and direct calls (probes on /readyz) still work.
         root_path=f"/api/{args.service}" if args.root_path is None else args.root_path,

@@ -247,6 +247,7 @@ def main() -> None:
             log_config=None,
             proxy_headers=False,
             server_header=False,
+            timeout_graceful_shutdown=settings.SHUTDOWN_GRACE_S,
         )
     finally:
         if embedded is not None:

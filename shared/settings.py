@@ -126,6 +126,13 @@ class Settings(BaseSettings):
         description="worker processes checking a large long-form CSV upload in parts; "
         "0 or 1: one thread",
     )
+    SHUTDOWN_GRACE_S: int = Field(
+        default=20,
+        ge=0,
+        le=3600,
+        description="on SIGTERM, seconds requests in progress get to finish before they are "
+        "cancelled (below the orchestrator's own grace, 30 s in Kubernetes by default)",
+    )
     COMPUTE_PROCESSES: int = Field(
         default_factory=lambda: min(usable_cpus(), 64),
         ge=0,

@@ -12,9 +12,9 @@ from shared.processes import ProcessPool
 
 
 @pytest.mark.skipif(not os.path.isdir("/proc"), reason="reads process states from /proc")
-async def test_closing_with_terminate_stops_a_running_call_and_its_worker() -> None:
+def test_closing_with_terminate_stops_a_running_call_and_its_worker() -> None:
     pool = ProcessPool(1)
-    await pool.start()
+    pool.submit(os.getpid).result(timeout=60)
     assert pool._pool is not None
     (worker,) = pool._pool._processes
     running = pool.submit(time.sleep, 600)

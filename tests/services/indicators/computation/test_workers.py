@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation import workers
 from services.indicators.report import service as report_service
+from services.indicators.report.schemas import TertialReport
 from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared.auth import ALL_SCOPES, Principal
@@ -28,7 +29,7 @@ PRINCIPAL = Principal(
 )
 
 
-async def _report(session: AsyncSession, period: str) -> report_service.TertialReport:
+async def _report(session: AsyncSession, period: str) -> TertialReport:
     return await report_service.tertial_report(
         session, principal=PRINCIPAL, municipality_code=DEMO_MUNICIPALITY, period=period
     )
