@@ -1,10 +1,15 @@
 """Benchmark: a national-scale prize evaluation, 2 000 units × 20 criteria × 1 000 sensitivity
-draws, through the service's own pure compute path (eligibility, cells, normalisation, missing
-data, aggregation, ranking, Monte Carlo sensitivity, per-unit explanations, robustness), against
-a bare numpy computation of the same maths measured in the same run.
+draws, through the service's own pure compute path (reading the snapshot, eligibility, cells,
+normalisation, missing data, aggregation, ranking, Monte Carlo sensitivity, leave-one-out,
+robustness: what a run stores), against a bare numpy computation of the same maths measured in
+the same run (its matrix is read from the snapshot before the clock starts).
+
+The per-candidate explanations (40 000 criterion items) are not part of the run: they are built
+from the stored snapshot when a run is read (`explained`); their time is printed too
+(`explained_seconds`), it is not in the ratio.
 
 No database or HTTP: the run's inputs snapshot is built in memory (what the service would have
-fetched from the indicators service). Target: ratio_vs_numpy ≤ 5 and seconds ≤ 2.
+fetched from the indicators service). Target (issue 19): ratio_vs_numpy ≤ 1.5 and seconds ≤ 2.
 Last line: one JSON object.
 
 BLAS runs one thread (OPENBLAS_NUM_THREADS/OMP_NUM_THREADS default to 1 here, for the service
@@ -29,7 +34,7 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.awards.run.compute import compute  # noqa: E402
+from services.awards.run.compute import compute, explained  # noqa: E402
 from services.awards.scheme.schemas import SchemeSpec  # noqa: E402
 
 UNITS, CRITERIA, DRAWS, SEED = 2000, 20, 1000, 2026
@@ -178,6 +183,13 @@ def main() -> None:
         ratios.append(service_times[-1] / numpy_times[-1])
     seconds, baseline = statistics.median(service_times), statistics.median(numpy_times)
     ratio = statistics.median(ratios)
+    explain_times = []
+    for _ in range(3):
+        start = time.perf_counter()
+        explained(spec, inputs, result)
+        explain_times.append(time.perf_counter() - start)
+    explain = statistics.median(explain_times)
+    print(f"explanations built on reading a run (median of 3): {explain:.3f} s")
     print(f"units={UNITS} criteria={CRITERIA} draws={DRAWS}")
     print(f"service compute (median of 7): {seconds:.3f} s; bare numpy: {baseline:.3f} s")
     print(f"ranked={len(result['ranking'])} ineligible={len(result['ineligible'])}")
@@ -193,10 +205,11 @@ def main() -> None:
                 "seconds": round(seconds, 4),
                 "numpy_seconds": round(baseline, 4),
                 "ratio_vs_numpy": round(ratio, 2),
-                "target_ratio": 5,
+                "explained_seconds": round(explain, 4),
+                "target_ratio": 1.5,
                 "target_seconds": 2,
                 "blas_threads": os.environ["OPENBLAS_NUM_THREADS"],
-                "ok": ratio <= 5 and seconds <= 2,
+                "ok": ratio <= 1.5 and seconds <= 2,
             }
         )
     )

@@ -1,16 +1,25 @@
 """From an inputs snapshot and a scheme to results: pure and deterministic, so re-running a
-stored snapshot with its seed gives byte-identical results."""
+stored snapshot with its seed gives byte-identical results.
+
+A run is computed column by column over arrays, with no object per (candidate, criterion)
+cell: a national run has 10⁴–10⁵ of them. What explains each ranked candidate's score (every
+criterion's value, normalised value, weight and contribution, what is missing and how the
+weights were renormalised) is not part of the computation and is not stored with the run:
+`explained` builds it from the run's own snapshot when the run is read. A run stored before
+holds its explanations and is shown as stored."""
 
 from __future__ import annotations
 
 import gc
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from services.awards.evaluation import engine
 from services.awards.scheme.schemas import CriterionSpec, SchemeSpec
@@ -18,6 +27,7 @@ from shared.errors import FieldError, Unprocessable
 from shared.i18n import Message, from_stored, message, stored
 
 ENGINE_VERSION = "composite-1"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -29,16 +39,28 @@ class Column:
     higher: bool
 
 
-@dataclass(slots=True)
-class Cell:
-    value: float  # the number the engine uses; NaN when missing
-    raw: str | None
-    previous: str | None
-    n: int | None
-    n_previous: int | None
-    change: float | None
-    standard_error: float | None
-    missing: dict[str, Any] | None  # why there is no value: a stored message
+# Why a cell has no value (PRESENT when it has one); the stored message is built from the
+# code where it is shown (`_why`).
+PRESENT, SUPPRESSED, NO_VALUE, TOO_FEW_RESPONDENTS, NO_COMPARABLE_VALUE, TOO_FEW_FOR_CHANGE = range(
+    6
+)
+
+
+@dataclass(frozen=True)
+class Cells:
+    """One column's cells for the eligible candidates (in their input order), as arrays and
+    lists: `raw` and `n` are the snapshot's own objects, none is made per cell."""
+
+    value: engine.FloatArray  # the number the engine uses; NaN when missing
+    missing: npt.NDArray[np.int8]  # why there is no value: PRESENT, SUPPRESSED, …
+    raw: list[str | None]
+    n: list[int | None]
+    # Change columns only: the previous period's value and n, the change and its standard
+    # error (None where there is none).
+    previous: list[str | None] | None = None
+    n_previous: list[int | None] | None = None
+    change: list[float | None] | None = None
+    standard_error: list[float | None] | None = None
 
 
 def _dec(x: float | None, places: int) -> str | None:
@@ -101,59 +123,127 @@ def _columns(spec: SchemeSpec, criteria: dict[str, Any]) -> list[Column]:
     return columns
 
 
-def _cell(
-    column: Column, spec: SchemeSpec, data: dict[str, Any], candidate: str, periods: tuple[str, str]
-) -> Cell:
-    c = column.criterion
-    now_entry = data["current"].get(candidate)
-    raw = _text(now_entry)
-    n = now_entry.get("n") if now_entry else None
+def _level_cells(c: CriterionSpec, data: dict[str, Any], codes: list[str]) -> Cells:
+    """The criterion's values for the period: one pass over the snapshot's entries."""
+    current = data["current"]
+    share, minimum = c.kind == "share", c.min_respondents
+    values: list[float] = []
+    missing: list[int] = []
+    raw: list[str | None] = []
+    ns: list[int | None] = []
+    nan = math.nan
+    for entry in map(current.get, codes):
+        if entry is None:
+            raw.append(None)
+            ns.append(None)
+            values.append(nan)
+            missing.append(NO_VALUE)
+            continue
+        value = entry.get("value")
+        text = None if value is None else str(value)
+        n = entry.get("n")
+        raw.append(text)
+        ns.append(n)
+        if entry.get("suppressed"):
+            why = SUPPRESSED
+        elif text is None:
+            why = NO_VALUE
+        elif share and (n is None or n < minimum):
+            why = TOO_FEW_RESPONDENTS
+        else:
+            values.append(float(text))
+            missing.append(PRESENT)
+            continue
+        values.append(nan)
+        missing.append(why)
+    return Cells(np.array(values, dtype=np.float64), np.array(missing, dtype=np.int8), raw, ns)
+
+
+def _change_cells(
+    c: CriterionSpec, spec: SchemeSpec, data: dict[str, Any], codes: list[str], level: Cells
+) -> Cells:
+    """The change against the previous period where the level has a value (survey shares:
+    the conservative change, with its standard error)."""
+    earlier: dict[str, Any] = data.get("previous", {})
+    sign = 1.0 if (c.direction or data["direction"]) == "higher" else -1.0
+    share, need = c.kind == "share", spec.improvement_min_respondents
+    size = len(codes)
+    values = [math.nan] * size
+    missing: list[int] = level.missing.tolist()
+    previous: list[str | None] = [None] * size
+    n_previous: list[int | None] = [None] * size
+    changes: list[float | None] = [None] * size
+    errors: list[float | None] = [None] * size
+    for i in np.flatnonzero(level.missing == PRESENT).tolist():
+        raw, n = cast(str, level.raw[i]), level.n[i]
+        before_entry = earlier.get(codes[i])
+        before = _text(before_entry)
+        if before is None or (before_entry is not None and before_entry.get("suppressed")):
+            missing[i] = NO_COMPARABLE_VALUE
+            continue
+        assert before_entry is not None
+        n_before = before_entry.get("n")
+        previous[i], n_previous[i] = before, n_before
+        if share:
+            if n is None or n_before is None or n < need or n_before < need:
+                missing[i] = TOO_FEW_FOR_CHANGE
+                continue
+            se_now = engine.share_standard_error(float(raw), n)
+            se_before = engine.share_standard_error(float(before), n_before)
+            change, se, credited = engine.conservative_change(
+                sign * float(raw),
+                sign * float(before),
+                se_now,
+                se_before,
+                float(spec.improvement_z),
+            )
+            values[i], changes[i], errors[i] = credited, change, se
+            continue
+        change = sign * (float(raw) - float(before))
+        values[i] = changes[i] = change
+    return Cells(
+        np.array(values, dtype=np.float64),
+        np.array(missing, dtype=np.int8),
+        level.raw,
+        level.n,
+        previous,
+        n_previous,
+        changes,
+        errors,
+    )
+
+
+def _why(
+    code: int,
+    c: CriterionSpec,
+    spec: SchemeSpec,
+    n: int | None,
+    n_previous: int | None,
+    periods: tuple[str, str],
+) -> dict[str, Any]:
+    """Why a cell has no value, as a stored message."""
     period, previous_period = periods
-    reason: dict[str, Any] | None = None
-    if now_entry is not None and now_entry.get("suppressed"):
-        reason = stored("awards.reason.suppressed", period=period)
-    elif raw is None:
-        reason = stored("awards.reason.no_value", period=period)
-    elif c.kind == "share" and (n is None or n < c.min_respondents):
-        reason = stored(
+    if code == SUPPRESSED:
+        return stored("awards.reason.suppressed", period=period)
+    if code == NO_VALUE:
+        return stored("awards.reason.no_value", period=period)
+    if code == TOO_FEW_RESPONDENTS:
+        return stored(
             "awards.reason.too_few_respondents",
             n=n or 0,
             period=period,
             minimum=c.min_respondents,
         )
-    if reason is not None:
-        return Cell(math.nan, raw, None, n, None, None, None, reason)
-    assert raw is not None
-    if column.transform == "level":
-        return Cell(float(raw), raw, None, n, None, None, None, None)
-
-    before_entry = data.get("previous", {}).get(candidate)
-    before = _text(before_entry)
-    n_before = before_entry.get("n") if before_entry else None
-    if before is None or (before_entry is not None and before_entry.get("suppressed")):
-        reason = stored("awards.reason.no_comparable_value", period=previous_period)
-        return Cell(math.nan, raw, None, n, None, None, None, reason)
-    sign = 1.0 if (c.direction or data["direction"]) == "higher" else -1.0
-    if c.kind == "share":
-        need = spec.improvement_min_respondents
-        if n is None or n_before is None or n < need or n_before < need:
-            reason = stored(
-                "awards.reason.too_few_for_change",
-                n="–" if n is None else n,
-                period=period,
-                n_previous="–" if n_before is None else n_before,
-                previous_period=previous_period,
-                minimum=need,
-            )
-            return Cell(math.nan, raw, before, n, n_before, None, None, reason)
-        se_now = engine.share_standard_error(float(raw), n)
-        se_before = engine.share_standard_error(float(before), n_before)
-        change, se, credited = engine.conservative_change(
-            sign * float(raw), sign * float(before), se_now, se_before, float(spec.improvement_z)
-        )
-        return Cell(credited, raw, before, n, n_before, change, se, None)
-    change = sign * (float(raw) - float(before))
-    return Cell(change, raw, before, n, n_before, change, None, None)
+    if code == NO_COMPARABLE_VALUE:
+        return stored("awards.reason.no_comparable_value", period=previous_period)
+    return stored(
+        "awards.reason.too_few_for_change",
+        n="–" if n is None else n,
+        period=period,
+        n_previous="–" if n_previous is None else n_previous,
+        previous_period=previous_period,
+        minimum=spec.improvement_min_respondents,
+    )
 
 
 def _eligibility(
@@ -176,21 +266,71 @@ def _eligibility(
     return None
 
 
-def compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, Any]:
-    """The whole evaluation of one snapshot. Raises Unprocessable when nothing can be scored.
+@dataclass(frozen=True)
+class _Prepared:
+    """A snapshot read for a scheme, up to the matrix the engine ranks."""
 
-    A national run builds some 10⁵ small dicts that all live on; the cyclic garbage collector
-    would walk them again and again for nothing, so it is paused while they are built."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _compute(spec, inputs, seed)
-    finally:
-        if enabled:
-            gc.enable()
+    spec: SchemeSpec
+    kind: str
+    periods: tuple[str, str]  # the period and the previous one ('' when none)
+    columns: list[Column]
+    unavailable: list[dict[str, Any]]
+    coverage: list[dict[str, Any]]
+    ineligible: list[dict[str, Any]]
+    evaluated: list[dict[str, Any]]  # the eligible candidates, in input order
+    cells: list[Cells]  # per column, a row per evaluated candidate
+    present: engine.BoolArray  # (evaluated, columns)
+    rows: list[int]  # the evaluated rows that are ranked, in the tie rule's order
+
+    def problem(self) -> engine.Problem:
+        columns = self.columns
+        values = (
+            np.column_stack([cells.value for cells in self.cells])
+            if columns
+            else np.empty((len(self.evaluated), 0))
+        )
+        return engine.Problem(
+            units=[self.evaluated[r]["code"] for r in self.rows],
+            criteria=[col.key for col in columns],
+            values=np.ascontiguousarray(values[np.array(self.rows, dtype=np.int64)]),
+            higher_is_better=np.array([col.higher for col in columns], dtype=np.bool_),
+            weights=np.array([col.weight for col in columns], dtype=np.float64),
+            targets=np.array(
+                [
+                    float(col.criterion.target)
+                    if col.criterion.target is not None and col.transform == "level"
+                    else np.nan
+                    for col in columns
+                ]
+            ),
+        )
+
+    def reason(self, j: int, row: int) -> dict[str, Any]:
+        """Why column j has no value for an evaluated row, as a stored message."""
+        return _reason(self.spec, self.columns[j], self.cells[j], row, self.periods)
 
 
-def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, Any]:
+def _reason(
+    spec: SchemeSpec, column: Column, cells: Cells, row: int, periods: tuple[str, str]
+) -> dict[str, Any]:
+    n_previous = None if cells.n_previous is None else cells.n_previous[row]
+    return _why(int(cells.missing[row]), column.criterion, spec, cells.n[row], n_previous, periods)
+
+
+def _value_columns(columns: list[Column]) -> dict[str, list[int]]:
+    """Per criterion, the columns that say whether it has a value for the period: its level,
+    or its change where it has only that."""
+    own: dict[str, list[int]] = {}
+    for j, col in enumerate(columns):
+        own.setdefault(col.criterion.code, []).append(j)
+    return {
+        code: [j for j in js if columns[j].transform == "level"] or js for code, js in own.items()
+    }
+
+
+def _prepare(spec: SchemeSpec, inputs: dict[str, Any]) -> _Prepared:
+    """Eligibility, cells, coverage, the scheme's data rules and the tie rule's order. Raises
+    Unprocessable when a required criterion lacks data or no criterion has any."""
     criteria: dict[str, Any] = inputs["criteria"]
     kind: str = inputs["candidates_kind"]
     period, previous_period = inputs["period"], inputs.get("previous_period") or ""
@@ -202,7 +342,7 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
         if not criteria[c.code]["available"]
     ]
     ineligible: list[dict[str, Any]] = []
-    evaluated: list[tuple[dict[str, Any], list[Cell]]] = []
+    evaluated: list[dict[str, Any]] = []
     for candidate in inputs["candidates"]:
         reason = _eligibility(candidate, spec, kind, year)
         if reason is None and kind == "units":
@@ -212,19 +352,31 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
                 {"unit_code": candidate["code"], "unit_title": candidate["title"], "reason": reason}
             )
             continue
-        cells = [
-            _cell(
-                col,
-                spec,
-                criteria[col.criterion.code],
-                candidate["code"],
-                (period, previous_period),
-            )
-            for col in columns
-        ]
-        evaluated.append((candidate, cells))
-    coverage = _coverage(spec, criteria, columns, evaluated)
-    _refuse_missing_required(spec, coverage, columns, evaluated)
+        evaluated.append(candidate)
+    codes = [candidate["code"] for candidate in evaluated]
+    levels: dict[str, Cells] = {}
+    cells: list[Cells] = []
+    for col in columns:
+        c = col.criterion
+        level = levels.get(c.code)
+        if level is None:
+            level = levels[c.code] = _level_cells(c, criteria[c.code], codes)
+        cells.append(
+            level
+            if col.transform == "level"
+            else _change_cells(c, spec, criteria[c.code], codes, level)
+        )
+    present = (
+        np.column_stack([cell.missing == PRESENT for cell in cells])
+        if cells
+        else np.zeros((len(evaluated), 0), dtype=np.bool_)
+    )
+    has_value: dict[str, engine.BoolArray] = {
+        code: np.asarray(present[:, js].any(axis=1), dtype=np.bool_)
+        for code, js in _value_columns(columns).items()
+    }
+    coverage = _coverage(spec, criteria, has_value, len(evaluated))
+    _refuse_missing_required(spec, coverage, has_value, codes)
     if not columns:
         raise Unprocessable(
             message(
@@ -252,40 +404,97 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
                 for u in unavailable
             ],
         )
-
-    scored: list[tuple[dict[str, Any], list[Cell]]] = []
-    for candidate, cells in evaluated:
-        present = sum(1 for cell in cells if cell.missing is None)
-        if present / len(columns) < float(spec.min_data_share):
-            ineligible.append(
-                {
-                    "unit_code": candidate["code"],
-                    "unit_title": candidate["title"],
-                    "reason": stored(
-                        "awards.reason.too_little_data",
-                        present=present,
-                        total=len(columns),
-                        share=100 * present // len(columns),
-                        needed=int(spec.min_data_share * 100),
-                    ),
-                    "missing": [
-                        stored("awards.missing", column=col.key, reason=cell.missing)
-                        for col, cell in zip(columns, cells, strict=True)
-                        if cell.missing
-                    ],
-                }
-            )
-            continue
-        scored.append((candidate, cells))
-
-    # The tie rule's order: more criteria present, larger total n, then code.
-    scored.sort(
-        key=lambda item: (
-            -sum(1 for cell in item[1] if cell.missing is None),
-            -sum(cell.n or 0 for cell in item[1] if cell.missing is None),
-            item[0]["code"],
+    periods = (period, previous_period)
+    counts = present.sum(axis=1)
+    too_little = counts / len(columns) < float(spec.min_data_share)
+    for row in np.flatnonzero(too_little).tolist():
+        candidate, count = evaluated[row], int(counts[row])
+        ineligible.append(
+            {
+                "unit_code": candidate["code"],
+                "unit_title": candidate["title"],
+                "reason": stored(
+                    "awards.reason.too_little_data",
+                    present=count,
+                    total=len(columns),
+                    share=100 * count // len(columns),
+                    needed=int(spec.min_data_share * 100),
+                ),
+                "missing": [
+                    stored(
+                        "awards.missing",
+                        column=col.key,
+                        reason=_reason(spec, col, cells[j], row, periods),
+                    )
+                    for j, col in enumerate(columns)
+                    if not present[row, j]
+                ],
+            }
         )
+    # The tie rule's order: more criteria present, larger total n, then code.
+    n_total = _n_totals(cells, present).tolist()
+    count = counts.tolist()
+    rows = sorted(
+        np.flatnonzero(~too_little).tolist(), key=lambda r: (-count[r], -n_total[r], codes[r])
     )
+    return _Prepared(
+        spec=spec,
+        kind=kind,
+        periods=periods,
+        columns=columns,
+        unavailable=unavailable,
+        coverage=coverage,
+        ineligible=ineligible,
+        evaluated=evaluated,
+        cells=cells,
+        present=present,
+        rows=rows,
+    )
+
+
+def _n_totals(cells: list[Cells], present: engine.BoolArray) -> npt.NDArray[Any]:
+    """Per evaluated row, the sum of n over its present cells: in int64 where that cannot
+    overflow, else in Python integers."""
+    ns = [[n or 0 for n in column.n] for column in cells]
+    if not cells:
+        return np.zeros(present.shape[0], dtype=np.int64)
+    largest = max(max(map(abs, column), default=0) for column in ns)
+    exact = np.int64 if largest < 2**62 // len(cells) else object
+    matrix = np.array(ns, dtype=exact).T
+    return cast(npt.NDArray[Any], np.where(present, matrix, 0).sum(axis=1))
+
+
+def compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, Any]:
+    """The whole evaluation of one snapshot, without the per-candidate explanations (see
+    `explained`). Raises Unprocessable when nothing can be scored."""
+    return _paused(_compute, spec, inputs, seed)
+
+
+def explained(spec: SchemeSpec, inputs: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
+    """The run's results with every ranked candidate's explanation: its criteria (value,
+    credited, normalised, weight, contribution, why missing), what it lacks and how its
+    weights were renormalised, built from the run's snapshot by the same steps as `compute`.
+    Results that hold their explanations (a run stored before) are returned as they are."""
+    ranking: list[dict[str, Any]] = results.get("ranking") or []
+    if not ranking or "criteria" in ranking[0]:
+        return results
+    return _paused(_explained, spec, inputs, results)
+
+
+def _paused(function: Callable[..., _T], *args: Any) -> _T:
+    """A national run's results or explanations are some 10⁵ small objects that all live
+    on; the cyclic garbage collector would walk them again and again for nothing, so it is
+    paused while they are built."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return function(*args)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _method(spec: SchemeSpec) -> dict[str, Any]:
     method = {
         "normalisation": spec.normalisation,
         "missing_policy": spec.missing_policy,
@@ -309,12 +518,18 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
         method["geometric_note"] = stored(
             "awards.method.geometric", floor=Decimal(str(engine.GEOMETRIC_FLOOR))
         )
+    return method
+
+
+def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, Any]:
+    prepared = _prepare(spec, inputs)
+    columns = prepared.columns
     base = {
-        "candidates_kind": kind,
-        "period": period,
-        "previous_period": previous_period or None,
+        "candidates_kind": prepared.kind,
+        "period": prepared.periods[0],
+        "previous_period": prepared.periods[1] or None,
         "seed": seed,
-        "method": method,
+        "method": _method(spec),
         "columns": [
             {
                 "column": col.key,
@@ -327,11 +542,11 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             }
             for col in columns
         ],
-        "unavailable_criteria": unavailable,
-        "coverage": coverage,
-        "ineligible": ineligible,
+        "unavailable_criteria": prepared.unavailable,
+        "coverage": prepared.coverage,
+        "ineligible": prepared.ineligible,
     }
-    if not scored:
+    if not prepared.rows:
         return base | {
             "leave_one_out": [],
             "ranking": [],
@@ -343,22 +558,7 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             "sensitivity": None,
         }
 
-    values = np.array([[cell.value for cell in cells] for _, cells in scored], dtype=np.float64)
-    problem = engine.Problem(
-        units=[cand["code"] for cand, _ in scored],
-        criteria=[col.key for col in columns],
-        values=values,
-        higher_is_better=np.array([col.higher for col in columns]),
-        weights=np.array([col.weight for col in columns], dtype=np.float64),
-        targets=np.array(
-            [
-                float(col.criterion.target)
-                if col.criterion.target is not None and col.transform == "level"
-                else np.nan
-                for col in columns
-            ]
-        ),
-    )
+    problem = prepared.problem()
     scores = engine.evaluate(
         problem,
         normalisation=spec.normalisation,
@@ -366,7 +566,7 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
         aggregation=spec.aggregation,
     )
     sens: engine.Sensitivity | None = None
-    if len(scored) > 1:
+    if len(prepared.rows) > 1:
         s = spec.sensitivity
         sens, _ = engine.sensitivity(
             problem,
@@ -380,76 +580,33 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
             spec.aggregation,
             seed,
         )
-    leave_one_out = _leave_one_out(problem, scores, spec, [cand["code"] for cand, _ in scored])
-    normalised = _round_matrix(scores.normalised, 6)
-    credited = _round_matrix(values, 4)
-    weights = _round_matrix(scores.effective_weight, 6)
-    contributions = _round_matrix(scores.contribution, 6)
-    imputed = scores.imputed.tolist()
-    score_text = [_dec(v, 6) for v in scores.score.tolist()]
+    leave_one_out = _leave_one_out(problem, scores, spec, problem.units)
+    order = scores.order.tolist()
     ranks = scores.rank.tolist()
-    keys = [(col.key, col.criterion.code, col.transform) for col in columns]
-    ranking: list[dict[str, Any]] = []
-    for i in scores.order.tolist():
-        candidate, cells = scored[i]
-        explained: list[dict[str, Any]] = []
-        for (key, code, transform), cell, norm, imp, weight, contribution, credit in zip(
-            keys,
-            cells,
-            normalised[i],
-            imputed[i],
-            weights[i],
-            contributions[i],
-            credited[i],
-            strict=True,
-        ):
-            item = {
-                "column": key,
-                "criterion": code,
-                "transform": transform,
-                "value": cell.raw,
-                "n": cell.n,
-                "credited": credit,
-                "normalised": norm,
-                "imputed": imp,
-                "weight": weight,
-                "contribution": contribution,
-                "missing": cell.missing,
-            }
-            if transform == "change":
-                item["previous"] = cell.previous
-                item["n_previous"] = cell.n_previous
-                item["change"] = None if cell.change is None else _dec(cell.change, 4)
-                item["standard_error"] = (
-                    None if cell.standard_error is None else _dec(cell.standard_error, 4)
-                )
-            explained.append(item)
-        missing = [
-            stored("awards.missing", column=key, reason=cell.missing)
-            for (key, _, _), cell in zip(keys, cells, strict=True)
-            if cell.missing
-        ]
-        lacking = _lacking(columns, cells)
-        entry: dict[str, Any] = {
+    scored = [prepared.evaluated[r] for r in prepared.rows]
+    score_text = _decs(scores.score, 6)
+    present = prepared.present[np.array(prepared.rows, dtype=np.int64)].sum(axis=1).tolist()
+    ranking: list[dict[str, Any]] = [
+        {
             "rank": ranks[i],
-            "unit_code": candidate["code"],
-            "unit_title": candidate["title"],
+            "unit_code": scored[i]["code"],
+            "unit_title": scored[i]["title"],
             "score": score_text[i],
-            "criteria_present": len(cells) - len(missing),
-            "criteria": explained,
-            "missing": missing,
-            "missing_criteria": [u["criterion"] for u in unavailable] + lacking,
-            "weights_note": _weights_note(spec, columns, cells, unavailable),
+            "criteria_present": present[i],
         }
-        if sens is not None:
+        for i in order
+    ]
+    if sens is not None:
+        p05, p50, p95 = (_decs(sens.rank_p05, 1), _decs(sens.rank_p50, 1), _decs(sens.rank_p95, 1))
+        first, top3 = _decs(sens.p_first, 3), _decs(sens.p_top3, 3)
+        for entry, i in zip(ranking, order, strict=True):
             entry["sensitivity"] = {
-                "rank_p05": _dec(float(sens.rank_p05[i]), 1),
-                "rank_p50": _dec(float(sens.rank_p50[i]), 1),
-                "rank_p95": _dec(float(sens.rank_p95[i]), 1),
-                "p_first": _dec(float(sens.p_first[i]), 3),
-                "p_top3": _dec(float(sens.p_top3[i]), 3),
+                "rank_p05": p05[i],
+                "rank_p50": p50[i],
+                "rank_p95": p95[i],
+                "p_first": first[i],
+                "p_top3": top3[i],
             }
-        ranking.append(entry)
     return base | {
         "leave_one_out": leave_one_out,
         "ranking": ranking,
@@ -464,10 +621,98 @@ def _compute(spec: SchemeSpec, inputs: dict[str, Any], seed: int) -> dict[str, A
     }
 
 
+def _explained(spec: SchemeSpec, inputs: dict[str, Any], results: dict[str, Any]) -> dict[str, Any]:
+    prepared = _prepare(spec, inputs)
+    problem = prepared.problem()
+    scores = engine.evaluate(
+        problem,
+        normalisation=spec.normalisation,
+        missing=spec.missing_policy,
+        aggregation=spec.aggregation,
+    )
+    ranking: list[dict[str, Any]] = results["ranking"]
+    rows = scores.order.tolist()
+    if [problem.units[i] for i in rows] != [entry["unit_code"] for entry in ranking]:
+        at = {code: i for i, code in enumerate(problem.units)}
+        rows = [at[entry["unit_code"]] for entry in ranking]
+    columns, cells, periods = prepared.columns, prepared.cells, prepared.periods
+    keys = [(col.key, col.criterion.code, col.transform) for col in columns]
+    normalised = _round_matrix(scores.normalised, 6)
+    credited = _round_matrix(problem.values, 4)
+    weights = _round_matrix(scores.effective_weight, 6)
+    contributions = _round_matrix(scores.contribution, 6)
+    imputed = scores.imputed.tolist()
+    missing_codes = [column.missing.tolist() for column in cells]
+    unavailable = [u["criterion"] for u in prepared.unavailable]
+    # Candidates that lack the same columns share what they lack and their weights note.
+    notes: dict[tuple[int, ...], tuple[list[str], dict[str, Any]]] = {}
+    out: list[dict[str, Any]] = []
+    for entry, i in zip(ranking, rows, strict=True):
+        row = prepared.rows[i]
+        lacking = tuple(j for j, codes in enumerate(missing_codes) if codes[row] != PRESENT)
+        items: list[dict[str, Any]] = []
+        missing: list[dict[str, Any]] = []
+        for j, ((key, code, transform), column) in enumerate(zip(keys, cells, strict=True)):
+            reason = (
+                None
+                if missing_codes[j][row] == PRESENT
+                else _reason(spec, columns[j], column, row, periods)
+            )
+            item = {
+                "column": key,
+                "criterion": code,
+                "transform": transform,
+                "value": column.raw[row],
+                "n": column.n[row],
+                "credited": credited[i][j],
+                "normalised": normalised[i][j],
+                "imputed": imputed[i][j],
+                "weight": weights[i][j],
+                "contribution": contributions[i][j],
+                "missing": reason,
+            }
+            if transform == "change":
+                change = cast(list[float | None], column.change)[row]
+                error = cast(list[float | None], column.standard_error)[row]
+                item["previous"] = cast(list[str | None], column.previous)[row]
+                item["n_previous"] = cast(list[int | None], column.n_previous)[row]
+                item["change"] = None if change is None else _dec(change, 4)
+                item["standard_error"] = None if error is None else _dec(error, 4)
+            items.append(item)
+            if reason is not None:
+                missing.append(stored("awards.missing", column=key, reason=reason))
+        shared = notes.get(lacking)
+        if shared is None:
+            shared = notes[lacking] = (
+                _lacking(columns, lacking),
+                _weights_note(spec, columns, [columns[j] for j in lacking], unavailable),
+            )
+        out.append(
+            entry
+            | {
+                "criteria": items,
+                "missing": missing,
+                "missing_criteria": unavailable + shared[0],
+                "weights_note": shared[1],
+            }
+        )
+    return results | {"ranking": out}
+
+
+def _decs(values: engine.FloatArray, places: int) -> list[str | None]:
+    """`_dec` of each value; formatted in one C loop when none is missing, infinite or
+    negative (the sign is all `_dec` would change)."""
+    if np.isfinite(values).all() and not np.signbit(values).any():
+        return list(map(f"{{:.{places}f}}".format, values.tolist()))
+    return [_dec(x, places) for x in values.tolist()]
+
+
 def _too_few(
     spec: SchemeSpec, criteria: dict[str, Any], code: str, period: str
 ) -> dict[str, Any] | None:
     """The scheme's eligibility rules on the size of what a unit's values rest on."""
+    if spec.min_respondents is None and spec.min_judged_targets is None:
+        return None
     for c in spec.criteria:
         data = criteria[c.code]
         if not data["available"]:
@@ -497,36 +742,25 @@ def _too_few(
     return None
 
 
-def _has_value(columns: list[Column], cells: list[Cell], code: str) -> bool:
-    """The criterion has a value for the period (its level, or its change where only that)."""
-    own = [
-        (col, cell) for col, cell in zip(columns, cells, strict=True) if col.criterion.code == code
-    ]
-    levels = [cell for col, cell in own if col.transform == "level"] or [cell for _, cell in own]
-    return any(cell.missing is None for cell in levels)
-
-
-def _lacking(columns: list[Column], cells: list[Cell]) -> list[str]:
-    codes = dict.fromkeys(col.criterion.code for col in columns)
-    return [code for code in codes if not _has_value(columns, cells, code)]
+def _lacking(columns: list[Column], missing: tuple[int, ...]) -> list[str]:
+    """The criteria (in column order) without a value for the period, given the columns a
+    candidate has no value in."""
+    gone = set(missing)
+    return [code for code, js in _value_columns(columns).items() if all(j in gone for j in js)]
 
 
 def _coverage(
     spec: SchemeSpec,
     criteria: dict[str, Any],
-    columns: list[Column],
-    evaluated: list[tuple[dict[str, Any], list[Cell]]],
+    has_value: dict[str, engine.BoolArray],
+    total: int,
 ) -> list[dict[str, Any]]:
     """Per criterion: how many of the eligible candidates it has a value for."""
     out: list[dict[str, Any]] = []
-    total = len(evaluated)
     for c in spec.criteria:
         available = bool(criteria[c.code]["available"])
-        with_data = (
-            sum(1 for _, cells in evaluated if _has_value(columns, cells, c.code))
-            if available
-            else 0
-        )
+        found = has_value.get(c.code)
+        with_data = int(found.sum()) if available and found is not None else 0
         out.append(
             {
                 "criterion": c.code,
@@ -545,8 +779,8 @@ def _coverage(
 def _refuse_missing_required(
     spec: SchemeSpec,
     coverage: list[dict[str, Any]],
-    columns: list[Column],
-    evaluated: list[tuple[dict[str, Any], list[Cell]]],
+    has_value: dict[str, engine.BoolArray],
+    codes: list[str],
 ) -> None:
     """A required criterion is never reweighted away: every eligible candidate needs it."""
     errors: list[FieldError] = []
@@ -554,11 +788,11 @@ def _refuse_missing_required(
     for c, cover in zip(spec.criteria, coverage, strict=True):
         if not c.required:
             continue
-        lacking = [
-            cand["code"]
-            for cand, cells in evaluated
-            if not cover["available"] or not _has_value(columns, cells, c.code)
-        ]
+        found = has_value.get(c.code)
+        if not cover["available"] or found is None:
+            lacking = list(codes)
+        else:
+            lacking = [codes[i] for i in np.flatnonzero(~found).tolist()]
         if not lacking and cover["available"]:
             continue
         reason = from_stored(cover["reason"]) or message("problem.awards.no_value_for_period")
@@ -589,7 +823,7 @@ def _refuse_missing_required(
                 ),
                 code="required_criterion_missing",
             )
-            for code in lacking or [None]
+            for code in ([*lacking] if lacking else [None])
         ]
     if errors:
         raise Unprocessable(
@@ -612,16 +846,16 @@ def _nominal_weights(spec: SchemeSpec) -> dict[str, float]:
 
 
 def _weights_note(
-    spec: SchemeSpec, columns: list[Column], cells: list[Cell], unavailable: list[dict[str, Any]]
+    spec: SchemeSpec, columns: list[Column], missing_columns: list[Column], gone: list[str]
 ) -> dict[str, Any]:
+    """How a candidate's weights were renormalised, given the columns it has no value in and
+    the criteria without data for anyone."""
     nominal = _nominal_weights(spec)
     parts = {
         col.key: col.weight
         / sum(c.weight for c in columns if c.criterion.code == col.criterion.code)
         for col in columns
     }
-    gone = [u["criterion"] for u in unavailable]
-    missing_columns = [col for col, cell in zip(columns, cells, strict=True) if cell.missing]
     if spec.missing_policy == "reweight":
         gone_share = sum(nominal[code] for code in gone) + sum(
             nominal[col.criterion.code] * parts[col.key] for col in missing_columns

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from services.awards.audit.service import record
 from services.awards.project.effect import pool
 from services.awards.run import repository
-from services.awards.run.compute import ENGINE_VERSION, compute
+from services.awards.run.compute import ENGINE_VERSION, compute, explained
 from services.awards.run.schemas import ReplayOut, RunIn, RunInputsOut, RunOut, RunSummary
 from services.awards.scheme.schemas import CriterionSpec, SchemeSpec
 from services.awards.scheme.service import load_scheme
@@ -258,9 +258,17 @@ async def gather_inputs(
 _CODED = ("reason", "missing")
 
 
+def _explained(run: AwardRun) -> dict[str, Any]:
+    """The run's results with each ranked candidate's explanation, built from its snapshot
+    (a run stored with its explanations holds them)."""
+    spec = SchemeSpec.model_validate(run.specification["method"])
+    return explained(spec, run.inputs, run.results)
+
+
 def _to_out(run: AwardRun, language: Language = DEFAULT) -> RunOut:
-    """The stored run, its texts (kept as messages) in the reader's language; a run stored
-    before its texts were kept as messages shows them as they were written."""
+    """The stored run with its explanations, its texts (kept as messages) in the reader's
+    language; a run stored before its texts were kept as messages shows them as they were
+    written."""
     return RunOut.model_validate(
         {
             "id": run.id,
@@ -270,7 +278,7 @@ def _to_out(run: AwardRun, language: Language = DEFAULT) -> RunOut:
             "spec_hash": run.spec_hash,
             "code_version": run.code_version,
             "created_at": run.created_at,
-            **rendered(run.results, language, codes=_CODED),
+            **rendered(_explained(run), language, codes=_CODED),
         }
     )
 
@@ -424,6 +432,9 @@ async def replay_run(
     assert run.seed is not None
     spec = SchemeSpec.model_validate(run.specification["method"])
     again = json.loads(json.dumps(await asyncio.to_thread(compute, spec, run.inputs, run.seed)))
+    if run.results.get("ranking") and "criteria" in run.results["ranking"][0]:
+        # Stored with its explanations: they are compared too.
+        again = await asyncio.to_thread(explained, spec, run.inputs, again)
     # Texts compared as a reader sees them, in English: a run stored before its texts were
     # kept as messages holds them in English, and its replay says the same.
     differences = _differences(rendered(run.results, "en"), rendered(again, "en"))

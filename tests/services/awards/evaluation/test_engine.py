@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from services.awards.evaluation import engine
 
@@ -108,3 +110,32 @@ def test_rank_matrix_keeps_the_tie_rule_order_in_every_draw() -> None:
     scores = np.array([[1.0, 0.5], [1.0, 0.9], [0.0, 0.9]])  # units × draws
     ranks = engine.rank_matrix(scores)
     assert ranks.tolist() == [[1, 2, 3], [3, 1, 2]]  # draws × units; ties: earlier row first
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.integers(1, 12).flatmap(
+        lambda units: st.lists(
+            st.lists(st.sampled_from([0.0, 0.5, 1.0, 2.0, np.nan]), min_size=units, max_size=units),
+            min_size=1,
+            max_size=12,
+        )
+    )
+)
+def test_rank_matrix_ranks_each_draw_as_a_stable_sort_of_its_scores(
+    draws: list[list[float]],
+) -> None:
+    scores = np.array(draws, dtype=np.float64).T  # units × draws, with ties and missing
+    ranks = engine.rank_matrix(scores)
+    for d, column in enumerate(draws):
+        key = [np.inf if np.isnan(x) else -x for x in column]
+        order = sorted(range(len(column)), key=key.__getitem__)  # stable: tie rule's order
+        expected = [0] * len(column)
+        for position, unit in enumerate(order, start=1):
+            expected[unit] = position
+        assert ranks[d].tolist() == expected
+    # The summaries taken from the integer ranks are those of the same ranks as floats.
+    as_float = ranks.astype(np.float64)
+    assert (
+        np.percentile(ranks, [5, 50, 95], axis=0) == np.percentile(as_float, [5, 50, 95], axis=0)
+    ).all()

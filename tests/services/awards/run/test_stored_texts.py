@@ -7,6 +7,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.awards.run.compute import explained
+from services.awards.scheme.schemas import SchemeSpec
 from shared.i18n import rendered
 from shared.models import AwardRun
 from tests.conftest import MakeClient, MakeKey
@@ -49,7 +51,9 @@ async def test_a_run_stored_with_english_texts_reads_as_stored_and_replays_ident
     run = await run_scheme(awards, data.home_care_scheme(mode="mix"))
     new = await session.get(AwardRun, uuid.UUID(run["id"]))
     assert new is not None
-    # What a run stored before texts were kept as messages looks like: English written out.
+    # What a run stored before texts were kept as messages looks like: English written out,
+    # and (as every run stored before explanations were built on reading) its explanations.
+    spec = SchemeSpec.model_validate(new.specification["method"])
     old = AwardRun(
         id=uuid.uuid4(),
         municipality_code=new.municipality_code,
@@ -59,7 +63,7 @@ async def test_a_run_stored_with_english_texts_reads_as_stored_and_replays_ident
         code_version="0.1.0+composite-1",
         specification=new.specification,
         inputs=rendered(new.inputs, "en"),
-        results=rendered(new.results, "en"),
+        results=rendered(explained(spec, new.inputs, new.results), "en"),
         kind="composite",
         scheme_id=new.scheme_id,
         seed=new.seed,
