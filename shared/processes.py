@@ -36,11 +36,14 @@ def start_worker(
     imports: Sequence[str],
     setup: Callable[..., object] | None,
     setup_args: tuple[object, ...],
+    nice: int,
 ) -> None:
-    """A worker's initializer: it exits with its parent, imports what its calls need before it
-    takes the first one (seconds of CPU a first call would otherwise wait for), and runs
-    `setup(*setup_args)`."""
+    """A worker's initializer: it exits with its parent, takes the CPU after the serving
+    processes (`nice`), imports what its calls need before it takes the first one (seconds of
+    CPU a first call would otherwise wait for), and runs `setup(*setup_args)`."""
     exit_with_parent(parent)
+    if nice:
+        os.nice(nice)
     for module in imports:
         importlib.import_module(module)
     if setup is not None:
@@ -64,9 +67,10 @@ class ProcessPool:
         imports: Sequence[str] = (),
         setup: Callable[..., object] | None = None,
         setup_args: tuple[object, ...] = (),
+        nice: int = 0,
     ) -> None:
         self.processes = processes
-        self._initargs = (os.getpid(), tuple(imports), setup, setup_args)
+        self._initargs = (os.getpid(), tuple(imports), setup, setup_args, nice)
         self._pool: ProcessPoolExecutor | None = None
         self._running: set[Future[object]] = set()
         self.submitted = 0  # calls, ever

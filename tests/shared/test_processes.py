@@ -30,3 +30,11 @@ def test_closing_with_terminate_stops_a_running_call_and_its_worker() -> None:
 def _zombie(pid: int) -> bool:
     with open(f"/proc/{pid}/stat") as f:
         return f.read().rsplit(")", 1)[1].split()[0] == "Z"
+
+
+def test_a_niced_pool_takes_the_cpu_after_its_parent() -> None:
+    pool = ProcessPool(1, nice=5)
+    try:
+        assert pool.submit(os.nice, 0).result(timeout=60) == min(os.nice(0) + 5, 19)
+    finally:
+        pool.close(wait=True)

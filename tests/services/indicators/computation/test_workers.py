@@ -6,6 +6,7 @@ session sees as long as the test writes nothing."""
 
 from __future__ import annotations
 
+import os
 import uuid
 
 from fastapi import FastAPI
@@ -45,6 +46,8 @@ async def test_a_report_computed_in_a_worker_process_is_the_one_computed_in_a_th
     try:
         in_process = [await _report(session, p) for p in periods]
         assert installed.submitted == len(periods)
+        # A report's seconds of CPU come after the serving process's requests.
+        assert await installed.run(os.nice, 0) > os.nice(0)
     finally:
         workers.uninstall(installed)
     # The demo's report has values (else the comparison would say little).
