@@ -7,7 +7,8 @@ is 1.07 M, so use --values 1000000 for it; the default is small enough for a few
 monthly for 2000–2025 in as many units as that takes, then starts `kvn serve indicators` and
 `kvn serve ingest` and measures, in one run:
 
-- idle: `/healthz` of each process (no I/O) every 10 ms for a few seconds;
+- idle: `/healthz` of each process (no I/O) every 10 ms for a few seconds, probed from a
+  process of its own (so the figure is the server's, not this process's busy event loop);
 - loaded: the same probe while, concurrently, a target without a period is written again and
   again (PUT with If-Match: every write judges each status before and after it, over every
   period with data), the tertial report is fetched (recomputed after each target write), and
@@ -26,6 +27,7 @@ import datetime as dt
 import io
 import json
 import math
+import multiprocessing
 import os
 import statistics
 import subprocess
@@ -33,6 +35,8 @@ import sys
 import time
 from collections.abc import Iterator
 from datetime import datetime
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import httpx
@@ -182,16 +186,48 @@ def serve(url: str, service: str, log: Path) -> Iterator[str]:
         handle.close()
 
 
-async def probe(base: str, until: asyncio.Event, every_s: float = 0.01) -> list[float]:
+WARM_UP_S = 1.0  # a probe's first second (its own start, the connection) is not counted
+
+
+async def probe(base: str, stop: Event, every_s: float = 0.01) -> list[float]:
     latencies: list[float] = []
     async with httpx.AsyncClient(base_url=base, timeout=120) as http:
-        while not until.is_set():
+        counting = time.monotonic() + WARM_UP_S
+        while not stop.is_set():
             started = time.perf_counter()
             response = await http.get("/healthz")
             response.raise_for_status()
-            latencies.append(time.perf_counter() - started)
+            if time.monotonic() >= counting:
+                latencies.append(time.perf_counter() - started)
             await asyncio.sleep(every_s)
     return latencies
+
+
+def _probe_main(base: str, stop: Event, out: Queue[list[float]]) -> None:
+    out.put(asyncio.run(probe(base, stop)))
+
+
+class Probes:
+    """`/healthz` probes of each base, each in its own process: what they measure is the
+    server's answer, never this process's event loop busy with the load's own requests."""
+
+    def __init__(self, bases: tuple[str, ...]) -> None:
+        context = multiprocessing.get_context("spawn")
+        self._stop = context.Event()
+        self._out: list[Queue[list[float]]] = [context.Queue() for _ in bases]
+        self._processes = [
+            context.Process(target=_probe_main, args=(b, self._stop, q), daemon=True)
+            for b, q in zip(bases, self._out, strict=True)
+        ]
+        for process in self._processes:
+            process.start()
+
+    def stop(self) -> list[list[float]]:
+        self._stop.set()
+        found = [q.get(timeout=120) for q in self._out]
+        for process in self._processes:
+            process.join(timeout=30)
+        return found
 
 
 def survey_csv(units: int, rows: int) -> bytes:
@@ -284,17 +320,13 @@ def p(values: list[float], q: float) -> float:
 async def measure(
     indicators: str, ingest: str, key: str, units: int, args: argparse.Namespace
 ) -> dict[str, object]:
-    stop = asyncio.Event()
-    idle = [asyncio.create_task(probe(b, stop)) for b in (indicators, ingest)]
+    probes = Probes((indicators, ingest))
     await asyncio.sleep(args.idle_seconds)
-    stop.set()
-    idle_ind, idle_ing = [await t for t in idle]
+    idle_ind, idle_ing = probes.stop()
 
-    stop = asyncio.Event()
-    loaded = [asyncio.create_task(probe(b, stop)) for b in (indicators, ingest)]
+    probes = Probes((indicators, ingest))
     timings = await load_phase(indicators, ingest, key, units, args.seconds, args.upload_rows)
-    stop.set()
-    loaded_ind, loaded_ing = [await t for t in loaded]
+    loaded_ind, loaded_ing = probes.stop()
 
     def ms(x: float) -> float:
         return round(1000 * x, 2)
@@ -331,7 +363,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--values", type=int, default=50_000, help="local values to load")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of the loaded phase")
-    parser.add_argument("--idle-seconds", type=float, default=3.0)
+    parser.add_argument("--idle-seconds", type=float, default=6.0)
     parser.add_argument("--upload-rows", type=int, default=20_000)
     args = parser.parse_args()
     with scratch_database("kvn_bench_loop") as url:
