@@ -117,17 +117,25 @@ async def hierarchy(
     in the area it belonged to on that date (a unit closed by then in its last area, one not
     yet open in its first)."""
     units, history = await unit_repository.organisation_rows(session, municipality)
-    return Organisation(
-        {
-            str(p): tuple(
-                unit_repository.arrange(
-                    units, history, start=p.start, end=p.end, as_of=as_of or p.end
+
+    def arranged() -> Organisation:
+        # Hundreds of units × every period with data (a target's statuses): CPU work. Equal
+        # placings are one object, so a worker process gets each once (pickle's memo).
+        same: dict[UnitRef, UnitRef] = {}
+        return Organisation(
+            {
+                str(p): tuple(
+                    same.setdefault(u, u)
+                    for u in unit_repository.arrange(
+                        units, history, start=p.start, end=p.end, as_of=as_of or p.end
+                    )
                 )
-            )
-            for p in periods
-        },
-        frozenset(u.code for u in units),
-    )
+                for p in periods
+            },
+            frozenset(u.code for u in units),
+        )
+
+    return await run_cpu(arranged)
 
 
 @dataclass
