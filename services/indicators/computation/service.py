@@ -265,7 +265,12 @@ async def load_many(
         only_units=only_units,
         sources=sources,
     )
-    rows = await repository.observations(
+    rows = await _rows(session, planned)
+    return planned.loaded(await run_cpu(ObservationIndex, rows, planned.aliases))
+
+
+async def _rows(session: AsyncSession, planned: Plan) -> list[engine.Obs]:
+    return await repository.observations(
         session,
         municipality_code=planned.municipality,
         measures=planned.measures,
@@ -273,7 +278,6 @@ async def load_many(
         end=planned.end,
         sources=planned.sources,
     )
-    return planned.loaded(await run_cpu(ObservationIndex, rows, planned.aliases))
 
 
 def compute_loaded(loaded: Loaded) -> Computed:
@@ -342,15 +346,7 @@ async def compute_many(
     pool = workers.current()
     if pool is not None:
         return await pool.run(_in_worker, planned, then, args)
-    rows = await repository.observations(
-        session,
-        municipality_code=planned.municipality,
-        measures=planned.measures,
-        start=planned.start,
-        end=planned.end,
-        sources=planned.sources,
-    )
-    return await run_cpu(_finish, planned, rows, then, args)
+    return await run_cpu(_finish, planned, await _rows(session, planned), then, args)
 
 
 def _finish(
