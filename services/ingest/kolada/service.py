@@ -637,7 +637,7 @@ async def run_job(
     """Run (or resume) a claimed job: plan once, then every pending chunk, fetched a few ahead
     and stored one transaction each. A crash leaves finished chunks done; a rerun resumes."""
     parser = shared_parser(settings.KOLADA_PARSE_PROCESSES)
-    parser.start()  # while the job is planned
+    parser.warm()  # while the job is planned
     async with database.unit_of_work() as session:
         job = await repository.get_job(session, job_id)
         if job is None:
