@@ -10,13 +10,16 @@ A time alone is noise on a shared machine, so the same run then COPYs the same r
 observation table (exported after the sync, the table truncated, one psycopg COPY of the
 columns the sync writes) and prints `ratio_vs_copy` = sync seconds ÷ COPY seconds (lower is
 better; goal ≤ 1.3). `kolada_floor_s` is what a real sync cannot go below at Kolada's
-5 requests/s: pages ÷ 5 (`--kolada-rate`). Prints figures; the last line is one JSON object."""
+5 requests/s: pages ÷ 5 (`--kolada-rate`). `sync_peak_mb` is the memory the sync took: what
+its process grew by (beyond the recorded pages) plus its parser's workers (peak RSS each).
+Prints figures; the last line is one JSON object."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
 import json
+import os
 import sys
 import tempfile
 import time
@@ -31,6 +34,7 @@ from bench._common import scratch_database
 from services.ingest.kolada import jobs
 from services.ingest.kolada.client import KoladaClient, chunked
 from services.ingest.kolada.fake import FakeKolada
+from services.ingest.kolada.parsing import close_parsers, shared_parser
 from services.ingest.kolada.schemas import SyncIn
 from services.ingest.kolada.service import create_sync
 from services.ingest.observation.bulk import DIRECT_COLUMNS
@@ -67,6 +71,19 @@ class Recorded:
             self.misses += 1
             return self.fake(request)
         return httpx.Response(200, content=body, headers={"Content-Type": "application/json"})
+
+
+def rss_mb(pid: int, field: str) -> float:
+    """A process's resident set (VmRSS) or its peak (VmHWM), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak() -> None:
+    """This process's VmHWM starts again from its present RSS."""
+    Path("/proc/self/clear_refs").write_text("5")
 
 
 def copy_floor(url: str) -> float:
@@ -124,12 +141,25 @@ async def run(
             settings=settings,
         )
     recorded = Recorded(FakeKolada(gendered=gendered))
+    # The ingest process's lifespan warms the worker's parser before its first job.
+    parser = shared_parser(settings.KOLADA_PARSE_PROCESSES)
+    await parser.start()
     async with httpx.AsyncClient(transport=httpx.MockTransport(recorded)) as http:
         client = KoladaClient(http, settings)
         recorded.record(client, kpis, munis, years)
+        before_mb = rss_mb(os.getpid(), "VmRSS")
+        reset_peak()
         started = time.perf_counter()
         state = await jobs.run_next(database, client, settings)
         seconds = time.perf_counter() - started
+        # What the sync added to this process (which also holds the recorded pages), and its
+        # parser's workers whole.
+        sync_peak_mb = (
+            rss_mb(os.getpid(), "VmHWM")
+            - before_mb
+            + sum(rss_mb(pid, "VmHWM") for pid in parser.pids())
+        )
+    close_parsers()
     await database.dispose()
     with psycopg.connect(url) as conn:
         row = conn.execute("SELECT count(*) FROM observation WHERE source = 'kolada'").fetchone()
@@ -151,6 +181,7 @@ async def run(
         "values": stored,
         "seconds": round(seconds, 2),
         "values_per_s": round(stored / seconds),
+        "sync_peak_mb": round(sync_peak_mb, 1),
         "copy_seconds": round(copy_seconds, 2),
         "ratio_vs_copy": round(seconds / copy_seconds, 3),
         "ratio_vs_copy_goal_max": 1.3,

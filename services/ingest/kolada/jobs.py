@@ -15,7 +15,7 @@ from fastapi import FastAPI
 
 from services.ingest.kolada import repository, service
 from services.ingest.kolada.client import KoladaClient
-from services.ingest.kolada.parsing import close_parsers
+from services.ingest.kolada.parsing import close_parsers, shared_parser
 from shared.db import Database
 from shared.settings import Settings
 
@@ -94,6 +94,8 @@ def kolada_lifespan(transport: httpx.AsyncBaseTransport | None = None):  # type:
             app.state.sync_worker = None
             task: asyncio.Task[None] | None = None
             if worker_enabled(settings):
+                # The parser's workers are ready before the first job needs them.
+                shared_parser(settings.KOLADA_PARSE_PROCESSES).warm()
                 worker = SyncWorker(app.state.database, client, settings)
                 app.state.sync_worker = worker
                 task = asyncio.create_task(worker.run(), name="kolada-sync-worker")

@@ -7,13 +7,8 @@ the sync does in the same event loop.
 
 from __future__ import annotations
 
-import asyncio
-import multiprocessing
+import gc
 import os
-import threading
-import time
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 from services.ingest.kolada.client import (
@@ -24,8 +19,10 @@ from services.ingest.kolada.client import (
     validate_page,
 )
 from services.ingest.observation.changes import Change, Changes
+from shared.processes import ProcessPool
 
 RowKey = tuple[str, str, int]  # KPI, municipality or OU, year
+PARSER_NICE = 10
 
 _ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -57,14 +54,24 @@ class ParsedPage:
     fresh: Changes = field(default_factory=dict)
 
 
-def _status(status: str | None) -> str:
-    return "preliminary" if status and "prel" in status.lower() else "final"
-
-
 def parse_page(body: bytes, url: str, spec: ChunkSpec, base_url: str) -> ParsedPage:
     """Validate a page fetched from `url` and render its values. Each value's source_url is the
     v3 URL that answers exactly that value: short, and what a reader opens to check it (the page
-    URL names up to 75 ids and would make every stored row several times larger)."""
+    URL names up to 75 ids and would make every stored row several times larger).
+
+    The cycle collector is paused meanwhile: a page is tens of thousands of new containers
+    (none in a cycle, so reference counting frees them), and the collections they would set off
+    each walk every object of the process, which doubled the time of a page."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _parse_page(body, url, spec, base_url)
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _parse_page(body: bytes, url: str, spec: ChunkSpec, base_url: str) -> ParsedPage:
     ou_level = spec.kind == "oudata"
     adapter = page_adapter(OuDataRow if ou_level else DataRow)
     page = validate_page(adapter, body, url)
@@ -72,50 +79,55 @@ def parse_page(body: bytes, url: str, spec: ChunkSpec, base_url: str) -> ParsedP
     level = "/ou/" if ou_level else "/municipality/"
     owner = spec.municipality_code or ""
     key_name = "ou" if ou_level else "municipality"
+    kpis, ids, years, preliminary = spec.kpis, spec.ids, spec.years, spec.preliminary
     lines: list[str] = []
     append = lines.append
     rows: set[RowKey] = set()
     fresh: Changes = {}
+    change, changed = Change(), None  # the municipality of the row before, most often this one
     deletions = 0
     for row in page["values"]:
         # kpi and ids must be ones the chunk asked for (checked, alphanumeric), so they need no
         # escaping in COPY text.
         where: str = row[key_name]  # type: ignore[literal-required]
-        kpi, period = row["kpi"], row["period"]
-        if (
-            kpi not in spec.kpis
-            or where not in spec.ids
-            or (spec.years and period not in spec.years)
-        ):
+        kpi, period, values = row["kpi"], row["period"], row["values"]
+        if kpi not in kpis or where not in ids or (years and period not in years):
             raise KoladaError(
                 f"Kolada answered a row that was not asked for ({kpi}, {where}, {period}) at {url}",
                 url=url,
             )
         key = (kpi, where, period)
-        genders = [entry["gender"] for entry in row["values"]]
-        if key in rows or len(set(genders)) != len(genders):
+        if key in rows or (
+            len(values) > 1 and len({entry["gender"] for entry in values}) != len(values)
+        ):
             raise KoladaError(f"Kolada answered ({kpi}, {where}, {period}) twice at {url}", url=url)
         rows.add(key)
         municipality, unit = (owner, where) if ou_level else (where, "")
-        early = (kpi, period) in spec.preliminary
+        early = bool(preliminary) and (kpi, period) in preliminary
         head = f"{municipality}\t{unit}\t{kpi}\t{period}\t{period}-01-01\t{period}-12-31\t"
-        source = f"{prefix}{kpi}{level}{where}/year/{period}"
-        for entry in row["values"]:
+        source = f"{prefix}{kpi}{level}{where}/year/{period}\n"
+        for entry in values:
             if entry.get("isdeleted"):
                 value, status = "\\N", "deleted"
                 deletions += 1
             else:
                 number = entry.get("value")
                 value = "\\N" if number is None else repr(number)
-                status = "preliminary" if early else _status(entry.get("status"))
-            append(f"{head}{entry['gender']}\t{value}\t\\N\t\\N\t\\N\t{status}\t\\N\t{source}\n")
-        change = fresh.get(municipality)
-        if change is None:
-            change = fresh[municipality] = Change()
+                if early:
+                    status = "preliminary"
+                else:
+                    given = entry.get("status")
+                    status = "preliminary" if given and "prel" in given.lower() else "final"
+            append(f"{head}{entry['gender']}\t{value}\t\\N\t\\N\t\\N\t{status}\t\\N\t{source}")
+        if municipality != changed:
+            found = fresh.get(municipality)
+            if found is None:
+                found = fresh[municipality] = Change()
+            change, changed = found, municipality
         change.unit_codes.add(unit)
         change.measure_codes.add(kpi)
         change.periods.add(str(period))
-        change.created += len(genders)
+        change.created += len(values)
     return ParsedPage(
         text="".join(lines),
         values=len(lines),
@@ -126,49 +138,32 @@ def parse_page(body: bytes, url: str, spec: ChunkSpec, base_url: str) -> ParsedP
     )
 
 
-def exit_with_parent(parent: int, every_s: float = 0.5) -> None:
-    """A worker's initializer: it exits as soon as the process that started it is gone (even
-    killed with -9, which runs no clean-up), instead of living on as an orphan."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(every_s)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-class PageParser:
-    """Parses pages in a worker process (spawned once, on first use), or in the event loop
-    when `processes` is 0."""
+class PageParser(ProcessPool):
+    """Parses pages in worker processes (KOLADA_PARSE_PROCESSES), or in the event loop when
+    `processes` is 0. A worker that died (killed, out of memory) fails the page it had; the
+    chunk resumes later and the next page gets a new worker."""
 
     def __init__(self, processes: int) -> None:
-        self.processes = processes
-        self._pool: ProcessPoolExecutor | None = None
+        # The pages are parsed ahead of the COPY that stores them: on a busy machine the
+        # serving processes and the database (when it shares the host) go first, and the
+        # parser takes what is left (bench/kolada_sync.py: ratio_vs_copy 1.8-2.1 → 1.4-1.6
+        # when the machine's two cores had other work too).
+        super().__init__(processes, imports=(__name__,), nice=PARSER_NICE)
+
+    def warm(self) -> None:
+        """Spawn the workers now, without waiting for them: starting one and importing the
+        parser takes a second or more, which the first page would otherwise wait for."""
+        for _ in range(self.processes):
+            self.submit(os.getpid)
+
+    def pids(self) -> list[int]:
+        """The workers' process ids (none before the first call)."""
+        return list(self._pool._processes) if self._pool is not None else []
 
     async def parse(self, body: bytes, url: str, spec: ChunkSpec, base_url: str) -> ParsedPage:
         if not self.processes:
             return parse_page(body, url, spec, base_url)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.processes,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=exit_with_parent,
-                initargs=(os.getpid(),),
-            )
-        loop = asyncio.get_running_loop()
-        try:
-            return await loop.run_in_executor(self._pool, parse_page, body, url, spec, base_url)
-        except BrokenProcessPool:
-            # The worker died (killed, out of memory): the chunk fails and resumes later; the
-            # next page gets a new worker.
-            self.close()
-            raise
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        return await self.run(parse_page, body, url, spec, base_url)
 
 
 _PARSERS: dict[int, PageParser] = {}

@@ -636,6 +636,8 @@ async def run_job(
 ) -> str:
     """Run (or resume) a claimed job: plan once, then every pending chunk, fetched a few ahead
     and stored one transaction each. A crash leaves finished chunks done; a rerun resumes."""
+    parser = shared_parser(settings.KOLADA_PARSE_PROCESSES)
+    parser.warm()  # while the job is planned
     async with database.unit_of_work() as session:
         job = await repository.get_job(session, job_id)
         if job is None:
@@ -662,7 +664,6 @@ async def run_job(
     preliminary: dict[str, int] = job.plan.get("preliminary") or {}
 
     ahead = max(1, settings.KOLADA_CONCURRENCY)
-    parser = shared_parser(settings.KOLADA_PARSE_PROCESSES)
     tasks: dict[int, asyncio.Task[Fetched]] = {}
 
     def start(index: int) -> None:
