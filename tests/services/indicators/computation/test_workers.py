@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 
+import psycopg
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -82,3 +83,26 @@ async def test_an_app_on_a_tests_transaction_computes_in_a_thread(
     see: the indicators app installs no pool on it."""
     assert "indicators" in apps
     assert workers.current() is None
+
+
+def test_a_worker_connects_where_the_service_does() -> None:
+    """The embedded server's socket directory and a password with a reserved character
+    reach libpq unchanged, with the suite's statement timeout."""
+    embedded = psycopg.conninfo.conninfo_to_dict(
+        workers.conninfo(Settings(DATABASE_URL="postgresql+psycopg://postgres@/kvn?host=/var/pg"))
+    )
+    assert (embedded["host"], embedded["dbname"], embedded["user"]) == (
+        "/var/pg",
+        "kvn",
+        "postgres",
+    )
+    remote = psycopg.conninfo.conninfo_to_dict(
+        workers.conninfo(
+            Settings(
+                DATABASE_URL="postgresql+psycopg://kvn:p%40ss@db:5432/kvn?sslmode=require",
+                DATABASE_STATEMENT_TIMEOUT_MS=1234,
+            )
+        )
+    )
+    assert (remote["password"], remote["port"], remote["sslmode"]) == ("p@ss", "5432", "require")
+    assert "statement_timeout=1234" in str(remote["options"])
