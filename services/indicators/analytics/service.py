@@ -477,14 +477,16 @@ async def _compute(
     population = await comparison.population(session) if "comparison" in include else None
     loaded_by_code = await computation.load_many(
         session,
-        {code: versions[code] for code in query.indicators},
-        municipality=municipality,
-        periods=sorted(all_periods),
-        genders=genders,
-        levels=levels,
-        units=organisation,
-        only_units=list(query.units) if query.units is not None else None,
-        sources=sources,
+        computation.plan(
+            {code: versions[code] for code in query.indicators},
+            municipality=municipality,
+            periods=sorted(all_periods),
+            genders=genders,
+            levels=levels,
+            units=organisation,
+            only_units=list(query.units) if query.units is not None else None,
+            sources=sources,
+        ),
     )
     for code in query.indicators:
         vs = versions[code]

@@ -241,30 +241,9 @@ def plan(
     )
 
 
-async def load_many(
-    session: AsyncSession,
-    versions: Mapping[str, Sequence[Indicator]],
-    *,
-    municipality: str,
-    periods: Sequence[Period],
-    genders: Sequence[str],
-    levels: Sequence[str],
-    units: Sequence[UnitRef] | Organisation,
-    only_units: Sequence[str] | None = None,
-    sources: Sequence[str] | None = None,
-) -> dict[str, Loaded]:
-    """What computing several indicators reads, in one query: indicator code → Loaded (they
+async def load_many(session: AsyncSession, planned: Plan) -> dict[str, Loaded]:
+    """What computing a plan's indicators reads, in one query: indicator code → Loaded (they
     share one index of the observations of every measure they use)."""
-    planned = plan(
-        versions,
-        municipality=municipality,
-        periods=periods,
-        genders=genders,
-        levels=levels,
-        units=units,
-        only_units=only_units,
-        sources=sources,
-    )
     rows = await _rows(session, planned)
     return planned.loaded(await run_cpu(ObservationIndex, rows, planned.aliases))
 
@@ -376,13 +355,15 @@ async def compute(
     """Cells for every period × gender × level; each period uses the version valid at its end."""
     found = await load_many(
         session,
-        {"": versions},
-        municipality=municipality,
-        periods=periods,
-        genders=genders,
-        levels=levels,
-        units=units,
-        only_units=only_units,
-        sources=sources,
+        plan(
+            {"": versions},
+            municipality=municipality,
+            periods=periods,
+            genders=genders,
+            levels=levels,
+            units=units,
+            only_units=only_units,
+            sources=sources,
+        ),
     )
     return await run_cpu(compute_loaded, found[""])

@@ -82,12 +82,14 @@ async def audit_municipality(
     units = await computation.hierarchy(session, municipality, [p], None)
     loaded = await computation.load_many(
         session,
-        versions,
-        municipality=municipality,
-        periods=[p],
-        genders=list(engine.GENDERS),
-        levels=list(engine.LEVELS),
-        units=units,
+        computation.plan(
+            versions,
+            municipality=municipality,
+            periods=[p],
+            genders=list(engine.GENDERS),
+            levels=list(engine.LEVELS),
+            units=units,
+        ),
     )
     await session.commit()  # read-only: releases the connection before the LPs
     tables = []

@@ -175,12 +175,14 @@ async def _cells(
     organisation = await computation.hierarchy(session, municipality, periods, as_of)
     loaded = await computation.load_many(
         session,
-        versions,
-        municipality=municipality,
-        periods=periods,
-        genders=["T", "K", "M"],
-        levels=["unit", "area", "municipality"],
-        units=organisation,
+        computation.plan(
+            versions,
+            municipality=municipality,
+            periods=periods,
+            genders=["T", "K", "M"],
+            levels=["unit", "area", "municipality"],
+            units=organisation,
+        ),
     )
     out: dict[Key, Shown] = {}
     for code, one in loaded.items():
