@@ -132,12 +132,17 @@ def audit(
     *,
     only: NDArray[np.bool_] | None = None,
     memo: dict[tuple[bytes, int], tuple[float, float]] | None = None,
+    decide: bool = False,
 ) -> list[Interval]:
     """Each hidden cell's (or each cell of `only`'s) feasible intervals, given the shown cells.
 
     The primary cells' intervals carry the protection width they must reach. `memo` keeps
     solved intervals by (linked hidden variables, variable): within one table the same group
-    of hidden variables always has the same LP, so rounds of `control` solve each once."""
+    of hidden variables always has the same LP, so rounds of `control` solve each once.
+    `decide`: only whether each interval is wide enough matters (`violated`), so a primary
+    cell whose maximum already lies its protection width above its true value gets no
+    minimum solved (its interval's `low` is then the true value, a bound the minimum never
+    exceeds): half the LPs of a protected cell."""
     values = table.values
     present = ~np.isnan(values)
     unknown = hidden[:, None] & present
@@ -220,7 +225,10 @@ def audit(
             if found is None:
                 if c not in problems:
                     problems[c] = _Problem.of(component == c, eq, np.array(rhs), ub, low, high)
-                found = memo[(keys[c], local)] = problems[c].extent(local)
+                enough = None
+                if decide and table.primary[i]:
+                    enough = (float(values[i, q]), required_width(q, float(values[i, q])))
+                found = memo[(keys[c], local)] = problems[c].extent(local, enough=enough)
             lo, hi = found
         required = required_width(q, float(values[i, q])) if table.primary[i] else None
         out.append(Interval(cell=i, quantity=q, low=lo, high=hi, required=required))
@@ -277,33 +285,46 @@ class _Problem:
             bounds=[(float(a), float(b)) for a, b in zip(low[columns], high[columns], strict=True)],
         )
 
-    def extent(self, v: int) -> tuple[float, float]:
-        """[min, max] of variable v (nan, nan when the solver cannot say)."""
-        found = []
-        for sign in (1.0, -1.0):
-            c = np.zeros(len(self.bounds))
-            c[v] = sign
-            result = linprog(
-                c,
-                A_ub=self.a_ub,
-                b_ub=self.b_ub,
-                A_eq=self.a_eq,
-                b_eq=self.b_eq,
-                bounds=self.bounds,
-                method="highs",
-            )
-            if result.status == 3:  # unbounded
-                found.append(-np.inf * sign)
-            elif result.status == 0 and result.fun is not None:
-                found.append(sign * float(result.fun))
-            else:  # numerically infeasible: counted as not protected, so more gets hidden
-                return math.nan, math.nan
-        return found[0], found[1]
+    def extent(self, v: int, *, enough: tuple[float, float] | None = None) -> tuple[float, float]:
+        """[min, max] of variable v (nan, nan when the solver cannot say). With `enough`
+        (true value, width): a maximum at least the width above the true value ends it, with
+        the true value as the low end (the minimum is never above it)."""
+        high = self._solve(v, -1.0)
+        if math.isnan(high):
+            return math.nan, math.nan
+        if enough is not None and high - enough[0] >= enough[1]:
+            return enough[0], high
+        low = self._solve(v, 1.0)
+        if math.isnan(low):
+            return math.nan, math.nan
+        return low, high
+
+    def _solve(self, v: int, sign: float) -> float:
+        """min (sign 1) or max (sign -1) of variable v; nan when the solver cannot say
+        (numerically infeasible: counted as not protected, so more gets hidden)."""
+        c = np.zeros(len(self.bounds))
+        c[v] = sign
+        result = linprog(
+            c,
+            A_ub=self.a_ub,
+            b_ub=self.b_ub,
+            A_eq=self.a_eq,
+            b_eq=self.b_eq,
+            bounds=self.bounds,
+            method="highs",
+        )
+        if result.status == 3:  # unbounded
+            return -np.inf * sign
+        if result.status == 0 and result.fun is not None:
+            return sign * float(result.fun)
+        return math.nan
 
 
-def control(table: Table) -> NDArray[np.int8]:
+def control(table: Table, *, decide: bool = True) -> NDArray[np.int8]:
     """Per cell SHOWN, PRIMARY or SECONDARY: the primary cells plus the fewest further cells
-    (greedy, audited) so that no primary cell is narrowed below its protection interval."""
+    (greedy, audited) so that no primary cell is narrowed below its protection interval.
+    `decide`: the audits solve only what decides protection (`audit`); the pattern is the
+    same as with every interval solved whole."""
     status = np.zeros(len(table.primary), dtype=np.int8)
     if not table.primary.any():
         return status
@@ -312,7 +333,7 @@ def control(table: Table) -> NDArray[np.int8]:
     memo: dict[tuple[bytes, int], tuple[float, float]] = {}
     _no_lone_hidden(table, hidden, members)
     for _ in range(len(hidden) + 1):
-        intervals = audit(table, hidden, only=table.primary, memo=memo)
+        intervals = audit(table, hidden, only=table.primary, memo=memo, decide=decide)
         failing = sorted({iv.cell for iv in intervals if iv.violated})
         if not failing:
             break

@@ -170,3 +170,19 @@ def test_no_hidden_result_can_be_narrowed_below_its_protection_interval(
     assert all(not iv.violated for iv in intervals)
     audited_primary = {iv.cell for iv in intervals if iv.required is not None}
     assert len(audited_primary) == len(primary)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(hierarchies())
+def test_solving_only_what_decides_protection_hides_the_same_cells(
+    drawn: tuple[list[UnitRef], list[Obs]],
+) -> None:
+    """The control skips a primary cell's minimum once its maximum is wide enough: the
+    pattern is the one every interval solved whole gives."""
+    units, rows = drawn
+    _, table = disclosure_table(
+        whole_table(ObservationIndex(rows), SURVEY, units=units, period=YEAR)
+    )
+    decided = disclosure.control(table)
+    whole = disclosure.control(table, decide=False)
+    assert decided.tolist() == whole.tolist()
