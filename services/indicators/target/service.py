@@ -24,6 +24,7 @@ from services.indicators.unit import repository as unit_repository
 from services.indicators.unit.schemas import Area, UnitType
 from shared import tenancy
 from shared.auth import Principal
+from shared.cpu import run_cpu
 from shared.db import Database
 from shared.errors import (
     FieldError,
@@ -529,12 +530,9 @@ async def _announce_checks(
             _restored([t for rows in after.values() for t in rows]),
         ],
     )
-    # A scope added after the write was not judged before it: judge it as 'no target'.
-    for key in sorted(set(old_statuses) | set(new_statuses)):
-        old, new = old_statuses.get(key), new_statuses.get(key)
-        if old == new or new is None:
-            continue
-        indicator_code, unit_code, period, gender = key
+    for (indicator_code, unit_code, period, gender), old, new in await run_cpu(
+        _changed, old_statuses, new_statuses
+    ):
         await emit(
             session,
             municipality_code=municipality,
@@ -548,6 +546,20 @@ async def _announce_checks(
                 "status": new,
             },
         )
+
+
+def _changed(
+    old_statuses: dict[StatusKey, str], new_statuses: dict[StatusKey, str]
+) -> list[tuple[StatusKey, str | None, str]]:
+    """The statuses a write changed, in key order (every unit × period with data of a
+    standing target: a hundred thousand keys at a million values, so a worker thread's
+    work). A scope added after the write was not judged before it: judged as 'no target'."""
+    out = []
+    for key in sorted(old_statuses.keys() | new_statuses.keys()):
+        old, new = old_statuses.get(key), new_statuses.get(key)
+        if old != new and new is not None:
+            out.append((key, old, new))
+    return out
 
 
 async def _data_periods(
