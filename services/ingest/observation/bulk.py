@@ -19,7 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.ingest.observation.changes import Changes, from_groups
+from services.ingest.observation.changes import Change, Changes, from_groups
 
 STAGE = "ingest_stage"
 STAGE_COLUMNS = (
@@ -271,9 +271,12 @@ SELECT (SELECT count(*) FROM rev) AS kept,
 """  # noqa: S608
 
 # What a plain insert of the whole stage created, by key group (for the change event).
-_STAGE_GROUPS = f"""
-SELECT municipality_code, unit_code, measure_code, period, count(*) AS created, 0 AS revised
-FROM {STAGE} GROUP BY 1, 2, 3, 4
+# Summed up by the database, a row per municipality: a large upload has tens of thousands of
+# (unit, measure, period) groups, which would otherwise become rows in the event loop.
+_STAGE_CHANGES = f"""
+SELECT municipality_code, array_agg(DISTINCT unit_code), array_agg(DISTINCT measure_code),
+       array_agg(DISTINCT period), count(*)
+FROM {STAGE} GROUP BY 1
 """  # noqa: S608
 
 _INSERT_NEW = f"""
@@ -318,10 +321,18 @@ async def merge_stage(
         if not isinstance(exc.orig, psycopg.errors.UniqueViolation):
             raise
     else:
-        groups = (await session.execute(text(_STAGE_GROUPS))).all()
-        return UpsertCounts(
-            created=staged, revised=0, unchanged=0, deleted=0, changes=from_groups(groups)
-        )
+        changes = {
+            str(municipality): Change(
+                periods=set(periods),
+                measure_codes=set(measures),
+                unit_codes=set(units),
+                created=int(created),
+            )
+            for municipality, units, measures, periods, created in await session.execute(
+                text(_STAGE_CHANGES)
+            )
+        }
+        return UpsertCounts(created=staged, revised=0, unchanged=0, deleted=0, changes=changes)
     row = (await session.execute(text(_UPSERT), params)).one()
     kept, blocked, created, revised, deleted = (int(v) for v in row[:5])
     assert kept == revised, "every replaced observation keeps its old revision"
