@@ -60,6 +60,11 @@ SPOOL_BYTES = 8 * 1024 * 1024
 BLOCK_ROWS = 20_000
 # Rows below which a block the block check doubts goes through the row check.
 SMALLEST_BLOCK = 64
+# A file (or the rest of one) larger than this has its one pass in a check worker process,
+# when the app has them: checking it in the request's thread would hold the process's GIL,
+# and every other request with it, for as long (about 0.3 s a MB). A smaller one takes a
+# few milliseconds there.
+WORKER_BYTES = 64 * 1024
 
 
 @dataclass
@@ -836,6 +841,7 @@ class Checked:
     seen: Seen
     path: str | None
     plain: bool = True
+    total: int = 0  # (`check_whole`) the problems found, those before it included
 
 
 def check_part(part: Part) -> Checked:
@@ -867,6 +873,92 @@ def check_part(part: Part) -> Checked:
         os.unlink(path)
         return Checked(errors.items, stats, seen, None)
     return Checked(errors.items, stats, seen, path)
+
+
+@dataclass(frozen=True)
+class Whole:
+    """The rest of a file for the one pass in a worker process: `path` holds its bytes (an
+    XLSX workbook whole, or CSV text whose first record follows row `last`), with the
+    problems found and listed before it (the pass stops at MAX_REPORTED_ERRORS found)."""
+
+    path: str
+    fmt: parsing.Format
+    last: int
+    encoding: str
+    separator: str
+    rules: Rules
+    index: dict[str, int]
+    directory: str  # where its COPY text goes; gone = the upload was given up
+    found: int
+    listed: int
+
+
+def check_whole(whole: Whole) -> Checked:
+    """The one pass over the rest of a file in a worker process, exactly as the request's
+    thread would run it; stops early when its directory is gone (the upload was given up)."""
+    stats, seen = new_stats(), Seen()
+    errors = Errors(limit=MAX_REPORTED_ERRORS - whole.listed)
+    errors.total = whole.found
+    given_up = Checked([], stats, seen, None)
+    try:
+        fd, path = tempfile.mkstemp(suffix=".copy", dir=whole.directory)
+    except FileNotFoundError:
+        return given_up
+    rows: Iterator[tuple[int, list[parsing.Cell]]]
+    with open(whole.path, "rb") as source, open(fd, "wb") as out:
+        if whole.fmt == "xlsx":
+            _, rows, _ = parsing.xlsx_rows(source)
+        else:
+            text = io.TextIOWrapper(source, encoding=whole.encoding, newline="", errors="replace")
+            rows = parsing.CsvRows(text, whole.separator, last=whole.last)
+        try:
+            one = OnePass(whole.rules, whole.index, rows, errors, stats, seen)
+            done = False
+            while not done:
+                if not os.path.isdir(whole.directory):
+                    return given_up
+                rendered, done = one.block()
+                out.write(rendered)
+        finally:
+            close = getattr(rows, "close", None)
+            if close is not None:
+                close()
+    if errors.total:
+        os.unlink(path)
+        return Checked(errors.items, stats, seen, None, total=errors.total)
+    return Checked(errors.items, stats, seen, path, total=errors.total)
+
+
+def _copy_from(file: IO[bytes], offset: int, path: str) -> None:
+    file.seek(offset)
+    with open(path, "wb") as out:
+        shutil.copyfileobj(file, out, 1 << 20)
+
+
+async def pass_in_worker(
+    checks: CheckPool,
+    file: IO[bytes],
+    whole: Whole,
+    offset: int,
+    *,
+    errors: Errors,
+    stats: dict[str, int],
+    seen: Seen,
+) -> str | None:
+    """The one pass over the file from byte `offset` in a check worker (`whole` tells it
+    how), its problems, counts and what it named taken in as if run here; the file of its
+    COPY text (None when it found a problem). The caller removes `whole.directory`, the sign
+    for the worker to stop, if this is given up."""
+    await run_cpu(_copy_from, file, offset, whole.path)
+    checked = await asyncio.wrap_future(checks.submit(check_whole, whole))
+    errors.items.extend(checked.errors)
+    errors.total = checked.total
+    for key in ("rows", "lines", "suppressed", "stopped"):
+        stats[key] += checked.stats[key]
+    seen.units |= checked.seen.units
+    seen.measures |= checked.seen.measures
+    seen.periods |= checked.seen.periods
+    return checked.path
 
 
 def read_part(file: IO[bytes], offset: int, size: int) -> tuple[bytes, bytes, int]:
@@ -1107,6 +1199,7 @@ async def _validate_and_store(
     seen = Seen()
     started = time.perf_counter()
     parts: list[str] = []  # the COPY text the worker processes rendered, in file order
+    rest_paths: list[str] = []  # (the one pass's, when a worker ran it)
     directory: str | None = None
     in_parts: Callable[..., Awaitable[Parted]] | None = None  # check_parts, file and rules bound
     more: Iterator[tuple[int, list[parsing.Cell]]] | None = rows
@@ -1148,6 +1241,46 @@ async def _validate_and_store(
                     file, encoding=detected["encoding"], newline="", errors="replace"
                 )
                 more = parsing.CsvRows(text, detected["separator"], last=last)
+        # Where the one pass would read from, for a worker: a workbook whole, CSV text from
+        # a byte offset after a row.
+        at: tuple[int, int] | None = None
+        if fmt == "xlsx":
+            at = (0, 1)
+        elif in_parts is not None:
+            at = parted.rest
+        elif start is not None:
+            at = (start, 1)
+        if (
+            more is not None
+            and at is not None
+            and checks is not None
+            and checks.processes > 1
+            and _size(file) - at[0] > WORKER_BYTES
+        ):
+            # The one pass in a check worker process: the file's checking holds none of
+            # this process's GIL.
+            if directory is None:
+                directory = tempfile.mkdtemp(prefix="kvn-upload-")
+            whole = Whole(
+                os.path.join(directory, "source"),
+                fmt,
+                at[1],
+                detected.get("encoding", ""),
+                detected.get("separator", ""),
+                rules,
+                index,
+                directory,
+                found=errors.total,
+                listed=len(errors.items),
+            )
+            path = await pass_in_worker(
+                checks, file, whole, at[0], errors=errors, stats=stats, seen=seen
+            )
+            if more is not rows and isinstance(more, parsing.CsvRows):
+                more.close()
+            more = None
+            if path is not None:
+                rest_paths.append(path)
         if more is not None:
             # The one pass over the file: in a worker thread a block at a time (reading and
             # checking grow with the file); the event loop only writes the rendered block to
@@ -1172,6 +1305,7 @@ async def _validate_and_store(
                     errors=errors, stats=stats, seen=seen, render=True, end=rest
                 )
                 parts = rendered_parts.paths
+        parts += rest_paths
         return await _store(
             session,
             principal=principal,

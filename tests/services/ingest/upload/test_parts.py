@@ -1,7 +1,7 @@
 """A large long-form CSV file is checked in parts by worker processes (UPLOAD_CHECK_PROCESSES,
-UPLOAD_SPLIT_BYTES): whatever the file holds, the answer is the one pass's, the same problems
-at the same rows, and a clean file stores the same rows. Given up half-way, no part's file
-stays behind and no worker goes on."""
+UPLOAD_SPLIT_BYTES), any other file over WORKER_BYTES whole by one of them: whatever the file
+holds, the answer is the one pass's, the same problems at the same rows, and a clean file
+stores the same rows. Given up half-way, no part's file stays behind and no worker goes on."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
+from openpyxl import Workbook
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -31,7 +32,7 @@ from shared.settings import REPO_ROOT
 from tests import helpers
 from tests.conftest import MakeKey
 from tests.services.ingest.kolada.test_parsing import _alive
-from tests.services.ingest.upload.test_validate_first import HEADER, _rows
+from tests.services.ingest.upload.test_validate_first import HEADER, UNITS, _rows
 
 PART_BYTES = 4096  # about a hundred lines a part
 
@@ -84,6 +85,57 @@ def _files() -> Iterator[tuple[str, bytes]]:
     )
 
 
+SURVEY = "unit_code;period;gender;respondents;satisfied;safe"
+
+
+def _survey(problems: dict[int, tuple[int, str]] | None = None) -> list[list[str]]:
+    """Wide-form survey rows (unit × tertial × gender, 2030 onwards), with `problems`: row →
+    (column, value)."""
+    rows = [
+        [unit, f"{year}T{tertial}", gender, str(20 + year % 7), str(10 + year % 5), "12"]
+        for year in range(2030, 2046)
+        for tertial in (1, 2, 3)
+        for unit in UNITS
+        for gender in "TKM"
+    ]
+    for row, (column, value) in (problems or {}).items():
+        rows[row - 2][column] = value
+    return [SURVEY.split(";"), *rows]
+
+
+def _wide_files() -> Iterator[tuple[str, bytes, str]]:
+    def csv(rows: list[list[str]]) -> bytes:
+        return ("\r\n".join(";".join(row) for row in rows) + "\r\n").encode()
+
+    def xlsx(rows: list[list[str]]) -> bytes:
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet()
+        for row in rows:
+            sheet.append([int(c) if c.isdigit() else c for c in row])
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    clean = _survey()
+    problems = _survey({2: (2, "X"), 400: (4, "-3"), 401: (0, "HT-NOWHERE"), 800: (1, "2030T4")})
+    many = _survey(dict.fromkeys(range(3, 860), (2, "X")))
+    twice = clean + clean[1:]
+    for name, rows in (
+        ("clean", clean),
+        ("problems", problems),
+        ("too many problems", many),
+        ("keys given twice", twice),
+    ):
+        yield f"wide CSV, {name}", csv(rows), "text/csv"
+        yield f"wide XLSX, {name}", xlsx(rows), XLSX
+    quoted = [list(row) for row in clean]
+    quoted[3][0] = '"HT-NORR"'
+    yield "wide CSV, a quoted cell", csv(quoted), "text/csv"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def _summary(response: httpx.Response) -> Any:
     body = response.json()
     if response.status_code != 422:
@@ -110,8 +162,12 @@ async def _stored(connection: AsyncConnection, batch: str) -> list[tuple[Any, ..
     return [tuple(row) for row in found]
 
 
-async def test_a_file_checked_in_parts_answers_as_the_one_pass(
-    database_url: str, database: Database, connection: AsyncConnection, make_key: MakeKey
+async def test_a_file_checked_in_a_worker_answers_as_the_one_pass(
+    database_url: str,
+    database: Database,
+    connection: AsyncConnection,
+    make_key: MakeKey,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     key = str(await make_key("ingest:write", "ingest:read"))
     headers = {"Authorization": f"Bearer {key}", "Content-Type": "text/csv"}
@@ -138,6 +194,21 @@ async def test_a_file_checked_in_parts_answers_as_the_one_pass(
                 assert _summary(split) == _summary(one), name
             checks = parted_app.state.upload_checks
             assert checks.submitted > 0  # the files went to the workers in parts
+            assert checks.busy == 0
+
+            # A wide-form file, CSV or XLSX, goes to a worker whole.
+            monkeypatch.setattr(upload_service, "WORKER_BYTES", 4096)
+            for name, content, kind in _wide_files():
+                before = checks.submitted
+                params = {"kind": "survey", "dry_run": "true"}
+                sent = {"Content-Type": kind}
+                one = await single.post("/v1/uploads", params=params, content=content, headers=sent)
+                split = await parted.post(
+                    "/v1/uploads", params=params, content=content, headers=sent
+                )
+                assert one.status_code in {200, 422}, (name, one.text[:500])
+                assert _summary(split) == _summary(one), name
+                assert checks.submitted == before + 1, name
             assert checks.busy == 0
 
             # Stored: the same rows, whichever way the file was checked.
