@@ -87,6 +87,9 @@ def test_settings(database_url: str, **overrides: object) -> Settings:
         # The tests keep their local data in far years (2030 …), clear of the demo's; the
         # production horizon (1) has its own test.
         "OBSERVATION_YEARS_AHEAD": 20,
+        # Uploads are checked in the request's thread; a test of the check workers asks for
+        # them (tests/services/ingest/upload/test_parts.py).
+        "UPLOAD_CHECK_PROCESSES": 0,
         **{f"{s.upper()}_URL": host for s, host in TEST_HOSTS.items()},
     }
     values.update(overrides)
