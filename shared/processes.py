@@ -17,6 +17,9 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 T = TypeVar("T")
+# Workers do what takes seconds: on a busy machine the serving processes' requests (each a
+# few milliseconds) and the database go first, and the workers take what is left.
+WORKER_NICE = 10
 
 
 def exit_with_parent(parent: int, every_s: float = 0.5) -> None:
@@ -67,7 +70,7 @@ class ProcessPool:
         imports: Sequence[str] = (),
         setup: Callable[..., object] | None = None,
         setup_args: tuple[object, ...] = (),
-        nice: int = 0,
+        nice: int = WORKER_NICE,
     ) -> None:
         self.processes = processes
         self._initargs = (os.getpid(), tuple(imports), setup, setup_args, nice)

@@ -19,7 +19,6 @@ from sqlalchemy.engine import make_url
 from shared.processes import ProcessPool
 from shared.settings import Settings
 
-COMPUTE_NICE = 10
 # The pools installed by the running apps (a process normally runs one indicators app).
 _installed: list[ProcessPool] = []
 # In a worker: its connection, opened on first use and kept.
@@ -78,9 +77,6 @@ def install(settings: Settings) -> ProcessPool | None:
         ),
         setup=setup,
         setup_args=(conninfo(settings),),
-        # Work that takes seconds: on a busy machine the serving processes' requests (each a
-        # few milliseconds) go first.
-        nice=COMPUTE_NICE,
     )
     _installed.append(pool)
     return pool

@@ -22,7 +22,6 @@ from services.ingest.observation.changes import Change, Changes
 from shared.processes import ProcessPool
 
 RowKey = tuple[str, str, int]  # KPI, municipality or OU, year
-PARSER_NICE = 10
 
 _ESC = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
@@ -144,11 +143,10 @@ class PageParser(ProcessPool):
     chunk resumes later and the next page gets a new worker."""
 
     def __init__(self, processes: int) -> None:
-        # The pages are parsed ahead of the COPY that stores them: on a busy machine the
-        # serving processes and the database (when it shares the host) go first, and the
-        # parser takes what is left (bench/kolada_sync.py: ratio_vs_copy 1.8-2.1 → 1.4-1.6
-        # when the machine's two cores had other work too).
-        super().__init__(processes, imports=(__name__,), nice=PARSER_NICE)
+        # At the pools' nice: the pages are parsed ahead of the COPY that stores them, and
+        # on a busy machine the COPY goes first (bench/kolada_sync.py: ratio_vs_copy 1.8-2.1
+        # → 1.4-1.6 when the machine's two cores had other work too).
+        super().__init__(processes, imports=(__name__,))
 
     def warm(self) -> None:
         """Spawn the workers now, without waiting for them: starting one and importing the
