@@ -48,7 +48,6 @@ from services.indicators.target import service as target_service
 from shared import tenancy
 from shared.auth import Principal
 from shared.contracts.indicators import Basis
-from shared.cpu import run_cpu
 from shared.errors import FieldError, Unprocessable
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
 from shared.i18n import Language, Message, localize, message
@@ -376,11 +375,9 @@ async def analytics(
     future: asyncio.Future[Body] = asyncio.get_running_loop().create_future()
     cache.inflight[etag] = future
     try:
-        page = await _compute(
+        body = await _compute(
             session, query, municipality=municipality, sources=sources, gap=gap_rule
         )
-        # Parts not asked for by include= are left out rather than sent as null.
-        body = Body.of(page.model_dump_json(exclude_unset=True).encode())
     except BaseException as exc:
         future.set_exception(exc)
         future.exception()  # retrieved: waiters re-raise it, nobody logs it as lost
@@ -399,7 +396,7 @@ async def _compute(
     municipality: str,
     sources: list[str] | None,
     gap: GapRule,
-) -> AnalyticsPage:
+) -> Body:
     if not query.indicators:
         raise _bad("indicators", "", message("problem.indicators.name_least_one_indicator"))
     if len(query.indicators) > MAX_INDICATORS:
@@ -462,32 +459,15 @@ async def _compute(
                     for u in missing
                 ],
             )
-    by_code = {u.code: u for u in units}
     targets: list[Target] = []
     if include & {"target", "status"} and sources is None:
         targets = await target_repository.for_municipality(
             session, municipality, list(query.indicators)
         )
     metas: list[IndicatorMeta] = []
-    # Every read first; then the connection goes back to the pool before the CPU-bound part,
-    # so concurrent requests do not queue for connections while others compute.
-    loads: list[tuple[str, list[Indicator], computation.Loaded]] = []
     nationals: dict[tuple[str, str], dict[str, dict[str, Decimal]]] = {}
     groups: dict[str, comparison.Group | None] = {}
     population = await comparison.population(session) if "comparison" in include else None
-    loaded_by_code = await computation.load_many(
-        session,
-        computation.plan(
-            {code: versions[code] for code in query.indicators},
-            municipality=municipality,
-            periods=sorted(all_periods),
-            genders=genders,
-            levels=levels,
-            units=organisation,
-            only_units=list(query.units) if query.units is not None else None,
-            sources=sources,
-        ),
-    )
     for code in query.indicators:
         vs = versions[code]
         current = computation.version_for(vs, max(periods).end)
@@ -506,7 +486,6 @@ async def _compute(
                 decimals=current.decimals,
             )
         )
-        loads.append((code, list(vs), loaded_by_code[code]))
         if "comparison" in include:
             if current.area not in groups:
                 groups[current.area] = await comparison.similar_group(
@@ -521,8 +500,65 @@ async def _compute(
                     wanted_genders,
                     municipality=municipality,
                 )
-    data_version = await computation_repository.data_version(session, municipality)
-    await session.commit()  # read-only: releases the connection
+    page = _Page(
+        query=query,
+        municipality=municipality,
+        data_version=await computation_repository.data_version(session, municipality),
+        periods=periods,
+        versions={code: [v.transient_copy() for v in versions[code]] for code in query.indicators},
+        metas=metas,
+        targets=[t.transient_copy() for t in targets],
+        nationals=nationals,
+        groups=groups,
+        population=population,
+        organisation=organisation,
+        gap=gap,
+    )
+    planned = computation.plan(
+        {code: versions[code] for code in query.indicators},
+        municipality=municipality,
+        periods=sorted(all_periods),
+        genders=genders,
+        levels=levels,
+        units=organisation,
+        only_units=list(query.units) if query.units is not None else None,
+        sources=sources,
+    )
+    # The cells, the page and its JSON in a worker process (or thread): the serving
+    # process only reads and sends; the session is done, its connection goes back first.
+    return await computation.compute_many(session, planned, _body, page, release=True)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What a page is built from besides the cells, as plain data (no database object): a
+    worker process builds the page from this and the computed cells."""
+
+    query: AnalyticsQuery
+    municipality: str
+    data_version: int
+    periods: list[Period]
+    versions: dict[str, list[Indicator]]  # indicator code → its versions (transient)
+    metas: list[IndicatorMeta]
+    targets: list[Target]  # (transient)
+    nationals: dict[tuple[str, str], dict[str, dict[str, Decimal]]]
+    groups: dict[str, comparison.Group | None]
+    population: int | None
+    organisation: computation.Organisation
+    gap: GapRule
+
+
+def _body(computed: dict[str, computation.Computed], page: _Page) -> Body:
+    """The page of `computed`'s cells asked for, serialized (parts not asked for by include=
+    are left out rather than sent as null)."""
+    return Body.of(_build(computed, page).model_dump_json(exclude_unset=True).encode())
+
+
+def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> AnalyticsPage:
+    query, periods, organisation = page.query, page.periods, page.organisation
+    include = set(query.include)
+    wanted_genders = list(query.genders)
+    by_code = {u.code: u for u in organisation.units}
     # Every cell shown, in the page's order; the output objects only for the page returned.
     order = {code: i for i, code in enumerate(query.indicators)}
     level_order = {"municipality": 0, "area": 1, "unit": 2}
@@ -532,25 +568,26 @@ async def _compute(
     shown_levels = set(query.levels)
     shown_genders = set(wanted_genders)
     rows: list[tuple[tuple[int, int, str, int, int], Cell, _Context]] = []
-    for code, vs, loaded in loads:
+    for code in query.indicators:
+        vs = page.versions[code]
+        computed = computed_by_code[code]
         current = computation.version_for(vs, max(periods).end)
-        computed = await run_cpu(computation.compute_loaded, loaded)
         cells = {(c.level, c.code, c.period, c.gender): c for c in computed.cells}
         comparisons: dict[tuple[str, str], comparison.Comparison] = {}
         if "comparison" in include:
-            group = groups[current.area]
+            group = page.groups[current.area]
             for p in periods:
                 indicator = computation.version_for(vs, p.end)
-                national = nationals[(code, str(p))]
+                national = page.nationals[(code, str(p))]
                 for g in wanted_genders:
                     own = cells.get(("municipality", "", str(p), g))
                     comparisons[(str(p), g)] = comparison.compare(
                         national.get(g, {}),
-                        municipality=municipality,
+                        municipality=page.municipality,
                         own=None if own is None or own.suppressed else own.value,
                         group=group,
                         direction=indicator.direction,
-                        population=population,
+                        population=page.population,
                     )
         context = _Context(vs, cells, comparisons)
         rank = order[code]
@@ -568,50 +605,46 @@ async def _compute(
             )
             rows.append((key, c, context))
 
-    def build() -> AnalyticsPage:
-        rows.sort(key=lambda row: row[0])
-        items: list[AnalyticsCell] = []
-        for _, c, context in rows[query.offset : query.offset + query.limit]:
-            shown = asked[c.period]
-            indicator = computation.version_for(context.versions, shown.end)
-            items.append(
-                _cell(
-                    c,
-                    indicator,
-                    include=include,
-                    unit=(organisation.ref(c.code, c.period) or by_code.get(c.code))
-                    if c.level == "unit"
-                    else None,
-                    cells=context.cells,
-                    targets=targets,
-                    comparison_=context.comparisons.get((c.period, c.gender)),
-                    gap=gap,
-                    period=shown,
-                    language=query.language,
-                )
+    rows.sort(key=lambda row: row[0])
+    items: list[AnalyticsCell] = []
+    for _, c, context in rows[query.offset : query.offset + query.limit]:
+        shown = asked[c.period]
+        indicator = computation.version_for(context.versions, shown.end)
+        items.append(
+            _cell(
+                c,
+                indicator,
+                include=include,
+                unit=(organisation.ref(c.code, c.period) or by_code.get(c.code))
+                if c.level == "unit"
+                else None,
+                cells=context.cells,
+                targets=page.targets,
+                comparison_=context.comparisons.get((c.period, c.gender)),
+                gap=page.gap,
+                period=shown,
+                language=query.language,
             )
-        page = AnalyticsPage(
-            municipality_code=municipality,
-            data_version=data_version,
-            as_of=query.as_of,
-            periods=[str(p) for p in periods],
-            indicators=localize(metas, query.language),
-            items=items,
-            total=len(rows),
-            limit=query.limit,
-            offset=query.offset,
         )
-        # The language applies to the metadata (above) and to the parts of a cell that
-        # carry labels; a cell's own fields are codes and figures.
-        for item in items:
-            for name in _LOCALIZED_PARTS:
-                part = getattr(item, name)
-                if part is not None:
-                    localize(part, query.language)
-        return page
-
-    # Sorting every cell and building the page grow with the query: off the event loop.
-    return await run_cpu(build)
+    built = AnalyticsPage(
+        municipality_code=page.municipality,
+        data_version=page.data_version,
+        as_of=query.as_of,
+        periods=[str(p) for p in periods],
+        indicators=localize(page.metas, query.language),
+        items=items,
+        total=len(rows),
+        limit=query.limit,
+        offset=query.offset,
+    )
+    # The language applies to the metadata (above) and to the parts of a cell that carry
+    # labels; a cell's own fields are codes and figures.
+    for item in items:
+        for name in _LOCALIZED_PARTS:
+            part = getattr(item, name)
+            if part is not None:
+                localize(part, query.language)
+    return built
 
 
 _LOCALIZED_PARTS = ("unit_rollup", "target", "status", "trend", "comparison", "gender_gap")

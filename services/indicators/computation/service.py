@@ -314,6 +314,7 @@ async def compute_many(
     planned: Plan,
     then: Callable[..., R],
     *args: object,
+    release: bool = False,
 ) -> R:
     """`then(computed, *args)`, where `computed` is the plan's cells by indicator code: in a
     worker process (COMPUTE_PROCESSES) that reads the observations on its own connection, so
@@ -321,11 +322,18 @@ async def compute_many(
     through the session when there is no such process (tests bind every session to one
     transaction, which another connection cannot see). `then` and its arguments must be
     picklable (a module-level function, plain data or transient model objects); what it
-    returns comes back pickled, so it should be what the caller needs, not every cell."""
+    returns comes back pickled, so it should be what the caller needs, not every cell.
+    `release`: the session has read all it will (read-only), its connection goes back to
+    the pool before the computation, so concurrent requests do not wait for connections."""
     pool = workers.current()
     if pool is not None:
+        if release:
+            await session.commit()
         return await pool.run(_in_worker, planned, then, args)
-    return await run_cpu(_finish, planned, await _rows(session, planned), then, args)
+    rows = await _rows(session, planned)
+    if release:
+        await session.commit()
+    return await run_cpu(_finish, planned, rows, then, args)
 
 
 def _finish(

@@ -74,6 +74,7 @@ def install(settings: Settings) -> ProcessPool | None:
         imports=(
             "services.indicators.computation.service",
             "services.indicators.target.service",
+            "services.indicators.analytics.service",
         ),
         setup=setup,
         setup_args=(conninfo(settings),),

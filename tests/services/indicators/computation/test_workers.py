@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import os
 import uuid
+from decimal import Decimal
 
 import psycopg
 from fastapi import FastAPI
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from services.indicators.analytics import service as analytics_service
+from services.indicators.analytics.schemas import INCLUDES
 from services.indicators.computation import workers
 from services.indicators.report import service as report_service
 from services.indicators.report.schemas import TertialReport
@@ -73,6 +77,53 @@ async def test_statuses_judged_in_a_worker_process_are_those_judged_in_a_thread(
     finally:
         workers.uninstall(installed)
     assert sum(len(s) for s in in_thread) > 0
+    assert in_process == in_thread
+
+
+async def test_an_analytics_page_built_in_a_worker_process_is_the_one_built_in_a_thread(
+    session: AsyncSession, settings: Settings
+) -> None:
+    codes = (
+        await session.execute(text("SELECT DISTINCT code FROM indicator ORDER BY code"))
+    ).scalars()
+    query = analytics_service.AnalyticsQuery(
+        municipality_code=DEMO_MUNICIPALITY,
+        indicators=tuple(codes)[: analytics_service.MAX_INDICATORS],
+        levels=("municipality", "area", "unit"),
+        units=None,
+        periods=(),
+        from_period=f"{DEMO_YEARS[0]}T1",
+        to_period=f"{DEMO_YEARS[-1]}T3",
+        genders=("T", "K", "M"),
+        include=tuple(INCLUDES),
+        as_of=None,
+        limit=5_000,
+        offset=0,
+        language="en",
+    )
+
+    async def page() -> bytes:
+        _, body = await analytics_service.analytics(
+            session,
+            query,
+            principal=PRINCIPAL,
+            cache=analytics_service.ResponseCache(0),
+            gap_rule=analytics_service.GapRule(Decimal(5), 7),
+        )
+        assert body is not None
+        return body.raw
+
+    in_thread = await page()
+    installed = workers.install(settings.model_copy(update={"COMPUTE_PROCESSES": 1}))
+    assert installed is not None
+    try:
+        in_process = await page()
+        assert installed.submitted == 1
+    finally:
+        workers.uninstall(installed)
+    # Every part is there, values and statuses too.
+    for part in (b'"status"', b'"comparison"', b'"gender_gap"', b'"trend"', b'"value":"'):
+        assert part in in_thread
     assert in_process == in_thread
 
 
