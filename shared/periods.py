@@ -8,7 +8,7 @@ first tertial.
 from __future__ import annotations
 
 import re
-from calendar import monthrange
+from calendar import isleap
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -31,6 +31,7 @@ class PeriodType(StrEnum):
 
 _MONTHS = {PeriodType.YEAR: 12, PeriodType.TERTIAL: 4, PeriodType.QUARTER: 3, PeriodType.MONTH: 1}
 _COUNT = {PeriodType.YEAR: 1, PeriodType.TERTIAL: 3, PeriodType.QUARTER: 4, PeriodType.MONTH: 12}
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)  # in each month of a common year
 _PATTERN = re.compile(r"^(?P<y>\d{4})(?:(?P<t>T[1-3])|(?P<q>Q[1-4])|-(?P<m>0[1-9]|1[0-2]))?$")
 
 
@@ -92,7 +93,10 @@ class Period:
     @property
     def end(self) -> date:
         """The last day of the period (inclusive)."""
-        return date(self.year, self.last_month, monthrange(self.year, self.last_month)[1])
+        month = self.last_month
+        # (calendar.monthrange works out the month's first weekday too: a cell's period end
+        # is asked for hundreds of thousands of times in a report.)
+        return date(self.year, month, 29 if month == 2 and isleap(self.year) else _DAYS[month])
 
     def _key(self) -> tuple[date, int]:
         return (self.start, -_MONTHS[self.type])

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from shared.periods import Period, PeriodError, PeriodType
 
@@ -74,3 +76,16 @@ def test_previous_next_last_year_and_year_to_date() -> None:
         "2024T2",
         "2024T3",
     ]
+
+
+@given(
+    year=st.integers(1900, 2200),
+    kind=st.sampled_from(list(PeriodType)),
+    index=st.integers(1, 12),
+)
+def test_a_period_ends_on_its_last_months_last_day(year: int, kind: PeriodType, index: int) -> None:
+    """Leap years included (1900 and 2100 are none, 2000 is one)."""
+    assume(index <= {"year": 1, "tertial": 3, "quarter": 4, "month": 12}[kind.value])
+    p = Period(year, kind, index)
+    after = date(year + 1, 1, 1) if p.last_month == 12 else date(year, p.last_month + 1, 1)
+    assert p.end == after - timedelta(days=1)

@@ -607,9 +607,13 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> An
 
     rows.sort(key=lambda row: row[0])
     items: list[AnalyticsCell] = []
-    for _, c, context in rows[query.offset : query.offset + query.limit]:
+    # The version each indicator shows for a period, looked up once per pair.
+    valid: dict[tuple[int, str], Indicator] = {}
+    for (rank, *_), c, context in rows[query.offset : query.offset + query.limit]:
         shown = asked[c.period]
-        indicator = computation.version_for(context.versions, shown.end)
+        if (rank, c.period) not in valid:
+            valid[(rank, c.period)] = computation.version_for(context.versions, shown.end)
+        indicator = valid[(rank, c.period)]
         items.append(
             _cell(
                 c,
