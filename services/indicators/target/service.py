@@ -289,38 +289,67 @@ async def unit_statuses(
         session, sorted(wanted), visible=tenancy.visible_to([municipality], Indicator)
     )
     result: dict[str, list[tuple[Target, Judgement]]] = {u.code: [] for u in units}
-    by_code = {u.code: u for u in units}
+    sent = [t.transient_copy() for t in targets]
     for code, genders in sorted(wanted.items()):
         if code not in versions:
             continue
-        computed = await computation.compute(
-            session,
-            versions[code],
+        indicator = computation.version_for(versions[code], period.end)
+        planned = computation.plan(
+            {code: versions[code]},
             municipality=municipality,
             periods=[period],
             genders=sorted(genders),
             levels=["unit"],
             units=units,
         )
-        indicator = computation.version_for(versions[code], period.end)
-        cells = {(c.code, c.gender): c for c in computed.cells}
-        for unit in units:
-            for g in sorted(genders):
-                target = applicable(
-                    targets,
-                    indicator_code=code,
-                    level="unit",
-                    code=unit.code,
-                    unit=by_code[unit.code],
-                    period=period,
-                    gender=g,
-                    indicator_area=indicator.area,
-                )
-                if target is None:
-                    continue
-                cell = cells.get((unit.code, g))
-                result[unit.code].append((target, judge_cell(cell, target, indicator)))
+        # Judged where the cells are computed (a worker process): only judgements come back.
+        judged = await computation.compute_many(
+            session,
+            planned,
+            _judge_units,
+            code,
+            sent,
+            indicator.transient_copy(),
+            units,
+            period,
+            sorted(genders),
+        )
+        for unit_code, i, judgement in judged:
+            result[unit_code].append((targets[i], judgement))
     return units, result
+
+
+def _judge_units(
+    computed: dict[str, computation.Computed],
+    code: str,
+    targets: Sequence[Target],
+    indicator: Indicator,
+    units: Sequence[UnitRef],
+    period: Period,
+    genders: Sequence[str],
+) -> list[tuple[str, int, Judgement]]:
+    """(unit code, the target's place in `targets`, its judgement) for each target that
+    applies to a unit's cell."""
+    place = {id(t): i for i, t in enumerate(targets)}
+    cells = {(c.code, c.gender): c for c in computed[code].cells}
+    judged: list[tuple[str, int, Judgement]] = []
+    for unit in units:
+        for g in genders:
+            target = applicable(
+                targets,
+                indicator_code=code,
+                level="unit",
+                code=unit.code,
+                unit=unit,
+                period=period,
+                gender=g,
+                indicator_area=indicator.area,
+            )
+            if target is None:
+                continue
+            cell = cells.get((unit.code, g))
+            judged.append((unit.code, place[id(target)], judge_cell(cell, target, indicator)))
+    return judged
 
 
 def judge_cell(cell: Cell | None, target: Target, indicator: Indicator) -> Judgement:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal
 
 import psycopg
@@ -24,6 +25,7 @@ from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared.auth import ALL_SCOPES, Principal
 from shared.demo.common import DEMO_MUNICIPALITY, DEMO_YEARS
+from shared.periods import Period
 from shared.settings import Settings
 
 PRINCIPAL = Principal(
@@ -77,6 +79,38 @@ async def test_statuses_judged_in_a_worker_process_are_those_judged_in_a_thread(
     finally:
         workers.uninstall(installed)
     assert sum(len(s) for s in in_thread) > 0
+    assert in_process == in_thread
+
+
+async def test_unit_statuses_judged_in_a_worker_process_are_those_judged_in_a_thread(
+    session: AsyncSession, settings: Settings
+) -> None:
+    """The scorecard's statuses of every unit for a period."""
+    periods = [Period.parse(f"{DEMO_YEARS[-1]}T2"), Period.parse(f"{DEMO_YEARS[-1]}")]
+
+    async def judged() -> Sequence[object]:
+        found = []
+        for period in periods:
+            units, by_unit = await target_service.unit_statuses(
+                session, municipality=DEMO_MUNICIPALITY, period=period
+            )
+            found.append(
+                (
+                    [u.code for u in units],
+                    {code: [(t.id, j) for t, j in pairs] for code, pairs in by_unit.items()},
+                )
+            )
+        return found
+
+    in_thread = await judged()
+    installed = workers.install(settings.model_copy(update={"COMPUTE_PROCESSES": 1}))
+    assert installed is not None
+    try:
+        in_process = await judged()
+        assert installed.submitted > 0
+    finally:
+        workers.uninstall(installed)
+    assert any(pairs for _, by_unit in in_thread for pairs in by_unit.values())
     assert in_process == in_thread
 
 
