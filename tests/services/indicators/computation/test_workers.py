@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Sequence
 from decimal import Decimal
 
 import psycopg
@@ -23,6 +22,7 @@ from services.indicators.report import service as report_service
 from services.indicators.report.schemas import TertialReport
 from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
+from services.indicators.target.rules import Judgement
 from shared.auth import ALL_SCOPES, Principal
 from shared.demo.common import DEMO_MUNICIPALITY, DEMO_YEARS
 from shared.periods import Period
@@ -88,8 +88,10 @@ async def test_unit_statuses_judged_in_a_worker_process_are_those_judged_in_a_th
     """The scorecard's statuses of every unit for a period."""
     periods = [Period.parse(f"{DEMO_YEARS[-1]}T2"), Period.parse(f"{DEMO_YEARS[-1]}")]
 
-    async def judged() -> Sequence[object]:
-        found = []
+    Judged = tuple[list[str], dict[str, list[tuple[uuid.UUID, Judgement]]]]
+
+    async def judged() -> list[Judged]:
+        found: list[Judged] = []
         for period in periods:
             units, by_unit = await target_service.unit_statuses(
                 session, municipality=DEMO_MUNICIPALITY, period=period
