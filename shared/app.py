@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import json
 import logging
@@ -172,6 +173,8 @@ def create_service_app(
             app.state.http = http
             if extra_lifespan is not None:
                 await stack.enter_async_context(extra_lifespan(app))
+            watcher = asyncio.create_task(metrics.watch_event_loop(service))
+            stack.callback(watcher.cancel)
             yield
 
     app = FastAPI(

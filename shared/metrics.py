@@ -9,12 +9,16 @@
 - Webhook delivery outcomes (a counter in the process that delivers: the scheduler's leader).
 - Scheduler leadership (1 in the process holding the advisory lock).
 - In-process caches: lookups by cache and result (hit/miss); the ratio is a PromQL division.
+- The event loop's lag: how late each serving process wakes for a timer, which is how long
+  any request there waits before the process can even look at it (`watch_event_loop`).
 
 `/metrics` is served inside the cluster only: the gateway refuses it.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 import weakref
 from collections.abc import Iterator
@@ -71,6 +75,32 @@ SCHEDULER_LEADER = Gauge(
 CACHE_LOOKUPS = Counter(
     "kvn_cache_lookups_total", "In-process cache lookups by cache and result", ["cache", "result"]
 )
+LOOP_LAG = Histogram(
+    "kvn_event_loop_lag_seconds",
+    "How late the event loop woke for a timer: what any request waited before the process"
+    " could look at it",
+    ["service"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+# A lag this long is also logged: something held the event loop (work that grows with the
+# data belongs in a worker thread or process, CONVENTIONS.md).
+LOOP_HELD_S = 1.0
+logger = logging.getLogger("kvn.metrics")
+
+
+async def watch_event_loop(service: str, every_s: float = 0.1) -> None:
+    """Observes the loop's lag every `every_s` until cancelled (each app's lifespan runs
+    one)."""
+    loop = asyncio.get_running_loop()
+    lag = LOOP_LAG.labels(service)
+    while True:
+        asked = loop.time()
+        await asyncio.sleep(every_s)
+        late = max(0.0, loop.time() - asked - every_s)
+        lag.observe(late)
+        if late >= LOOP_HELD_S:
+            logger.warning("the event loop was held", extra={"seconds": round(late, 3)})
+
 
 _OPERATIONS = frozenset({"SELECT", "INSERT", "UPDATE", "DELETE", "WITH", "COPY"})
 

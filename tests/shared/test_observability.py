@@ -3,8 +3,10 @@ carries the database, sync, outbox, webhook, scheduler and cache families."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 import uuid
 
 import pytest
@@ -150,3 +152,29 @@ async def test_only_ingest_reads_the_database_gauges(client: MakeClient) -> None
     after = (await client("budget").get("/metrics")).text
     statements = _samples(after)["kvn_db_statement_duration_seconds"]
     assert _value(statements, "kvn_db_statement_duration_seconds_count") == count
+
+
+async def test_a_held_event_loop_shows_in_every_services_metrics(
+    client: MakeClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ops see how long a request waited before its process could look at it: each
+    service's event loop lag, and a warning when something held it for a second."""
+
+    async def held() -> dict[str, float]:
+        """Lags over half a second observed so far, by service."""
+        found: dict[str, float] = {}
+        for service in SERVICES:
+            lag = _samples((await client(service).get("/metrics")).text)
+            samples = lag["kvn_event_loop_lag_seconds"]
+            found[service] = _value(
+                samples, "kvn_event_loop_lag_seconds_count", service=service
+            ) - _value(samples, "kvn_event_loop_lag_seconds_bucket", service=service, le="0.5")
+        return found
+
+    before = await held()
+    with caplog.at_level(logging.WARNING, logger="kvn.metrics"):
+        time.sleep(1.1)  # noqa: ASYNC251 (the loop held, as CPU-bound work on it would be)
+        await asyncio.sleep(0.3)  # the watchers wake and observe how late they are
+    after = await held()
+    assert all(after[s] > before[s] for s in SERVICES), (before, after)
+    assert any(r.getMessage() == "the event loop was held" for r in caplog.records)
