@@ -15,7 +15,9 @@ monthly for 2000–2025 in as many units as that takes, then starts `kvn serve i
   a survey file is uploaded (dry run, so every round checks the same rows).
 
 Prints the p50/p99 of each, the ratio of loaded to idle p99 per process (goal ≤ 3) and the
-slowest target write (goal ≤ 2 s); the last line is one JSON object.
+slowest target write (goal ≤ 2 s), and each process's own view of the loaded phase: how often
+its event loop woke over 50 ms late (`kvn_event_loop_lag_seconds` from its /metrics, which
+counts no probe's or client's own delays); the last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -231,12 +233,13 @@ class Probes:
 
 
 def survey_csv(units: int, rows: int) -> bytes:
-    """Up to `rows` distinct survey rows (unit × tertial × gender, from next year back: a
-    period after next year is refused)."""
+    """Up to `rows` distinct survey rows (unit × tertial × gender, from next year back to
+    the year the units opened: a period after next year, or before a unit opened, is
+    refused)."""
     lines = ["unit_code;period;gender;respondents;satisfied"]
     keys = (
         (u, f"{y}T{t}", g)
-        for y in range(datetime.now().year + 1, 1800, -1)
+        for y in range(datetime.now().year + 1, MONTHS[0][0] - 1, -1)
         for t in (1, 2, 3)
         for g in ("T", "K", "M")
         for u in range(units)
@@ -303,11 +306,25 @@ async def load_phase(
                     content=io.BytesIO(body).read(),
                     headers={"Content-Type": "text/csv"},
                 )
-                response.raise_for_status()
+                if response.status_code != 200:
+                    raise SystemExit(f"the upload was refused: {response.text[:2000]}")
                 timings["upload"].append(time.perf_counter() - started)
 
         await asyncio.gather(writes(), reports(), uploads())
     return timings
+
+
+def lag_counts(base: str) -> dict[float, float]:
+    """The event loop lag histogram of a process: bucket bound → observations at most it."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    counts: dict[float, float] = {}
+    text = httpx.get(f"{base}/metrics", timeout=10).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == "kvn_event_loop_lag_seconds_bucket":
+                counts[float(sample.labels["le"])] = sample.value
+    return counts
 
 
 def p(values: list[float], q: float) -> float:
@@ -324,18 +341,26 @@ async def measure(
     await asyncio.sleep(args.idle_seconds)
     idle_ind, idle_ing = probes.stop()
 
+    lags = {base: lag_counts(base) for base in (indicators, ingest)}
     probes = Probes((indicators, ingest))
     timings = await load_phase(indicators, ingest, key, units, args.seconds, args.upload_rows)
     loaded_ind, loaded_ing = probes.stop()
+    for base, before in lags.items():
+        after = lag_counts(base)
+        lags[base] = {le: after[le] - before.get(le, 0.0) for le in after}
 
     def ms(x: float) -> float:
         return round(1000 * x, 2)
 
     result: dict[str, object] = {}
-    for name, idle_l, loaded_l in (
-        ("indicators", idle_ind, loaded_ind),
-        ("ingest", idle_ing, loaded_ing),
+    for name, idle_l, loaded_l, lag in (
+        ("indicators", idle_ind, loaded_ind, lags[indicators]),
+        ("ingest", idle_ing, loaded_ing, lags[ingest]),
     ):
+        late = {le: lag[math.inf] - lag[le] for le in (0.05, 0.25, 1.0)}
+        result[f"{name}_loop_wakeups"] = lag[math.inf]
+        for le, count in late.items():
+            result[f"{name}_loop_late_over_{int(le * 1000)}ms"] = count
         result[f"{name}_healthz_p99_idle_ms"] = ms(p(idle_l, 0.99))
         result[f"{name}_healthz_p99_loaded_ms"] = ms(p(loaded_l, 0.99))
         result[f"{name}_healthz_max_loaded_ms"] = ms(max(loaded_l))
@@ -344,7 +369,9 @@ async def measure(
             f"{name:<10} /healthz p50 idle {ms(p(idle_l, 0.5))} ms, loaded "
             f"{ms(p(loaded_l, 0.5))} ms; p99 idle {result[f'{name}_healthz_p99_idle_ms']} ms, "
             f"loaded {result[f'{name}_healthz_p99_loaded_ms']} ms "
-            f"(×{result[f'{name}_ratio']}; {len(loaded_l)} probes)",
+            f"(×{result[f'{name}_ratio']}; {len(loaded_l)} probes); its loop woke late "
+            f"over 50 ms {late[0.05]:.0f}, over 250 ms {late[0.25]:.0f}, over 1 s {late[1.0]:.0f} times "
+            f"of {lag[math.inf]:.0f}",
             flush=True,
         )
     for name, values in timings.items():
