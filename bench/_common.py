@@ -88,7 +88,7 @@ def service_process(url: str, **env: str) -> Iterator[tuple[str, subprocess.Pope
     try:
         for _ in range(200):
             try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                if httpx.get(f"{base}/readyz", timeout=1).status_code == 200:
                     break
             except httpx.HTTPError:
                 pass

@@ -218,11 +218,21 @@ def create_service_app(
         "/readyz",
         response_model=Health,
         operation_id=f"{service}_readyz",
-        summary="Readiness: the database answers a ping",
+        summary="Readiness: the worker processes have started, the database answers",
         responses={503: COMMON_RESPONSES[503]},
     )
     async def get_readiness(request: Request) -> Response:
-        """Readiness: the database answers a ping."""
+        """Readiness: the service's worker processes have started and the database answers a
+        ping."""
+        starting: list[asyncio.Task[None]] = getattr(request.app.state, "starting", [])
+        if any(not task.done() for task in starting):
+            return problem_response(
+                request,
+                status=503,
+                slug="starting",
+                detail=message("problem.shared.still_starting"),
+                headers={"Retry-After": "1"},
+            )
         db: Database = request.app.state.database
         try:
             await db.ping()

@@ -1790,6 +1790,10 @@ CATALOGUE.update(
             "sv": "Databasen svarar inte",
             "en": "The database does not answer",
         },
+        "problem.shared.still_starting": {
+            "sv": "Tjänsten startar fortfarande sina arbetsprocesser",
+            "en": "The service is still starting its worker processes",
+        },
     }
 )
 CATALOGUE.update(

@@ -62,7 +62,10 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
         compute = workers.install(settings) if database.owns_engine else None
         starting: asyncio.Task[None] | None = None
         if compute is not None and settings.ENVIRONMENT != "test":
+            # Started beside the first requests (/healthz answers at once); /readyz says
+            # ready once they are up, so no request waits for a worker to spawn.
             starting = asyncio.create_task(compute.start(), name="compute-workers-start")
+            app.state.starting = [starting]
         sweeper: asyncio.Task[None] | None = None
         if settings.ENVIRONMENT != "test":
             sweeper = asyncio.create_task(

@@ -65,3 +65,24 @@ async def test_readyz_is_503_while_the_database_is_down_and_200_when_back(
     finally:
         set_connections(pg_server.admin_url, name, allowed=True)
         pg_server.drop_database(url)
+
+
+async def test_readyz_is_503_until_the_worker_processes_have_started(settings: Settings) -> None:
+    """A service that starts worker processes beside its first requests (indicators' compute
+    workers) is alive at once and ready once they are up: no request routed to it waits for
+    a worker to spawn."""
+    async with running(create_probe_app(settings)) as app:
+        started = asyncio.Event()
+        app.state.starting = [asyncio.create_task(started.wait())]
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://probe.test") as http:
+            assert (await http.get("/healthz")).status_code == 200
+            waiting = await http.get("/readyz", headers={"Accept-Language": "sv"})
+            assert waiting.status_code == 503
+            assert waiting.headers["content-type"].startswith(PROBLEM)
+            assert waiting.headers["retry-after"] == "1"
+            assert waiting.json()["type"].endswith("/starting")
+            assert "arbetsprocesser" in waiting.json()["detail"]
+            started.set()
+            await app.state.starting[0]
+            assert (await http.get("/readyz")).status_code == 200
