@@ -862,13 +862,8 @@ def check_part(part: Part) -> Checked:
         fd, path = tempfile.mkstemp(suffix=".copy", dir=part.directory)
     except FileNotFoundError:
         return given_up
-    with open(fd, "wb") as out:
-        done = False
-        while not done:
-            if not os.path.isdir(part.directory):
-                return given_up
-            rendered, done = one.block()
-            out.write(rendered)
+    if not _pass_into(one, fd, part.directory):
+        return given_up
     if errors.total or not part.render:
         os.unlink(path)
         return Checked(errors.items, stats, seen, None)
@@ -905,7 +900,7 @@ def check_whole(whole: Whole) -> Checked:
     except FileNotFoundError:
         return given_up
     rows: Iterator[tuple[int, list[parsing.Cell]]]
-    with open(whole.path, "rb") as source, open(fd, "wb") as out:
+    with open(whole.path, "rb") as source:
         if whole.fmt == "xlsx":
             _, rows, _ = parsing.xlsx_rows(source)
         else:
@@ -913,12 +908,8 @@ def check_whole(whole: Whole) -> Checked:
             rows = parsing.CsvRows(text, whole.separator, last=whole.last)
         try:
             one = OnePass(whole.rules, whole.index, rows, errors, stats, seen)
-            done = False
-            while not done:
-                if not os.path.isdir(whole.directory):
-                    return given_up
-                rendered, done = one.block()
-                out.write(rendered)
+            if not _pass_into(one, fd, whole.directory):
+                return given_up
         finally:
             close = getattr(rows, "close", None)
             if close is not None:
@@ -959,6 +950,19 @@ async def pass_in_worker(
     seen.measures |= checked.seen.measures
     seen.periods |= checked.seen.periods
     return checked.path
+
+
+def _pass_into(one: OnePass, fd: int, directory: str) -> bool:
+    """The one pass, its COPY text into the open file `fd`, in a worker process; False when
+    `directory` went meanwhile (the upload was given up)."""
+    with open(fd, "wb") as out:
+        done = False
+        while not done:
+            if not os.path.isdir(directory):
+                return False
+            rendered, done = one.block()
+            out.write(rendered)
+    return True
 
 
 def read_part(file: IO[bytes], offset: int, size: int) -> tuple[bytes, bytes, int]:
