@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, PrivateAttr, model_validator
 
@@ -32,6 +32,17 @@ def convention(*names: str, language: Language = DEFAULT) -> str:
 SIGN_CONVENTION = convention("sign")
 DIFFERENCE_CONVENTION = convention("difference")
 Amount = Decimal
+
+
+class _SignsAndDifferences:
+    """A response whose amounts follow the sign convention and show differences: its
+    `sign_convention` in the reader's language."""
+
+    if TYPE_CHECKING:  # (declared by each model, where its place among the fields is)
+        sign_convention: str
+
+    def __localize__(self, language: Language) -> None:
+        self.sign_convention = convention("sign", "difference", language=language)
 
 
 class ActivityIn(InputModel):
@@ -206,7 +217,7 @@ class FrameDifference(OutputModel):
     )
 
 
-class OperatingBudgetOut(OutputModel):
+class OperatingBudgetOut(_SignsAndDifferences, OutputModel):
     id: uuid.UUID
     municipality_code: str
     board: str
@@ -227,9 +238,6 @@ class OperatingBudgetOut(OutputModel):
     created_at: datetime
     sign_convention: str = SIGN_CONVENTION + "; " + DIFFERENCE_CONVENTION
 
-    def __localize__(self, language: Language) -> None:
-        self.sign_convention = convention("sign", "difference", language=language)
-
 
 class CellDifference(OutputModel):
     base: Decimal | None
@@ -246,7 +254,7 @@ class ComparisonRow(OutputModel):
     net: CellDifference
 
 
-class ComparisonOut(OutputModel):
+class ComparisonOut(_SignsAndDifferences, OutputModel):
     board: str
     municipality_code: str
     unit: MoneyUnit
@@ -255,9 +263,6 @@ class ComparisonOut(OutputModel):
     rows: list[ComparisonRow]
     totals: ComparisonRow
     sign_convention: str = SIGN_CONVENTION + "; " + DIFFERENCE_CONVENTION
-
-    def __localize__(self, language: Language) -> None:
-        self.sign_convention = convention("sign", "difference", language=language)
 
 
 class DriftRow(OutputModel):
@@ -272,7 +277,7 @@ class DriftRow(OutputModel):
     difference: Decimal | None
 
 
-class DriftredovisningOut(OutputModel):
+class DriftredovisningOut(_SignsAndDifferences, OutputModel):
     municipality_code: str
     board: str
     year: int
@@ -283,9 +288,6 @@ class DriftredovisningOut(OutputModel):
     rows: list[DriftRow]
     total: DriftRow
     sign_convention: str = SIGN_CONVENTION + "; " + DIFFERENCE_CONVENTION
-
-    def __localize__(self, language: Language) -> None:
-        self.sign_convention = convention("sign", "difference", language=language)
 
 
 class MappingIn(InputModel):
