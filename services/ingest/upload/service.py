@@ -858,13 +858,17 @@ def check_part(part: Part) -> Checked:
     errors = Errors(limit=2 * MAX_REPORTED_ERRORS)
     one = OnePass(part.rules, part.index, rows, errors, stats, seen, render=part.render)
     given_up = Checked([], stats, seen, None)
+    if not part.render:  # checked only: nothing to write
+        if not _pass_into(one, None, part.directory):
+            return given_up
+        return Checked(errors.items, stats, seen, None)
     try:
         fd, path = tempfile.mkstemp(suffix=".copy", dir=part.directory)
     except FileNotFoundError:
         return given_up
     if not _pass_into(one, fd, part.directory):
         return given_up
-    if errors.total or not part.render:
+    if errors.total:
         os.unlink(path)
         return Checked(errors.items, stats, seen, None)
     return Checked(errors.items, stats, seen, path)
@@ -952,10 +956,10 @@ async def pass_in_worker(
     return checked.path
 
 
-def _pass_into(one: OnePass, fd: int, directory: str) -> bool:
-    """The one pass, its COPY text into the open file `fd`, in a worker process; False when
-    `directory` went meanwhile (the upload was given up)."""
-    with open(fd, "wb") as out:
+def _pass_into(one: OnePass, fd: int | None, directory: str) -> bool:
+    """The one pass, its COPY text into the open file `fd` (None: checked only), in a worker
+    process; False when `directory` went meanwhile (the upload was given up)."""
+    with open(os.devnull if fd is None else fd, "wb") as out:
         done = False
         while not done:
             if not os.path.isdir(directory):
