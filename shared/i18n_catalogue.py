@@ -2182,6 +2182,10 @@ CATALOGUE.update(
             "sv": "uppgift saknas: {detail}",
             "en": "not available: {detail}",
         },
+        "awards.effect.unavailable_why_unknown": {
+            "sv": "uppgift saknas",
+            "en": "not available",
+        },
         "awards.effect.pooled_share": {
             "sv": "sammanvägd andel från enkäten; intervallet bygger på binomiala medelfel",
             "en": "pooled survey share; interval from binomial standard errors",

@@ -414,7 +414,9 @@ async def project_effect(
                     ci_low=None,
                     ci_high=None,
                     improved=None,
-                    note=text("awards.effect.unavailable", language, detail=exc.detail or ""),
+                    note=text("awards.effect.unavailable", language, detail=exc.detail)
+                    if exc.detail
+                    else text("awards.effect.unavailable_why_unknown", language),
                     units=[],
                 )
             )
