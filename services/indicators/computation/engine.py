@@ -465,8 +465,32 @@ def aggregate(
     contributing = [c for c in cells if c.has_data]
     if not contributing:
         return result
-    result.units = len(contributing)
     result.observation_ids = sorted({i for c in contributing for i in c.observation_ids})
+    _rolled_up(
+        result,
+        definition,
+        numerators=[c.numerator for c in contributing if c.numerator is not None],
+        denominators=[c.denominator for c in contributing if c.denominator is not None],
+        values=[c.value for c in contributing if c.value is not None],
+        ns=[c.n for c in contributing if c.n is not None],
+        count=len(contributing),
+    )
+    return result
+
+
+def _rolled_up(
+    result: Cell,
+    definition: Definition,
+    *,
+    numerators: list[Decimal],
+    denominators: list[Decimal],
+    values: list[Decimal],
+    ns: list[int],
+    count: int,
+) -> None:
+    """An aggregate's figures from its `count` contributing cells' figures (each list in the
+    cells' order, without the missing ones): `aggregate` and the table from columns share it."""
+    result.units = count
     rule = definition.rollup
     additive = is_additive(parsed(definition.numerator)) and (
         definition.denominator is None or is_additive(parsed(definition.denominator))
@@ -474,32 +498,25 @@ def aggregate(
     result.basis = "sum_of_units"
     if rule == "weighted" and definition.denominator is not None and additive:
         result.basis = "weighted_over_units"
-        nums = [c.numerator for c in contributing if c.numerator is not None]
-        dens = [c.denominator for c in contributing if c.denominator is not None]
-        if nums and dens:
-            result.numerator = sum(nums, Decimal(0))
-            result.denominator = sum(dens, Decimal(0))
+        if numerators and denominators:
+            result.numerator = sum(numerators, Decimal(0))
+            result.denominator = sum(denominators, Decimal(0))
             if result.denominator:
                 result.value = result.numerator / result.denominator * definition.factor
             result.n = int(result.denominator)
     elif rule == "mean" or (rule == "weighted" and definition.denominator is not None):
         result.basis = "mean_of_units"
-        values = [c.value for c in contributing if c.value is not None]
         if values:
             result.value = sum(values, Decimal(0)) / len(values)
     else:
-        values = [c.value for c in contributing if c.value is not None]
         if values:
             result.value = sum(values, Decimal(0))
-        nums = [c.numerator for c in contributing if c.numerator is not None]
-        result.numerator = sum(nums, Decimal(0)) if nums else None
-    ns = [c.n for c in contributing if c.n is not None]
-    if result.n is None and ns and len(ns) == len(contributing):
+        result.numerator = sum(numerators, Decimal(0)) if numerators else None
+    if result.n is None and ns and len(ns) == count:
         result.n = sum(ns)
     respondents_rule = definition.suppression == "respondents"
     if respondents_rule and result.n is not None and result.n < SUPPRESSION_THRESHOLD:
         result.suppression = "primary"
-    return result
 
 
 @dataclass(slots=True)
@@ -681,21 +698,26 @@ def _parts(published: Published) -> _Parts:
             relations.append(disclosure.Relation(at, kids))
     # numerator, denominator, n (n is the denominator where there is one: the same figure,
     # audited once), value; numpy reads None as nan
-    columns = [
-        [c.numerator for c in cells],
-        [c.denominator for c in cells],
-        [c.n if c.denominator is None else None for c in cells],
-        [c.value for c in cells],
-    ]
-    values = np.ascontiguousarray(
-        np.array(columns, dtype=np.float64).reshape(len(disclosure.QUANTITIES), len(cells)).T
-    )
     return _Parts(
         cells=cells,
-        values=values,
+        values=_figure_array(
+            [c.numerator for c in cells],
+            [c.denominator for c in cells],
+            [c.n if c.denominator is None else None for c in cells],
+            [c.value for c in cells],
+        ),
         primary=np.array([c.suppression == "primary" for c in cells], dtype=bool),
         level=np.array([_LEVEL_INDEX[c.level] for c in cells], dtype=np.int8),
         relations=relations,
+    )
+
+
+def _figure_array(*columns: Sequence[Decimal | int | None]) -> NDArray[np.float64]:
+    """The disclosure table's values (a row per cell, a column per quantity); numpy reads
+    None as nan."""
+    count = len(columns[0])
+    return np.ascontiguousarray(
+        np.array(columns, dtype=np.float64).reshape(len(disclosure.QUANTITIES), count).T
     )
 
 
@@ -799,6 +821,343 @@ def whole_table(
     return whole
 
 
+class _Columns:
+    """One period's unit cells as columns (codes × genders, in that order): the figures the
+    roll-ups and the disclosure table read, without a `Cell` per unit."""
+
+    __slots__ = ("denominators", "ns", "numerators", "primary", "values")
+
+    def __init__(self) -> None:
+        self.numerators: list[Decimal | None] = []
+        self.denominators: list[Decimal | None] = []
+        self.values: list[Decimal | None] = []
+        self.ns: list[int | None] = []
+        self.primary: list[bool] = []
+
+    def add(self, cell: Cell) -> None:
+        self.numerators.append(cell.numerator)
+        self.denominators.append(cell.denominator)
+        self.values.append(cell.value)
+        self.ns.append(cell.n)
+        self.primary.append(cell.suppression == "primary")
+
+    def has_data(self, i: int) -> bool:
+        return self.values[i] is not None or self.primary[i]
+
+
+def _unit_columns(
+    index: ObservationIndex,
+    definition: Definition,
+    codes: Sequence[str],
+    genders: Sequence[str],
+    period: Period,
+) -> _Columns:
+    """The figures of `_unit_cells` (same rules, same arithmetic) as columns. A cell whose
+    numerator and denominator are one measure each, stored for exactly the period, is worked
+    out here; every other goes through `unit_cell`."""
+    out = _Columns()
+    refs = _plain_refs(definition)
+    if refs is None:
+        for code in codes:
+            for g in genders:
+                out.add(
+                    unit_cell(index, definition, unit=code, level="unit", period=period, gender=g)
+                )
+        return out
+    num, den = refs
+    text = index.text(period)
+    exact = index.exact
+    rule = definition.period_rollup
+    factor = definition.factor
+    no_denominator = definition.denominator is None
+    respondents_rule = definition.suppression == "respondents"
+    threshold = SUPPRESSION_THRESHOLD
+    numerators, denominators, values = out.numerators, out.denominators, out.values
+    ns, primary = out.ns, out.primary
+    for code in codes:
+        for g in genders:
+            found_num = exact.get((code, num.measure, num.gender or g, text))
+            found_den = None
+            if den is not None:
+                found_den = exact.get((code, den.measure, den.gender or g, text))
+            if found_num is None or (den is not None and found_den is None):
+                out.add(
+                    unit_cell(index, definition, unit=code, level="unit", period=period, gender=g)
+                )
+                continue
+            # `_finish` over the one or two rows, with `_roll_periods` of a single row.
+            numerator = found_num.value
+            if numerator is not None and rule != "last":
+                numerator = (_ZERO + numerator) / 1 if rule == "mean" else _ZERO + numerator
+            denominator = None
+            if found_den is not None:
+                denominator = found_den.value
+                if denominator is not None and rule != "last":
+                    denominator = (
+                        (_ZERO + denominator) / 1 if rule == "mean" else _ZERO + denominator
+                    )
+            value: Decimal | None = None
+            if numerator is not None:
+                if no_denominator:
+                    value = numerator * factor
+                elif denominator:
+                    value = numerator / denominator * factor
+            numerators.append(numerator)
+            denominators.append(denominator)
+            values.append(value)
+            if value is None:
+                ns.append(None)
+                primary.append(False)
+                continue
+            r_num = found_num.respondents
+            r_den = None if found_den is None else found_den.respondents
+            n: int | None
+            if denominator is not None:
+                n = int(denominator)
+            elif r_num is not None or r_den is not None:
+                n = min(r for r in (r_num, r_den) if r is not None)
+            else:
+                n = None
+            ns.append(n)
+            primary.append(
+                found_num.status == "suppressed"
+                or (found_den is not None and found_den.status == "suppressed")
+                or (r_num is not None and r_num < threshold)
+                or (r_den is not None and r_den < threshold)
+                or (respondents_rule and n is not None and n < threshold)
+            )
+    return out
+
+
+def _rolled_columns(
+    columns: _Columns,
+    at: Sequence[int],
+    definition: Definition,
+    *,
+    level: str,
+    code: str,
+    period: str,
+    gender: str,
+) -> Cell:
+    """`aggregate` over the unit cells at positions `at` of the columns (no provenance)."""
+    result = Cell(level=level, code=code, period=period, gender=gender)
+    values, primary = columns.values, columns.primary
+    contributing = [i for i in at if values[i] is not None or primary[i]]
+    if not contributing:
+        return result
+    numerators, denominators, ns = columns.numerators, columns.denominators, columns.ns
+    _rolled_up(
+        result,
+        definition,
+        numerators=[a for i in contributing if (a := numerators[i]) is not None],
+        denominators=[b for i in contributing if (b := denominators[i]) is not None],
+        values=[v for i in contributing if (v := values[i]) is not None],
+        ns=[n for i in contributing if (n := ns[i]) is not None],
+        count=len(contributing),
+    )
+    return result
+
+
+def _lean_cells(
+    index: ObservationIndex,
+    definition: Definition,
+    *,
+    units: Sequence[UnitRef],
+    codes: Sequence[str],
+    periods: Sequence[Period],
+    genders: Sequence[str],
+    levels: Sequence[str],
+    municipality_stored: bool,
+    protected: bool,
+) -> list[Cell]:
+    """The area and municipality cells of `periods` without provenance (no observation ids,
+    no roll-up beside a stored figure), the unit cells kept as columns only. With
+    `protected`, `periods` is a year's family (`family`), `genders` and `levels` all of them,
+    and disclosure control is applied to the whole table exactly as `whole_table` and
+    `protect` do: the same cells in the same order, the same relations, the same figures,
+    hence the same pattern. The cells are those `compute` would return for these periods
+    (before its filter on levels and genders), with the same figures and suppression."""
+    unique = list(dict.fromkeys(codes))  # `_unit_cells` keys by code: a repeat is one cell
+    slot = {code: i for i, code in enumerate(unique)}
+    width = len(genders)
+    by_area: dict[str, list[UnitRef]] = defaultdict(list)
+    for u in units:
+        if u.area:
+            by_area[u.area].append(u)
+    areas = sorted(by_area.items())
+    out: list[Cell] = []
+    # The whole table, cell by cell in `whole_table`'s order: a unit cell is (its period's
+    # columns, its position there), an area or municipality cell its Cell.
+    table: list[tuple[_Columns, int] | Cell] = []
+    place: list[tuple[str, str, str]] = []  # each table cell's (level, code, gender)
+    relations: list[tuple[int, list[int]]] = []  # (parent, children) as positions in `table`
+    for p in periods:
+        text = str(p)
+        columns: _Columns | None = None
+        if "area" in levels or protected:
+            columns = _unit_columns(index, definition, unique, genders, p)
+        base = len(table)
+        if protected:
+            assert columns is not None
+            table.extend((columns, i) for i in range(len(unique) * width))
+            place.extend(("unit", code, g) for code in unique for g in genders)
+        if "area" in levels:
+            assert columns is not None
+            for area, members in areas:
+                for k, g in enumerate(genders):
+                    children = [slot[u.code] * width + k for u in members]
+                    cell = _rolled_columns(
+                        columns,
+                        children,
+                        definition,
+                        level="area",
+                        code=area,
+                        period=text,
+                        gender=g,
+                    )
+                    out.append(cell)
+                    relations.append((len(table), [base + i for i in children]))
+                    table.append(cell)
+                    place.append(("area", area, g))
+        if "municipality" in levels:
+            for k, g in enumerate(genders):
+                stored = (
+                    unit_cell(index, definition, unit="", level="municipality", period=p, gender=g)
+                    if municipality_stored
+                    else None
+                )
+                children = [slot[c] * width + k for c in codes]
+                if stored is not None and stored.has_data:
+                    cell = stored
+                else:
+                    if columns is None and codes:
+                        columns = _unit_columns(index, definition, unique, genders, p)
+                    cell = (
+                        Cell(level="municipality", code="", period=text, gender=g)
+                        if columns is None
+                        else _rolled_columns(
+                            columns,
+                            children,
+                            definition,
+                            level="municipality",
+                            code="",
+                            period=text,
+                            gender=g,
+                        )
+                    )
+                out.append(cell)
+                if children:
+                    relations.append((len(table), [base + i for i in children]))
+                table.append(cell)
+                place.append(("municipality", "", g))
+        if not protected:
+            continue
+        # T = K + M at every place, in the order `_period_cells` finds the places.
+        end = len(table)
+        for start in range(base, end, width):
+            relations.append((start, [start + 1, start + 2]))
+    if protected:
+        _protect_columns(table, place, relations, periods)
+    return out
+
+
+def _protect_columns(
+    table: list[tuple[_Columns, int] | Cell],
+    place: list[tuple[str, str, str]],
+    relations: list[tuple[int, list[int]]],
+    periods: Sequence[Period],
+) -> None:
+    """`whole_table`'s relations between periods, then `protect`, over the lean table."""
+    width = len(table) // len(periods)  # every period has the same cells
+    at = {(str(periods[i // width]), *where): i for i, where in enumerate(place)}
+    # A set built from the same places in the same order as `whole_table`'s: the same
+    # iteration order, so the same relations in the same order (the pattern's key).
+    places = set(place)
+    types = {p.type for p in periods}
+    for outer in periods if len(types) > 1 else ():
+        for t in _SUBTYPES:
+            if t not in types or _SPAN[t] >= _SPAN[outer.type] or _SPAN[outer.type] % _SPAN[t]:
+                continue
+            parts = [str(c) for c in outer.children(t)]
+            for level, code, gender in places:
+                parent = at.get((str(outer), level, code, gender))
+                children = [at[k] for q in parts if (k := (q, level, code, gender)) in at]
+                if parent is not None and children:
+                    relations.append((parent, children))
+    figures: list[tuple[Decimal | None, Decimal | None, int | None, Decimal | None, bool, int]]
+    figures = []
+    unit_level = _LEVEL_INDEX["unit"]
+    for entry in table:
+        if isinstance(entry, Cell):
+            figures.append(
+                (
+                    entry.numerator,
+                    entry.denominator,
+                    entry.n,
+                    entry.value,
+                    entry.suppression == "primary",
+                    _LEVEL_INDEX[entry.level],
+                )
+            )
+        else:
+            columns, i = entry
+            figures.append(
+                (
+                    columns.numerators[i],
+                    columns.denominators[i],
+                    columns.ns[i],
+                    columns.values[i],
+                    columns.primary[i],
+                    unit_level,
+                )
+            )
+    if not any(f[4] for f in figures):
+        return
+    shown = [i for i, f in enumerate(figures) if f[3] is not None or f[4]]
+    position = [-1] * len(figures)
+    for shown_at, i in enumerate(shown):
+        position[i] = shown_at
+    kept = []
+    for parent, children in relations:
+        where = position[parent]
+        if where < 0:
+            continue
+        kids = tuple(position[c] for c in children if position[c] >= 0)
+        if kids:
+            kept.append(disclosure.Relation(where, kids))
+    rows = [figures[i] for i in shown]
+    lean = _Parts(
+        cells=[],
+        values=_figure_array(
+            [r[0] for r in rows],
+            [r[1] for r in rows],
+            [r[2] if r[1] is None else None for r in rows],
+            [r[3] for r in rows],
+        ),
+        primary=np.array([r[4] for r in rows], dtype=bool),
+        level=np.array([r[5] for r in rows], dtype=np.int8),
+        relations=kept,
+    )
+    key = lean.key()
+    status = _PATTERNS.get(key)
+    if status is None:
+        labels = [place[i] for i in shown]
+        status = disclosure.control(
+            disclosure.Table(
+                values=lean.values,
+                primary=lean.primary,
+                level=lean.level,
+                relations=lean.relations,
+                labels=labels,
+            )
+        )
+        _PATTERNS.put(key, status)
+    for i, code in zip(shown, status.tolist(), strict=True):
+        entry = table[i]
+        if code == disclosure.SECONDARY and isinstance(entry, Cell):
+            entry.suppression = "secondary"
+
+
 def compute(
     index: ObservationIndex,
     definition: Definition,
@@ -809,6 +1168,7 @@ def compute(
     levels: Sequence[str],
     municipality_stored: bool = True,
     registered: frozenset[str] = frozenset(),
+    provenance: bool = True,
 ) -> list[Cell]:
     """Every cell asked for: levels ⊆ {unit, area, municipality}, for each period and gender.
 
@@ -817,8 +1177,25 @@ def compute(
     municipality but belong to no area. When a cell may be primary, the period's whole table
     is computed and protected (`whole_table`), whatever was asked, so that no route shows
     what another hides.
+
+    Without `provenance` the cells carry no observation ids and no roll-up beside a stored
+    municipality figure (what `service.values_only` drops); where no unit cell is asked for,
+    the unit cells are then kept as columns of figures, not cells (`_lean_cells`), with the
+    same values and suppression.
     """
     whole = may_disclose(index, definition)
+    if not provenance and "unit" not in levels:
+        return _lean_compute(
+            index,
+            definition,
+            units=units,
+            periods=periods,
+            genders=genders,
+            levels=levels,
+            municipality_stored=municipality_stored,
+            registered=registered,
+            whole=whole,
+        )
     out: list[Cell] = []
     tables: dict[tuple[Period, ...], Published] = {}  # one protected table per year family
     for period in periods:
@@ -852,4 +1229,52 @@ def compute(
         # The roll-up is shown only where it reveals nothing: every unit in it shown.
         if c.rollup is not None and (c.suppressed or any(u.suppressed for u in c.rollup_of)):
             c.rollup = None
+    return out
+
+
+def _lean_compute(
+    index: ObservationIndex,
+    definition: Definition,
+    *,
+    units: Sequence[UnitRef],
+    periods: Sequence[Period],
+    genders: Sequence[str],
+    levels: Sequence[str],
+    municipality_stored: bool,
+    registered: frozenset[str],
+    whole: bool,
+) -> list[Cell]:
+    """`compute` without provenance and without unit cells (see there)."""
+    out: list[Cell] = []
+    tables: dict[tuple[Period, ...], list[Cell]] = {}
+    for period in periods:
+        if whole:
+            key = tuple(family(index, definition, period))
+            if key not in tables:
+                tables[key] = _lean_cells(
+                    index,
+                    definition,
+                    units=units,
+                    codes=_codes(index, units, key[0], registered),
+                    periods=key,
+                    genders=GENDERS,
+                    levels=LEVELS,
+                    municipality_stored=municipality_stored,
+                    protected=True,
+                )
+            text = str(period)
+            cells = [c for c in tables[key] if c.period == text]
+        else:
+            cells = _lean_cells(
+                index,
+                definition,
+                units=units,
+                codes=_codes(index, units, period, registered),
+                periods=[period],
+                genders=genders,
+                levels=levels,
+                municipality_stored=municipality_stored,
+                protected=False,
+            )
+        out.extend(c for c in cells if c.level in levels and c.gender in genders)
     return out
