@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from itertools import compress
 from operator import attrgetter
 from typing import NamedTuple, cast
 
@@ -977,48 +978,40 @@ def _lean_cells(
     `protect` do: the same cells in the same order, the same relations, the same figures,
     hence the same pattern. The cells are those `compute` would return for these periods
     (before its filter on levels and genders), with the same figures and suppression."""
-    unique = list(dict.fromkeys(codes))  # `_unit_cells` keys by code: a repeat is one cell
+    unique = tuple(dict.fromkeys(codes))  # `_unit_cells` keys by code: a repeat is one cell
     slot = {code: i for i, code in enumerate(unique)}
     width = len(genders)
     by_area: dict[str, list[UnitRef]] = defaultdict(list)
     for u in units:
         if u.area:
             by_area[u.area].append(u)
-    areas = sorted(by_area.items())
+    areas = tuple(
+        (area, tuple(slot[u.code] for u in members)) for area, members in sorted(by_area.items())
+    )
+    code_slots = tuple(slot[c] for c in codes)
     out: list[Cell] = []
-    # The whole table, cell by cell in `whole_table`'s order: a unit cell is (its period's
-    # columns, its position there), an area or municipality cell its Cell.
-    table: list[tuple[_Columns, int] | Cell] = []
-    place: list[tuple[str, str, str]] = []  # each table cell's (level, code, gender)
-    relations: list[tuple[int, list[int]]] = []  # (parent, children) as positions in `table`
+    blocks: list[tuple[_Columns, list[Cell]]] = []  # per period: its unit columns, its cells
     for p in periods:
         text = str(p)
         columns: _Columns | None = None
         if "area" in levels or protected:
             columns = _unit_columns(index, definition, unique, genders, p)
-        base = len(table)
-        if protected:
-            assert columns is not None
-            table.extend((columns, i) for i in range(len(unique) * width))
-            place.extend(("unit", code, g) for code in unique for g in genders)
+        cells: list[Cell] = []
         if "area" in levels:
             assert columns is not None
             for area, members in areas:
                 for k, g in enumerate(genders):
-                    children = [slot[u.code] * width + k for u in members]
-                    cell = _rolled_columns(
-                        columns,
-                        children,
-                        definition,
-                        level="area",
-                        code=area,
-                        period=text,
-                        gender=g,
+                    cells.append(
+                        _rolled_columns(
+                            columns,
+                            [s * width + k for s in members],
+                            definition,
+                            level="area",
+                            code=area,
+                            period=text,
+                            gender=g,
+                        )
                     )
-                    out.append(cell)
-                    relations.append((len(table), [base + i for i in children]))
-                    table.append(cell)
-                    place.append(("area", area, g))
         if "municipality" in levels:
             for k, g in enumerate(genders):
                 stored = (
@@ -1026,136 +1019,195 @@ def _lean_cells(
                     if municipality_stored
                     else None
                 )
-                children = [slot[c] * width + k for c in codes]
                 if stored is not None and stored.has_data:
-                    cell = stored
-                else:
-                    if columns is None and codes:
-                        columns = _unit_columns(index, definition, unique, genders, p)
-                    cell = (
-                        Cell(level="municipality", code="", period=text, gender=g)
-                        if columns is None
-                        else _rolled_columns(
-                            columns,
-                            children,
-                            definition,
-                            level="municipality",
-                            code="",
-                            period=text,
-                            gender=g,
-                        )
+                    cells.append(stored)
+                    continue
+                if columns is None and codes:
+                    columns = _unit_columns(index, definition, unique, genders, p)
+                cells.append(
+                    Cell(level="municipality", code="", period=text, gender=g)
+                    if columns is None
+                    else _rolled_columns(
+                        columns,
+                        [s * width + k for s in code_slots],
+                        definition,
+                        level="municipality",
+                        code="",
+                        period=text,
+                        gender=g,
                     )
-                out.append(cell)
-                if children:
-                    relations.append((len(table), [base + i for i in children]))
-                table.append(cell)
-                place.append(("municipality", "", g))
-        if not protected:
-            continue
-        # T = K + M at every place, in the order `_period_cells` finds the places.
-        end = len(table)
-        for start in range(base, end, width):
-            relations.append((start, [start + 1, start + 2]))
+                )
+        out.extend(cells)
+        if protected:
+            assert columns is not None
+            blocks.append((columns, cells))
     if protected:
-        _protect_columns(table, place, relations, periods)
+        _protect_blocks(blocks, _layout(unique, areas, code_slots, tuple(periods)))
     return out
 
 
-def _protect_columns(
-    table: list[tuple[_Columns, int] | Cell],
-    place: list[tuple[str, str, str]],
-    relations: list[tuple[int, list[int]]],
-    periods: Sequence[Period],
-) -> None:
-    """`whole_table`'s relations between periods, then `protect`, over the lean table."""
-    width = len(table) // len(periods)  # every period has the same cells
-    at = {(str(periods[i // width]), *where): i for i, where in enumerate(place)}
-    # A set built from the same places in the same order as `whole_table`'s: the same
-    # iteration order, so the same relations in the same order (the pattern's key).
-    places = set(place)
+class _Relations(tuple[disclosure.Relation, ...]):
+    """A table's relations, hashed once: equal to (and hashed as) the plain tuple `_Parts.key`
+    holds, so both paths share the pattern cache."""
+
+    _hash: int
+
+    def __new__(cls, relations: Iterable[disclosure.Relation]) -> _Relations:
+        self = super().__new__(cls, relations)
+        self._hash = tuple.__hash__(self)
+        return self
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+@dataclass(slots=True)
+class _Layout:
+    """The shape of a year's whole table (`whole_table`), whatever its figures: each period
+    the unit cells (codes × T/K/M), the areas', the municipality's; the additive relations
+    between them as positions, in `whole_table`'s order."""
+
+    width: int  # cells per period
+    units: int  # unit cells per period
+    place: list[tuple[str, str, str]]  # (level, code, gender) of a period's cells
+    level: NDArray[np.int8]  # every cell's level index
+    relations: list[tuple[int, list[int]]]
+    kept: dict[bytes, _Relations] = field(default_factory=dict)  # by cells with data
+
+
+_LAYOUTS: Lru[tuple[object, ...], _Layout] = Lru(64, name="table_layouts")
+
+
+def _layout(
+    unique: tuple[str, ...],
+    areas: tuple[tuple[str, tuple[int, ...]], ...],
+    code_slots: tuple[int, ...],
+    periods: tuple[Period, ...],
+) -> _Layout:
+    key = (unique, areas, code_slots, periods)
+    found = _LAYOUTS.get(key)
+    if found is not None:
+        return found
+    g = len(GENDERS)
+    units = len(unique) * g
+    place = [("unit", code, gender) for code in unique for gender in GENDERS]
+    place += [("area", area, gender) for area, _ in areas for gender in GENDERS]
+    place += [("municipality", "", gender) for gender in GENDERS]
+    width = len(place)
+    relations: list[tuple[int, list[int]]] = []
+    for j in range(len(periods)):
+        base = j * width
+        for a, (_, members) in enumerate(areas):
+            for k in range(g):
+                relations.append((base + units + a * g + k, [base + s * g + k for s in members]))
+        if code_slots:
+            for k in range(g):
+                at = base + units + len(areas) * g + k
+                relations.append((at, [base + s * g + k for s in code_slots]))
+        for start in range(base, base + width, g):  # T = K + M at every place
+            relations.append((start, [start + 1, start + 2]))
+    # Between periods, as `whole_table` relates them: the places in the same set, built from
+    # the same sequence, iterate in the same order.
+    offset = {where: k for k, where in enumerate(place)}
+    texts = {str(p): j for j, p in enumerate(periods)}
+    places = set(place * len(periods))
     types = {p.type for p in periods}
-    for outer in periods if len(types) > 1 else ():
+    for j, outer in enumerate(periods if len(types) > 1 else ()):
         for t in _SUBTYPES:
             if t not in types or _SPAN[t] >= _SPAN[outer.type] or _SPAN[outer.type] % _SPAN[t]:
                 continue
-            parts = [str(c) for c in outer.children(t)]
-            for level, code, gender in places:
-                parent = at.get((str(outer), level, code, gender))
-                children = [at[k] for q in parts if (k := (q, level, code, gender)) in at]
-                if parent is not None and children:
-                    relations.append((parent, children))
-    figures: list[tuple[Decimal | None, Decimal | None, int | None, Decimal | None, bool, int]]
-    figures = []
-    unit_level = _LEVEL_INDEX["unit"]
-    for entry in table:
-        if isinstance(entry, Cell):
-            figures.append(
-                (
-                    entry.numerator,
-                    entry.denominator,
-                    entry.n,
-                    entry.value,
-                    entry.suppression == "primary",
-                    _LEVEL_INDEX[entry.level],
-                )
-            )
-        else:
-            columns, i = entry
-            figures.append(
-                (
-                    columns.numerators[i],
-                    columns.denominators[i],
-                    columns.ns[i],
-                    columns.values[i],
-                    columns.primary[i],
-                    unit_level,
-                )
-            )
-    if not any(f[4] for f in figures):
-        return
-    shown = [i for i, f in enumerate(figures) if f[3] is not None or f[4]]
-    position = [-1] * len(figures)
-    for shown_at, i in enumerate(shown):
-        position[i] = shown_at
-    kept = []
-    for parent, children in relations:
-        where = position[parent]
-        if where < 0:
-            continue
-        kids = tuple(position[c] for c in children if position[c] >= 0)
-        if kids:
-            kept.append(disclosure.Relation(where, kids))
-    rows = [figures[i] for i in shown]
-    lean = _Parts(
-        cells=[],
-        values=_figure_array(
-            [r[0] for r in rows],
-            [r[1] for r in rows],
-            [r[2] if r[1] is None else None for r in rows],
-            [r[3] for r in rows],
-        ),
-        primary=np.array([r[4] for r in rows], dtype=bool),
-        level=np.array([r[5] for r in rows], dtype=np.int8),
-        relations=kept,
+            parts = [texts[q] for c in outer.children(t) if (q := str(c)) in texts]
+            if not parts:
+                continue
+            for where in places:
+                k = offset[where]
+                relations.append((j * width + k, [q * width + k for q in parts]))
+    level = [_LEVEL_INDEX[where[0]] for where in place] * len(periods)
+    layout = _Layout(
+        width=width,
+        units=units,
+        place=place,
+        level=np.array(level, dtype=np.int8),
+        relations=relations,
     )
-    key = lean.key()
+    _LAYOUTS.put(key, layout)
+    return layout
+
+
+def _protect_blocks(blocks: list[tuple[_Columns, list[Cell]]], layout: _Layout) -> None:
+    """`protect` over the lean table: the same figures, relations and key as `_parts`."""
+    numerators: list[Decimal | None] = []
+    denominators: list[Decimal | None] = []
+    ns: list[int | None] = []
+    values: list[Decimal | None] = []
+    primary: list[bool] = []
+    for columns, cells in blocks:
+        numerators += columns.numerators
+        denominators += columns.denominators
+        ns += columns.ns
+        values += columns.values
+        primary += columns.primary
+        for c in cells:
+            numerators.append(c.numerator)
+            denominators.append(c.denominator)
+            ns.append(c.n)
+            values.append(c.value)
+            primary.append(c.suppression == "primary")
+    if not any(primary):
+        return
+    has = [v is not None or p for v, p in zip(values, primary, strict=True)]
+    mask = np.array(has, dtype=bool)
+    relations = layout.kept.get(mask.tobytes())
+    if relations is None:
+        position = (np.cumsum(mask) - 1).tolist()
+        kept = []
+        for parent, children in layout.relations:
+            if not has[parent]:
+                continue
+            kids = tuple(position[c] for c in children if has[c])
+            if kids:
+                kept.append(disclosure.Relation(position[parent], kids))
+        relations = _Relations(kept)
+        if len(layout.kept) >= 64:
+            layout.kept.clear()
+        layout.kept[mask.tobytes()] = relations
+    shown_denominators = list(compress(denominators, has))
+    figures = _figure_array(
+        list(compress(numerators, has)),
+        shown_denominators,
+        [
+            n if d is None else None
+            for n, d in zip(compress(ns, has), shown_denominators, strict=True)
+        ],
+        list(compress(values, has)),
+    )
+    shown_primary = np.array(primary, dtype=bool)[mask]
+    level = layout.level[mask]
+    key = (figures.tobytes(), shown_primary.tobytes(), level.tobytes(), relations)
     status = _PATTERNS.get(key)
     if status is None:
-        labels = [place[i] for i in shown]
+        width = layout.width
+        place = layout.place
         status = disclosure.control(
             disclosure.Table(
-                values=lean.values,
-                primary=lean.primary,
-                level=lean.level,
-                relations=lean.relations,
-                labels=labels,
+                values=figures,
+                primary=shown_primary,
+                level=level,
+                relations=list(relations),
+                labels=[place[i % width] for i in np.flatnonzero(mask).tolist()],
             )
         )
         _PATTERNS.put(key, status)
-    for i, code in zip(shown, status.tolist(), strict=True):
-        entry = table[i]
-        if code == disclosure.SECONDARY and isinstance(entry, Cell):
-            entry.suppression = "secondary"
+    if not (status == disclosure.SECONDARY).any():
+        return
+    every = np.zeros(len(has), dtype=np.int8)
+    every[mask] = status
+    hidden = set(np.flatnonzero(every == disclosure.SECONDARY).tolist())
+    for j, (_, cells) in enumerate(blocks):
+        first = j * layout.width + layout.units
+        for i, cell in enumerate(cells):
+            if first + i in hidden:
+                cell.suppression = "secondary"
 
 
 def compute(
