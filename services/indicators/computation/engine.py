@@ -163,45 +163,54 @@ class ObservationIndex:
     def __init__(self, rows: Iterable[Obs], aliases: dict[str, str] | None = None) -> None:
         chosen: dict[tuple[str, str, str, str], Obs] = {}
         for row in rows:
-            if row.status == "deleted":
+            _, source, unit, measure, period, _, _, gender, _, _, status = row
+            if status == "deleted":
                 continue
-            unit = aliases.get(row.unit_code, row.unit_code) if aliases else row.unit_code
-            key = (unit, row.measure_code, row.gender, row.period)
-            prior = chosen.get(key)
-            if prior is None or (prior.source == "kolada" and row.source == "local"):
-                chosen[key] = row
+            if aliases:
+                unit = aliases.get(unit, unit)
+            prior = chosen.setdefault((unit, measure, gender, period), row)
+            if prior is not row and prior.source == "kolada" and source == "local":
+                chosen[(unit, measure, gender, period)] = row
         self._bounds: dict[Period, tuple[str, date, date]] = {}
         self.exact = chosen  # (unit, measure, gender, period text) → the row stored for it
-        self.by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
-        self.units: set[str] = set()
-        self.extents: dict[str, set[tuple[date, date]]] = defaultdict(set)  # unit → periods
-        self.flagged: set[str] = set()  # measures with a value that can make a cell primary
-        self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
-        self.least: dict[str, Decimal] = {}  # measure → its least stored value
-        least = self.least
-        by_key = self.by_key
-        extents = self.extents
-        bounds: dict[tuple[str, date, date], None] = {}  # (measure, start, end) seen
+        self._by_key: dict[tuple[str, str, str], list[Obs]] | None = None
         threshold = SUPPRESSION_THRESHOLD
-        for (unit, measure, gender, _period), row in chosen.items():
-            value = row.value
-            if value is not None:
-                prior_least = least.get(measure)
-                if prior_least is None or value < prior_least:
-                    least[measure] = value
-            start, end = row.period_start, row.period_end
-            if (measure, start, end) not in bounds:
-                bounds[(measure, start, end)] = None
-                self.spans[measure].add((end.year - start.year) * 12 + end.month - start.month + 1)
-            if row.status == "suppressed" or (
-                row.respondents is not None and row.respondents < threshold
-            ):
-                self.flagged.add(measure)
-            by_key[(unit, measure, gender)].append(row)
-            extents[unit].add((start, end))
-        self.units = set(extents)
-        for rows_ in by_key.values():
-            rows_.sort(key=_BOUNDS)
+        # Each figure below from the distinct keys it needs, not row by row: a report's index
+        # holds hundreds of thousands of rows.
+        self.extents: dict[str, set[tuple[date, date]]] = defaultdict(set)  # unit → periods
+        for unit, start, end in {(k[0], r.period_start, r.period_end) for k, r in chosen.items()}:
+            self.extents[unit].add((start, end))
+        self.units: set[str] = set(self.extents)
+        self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
+        for measure, start, end in {
+            (k[1], r.period_start, r.period_end) for k, r in chosen.items()
+        }:
+            self.spans[measure].add((end.year - start.year) * 12 + end.month - start.month + 1)
+        # measures with a value that can make a cell primary
+        self.flagged: set[str] = {
+            k[1]
+            for k, r in chosen.items()
+            if r.status == "suppressed" or (r.respondents is not None and r.respondents < threshold)
+        }
+        values: dict[str, list[Decimal]] = defaultdict(list)
+        for k, r in chosen.items():
+            if r.value is not None:
+                values[k[1]].append(r.value)
+        # measure → its least stored value (the first of equal ones, as a running minimum)
+        self.least: dict[str, Decimal] = {m: min(vs) for m, vs in values.items()}
+
+    @property
+    def by_key(self) -> dict[tuple[str, str, str], list[Obs]]:
+        """(unit, measure, gender) → its rows in period order; built when a cell first needs
+        more than the exact period (`pick`)."""
+        if self._by_key is None:
+            by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
+            for (unit, measure, gender, _period), row in self.exact.items():
+                by_key[(unit, measure, gender)].append(row)
+            for rows_ in by_key.values():
+                rows_.sort(key=_BOUNDS)
+            self._by_key = by_key
+        return self._by_key
 
     def text(self, period: Period) -> str:
         """The period's text form, formatted once per index."""
@@ -219,6 +228,8 @@ class ObservationIndex:
         exact = self.exact.get((unit, measure, gender, text))
         if exact is not None:
             return [exact]
+        if unit not in self.units:
+            return []  # no row at all: no need of `by_key`
         rows = self.by_key.get((unit, measure, gender))
         if not rows:
             return []
