@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from itertools import compress
 from operator import attrgetter
 from typing import NamedTuple, cast
 
@@ -162,45 +163,54 @@ class ObservationIndex:
     def __init__(self, rows: Iterable[Obs], aliases: dict[str, str] | None = None) -> None:
         chosen: dict[tuple[str, str, str, str], Obs] = {}
         for row in rows:
-            if row.status == "deleted":
+            _, source, unit, measure, period, _, _, gender, _, _, status = row
+            if status == "deleted":
                 continue
-            unit = aliases.get(row.unit_code, row.unit_code) if aliases else row.unit_code
-            key = (unit, row.measure_code, row.gender, row.period)
-            prior = chosen.get(key)
-            if prior is None or (prior.source == "kolada" and row.source == "local"):
-                chosen[key] = row
+            if aliases:
+                unit = aliases.get(unit, unit)
+            prior = chosen.setdefault((unit, measure, gender, period), row)
+            if prior is not row and prior.source == "kolada" and source == "local":
+                chosen[(unit, measure, gender, period)] = row
         self._bounds: dict[Period, tuple[str, date, date]] = {}
         self.exact = chosen  # (unit, measure, gender, period text) → the row stored for it
-        self.by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
-        self.units: set[str] = set()
-        self.extents: dict[str, set[tuple[date, date]]] = defaultdict(set)  # unit → periods
-        self.flagged: set[str] = set()  # measures with a value that can make a cell primary
-        self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
-        self.least: dict[str, Decimal] = {}  # measure → its least stored value
-        least = self.least
-        by_key = self.by_key
-        extents = self.extents
-        bounds: dict[tuple[str, date, date], None] = {}  # (measure, start, end) seen
+        self._by_key: dict[tuple[str, str, str], list[Obs]] | None = None
         threshold = SUPPRESSION_THRESHOLD
-        for (unit, measure, gender, _period), row in chosen.items():
-            value = row.value
-            if value is not None:
-                prior_least = least.get(measure)
-                if prior_least is None or value < prior_least:
-                    least[measure] = value
-            start, end = row.period_start, row.period_end
-            if (measure, start, end) not in bounds:
-                bounds[(measure, start, end)] = None
-                self.spans[measure].add((end.year - start.year) * 12 + end.month - start.month + 1)
-            if row.status == "suppressed" or (
-                row.respondents is not None and row.respondents < threshold
-            ):
-                self.flagged.add(measure)
-            by_key[(unit, measure, gender)].append(row)
-            extents[unit].add((start, end))
-        self.units = set(extents)
-        for rows_ in by_key.values():
-            rows_.sort(key=_BOUNDS)
+        # Each figure below from the distinct keys it needs, not row by row: a report's index
+        # holds hundreds of thousands of rows.
+        self.extents: dict[str, set[tuple[date, date]]] = defaultdict(set)  # unit → periods
+        for unit, start, end in {(k[0], r.period_start, r.period_end) for k, r in chosen.items()}:
+            self.extents[unit].add((start, end))
+        self.units: set[str] = set(self.extents)
+        self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
+        for measure, start, end in {
+            (k[1], r.period_start, r.period_end) for k, r in chosen.items()
+        }:
+            self.spans[measure].add((end.year - start.year) * 12 + end.month - start.month + 1)
+        # measures with a value that can make a cell primary
+        self.flagged: set[str] = {
+            k[1]
+            for k, r in chosen.items()
+            if r.status == "suppressed" or (r.respondents is not None and r.respondents < threshold)
+        }
+        values: dict[str, list[Decimal]] = defaultdict(list)
+        for k, r in chosen.items():
+            if r.value is not None:
+                values[k[1]].append(r.value)
+        # measure → its least stored value (the first of equal ones, as a running minimum)
+        self.least: dict[str, Decimal] = {m: min(vs) for m, vs in values.items()}
+
+    @property
+    def by_key(self) -> dict[tuple[str, str, str], list[Obs]]:
+        """(unit, measure, gender) → its rows in period order; built when a cell first needs
+        more than the exact period (`pick`)."""
+        if self._by_key is None:
+            by_key: dict[tuple[str, str, str], list[Obs]] = defaultdict(list)
+            for (unit, measure, gender, _period), row in self.exact.items():
+                by_key[(unit, measure, gender)].append(row)
+            for rows_ in by_key.values():
+                rows_.sort(key=_BOUNDS)
+            self._by_key = by_key
+        return self._by_key
 
     def text(self, period: Period) -> str:
         """The period's text form, formatted once per index."""
@@ -218,6 +228,8 @@ class ObservationIndex:
         exact = self.exact.get((unit, measure, gender, text))
         if exact is not None:
             return [exact]
+        if unit not in self.units:
+            return []  # no row at all: no need of `by_key`
         rows = self.by_key.get((unit, measure, gender))
         if not rows:
             return []
@@ -465,8 +477,32 @@ def aggregate(
     contributing = [c for c in cells if c.has_data]
     if not contributing:
         return result
-    result.units = len(contributing)
     result.observation_ids = sorted({i for c in contributing for i in c.observation_ids})
+    _rolled_up(
+        result,
+        definition,
+        numerators=[c.numerator for c in contributing if c.numerator is not None],
+        denominators=[c.denominator for c in contributing if c.denominator is not None],
+        values=[c.value for c in contributing if c.value is not None],
+        ns=[c.n for c in contributing if c.n is not None],
+        count=len(contributing),
+    )
+    return result
+
+
+def _rolled_up(
+    result: Cell,
+    definition: Definition,
+    *,
+    numerators: list[Decimal],
+    denominators: list[Decimal],
+    values: list[Decimal],
+    ns: list[int],
+    count: int,
+) -> None:
+    """An aggregate's figures from its `count` contributing cells' figures (each list in the
+    cells' order, without the missing ones): `aggregate` and the table from columns share it."""
+    result.units = count
     rule = definition.rollup
     additive = is_additive(parsed(definition.numerator)) and (
         definition.denominator is None or is_additive(parsed(definition.denominator))
@@ -474,32 +510,25 @@ def aggregate(
     result.basis = "sum_of_units"
     if rule == "weighted" and definition.denominator is not None and additive:
         result.basis = "weighted_over_units"
-        nums = [c.numerator for c in contributing if c.numerator is not None]
-        dens = [c.denominator for c in contributing if c.denominator is not None]
-        if nums and dens:
-            result.numerator = sum(nums, Decimal(0))
-            result.denominator = sum(dens, Decimal(0))
+        if numerators and denominators:
+            result.numerator = sum(numerators, Decimal(0))
+            result.denominator = sum(denominators, Decimal(0))
             if result.denominator:
                 result.value = result.numerator / result.denominator * definition.factor
             result.n = int(result.denominator)
     elif rule == "mean" or (rule == "weighted" and definition.denominator is not None):
         result.basis = "mean_of_units"
-        values = [c.value for c in contributing if c.value is not None]
         if values:
             result.value = sum(values, Decimal(0)) / len(values)
     else:
-        values = [c.value for c in contributing if c.value is not None]
         if values:
             result.value = sum(values, Decimal(0))
-        nums = [c.numerator for c in contributing if c.numerator is not None]
-        result.numerator = sum(nums, Decimal(0)) if nums else None
-    ns = [c.n for c in contributing if c.n is not None]
-    if result.n is None and ns and len(ns) == len(contributing):
+        result.numerator = sum(numerators, Decimal(0)) if numerators else None
+    if result.n is None and ns and len(ns) == count:
         result.n = sum(ns)
     respondents_rule = definition.suppression == "respondents"
     if respondents_rule and result.n is not None and result.n < SUPPRESSION_THRESHOLD:
         result.suppression = "primary"
-    return result
 
 
 @dataclass(slots=True)
@@ -681,21 +710,26 @@ def _parts(published: Published) -> _Parts:
             relations.append(disclosure.Relation(at, kids))
     # numerator, denominator, n (n is the denominator where there is one: the same figure,
     # audited once), value; numpy reads None as nan
-    columns = [
-        [c.numerator for c in cells],
-        [c.denominator for c in cells],
-        [c.n if c.denominator is None else None for c in cells],
-        [c.value for c in cells],
-    ]
-    values = np.ascontiguousarray(
-        np.array(columns, dtype=np.float64).reshape(len(disclosure.QUANTITIES), len(cells)).T
-    )
     return _Parts(
         cells=cells,
-        values=values,
+        values=_figure_array(
+            [c.numerator for c in cells],
+            [c.denominator for c in cells],
+            [c.n if c.denominator is None else None for c in cells],
+            [c.value for c in cells],
+        ),
         primary=np.array([c.suppression == "primary" for c in cells], dtype=bool),
         level=np.array([_LEVEL_INDEX[c.level] for c in cells], dtype=np.int8),
         relations=relations,
+    )
+
+
+def _figure_array(*columns: Sequence[Decimal | int | None]) -> NDArray[np.float64]:
+    """The disclosure table's values (a row per cell, a column per quantity); numpy reads
+    None as nan."""
+    count = len(columns[0])
+    return np.ascontiguousarray(
+        np.array(columns, dtype=np.float64).reshape(len(disclosure.QUANTITIES), count).T
     )
 
 
@@ -799,6 +833,394 @@ def whole_table(
     return whole
 
 
+class _Columns:
+    """One period's unit cells as columns (codes × genders, in that order): the figures the
+    roll-ups and the disclosure table read, without a `Cell` per unit."""
+
+    __slots__ = ("denominators", "ns", "numerators", "primary", "values")
+
+    def __init__(self) -> None:
+        self.numerators: list[Decimal | None] = []
+        self.denominators: list[Decimal | None] = []
+        self.values: list[Decimal | None] = []
+        self.ns: list[int | None] = []
+        self.primary: list[bool] = []
+
+    def add(self, cell: Cell) -> None:
+        self.numerators.append(cell.numerator)
+        self.denominators.append(cell.denominator)
+        self.values.append(cell.value)
+        self.ns.append(cell.n)
+        self.primary.append(cell.suppression == "primary")
+
+    def has_data(self, i: int) -> bool:
+        return self.values[i] is not None or self.primary[i]
+
+
+def _unit_columns(
+    index: ObservationIndex,
+    definition: Definition,
+    codes: Sequence[str],
+    genders: Sequence[str],
+    period: Period,
+) -> _Columns:
+    """The figures of `_unit_cells` (same rules, same arithmetic) as columns. A cell whose
+    numerator and denominator are one measure each, stored for exactly the period, is worked
+    out here; every other goes through `unit_cell`."""
+    out = _Columns()
+    refs = _plain_refs(definition)
+    if refs is None:
+        for code in codes:
+            for g in genders:
+                out.add(
+                    unit_cell(index, definition, unit=code, level="unit", period=period, gender=g)
+                )
+        return out
+    num, den = refs
+    text = index.text(period)
+    exact = index.exact
+    rule = definition.period_rollup
+    factor = definition.factor
+    no_denominator = definition.denominator is None
+    respondents_rule = definition.suppression == "respondents"
+    threshold = SUPPRESSION_THRESHOLD
+    numerators, denominators, values = out.numerators, out.denominators, out.values
+    ns, primary = out.ns, out.primary
+    for code in codes:
+        for g in genders:
+            found_num = exact.get((code, num.measure, num.gender or g, text))
+            found_den = None
+            if den is not None:
+                found_den = exact.get((code, den.measure, den.gender or g, text))
+            if found_num is None or (den is not None and found_den is None):
+                out.add(
+                    unit_cell(index, definition, unit=code, level="unit", period=period, gender=g)
+                )
+                continue
+            # `_finish` over the one or two rows, with `_roll_periods` of a single row.
+            numerator = found_num.value
+            if numerator is not None and rule != "last":
+                numerator = (_ZERO + numerator) / 1 if rule == "mean" else _ZERO + numerator
+            denominator = None
+            if found_den is not None:
+                denominator = found_den.value
+                if denominator is not None and rule != "last":
+                    denominator = (
+                        (_ZERO + denominator) / 1 if rule == "mean" else _ZERO + denominator
+                    )
+            value: Decimal | None = None
+            if numerator is not None:
+                if no_denominator:
+                    value = numerator * factor
+                elif denominator:
+                    value = numerator / denominator * factor
+            numerators.append(numerator)
+            denominators.append(denominator)
+            values.append(value)
+            if value is None:
+                ns.append(None)
+                primary.append(False)
+                continue
+            r_num = found_num.respondents
+            r_den = None if found_den is None else found_den.respondents
+            n: int | None
+            if denominator is not None:
+                n = int(denominator)
+            elif r_num is not None or r_den is not None:
+                n = min(r for r in (r_num, r_den) if r is not None)
+            else:
+                n = None
+            ns.append(n)
+            primary.append(
+                found_num.status == "suppressed"
+                or (found_den is not None and found_den.status == "suppressed")
+                or (r_num is not None and r_num < threshold)
+                or (r_den is not None and r_den < threshold)
+                or (respondents_rule and n is not None and n < threshold)
+            )
+    return out
+
+
+def _rolled_columns(
+    columns: _Columns,
+    at: Sequence[int],
+    definition: Definition,
+    *,
+    level: str,
+    code: str,
+    period: str,
+    gender: str,
+) -> Cell:
+    """`aggregate` over the unit cells at positions `at` of the columns (no provenance)."""
+    result = Cell(level=level, code=code, period=period, gender=gender)
+    values, primary = columns.values, columns.primary
+    contributing = [i for i in at if values[i] is not None or primary[i]]
+    if not contributing:
+        return result
+    numerators, denominators, ns = columns.numerators, columns.denominators, columns.ns
+    _rolled_up(
+        result,
+        definition,
+        numerators=[a for i in contributing if (a := numerators[i]) is not None],
+        denominators=[b for i in contributing if (b := denominators[i]) is not None],
+        values=[v for i in contributing if (v := values[i]) is not None],
+        ns=[n for i in contributing if (n := ns[i]) is not None],
+        count=len(contributing),
+    )
+    return result
+
+
+def _lean_cells(
+    index: ObservationIndex,
+    definition: Definition,
+    *,
+    units: Sequence[UnitRef],
+    codes: Sequence[str],
+    periods: Sequence[Period],
+    genders: Sequence[str],
+    levels: Sequence[str],
+    municipality_stored: bool,
+    protected: bool,
+) -> list[Cell]:
+    """The area and municipality cells of `periods` without provenance (no observation ids,
+    no roll-up beside a stored figure), the unit cells kept as columns only. With
+    `protected`, `periods` is a year's family (`family`), `genders` and `levels` all of them,
+    and disclosure control is applied to the whole table exactly as `whole_table` and
+    `protect` do: the same cells in the same order, the same relations, the same figures,
+    hence the same pattern. The cells are those `compute` would return for these periods
+    (before its filter on levels and genders), with the same figures and suppression."""
+    unique = tuple(dict.fromkeys(codes))  # `_unit_cells` keys by code: a repeat is one cell
+    slot = {code: i for i, code in enumerate(unique)}
+    width = len(genders)
+    by_area: dict[str, list[UnitRef]] = defaultdict(list)
+    for u in units:
+        if u.area:
+            by_area[u.area].append(u)
+    areas = tuple(
+        (area, tuple(slot[u.code] for u in members)) for area, members in sorted(by_area.items())
+    )
+    code_slots = tuple(slot[c] for c in codes)
+    out: list[Cell] = []
+    blocks: list[tuple[_Columns, list[Cell]]] = []  # per period: its unit columns, its cells
+    for p in periods:
+        text = str(p)
+        columns: _Columns | None = None
+        if "area" in levels or protected:
+            columns = _unit_columns(index, definition, unique, genders, p)
+        cells: list[Cell] = []
+        if "area" in levels:
+            assert columns is not None
+            for area, members in areas:
+                for k, g in enumerate(genders):
+                    cells.append(
+                        _rolled_columns(
+                            columns,
+                            [s * width + k for s in members],
+                            definition,
+                            level="area",
+                            code=area,
+                            period=text,
+                            gender=g,
+                        )
+                    )
+        if "municipality" in levels:
+            for k, g in enumerate(genders):
+                stored = (
+                    unit_cell(index, definition, unit="", level="municipality", period=p, gender=g)
+                    if municipality_stored
+                    else None
+                )
+                if stored is not None and stored.has_data:
+                    cells.append(stored)
+                    continue
+                if columns is None and codes:
+                    columns = _unit_columns(index, definition, unique, genders, p)
+                cells.append(
+                    Cell(level="municipality", code="", period=text, gender=g)
+                    if columns is None
+                    else _rolled_columns(
+                        columns,
+                        [s * width + k for s in code_slots],
+                        definition,
+                        level="municipality",
+                        code="",
+                        period=text,
+                        gender=g,
+                    )
+                )
+        out.extend(cells)
+        if protected:
+            assert columns is not None
+            blocks.append((columns, cells))
+    if protected:
+        _protect_blocks(blocks, _layout(unique, areas, code_slots, tuple(periods)))
+    return out
+
+
+class _Relations(tuple[disclosure.Relation, ...]):
+    """A table's relations, hashed once: equal to (and hashed as) the plain tuple `_Parts.key`
+    holds, so both paths share the pattern cache."""
+
+    _hash: int
+
+    def __new__(cls, relations: Iterable[disclosure.Relation]) -> _Relations:
+        self = super().__new__(cls, relations)
+        self._hash = tuple.__hash__(self)
+        return self
+
+    def __hash__(self) -> int:
+        return self._hash
+
+
+@dataclass(slots=True)
+class _Layout:
+    """The shape of a year's whole table (`whole_table`), whatever its figures: each period
+    the unit cells (codes × T/K/M), the areas', the municipality's; the additive relations
+    between them as positions, in `whole_table`'s order."""
+
+    width: int  # cells per period
+    units: int  # unit cells per period
+    place: list[tuple[str, str, str]]  # (level, code, gender) of a period's cells
+    level: NDArray[np.int8]  # every cell's level index
+    relations: list[tuple[int, list[int]]]
+    kept: dict[bytes, _Relations] = field(default_factory=dict)  # by cells with data
+
+
+_LAYOUTS: Lru[tuple[object, ...], _Layout] = Lru(64, name="table_layouts")
+
+
+def _layout(
+    unique: tuple[str, ...],
+    areas: tuple[tuple[str, tuple[int, ...]], ...],
+    code_slots: tuple[int, ...],
+    periods: tuple[Period, ...],
+) -> _Layout:
+    key = (unique, areas, code_slots, periods)
+    found = _LAYOUTS.get(key)
+    if found is not None:
+        return found
+    g = len(GENDERS)
+    units = len(unique) * g
+    place = [("unit", code, gender) for code in unique for gender in GENDERS]
+    place += [("area", area, gender) for area, _ in areas for gender in GENDERS]
+    place += [("municipality", "", gender) for gender in GENDERS]
+    width = len(place)
+    relations: list[tuple[int, list[int]]] = []
+    for j in range(len(periods)):
+        base = j * width
+        for a, (_, members) in enumerate(areas):
+            for k in range(g):
+                relations.append((base + units + a * g + k, [base + s * g + k for s in members]))
+        if code_slots:
+            for k in range(g):
+                at = base + units + len(areas) * g + k
+                relations.append((at, [base + s * g + k for s in code_slots]))
+        for start in range(base, base + width, g):  # T = K + M at every place
+            relations.append((start, [start + 1, start + 2]))
+    # Between periods, as `whole_table` relates them: the places in the same set, built from
+    # the same sequence, iterate in the same order.
+    offset = {where: k for k, where in enumerate(place)}
+    texts = {str(p): j for j, p in enumerate(periods)}
+    places = set(place * len(periods))
+    types = {p.type for p in periods}
+    for j, outer in enumerate(periods if len(types) > 1 else ()):
+        for t in _SUBTYPES:
+            if t not in types or _SPAN[t] >= _SPAN[outer.type] or _SPAN[outer.type] % _SPAN[t]:
+                continue
+            parts = [texts[q] for c in outer.children(t) if (q := str(c)) in texts]
+            if not parts:
+                continue
+            for where in places:
+                k = offset[where]
+                relations.append((j * width + k, [q * width + k for q in parts]))
+    level = [_LEVEL_INDEX[where[0]] for where in place] * len(periods)
+    layout = _Layout(
+        width=width,
+        units=units,
+        place=place,
+        level=np.array(level, dtype=np.int8),
+        relations=relations,
+    )
+    _LAYOUTS.put(key, layout)
+    return layout
+
+
+def _protect_blocks(blocks: list[tuple[_Columns, list[Cell]]], layout: _Layout) -> None:
+    """`protect` over the lean table: the same figures, relations and key as `_parts`."""
+    numerators: list[Decimal | None] = []
+    denominators: list[Decimal | None] = []
+    ns: list[int | None] = []
+    values: list[Decimal | None] = []
+    primary: list[bool] = []
+    for columns, cells in blocks:
+        numerators += columns.numerators
+        denominators += columns.denominators
+        ns += columns.ns
+        values += columns.values
+        primary += columns.primary
+        for c in cells:
+            numerators.append(c.numerator)
+            denominators.append(c.denominator)
+            ns.append(c.n)
+            values.append(c.value)
+            primary.append(c.suppression == "primary")
+    if not any(primary):
+        return
+    has = [v is not None or p for v, p in zip(values, primary, strict=True)]
+    mask = np.array(has, dtype=bool)
+    relations = layout.kept.get(mask.tobytes())
+    if relations is None:
+        position = (np.cumsum(mask) - 1).tolist()
+        kept = []
+        for parent, children in layout.relations:
+            if not has[parent]:
+                continue
+            kids = tuple(position[c] for c in children if has[c])
+            if kids:
+                kept.append(disclosure.Relation(position[parent], kids))
+        relations = _Relations(kept)
+        if len(layout.kept) >= 64:
+            layout.kept.clear()
+        layout.kept[mask.tobytes()] = relations
+    shown_denominators = list(compress(denominators, has))
+    figures = _figure_array(
+        list(compress(numerators, has)),
+        shown_denominators,
+        [
+            n if d is None else None
+            for n, d in zip(compress(ns, has), shown_denominators, strict=True)
+        ],
+        list(compress(values, has)),
+    )
+    shown_primary = np.array(primary, dtype=bool)[mask]
+    level = layout.level[mask]
+    key = (figures.tobytes(), shown_primary.tobytes(), level.tobytes(), relations)
+    status = _PATTERNS.get(key)
+    if status is None:
+        width = layout.width
+        place = layout.place
+        status = disclosure.control(
+            disclosure.Table(
+                values=figures,
+                primary=shown_primary,
+                level=level,
+                relations=list(relations),
+                labels=[place[i % width] for i in np.flatnonzero(mask).tolist()],
+            )
+        )
+        _PATTERNS.put(key, status)
+    if not (status == disclosure.SECONDARY).any():
+        return
+    every = np.zeros(len(has), dtype=np.int8)
+    every[mask] = status
+    hidden = set(np.flatnonzero(every == disclosure.SECONDARY).tolist())
+    for j, (_, cells) in enumerate(blocks):
+        first = j * layout.width + layout.units
+        for i, cell in enumerate(cells):
+            if first + i in hidden:
+                cell.suppression = "secondary"
+
+
 def compute(
     index: ObservationIndex,
     definition: Definition,
@@ -809,6 +1231,7 @@ def compute(
     levels: Sequence[str],
     municipality_stored: bool = True,
     registered: frozenset[str] = frozenset(),
+    provenance: bool = True,
 ) -> list[Cell]:
     """Every cell asked for: levels ⊆ {unit, area, municipality}, for each period and gender.
 
@@ -817,8 +1240,25 @@ def compute(
     municipality but belong to no area. When a cell may be primary, the period's whole table
     is computed and protected (`whole_table`), whatever was asked, so that no route shows
     what another hides.
+
+    Without `provenance` the cells carry no observation ids and no roll-up beside a stored
+    municipality figure (what `service.values_only` drops); where no unit cell is asked for,
+    the unit cells are then kept as columns of figures, not cells (`_lean_cells`), with the
+    same values and suppression.
     """
     whole = may_disclose(index, definition)
+    if not provenance and "unit" not in levels:
+        return _lean_compute(
+            index,
+            definition,
+            units=units,
+            periods=periods,
+            genders=genders,
+            levels=levels,
+            municipality_stored=municipality_stored,
+            registered=registered,
+            whole=whole,
+        )
     out: list[Cell] = []
     tables: dict[tuple[Period, ...], Published] = {}  # one protected table per year family
     for period in periods:
@@ -852,4 +1292,52 @@ def compute(
         # The roll-up is shown only where it reveals nothing: every unit in it shown.
         if c.rollup is not None and (c.suppressed or any(u.suppressed for u in c.rollup_of)):
             c.rollup = None
+    return out
+
+
+def _lean_compute(
+    index: ObservationIndex,
+    definition: Definition,
+    *,
+    units: Sequence[UnitRef],
+    periods: Sequence[Period],
+    genders: Sequence[str],
+    levels: Sequence[str],
+    municipality_stored: bool,
+    registered: frozenset[str],
+    whole: bool,
+) -> list[Cell]:
+    """`compute` without provenance and without unit cells (see there)."""
+    out: list[Cell] = []
+    tables: dict[tuple[Period, ...], list[Cell]] = {}
+    for period in periods:
+        if whole:
+            key = tuple(family(index, definition, period))
+            if key not in tables:
+                tables[key] = _lean_cells(
+                    index,
+                    definition,
+                    units=units,
+                    codes=_codes(index, units, key[0], registered),
+                    periods=key,
+                    genders=GENDERS,
+                    levels=LEVELS,
+                    municipality_stored=municipality_stored,
+                    protected=True,
+                )
+            text = str(period)
+            cells = [c for c in tables[key] if c.period == text]
+        else:
+            cells = _lean_cells(
+                index,
+                definition,
+                units=units,
+                codes=_codes(index, units, period, registered),
+                periods=[period],
+                genders=genders,
+                levels=levels,
+                municipality_stored=municipality_stored,
+                protected=False,
+            )
+        out.extend(c for c in cells if c.level in levels and c.gender in genders)
     return out

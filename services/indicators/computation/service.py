@@ -149,6 +149,7 @@ class Loaded:
     levels: list[str]
     organisation: Organisation
     only_units: list[str] | None
+    provenance: bool = True
 
 
 @dataclass(frozen=True)
@@ -168,6 +169,9 @@ class Plan:
     levels: tuple[str, ...]
     organisation: Organisation
     only_units: tuple[str, ...] | None
+    # False: the cells without what explains them (as `values_only` leaves them), computed
+    # without it.
+    provenance: bool = True
 
     def query(self) -> tuple[str, dict[str, object]]:
         return repository.observations_query(
@@ -187,6 +191,7 @@ class Plan:
                 levels=list(self.levels),
                 organisation=self.organisation,
                 only_units=None if self.only_units is None else list(self.only_units),
+                provenance=self.provenance,
             )
             for code, by_version in self.by_code.items()
         }
@@ -212,6 +217,7 @@ def plan(
     units: Sequence[UnitRef] | Organisation,
     only_units: Sequence[str] | None = None,
     sources: Sequence[str] | None = None,
+    provenance: bool = True,
 ) -> Plan:
     """Computing several indicators (code → its versions) at once: they share one read of
     the observations of every measure they use."""
@@ -238,6 +244,7 @@ def plan(
         levels=tuple(levels),
         organisation=organisation,
         only_units=None if only_units is None else tuple(only_units),
+        provenance=provenance,
     )
 
 
@@ -280,6 +287,7 @@ def compute_loaded(loaded: Loaded) -> Computed:
                     genders=loaded.genders,
                     levels=loaded.levels,
                     registered=organisation.registered,
+                    provenance=loaded.provenance,
                 )
             )
         for p in ps:

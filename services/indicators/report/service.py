@@ -155,6 +155,7 @@ async def _compute_report(
         genders=["T", "K", "M"],
         levels=["municipality"],
         units=units,
+        provenance=False,  # the report shows values
     )
     computed = await computation.compute_many(session, planned, computation.values_only)
     # An area is not applicable to a municipality that has units, none of them in the area,

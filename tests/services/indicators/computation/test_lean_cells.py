@@ -1,0 +1,169 @@
+"""Without provenance (what a report reads), `compute` keeps the unit cells as columns of
+figures; the area and municipality cells it returns are exactly those of the per-cell path
+(`compute` with provenance, stripped as `service.values_only` strips it): the same values,
+n, suppression and reasons, attribution and basis, and disclosure control reads the very
+same table (the same key into the pattern cache), whatever the stored observations."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from decimal import Decimal
+from itertools import count
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from services.indicators.computation import engine
+from services.indicators.computation.engine import (
+    Cell,
+    Definition,
+    Obs,
+    ObservationIndex,
+    UnitRef,
+    compute,
+)
+from shared.lru import Lru
+from shared.periods import Period
+
+UNITS = (
+    UnitRef("A", "A", "north", "hemtjanst"),
+    UnitRef("B", "B", "north", "hemtjanst"),
+    UnitRef("C", "C", "south", "boende", aliases=("V1",)),
+    UnitRef("D", "D", None, "boende"),
+)
+CODES = ("A", "B", "C", "D", "V1", "X", "")  # V1 an alias, X unregistered, "" the municipality
+MEASURES = ("num", "den", "other")
+GENDERS = ("T", "K", "M")
+PERIODS = ("2030", "2030T1", "2030T2", "2030T3", "2031", "2031T2", "2031-05")
+_ids = count(1)
+
+values = st.one_of(
+    st.none(),
+    st.integers(min_value=0, max_value=60).map(Decimal),
+    st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False),
+    st.sampled_from([Decimal("1E+1"), Decimal("0.0"), Decimal("12.50")]),
+)
+
+
+@st.composite
+def observation(draw: st.DrawFn) -> Obs:
+    p = Period.parse(draw(st.sampled_from(PERIODS)))
+    return Obs(
+        next(_ids),
+        draw(st.sampled_from(("local", "kolada"))),
+        draw(st.sampled_from(CODES)),
+        draw(st.sampled_from(MEASURES)),
+        str(p),
+        p.start,
+        p.end,
+        draw(st.sampled_from(GENDERS)),
+        draw(values),
+        draw(st.one_of(st.none(), st.integers(min_value=0, max_value=40))),
+        draw(st.sampled_from(("final", "final", "preliminary", "suppressed", "deleted"))),
+    )
+
+
+@st.composite
+def survey(draw: st.DrawFn) -> list[Obs]:
+    """A unit's answers for a period as a survey upload stores them: satisfied (num) of
+    respondents (den) per K and M, T their sum; few respondents make a cell primary."""
+    code = draw(st.sampled_from(CODES))
+    p = Period.parse(draw(st.sampled_from(PERIODS)))
+    source = draw(st.sampled_from(("local", "kolada")))
+    k, m = draw(st.integers(0, 30)), draw(st.integers(0, 30))
+    k_yes, m_yes = draw(st.integers(0, k)), draw(st.integers(0, m))
+    rows = []
+    for gender, yes, n in (("K", k_yes, k), ("M", m_yes, m), ("T", k_yes + m_yes, k + m)):
+        status = "suppressed" if n < 7 else "final"
+        for measure, value in (("num", yes), ("den", n)):
+            rows.append(
+                Obs(next(_ids), source, code, measure, str(p), p.start, p.end, gender,
+                    Decimal(value), n, status)
+            )  # fmt: skip
+    return rows
+
+
+definitions = st.builds(
+    Definition,
+    code=st.just("x"),
+    version=st.just(1),
+    numerator=st.sampled_from(("num", "num", "num[K]", "den", "num + other")),
+    denominator=st.sampled_from((None, "den", "den", "den[T]", "num", "den - other")),
+    factor=st.sampled_from((Decimal(1), Decimal(100), Decimal("0.5"))),
+    decimals=st.just(1),
+    rollup=st.sampled_from(("weighted", "sum", "mean", "last")),
+    period_rollup=st.sampled_from(("sum", "mean", "last")),
+    suppression=st.sampled_from(("none", "respondents")),
+)
+
+
+class _Recording(Lru[tuple[bytes, bytes, bytes, tuple[object, ...]], object]):
+    """The pattern cache, recording every table it is asked for."""
+
+    def __init__(self) -> None:
+        super().__init__(1024, name="test_patterns")
+        self.asked: list[object] = []
+
+    def get(self, key: tuple[bytes, bytes, bytes, tuple[object, ...]]) -> object | None:
+        self.asked.append(key)
+        return super().get(key)
+
+
+def _as_dict(cell: Cell) -> dict[str, object]:
+    # repr keeps a Decimal's exponent: 1E+1 and 10 are different answers
+    return {f.name: repr(getattr(cell, f.name)) for f in fields(cell)}
+
+
+def _values_only(cell: Cell) -> Cell:
+    cell.observation_ids = []
+    cell.rollup = None
+    cell.rollup_of = []
+    return cell
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    surveys=st.lists(survey(), max_size=25),
+    rows=st.lists(observation(), max_size=30),
+    definition=definitions,
+    periods=st.lists(st.sampled_from(PERIODS), min_size=1, max_size=3, unique=True),
+    genders=st.sampled_from((GENDERS, ("T",), ("K", "M"))),
+    levels=st.sampled_from((("municipality",), ("area",), ("area", "municipality"))),
+    stored=st.booleans(),
+    registered=st.sampled_from((frozenset(), frozenset({"X"}))),
+)
+def test_cells_without_provenance_equal_the_per_cell_path(
+    surveys: list[list[Obs]],
+    rows: list[Obs],
+    definition: Definition,
+    periods: list[str],
+    genders: tuple[str, ...],
+    levels: tuple[str, ...],
+    stored: bool,
+    registered: frozenset[str],
+) -> None:
+    asked = [Period.parse(p) for p in periods]
+    rows = [row for answers in surveys for row in answers] + rows
+
+    def run(provenance: bool) -> tuple[list[dict[str, object]], list[object]]:
+        patterns = _Recording()
+        with pytest.MonkeyPatch.context() as patched:
+            patched.setattr(engine, "_PATTERNS", patterns)
+            cells = compute(
+                ObservationIndex(rows, {"V1": "C"}),
+                definition,
+                units=UNITS,
+                periods=asked,
+                genders=genders,
+                levels=levels,
+                municipality_stored=stored,
+                registered=registered,
+                provenance=provenance,
+            )
+        return [_as_dict(_values_only(c)) for c in cells], patterns.asked
+
+    per_cell, per_cell_tables = run(True)
+    lean, lean_tables = run(False)
+    assert lean == per_cell
+    assert lean_tables == per_cell_tables
