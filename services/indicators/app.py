@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -71,11 +70,6 @@ def _lifespan(settings: Settings):  # type: ignore[no-untyped-def]
             sweeper = asyncio.create_task(
                 _announce_left_over(app.state.announcer), name="target-status-announcer"
             )
-            # Everything loaded at start-up (modules, models, schemas) lives as long as the
-            # process: out of the collector's sight, a full collection no longer walks it,
-            # which took the hot endpoint's tail latency into the hundreds of milliseconds.
-            gc.collect()
-            gc.freeze()
         try:
             yield
         finally:
