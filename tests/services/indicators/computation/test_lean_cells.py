@@ -25,6 +25,7 @@ from services.indicators.computation.engine import (
 )
 from shared.lru import Lru
 from shared.periods import Period
+from tests.services.indicators.computation.test_unit_cells_fast import observation_of
 
 UNITS = (
     UnitRef("A", "A", "north", "hemtjanst"),
@@ -36,32 +37,7 @@ CODES = ("A", "B", "C", "D", "V1", "X", "")  # V1 an alias, X unregistered, "" t
 MEASURES = ("num", "den", "other")
 GENDERS = ("T", "K", "M")
 PERIODS = ("2030", "2030T1", "2030T2", "2030T3", "2031", "2031T2", "2031-05")
-_ids = count(1)
-
-values = st.one_of(
-    st.none(),
-    st.integers(min_value=0, max_value=60).map(Decimal),
-    st.decimals(min_value=0, max_value=100, places=2, allow_nan=False, allow_infinity=False),
-    st.sampled_from([Decimal("1E+1"), Decimal("0.0"), Decimal("12.50")]),
-)
-
-
-@st.composite
-def observation(draw: st.DrawFn) -> Obs:
-    p = Period.parse(draw(st.sampled_from(PERIODS)))
-    return Obs(
-        next(_ids),
-        draw(st.sampled_from(("local", "kolada"))),
-        draw(st.sampled_from(CODES)),
-        draw(st.sampled_from(MEASURES)),
-        str(p),
-        p.start,
-        p.end,
-        draw(st.sampled_from(GENDERS)),
-        draw(values),
-        draw(st.one_of(st.none(), st.integers(min_value=0, max_value=40))),
-        draw(st.sampled_from(("final", "final", "preliminary", "suppressed", "deleted"))),
-    )
+_ids = count(10**9)  # apart from the ids of observation_of's rows
 
 
 @st.composite
@@ -125,7 +101,7 @@ def _values_only(cell: Cell) -> Cell:
 @settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     surveys=st.lists(survey(), max_size=25),
-    rows=st.lists(observation(), max_size=30),
+    rows=st.lists(observation_of(CODES, PERIODS), max_size=30),
     definition=definitions,
     periods=st.lists(st.sampled_from(PERIODS), min_size=1, max_size=3, unique=True),
     genders=st.sampled_from((GENDERS, ("T",), ("K", "M"))),

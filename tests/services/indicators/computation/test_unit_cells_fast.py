@@ -4,6 +4,7 @@ Kolada rows for the same key, suppressed and few-respondent rows, missing values
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import fields
 from decimal import Decimal
 from itertools import count
@@ -35,22 +36,28 @@ values = st.one_of(
 )
 
 
-@st.composite
-def observation(draw: st.DrawFn) -> Obs:
-    p = Period.parse(draw(st.sampled_from(PERIODS)))
-    return Obs(
-        next(_ids),
-        draw(st.sampled_from(("local", "kolada"))),
-        draw(st.sampled_from(UNITS)),
-        draw(st.sampled_from(MEASURES)),
-        str(p),
-        p.start,
-        p.end,
-        draw(st.sampled_from(GENDERS)),
-        draw(values),
-        draw(st.one_of(st.none(), st.integers(min_value=0, max_value=40))),
-        draw(st.sampled_from(("final", "final", "preliminary", "suppressed", "deleted"))),
-    )
+def observation_of(codes: Sequence[str], periods: Sequence[str]) -> st.SearchStrategy[Obs]:
+    """An observation of one of `codes` in one of `periods`: any source, measure, gender,
+    value, count and status."""
+
+    @st.composite
+    def observation(draw: st.DrawFn) -> Obs:
+        p = Period.parse(draw(st.sampled_from(periods)))
+        return Obs(
+            next(_ids),
+            draw(st.sampled_from(("local", "kolada"))),
+            draw(st.sampled_from(codes)),
+            draw(st.sampled_from(MEASURES)),
+            str(p),
+            p.start,
+            p.end,
+            draw(st.sampled_from(GENDERS)),
+            draw(values),
+            draw(st.one_of(st.none(), st.integers(min_value=0, max_value=40))),
+            draw(st.sampled_from(("final", "final", "preliminary", "suppressed", "deleted"))),
+        )
+
+    return observation()
 
 
 definitions = st.builds(
@@ -74,7 +81,7 @@ def _as_dict(cell: Cell) -> dict[str, object]:
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    rows=st.lists(observation(), max_size=60),
+    rows=st.lists(observation_of(UNITS, PERIODS), max_size=60),
     definition=definitions,
     period=st.sampled_from(PERIODS),
     aliased=st.booleans(),
