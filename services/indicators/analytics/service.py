@@ -16,12 +16,12 @@ import gzip
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import cast
+from typing import TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -90,6 +90,10 @@ class ResponseCache:
         # request can be answered from the cache without FastAPI's dependency machinery.
         self._resolved: dict[FastKey, Resolved] = {}
         self._refreshing: dict[str, asyncio.Task[None]] = {}
+        # What a computation reads besides the observations (definitions, the organisation
+        # per period, targets), by the state's structure: a new data version alone (a sync,
+        # a batch) reads none of it again. Kept whatever `entries` is: it is not an answer.
+        self.structure: Lru[tuple[object, ...], object] = Lru(256, name="analytics_structure")
 
     def fresh_state(self, municipality: str) -> State | None:
         """The municipality's state if it is still within its time to live."""
@@ -376,7 +380,13 @@ async def analytics(
     cache.inflight[etag] = future
     try:
         body = await _compute(
-            session, query, municipality=municipality, sources=sources, gap=gap_rule
+            session,
+            query,
+            municipality=municipality,
+            sources=sources,
+            gap=gap_rule,
+            state=state,
+            structure=cache.structure,
         )
     except BaseException as exc:
         future.set_exception(exc)
@@ -396,6 +406,8 @@ async def _compute(
     municipality: str,
     sources: list[str] | None,
     gap: GapRule,
+    state: State,
+    structure: Lru[tuple[object, ...], object],
 ) -> Body:
     if not query.indicators:
         raise _bad("indicators", "", message("problem.indicators.name_least_one_indicator"))
@@ -405,9 +417,16 @@ async def _compute(
             len(query.indicators),
             message("problem.indicators.most_indicators", maximum=MAX_INDICATORS),
         )
-    versions = await indicator_repository.versions_of(
-        session, list(query.indicators), visible=tenancy.visible_to([municipality], Indicator)
-    )
+
+    async def versions_of() -> dict[str, list[Indicator]]:
+        found = await indicator_repository.versions_of(
+            session, list(query.indicators), visible=tenancy.visible_to([municipality], Indicator)
+        )
+        return {code: [v.transient_copy() for v in vs] for code, vs in found.items()}
+
+    # Read under `state`, so never older than what the ETag names.
+    key = (municipality, state.structure)
+    versions = await _kept(structure, ("versions", *key, query.indicators), versions_of)
     unknown = [c for c in query.indicators if c not in versions]
     if unknown:
         raise Unprocessable(
@@ -436,7 +455,11 @@ async def _compute(
     if "comparison" in include and "municipality" not in levels:
         levels.append("municipality")
     organisation = (
-        await computation.hierarchy(session, municipality, sorted(all_periods), query.as_of)
+        await _kept(
+            structure,
+            ("organisation", *key, tuple(sorted(all_periods)), query.as_of),
+            lambda: computation.hierarchy(session, municipality, sorted(all_periods), query.as_of),
+        )
         if sources is None
         else computation.Organisation({})
     )
@@ -461,9 +484,14 @@ async def _compute(
             )
     targets: list[Target] = []
     if include & {"target", "status"} and sources is None:
-        targets = await target_repository.for_municipality(
-            session, municipality, list(query.indicators)
-        )
+
+        async def targets_of() -> list[Target]:
+            found = await target_repository.for_municipality(
+                session, municipality, list(query.indicators)
+            )
+            return [t.transient_copy() for t in found]
+
+        targets = await _kept(structure, ("targets", *key, query.indicators), targets_of)
     metas: list[IndicatorMeta] = []
     nationals: dict[tuple[str, str], dict[str, dict[str, Decimal]]] = {}
     groups: dict[str, comparison.Group | None] = {}
@@ -503,11 +531,11 @@ async def _compute(
     page = _Page(
         query=query,
         municipality=municipality,
-        data_version=await computation_repository.data_version(session, municipality),
+        data_version=state.data_version,
         periods=periods,
-        versions={code: [v.transient_copy() for v in versions[code]] for code in query.indicators},
+        versions={code: versions[code] for code in query.indicators},
         metas=metas,
-        targets=[t.transient_copy() for t in targets],
+        targets=targets,
         nationals=nationals,
         groups=groups,
         population=population,
@@ -523,10 +551,29 @@ async def _compute(
         units=organisation,
         only_units=list(query.units) if query.units is not None else None,
         sources=sources,
+        # Observation ids only when asked: without them the engine works on columns.
+        provenance="provenance" in include,
     )
     # The cells, the page and its JSON in a worker process (or thread): the serving
     # process only reads and sends; the session is done, its connection goes back first.
     return await computation.compute_many(session, planned, _body, page, release=True)
+
+
+T = TypeVar("T")
+
+
+async def _kept(
+    structure: Lru[tuple[object, ...], object],
+    key: tuple[object, ...],
+    read: Callable[[], Awaitable[T]],
+) -> T:
+    """`read()`, or what it returned before under the same key (plain data: transient
+    copies, never objects of a session)."""
+    found = structure.get(key)
+    if found is None:
+        found = await read()
+        structure.put(key, found)
+    return cast(T, found)
 
 
 @dataclass(frozen=True)

@@ -837,7 +837,7 @@ class _Columns:
     """One period's unit cells as columns (codes × genders, in that order): the figures the
     roll-ups and the disclosure table read, without a `Cell` per unit."""
 
-    __slots__ = ("denominators", "ns", "numerators", "primary", "values")
+    __slots__ = ("denominators", "hidden", "kolada", "ns", "numerators", "primary", "values")
 
     def __init__(self) -> None:
         self.numerators: list[Decimal | None] = []
@@ -845,6 +845,8 @@ class _Columns:
         self.values: list[Decimal | None] = []
         self.ns: list[int | None] = []
         self.primary: list[bool] = []
+        self.kolada: list[bool] = []  # attributed to Kolada (one raw Kolada figure)
+        self.hidden: set[int] = set()  # the positions disclosure control hides (secondary)
 
     def add(self, cell: Cell) -> None:
         self.numerators.append(cell.numerator)
@@ -852,9 +854,43 @@ class _Columns:
         self.values.append(cell.value)
         self.ns.append(cell.n)
         self.primary.append(cell.suppression == "primary")
+        self.kolada.append(cell.attribution == "kolada")
 
     def has_data(self, i: int) -> bool:
         return self.values[i] is not None or self.primary[i]
+
+    def suppressed(self, i: int) -> bool:
+        return self.primary[i] or i in self.hidden
+
+    def cells(self, codes: Sequence[str], genders: Sequence[str], period: str) -> list[Cell]:
+        """The unit cells (codes × genders, the columns' order) without provenance: what
+        `_unit_cells` and disclosure control make of them, less the observation ids."""
+        out = []
+        i = 0
+        for code in codes:
+            for g in genders:
+                value = self.values[i]
+                cell = Cell(
+                    level="unit",
+                    code=code,
+                    period=period,
+                    gender=g,
+                    numerator=self.numerators[i],
+                    denominator=self.denominators[i],
+                    units=1,
+                )
+                if value is not None:
+                    cell.value = value
+                    cell.n = self.ns[i]
+                    if self.primary[i]:
+                        cell.suppression = "primary"
+                    elif i in self.hidden:
+                        cell.suppression = "secondary"
+                    if self.kolada[i]:
+                        cell.attribution = "kolada"
+                out.append(cell)
+                i += 1
+        return out
 
 
 def _unit_columns(
@@ -885,7 +921,9 @@ def _unit_columns(
     respondents_rule = definition.suppression == "respondents"
     threshold = SUPPRESSION_THRESHOLD
     numerators, denominators, values = out.numerators, out.denominators, out.values
-    ns, primary = out.ns, out.primary
+    ns, primary, kolada = out.ns, out.primary, out.kolada
+    # `_finish`'s attribution: one measure, stored for exactly the period, as stored
+    raw = no_denominator and factor == 1
     for code in codes:
         for g in genders:
             found_num = exact.get((code, num.measure, num.gender or g, text))
@@ -920,7 +958,9 @@ def _unit_columns(
             if value is None:
                 ns.append(None)
                 primary.append(False)
+                kolada.append(False)
                 continue
+            kolada.append(raw and found_num.source == "kolada")
             r_num = found_num.respondents
             r_den = None if found_den is None else found_den.respondents
             n: int | None
@@ -982,8 +1022,9 @@ def _lean_cells(
     municipality_stored: bool,
     protected: bool,
 ) -> list[Cell]:
-    """The area and municipality cells of `periods` without provenance (no observation ids,
-    no roll-up beside a stored figure), the unit cells kept as columns only. With
+    """The cells of `periods` without provenance (no observation ids; beside a stored
+    municipality figure its roll-up, without the cells it rolls up). The unit cells are
+    columns of figures until the end, and cells only when the unit level is asked for. With
     `protected`, `periods` is a year's family (`family`), `genders` and `levels` all of them,
     and disclosure control is applied to the whole table exactly as `whole_table` and
     `protect` do: the same cells in the same order, the same relations, the same figures,
@@ -1000,12 +1041,13 @@ def _lean_cells(
         (area, tuple(slot[u.code] for u in members)) for area, members in sorted(by_area.items())
     )
     code_slots = tuple(slot[c] for c in codes)
-    out: list[Cell] = []
-    blocks: list[tuple[_Columns, list[Cell]]] = []  # per period: its unit columns, its cells
+    blocks: list[tuple[_Columns | None, list[Cell]]] = []  # per period: unit columns, cells
+    # per period: the stored municipality cells, by gender position
+    stored_at: list[dict[int, Cell]] = []
     for p in periods:
         text = str(p)
         columns: _Columns | None = None
-        if "area" in levels or protected:
+        if "unit" in levels or "area" in levels or protected:
             columns = _unit_columns(index, definition, unique, genders, p)
         cells: list[Cell] = []
         if "area" in levels:
@@ -1023,6 +1065,7 @@ def _lean_cells(
                             gender=g,
                         )
                     )
+        stored_at.append({})
         if "municipality" in levels:
             for k, g in enumerate(genders):
                 stored = (
@@ -1030,11 +1073,14 @@ def _lean_cells(
                     if municipality_stored
                     else None
                 )
-                if stored is not None and stored.has_data:
-                    cells.append(stored)
-                    continue
                 if columns is None and codes:
+                    # Also beside a stored figure: its units' roll-up is the check of it.
                     columns = _unit_columns(index, definition, unique, genders, p)
+                if stored is not None and stored.has_data:
+                    stored.observation_ids = []
+                    cells.append(stored)
+                    stored_at[-1][k] = stored
+                    continue
                 cells.append(
                     Cell(level="municipality", code="", period=text, gender=g)
                     if columns is None
@@ -1048,13 +1094,43 @@ def _lean_cells(
                         gender=g,
                     )
                 )
-        out.extend(cells)
-        if protected:
-            assert columns is not None
-            blocks.append((columns, cells))
+        blocks.append((columns, cells))
     if protected:
-        _protect_blocks(blocks, _layout(unique, areas, code_slots, tuple(periods)))
+        _protect_blocks(
+            [(c, cells) for c, cells in blocks if c is not None],
+            _layout(unique, areas, code_slots, tuple(periods)),
+        )
+    out: list[Cell] = []
+    for p, (columns, cells), stored in zip(periods, blocks, stored_at, strict=True):
+        if columns is not None:
+            for k, cell in stored.items():
+                _check_rollup(cell, columns, [s * width + k for s in code_slots], definition)
+            if "unit" in levels:
+                out.extend(columns.cells(unique, genders, str(p)))
+        out.extend(cells)
     return out
+
+
+def _check_rollup(
+    stored: Cell, columns: _Columns, at: Sequence[int], definition: Definition
+) -> None:
+    """A stored municipality figure's check against its units' roll-up (the columns at
+    `at`), kept only where it reveals nothing, as `compute` keeps it: the figure and every
+    unit in the roll-up shown."""
+    rollup = _rolled_columns(
+        columns,
+        at,
+        definition,
+        level="municipality",
+        code="",
+        period=stored.period,
+        gender=stored.gender,
+    )
+    if rollup.value is None or stored.suppressed:
+        return
+    if any(columns.has_data(i) and columns.suppressed(i) for i in at):
+        return
+    stored.rollup = rollup
 
 
 class _Relations(tuple[disclosure.Relation, ...]):
@@ -1214,8 +1290,10 @@ def _protect_blocks(blocks: list[tuple[_Columns, list[Cell]]], layout: _Layout) 
     every = np.zeros(len(has), dtype=np.int8)
     every[mask] = status
     hidden = set(np.flatnonzero(every == disclosure.SECONDARY).tolist())
-    for j, (_, cells) in enumerate(blocks):
-        first = j * layout.width + layout.units
+    for j, (columns, cells) in enumerate(blocks):
+        start = j * layout.width
+        first = start + layout.units
+        columns.hidden = {i - start for i in hidden if start <= i < first}
         for i, cell in enumerate(cells):
             if first + i in hidden:
                 cell.suppression = "secondary"
@@ -1241,13 +1319,13 @@ def compute(
     is computed and protected (`whole_table`), whatever was asked, so that no route shows
     what another hides.
 
-    Without `provenance` the cells carry no observation ids and no roll-up beside a stored
-    municipality figure (what `service.values_only` drops); where no unit cell is asked for,
-    the unit cells are then kept as columns of figures, not cells (`_lean_cells`), with the
-    same values and suppression.
+    Without `provenance` the cells carry no observation ids, and a roll-up beside a stored
+    municipality figure not the cells it rolls up (`rollup_of`); the unit cells are then
+    worked out as columns of figures (`_lean_cells`), with the same values and suppression,
+    and become cells only when the unit level is asked for.
     """
     whole = may_disclose(index, definition)
-    if not provenance and "unit" not in levels:
+    if not provenance:
         return _lean_compute(
             index,
             definition,

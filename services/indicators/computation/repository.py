@@ -148,12 +148,14 @@ _STATE = text(
     SELECT
       coalesce((SELECT version FROM data_version WHERE municipality_code = :m), 0),
       (SELECT count(*) || ':' || coalesce(max(created_at)::text, '') FROM indicator),
-      (SELECT count(*) || ':' || coalesce(max(created_at)::text, '')
-         FROM org_unit WHERE municipality_code = :m),
-      (SELECT count(*) || ':' || coalesce(max(valid_from)::text, '') || ':'
-              || count(valid_to) FROM org_unit_membership WHERE municipality_code = :m),
-      (SELECT count(*) || ':' || coalesce(max(updated_at)::text, '')
-         FROM target WHERE municipality_code = :m),
+      -- Units, their memberships and targets are changed in place (a rename, a closing, a
+      -- new target value): a digest of every column of every row sees any change.
+      (SELECT count(*) || ':' || coalesce(sum(hashtext(u::text)), 0)
+         FROM org_unit u WHERE municipality_code = :m),
+      (SELECT count(*) || ':' || coalesce(sum(hashtext(h::text)), 0)
+         FROM org_unit_membership h WHERE municipality_code = :m),
+      (SELECT count(*) || ':' || coalesce(sum(hashtext(t::text)), 0)
+         FROM target t WHERE municipality_code = :m),
       -- Every other municipality's data (riket's among them) in one figure: versions only
       -- grow, so their sum changes whenever any of them does.
       (SELECT coalesce(sum(version), 0) || ':' || count(*)
@@ -165,14 +167,20 @@ _STATE = text(
 @dataclass(frozen=True, slots=True)
 class State:
     """What a computation for one municipality reads, as versions: `data_version` (its own
-    ingest data version), `own` (that version, the definitions, its units and targets) and
+    ingest data version), `structure` (the definitions, its units and targets), `own` (both) and
     `others` (every other municipality's data version, riket's included). Only an answer
     that shows other municipalities' values (a comparison: riket, the group's mean, a rank)
     depends on `others`, so a sync of riket's figures leaves every other answer cached."""
 
     data_version: int
-    own: str
+    # The definitions, units (with their history) and targets: what a computation reads
+    # besides the observations.
+    structure: str
     others: str
+
+    @property
+    def own(self) -> str:
+        return f"{self.data_version}|{self.structure}"
 
     def token(self, *, comparison: bool = False) -> str:
         return f"{self.own}|{self.others}" if comparison else self.own
@@ -180,7 +188,7 @@ class State:
 
 async def state(session: AsyncSession, municipality_code: str) -> State:
     row = (await session.execute(_STATE, {"m": municipality_code})).one()
-    return State(int(row[0]), "|".join(str(part) for part in row[:-1]), str(row[-1]))
+    return State(int(row[0]), "|".join(str(part) for part in row[1:-1]), str(row[-1]))
 
 
 async def state_token(session: AsyncSession, municipality_code: str) -> str:
