@@ -23,11 +23,11 @@ from datetime import date
 from decimal import Decimal
 from typing import TypeVar, cast
 
+import pydantic_core
+from pydantic import BaseModel
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.analytics.schemas import (
-    AnalyticsCell,
-    AnalyticsPage,
     CellComparison,
     CellTarget,
     GenderGap,
@@ -47,7 +47,6 @@ from services.indicators.target import repository as target_repository
 from services.indicators.target import service as target_service
 from shared import tenancy
 from shared.auth import Principal
-from shared.contracts.indicators import Basis
 from shared.errors import FieldError, Unprocessable
 from shared.i18n import DEFAULT as DEFAULT_LANGUAGE
 from shared.i18n import Language, Message, localize, message
@@ -598,10 +597,14 @@ class _Page:
 def _body(computed: dict[str, computation.Computed], page: _Page) -> Body:
     """The page of `computed`'s cells asked for, serialized (parts not asked for by include=
     are left out rather than sent as null)."""
-    return Body.of(_build(computed, page).model_dump_json(exclude_unset=True).encode())
+    return Body.of(pydantic_core.to_json(_build(computed, page)))
 
 
-def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> AnalyticsPage:
+def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> dict[str, object]:
+    """The page as AnalyticsPage's JSON form (`model_dump(mode="json", exclude_unset=True)`):
+    plain values, the parts with labels (a target, a status, …) dumped by their models.
+    Building and validating an AnalyticsCell per item would cost more than computing it
+    (tests/services/indicators/analytics/test_page_json.py holds the two forms equal)."""
     query, periods, organisation = page.query, page.periods, page.organisation
     include = set(query.include)
     wanted_genders = list(query.genders)
@@ -653,7 +656,7 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> An
             rows.append((key, c, context))
 
     rows.sort(key=lambda row: row[0])
-    items: list[AnalyticsCell] = []
+    items: list[dict[str, object]] = []
     # The version each indicator shows for a period, looked up once per pair.
     valid: dict[tuple[int, str], Indicator] = {}
     for (rank, *_), c, context in rows[query.offset : query.offset + query.limit]:
@@ -677,28 +680,26 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> An
                 language=query.language,
             )
         )
-    built = AnalyticsPage(
-        municipality_code=page.municipality,
-        data_version=page.data_version,
-        as_of=query.as_of,
-        periods=[str(p) for p in periods],
-        indicators=localize(page.metas, query.language),
-        items=items,
-        total=len(rows),
-        limit=query.limit,
-        offset=query.offset,
-    )
-    # The language applies to the metadata (above) and to the parts of a cell that carry
-    # labels; a cell's own fields are codes and figures.
-    for item in items:
-        for name in _LOCALIZED_PARTS:
-            part = getattr(item, name)
-            if part is not None:
-                localize(part, query.language)
-    return built
+    return {
+        "municipality_code": page.municipality,
+        "data_version": page.data_version,
+        "as_of": None if query.as_of is None else query.as_of.isoformat(),
+        "periods": [str(p) for p in periods],
+        "indicators": [_dumped(m, query.language) for m in page.metas],
+        "items": items,
+        "total": len(rows),
+        "limit": query.limit,
+        "offset": query.offset,
+    }
 
 
-_LOCALIZED_PARTS = ("unit_rollup", "target", "status", "trend", "comparison", "gender_gap")
+def _dumped(part: BaseModel | None, language: Language) -> dict[str, object] | None:
+    """A part of the page in the response's language, as its JSON form. The language applies
+    to the metadata and to the parts of a cell that carry labels; a cell's own fields are
+    codes and figures."""
+    if part is None:
+        return None
+    return localize(part, language).model_dump(mode="json", exclude_unset=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -723,38 +724,39 @@ def _cell(
     gap: GapRule,
     period: Period,
     language: Language = DEFAULT_LANGUAGE,
-) -> AnalyticsCell:
+) -> dict[str, object]:
+    """One item of the page, in AnalyticsCell's JSON form and field order."""
     shown = not c.suppressed
     decimals = indicator.decimals
-    # (Validated construction: pydantic's model_construct is Python and twice as slow.)
-    out = AnalyticsCell(
-        indicator_code=indicator.code,
-        indicator_version=indicator.version,
-        level=c.level,
-        unit_code=c.code,
-        unit_title=None
+    value = engine.quantize(c.value, decimals) if shown else None
+    out: dict[str, object] = {
+        "indicator_code": indicator.code,
+        "indicator_version": indicator.version,
+        "level": c.level,
+        "unit_code": c.code,
+        "unit_title": None
         if unit is None
         else (unit.title_en if language == "en" else None) or unit.title,
-        area=unit.area if unit else (c.code if c.level == "area" else None),
-        period=c.period,
-        gender=c.gender,
-        value=engine.quantize(c.value, decimals) if shown else None,
-        n=c.n if shown else None,
-        units=c.units if c.level != "unit" else None,
-        suppressed=c.suppressed,
-        suppression=c.suppression,
-        suppression_reason=c.suppression_reason,
-        attribution="kolada" if c.attribution == "kolada" else "derived",
-        source_note="Källa: Kolada" if c.attribution == "kolada" else None,
-        basis=cast(Basis, c.basis),
-        unit_rollup=engine.unit_rollup(c, decimals),
-    )
+        "area": unit.area if unit else (c.code if c.level == "area" else None),
+        "period": c.period,
+        "gender": c.gender,
+        "value": None if value is None else str(value),
+        "n": c.n if shown else None,
+        "units": c.units if c.level != "unit" else None,
+        "suppressed": c.suppressed,
+        "suppression": c.suppression,
+        "suppression_reason": c.suppression_reason,
+        "attribution": "kolada" if c.attribution == "kolada" else "derived",
+        "source_note": "Källa: Kolada" if c.attribution == "kolada" else None,
+        "basis": c.basis,
+        "unit_rollup": _dumped(engine.unit_rollup(c, decimals), language),
+    }
     if "numerator" in include and shown:
-        out.numerator = c.numerator
+        out["numerator"] = None if c.numerator is None else str(c.numerator)
     if "denominator" in include and shown:
-        out.denominator = c.denominator
+        out["denominator"] = None if c.denominator is None else str(c.denominator)
     if "provenance" in include:
-        out.observation_ids = c.observation_ids
+        out["observation_ids"] = c.observation_ids
     p = period
     if include & {"target", "status"} and targets:
         target = target_service.applicable(
@@ -769,45 +771,56 @@ def _cell(
         )
         if target is not None:
             if "target" in include:
-                out.target = _cell_target(target)
+                out["target"] = _dumped(_cell_target(target), language)
             if "status" in include:
-                out.status = arithmetic(target_service.judge_cell(c, target, indicator), c.gender)
+                out["status"] = _dumped(
+                    arithmetic(target_service.judge_cell(c, target, indicator), c.gender),
+                    language,
+                )
     if "trend" in include:
-        value = _shown(c, decimals)
         prev, old = p.previous(), _three_years_ago(p)
         prev_v = _shown(cells.get((c.level, c.code, str(prev), c.gender)), decimals)
         old_v = _shown(cells.get((c.level, c.code, str(old), c.gender)), decimals)
-        out.trend = Trend(
-            previous_period=str(prev),
-            previous_value=prev_v,
-            change=None if value is None or prev_v is None else value - prev_v,
-            three_years_ago_period=str(old),
-            three_years_ago_value=old_v,
-            change_three_years=None if value is None or old_v is None else value - old_v,
+        out["trend"] = _dumped(
+            Trend(
+                previous_period=str(prev),
+                previous_value=prev_v,
+                change=None if value is None or prev_v is None else value - prev_v,
+                three_years_ago_period=str(old),
+                three_years_ago_value=old_v,
+                change_three_years=None if value is None or old_v is None else value - old_v,
+            ),
+            language,
         )
     if comparison_ is not None:
-        out.comparison = CellComparison(
-            # One decimal more than the indicator's: a mean of whole numbers is not one, and a
-            # comparison should not hide a difference the rounding makes disappear.
-            riket=engine.quantize(comparison_.riket, decimals + 1),
-            group_id=comparison_.group_id,
-            group_title=comparison_.group_title,
-            group_mean=engine.quantize(comparison_.group_mean, decimals + 1),
-            group_members=comparison_.group_members,
-            group_members_with_data=comparison_.group_members_with_data,
-            rank=comparison_.rank if c.level == "municipality" else None,
-            of=comparison_.of if c.level == "municipality" else None,
-            colour=comparison_.colour if c.level == "municipality" else None,
-            population=comparison_.population if c.level == "municipality" else None,
-            scope=comparison_.scope if c.level == "municipality" else None,
-            synthetic=comparison_.synthetic,
+        out["comparison"] = _dumped(
+            CellComparison(
+                # One decimal more than the indicator's: a mean of whole numbers is not one,
+                # and a comparison should not hide a difference the rounding makes disappear.
+                riket=engine.quantize(comparison_.riket, decimals + 1),
+                group_id=comparison_.group_id,
+                group_title=comparison_.group_title,
+                group_mean=engine.quantize(comparison_.group_mean, decimals + 1),
+                group_members=comparison_.group_members,
+                group_members_with_data=comparison_.group_members_with_data,
+                rank=comparison_.rank if c.level == "municipality" else None,
+                of=comparison_.of if c.level == "municipality" else None,
+                colour=comparison_.colour if c.level == "municipality" else None,
+                population=comparison_.population if c.level == "municipality" else None,
+                scope=comparison_.scope if c.level == "municipality" else None,
+                synthetic=comparison_.synthetic,
+            ),
+            language,
         )
     if "gender_gap" in include and c.gender == "T":
-        out.gender_gap = gender_gap(
-            cells.get((c.level, c.code, c.period, "K")),
-            cells.get((c.level, c.code, c.period, "M")),
-            indicator=indicator,
-            rule=gap,
+        out["gender_gap"] = _dumped(
+            gender_gap(
+                cells.get((c.level, c.code, c.period, "K")),
+                cells.get((c.level, c.code, c.period, "M")),
+                indicator=indicator,
+                rule=gap,
+            ),
+            language,
         )
     return out
 

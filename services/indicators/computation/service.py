@@ -180,6 +180,7 @@ class Plan:
             start=self.start,
             end=self.end,
             sources=self.sources,
+            provenance=self.provenance,
         )
 
     def loaded(self, index: ObservationIndex) -> dict[str, Loaded]:

@@ -47,15 +47,15 @@ def setup(info: str) -> None:
 
 
 def fetch(sql: str, params: dict[str, object]) -> list[tuple[Any, ...]]:
-    """The rows of a query, in binary, on the worker's connection (autocommit: no
-    transaction stays open between calls). A connection the server closed (a restart, an
-    idle timeout) is opened again once."""
+    """The rows of a query on the worker's connection (autocommit: no transaction stays
+    open between calls), in text (repository.observations says why). A connection the server
+    closed (a restart, an idle timeout) is opened again once."""
     global _connection
     for attempt in (1, 2):
         if _connection is None or _connection.closed:
             _connection = psycopg.connect(_conninfo, autocommit=True)
         try:
-            with _connection.cursor(binary=True) as cursor:
+            with _connection.cursor() as cursor:
                 cursor.execute(sql, params)
                 return cursor.fetchall()
         except psycopg.OperationalError:
