@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     Numeric,
     String,
     Text,
@@ -199,6 +200,17 @@ class TargetStatusCheck(CreatedAt, Base):
     scopes: Mapped[list[list[str | None]]] = mapped_column(JSONB, nullable=False)
     targets_before: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
     targets_after: Mapped[list[dict[str, Any]]] = mapped_column(JSONB, nullable=False)
+
+
+class SuppressionPattern(CreatedAt, Base):
+    """A disclosure control pattern (SHOWN, PRIMARY or SECONDARY per cell, one byte each)
+    by its table's digest (`computation.engine.pattern_digest`): solved once for every
+    worker and replica. Derived from the figures alone; dropped after 30 days."""
+
+    __tablename__ = "suppression_pattern"
+
+    key: Mapped[bytes] = mapped_column(LargeBinary, primary_key=True)
+    status: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
 
 
 class PrioritisedGoal(CreatedAt, Base):

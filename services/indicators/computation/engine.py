@@ -22,15 +22,17 @@ Rules (the README's "How values are computed" repeats them):
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from itertools import compress
 from operator import attrgetter
-from typing import NamedTuple, cast
+from pathlib import Path
+from typing import NamedTuple, Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -739,10 +741,60 @@ def disclosure_table(published: Published) -> tuple[list[Cell], disclosure.Table
     return parts.cells, parts.table()
 
 
-_PATTERNS: Lru[tuple[bytes, bytes, bytes, tuple[disclosure.Relation, ...]], NDArray[np.int8]] = Lru(
-    1024, name="suppression_patterns"
-)
+TableKey = tuple[bytes, bytes, bytes, tuple[disclosure.Relation, ...]]
+_PATTERNS: Lru[TableKey, NDArray[np.int8]] = Lru(1024, name="suppression_patterns")
 """Suppression patterns by table: the same figures always get the same pattern, computed once."""
+
+
+class PatternStore(Protocol):
+    """Patterns shared beyond this process (every worker and replica, across restarts), by
+    `pattern_digest`. A store that fails answers None and keeps nothing: it saves work, it
+    decides nothing."""
+
+    def get(self, digest: bytes) -> NDArray[np.int8] | None: ...
+
+    def put(self, digest: bytes, status: NDArray[np.int8]) -> None: ...
+
+
+_STORE: list[PatternStore] = []  # the one this process shares patterns through, if any
+
+
+def share_patterns(store: PatternStore | None) -> None:
+    """Share the patterns this process computes through `store` (None: keep them here)."""
+    _STORE[:] = [] if store is None else [store]
+
+
+# The disclosure module's own file is in every digest: a changed algorithm never reads a
+# pattern stored by another.
+_ALGORITHM = hashlib.sha256(Path(disclosure.__file__).read_bytes()).digest()
+
+
+def pattern_digest(key: TableKey) -> bytes:
+    """A table's key as 32 bytes, with the algorithm that protects it."""
+    digest = hashlib.sha256(_ALGORITHM)
+    for part in key[:3]:
+        digest.update(len(part).to_bytes(8, "little"))
+        digest.update(part)
+    digest.update(repr([(r.parent, r.children) for r in key[3]]).encode())
+    return digest.digest()
+
+
+def _pattern(key: TableKey, table: Callable[[], disclosure.Table]) -> NDArray[np.int8]:
+    """The table's pattern: known in this process, known to the shared store, or computed
+    (`table()` is built only then) and kept in both."""
+    status = _PATTERNS.get(key)
+    if status is not None:
+        return status
+    store = _STORE[0] if _STORE else None
+    digest = pattern_digest(key) if store is not None else b""
+    if store is not None:
+        status = store.get(digest)
+    if status is None:
+        status = disclosure.control(table())
+        if store is not None:
+            store.put(digest, status)
+    _PATTERNS.put(key, status)
+    return status
 
 
 def protect(published: Published) -> None:
@@ -752,11 +804,7 @@ def protect(published: Published) -> None:
     if not any(c.suppression == "primary" for c in published.cells):
         return
     parts = _parts(published)
-    key = parts.key()
-    status = _PATTERNS.get(key)
-    if status is None:
-        status = disclosure.control(parts.table())
-        _PATTERNS.put(key, status)
+    status = _pattern(parts.key(), parts.table)
     for cell, code in zip(parts.cells, status.tolist(), strict=True):
         if code == disclosure.SECONDARY:
             cell.suppression = "secondary"
@@ -1270,21 +1318,16 @@ def _protect_blocks(blocks: list[tuple[_Columns, list[Cell]]], layout: _Layout) 
     )
     shown_primary = np.array(primary, dtype=bool)[mask]
     level = layout.level[mask]
-    key = (figures.tobytes(), shown_primary.tobytes(), level.tobytes(), relations)
-    status = _PATTERNS.get(key)
-    if status is None:
-        width = layout.width
-        place = layout.place
-        status = disclosure.control(
-            disclosure.Table(
-                values=figures,
-                primary=shown_primary,
-                level=level,
-                relations=list(relations),
-                labels=[place[i % width] for i in np.flatnonzero(mask).tolist()],
-            )
-        )
-        _PATTERNS.put(key, status)
+    status = _pattern(
+        (figures.tobytes(), shown_primary.tobytes(), level.tobytes(), relations),
+        lambda: disclosure.Table(
+            values=figures,
+            primary=shown_primary,
+            level=level,
+            relations=list(relations),
+            labels=[layout.place[i % layout.width] for i in np.flatnonzero(mask).tolist()],
+        ),
+    )
     if not (status == disclosure.SECONDARY).any():
         return
     every = np.zeros(len(has), dtype=np.int8)

@@ -66,8 +66,10 @@ async def observations(
     start: date,
     end: date,
     sources: Sequence[str] | None = None,
+    provenance: bool = True,
 ) -> list[Obs]:
-    """The observations of the measures in the range, as `Obs` tuples.
+    """The observations of the measures in the range, as `Obs` tuples (ids 0 without
+    `provenance`).
 
     Read through the psycopg connection under the session (same transaction): thousands of
     rows arrive as tuples and become `Obs` without any per-row object of SQLAlchemy's (the
@@ -79,6 +81,7 @@ async def observations(
         start=start,
         end=end,
         sources=sources,
+        provenance=provenance,
     )
     driver = await _driver(session)
     async with driver.cursor() as cursor:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -81,7 +82,7 @@ class Organisation:
         found = self.by_period.get(str(period))
         return tuple(self.units) if found is None else found
 
-    @property
+    @cached_property
     def units(self) -> list[UnitRef]:
         """Every unit of any period once (the latest period's placing of it)."""
         seen: dict[str, UnitRef] = {}
@@ -90,11 +91,18 @@ class Organisation:
                 seen[u.code] = u
         return list(seen.values())
 
+    @cached_property
+    def _by_code(self) -> dict[str, dict[str, UnitRef]]:
+        """period → code → the unit's placing in it (the first of a code listed twice)."""
+        return {
+            period: {u.code: u for u in reversed(units)} for period, units in self.by_period.items()
+        }
+
     def ref(self, code: str, period: Period | str) -> UnitRef | None:
-        for u in self.at(period):
-            if u.code == code:
-                return u
-        return None
+        found = self._by_code.get(str(period))
+        if found is None:
+            return next((u for u in self.units if u.code == code), None)
+        return found.get(code)
 
     def __iter__(self) -> Iterator[UnitRef]:
         return iter(self.units)
@@ -264,6 +272,7 @@ async def _rows(session: AsyncSession, planned: Plan) -> list[engine.Obs]:
         start=planned.start,
         end=planned.end,
         sources=planned.sources,
+        provenance=planned.provenance,
     )
 
 
