@@ -38,7 +38,7 @@ from services.indicators.comparison import service as comparison
 from services.indicators.computation import engine
 from services.indicators.computation import repository as computation_repository
 from services.indicators.computation import service as computation
-from services.indicators.computation.engine import Cell, UnitRef
+from services.indicators.computation.engine import Cell, UnitBlock, UnitRef
 from services.indicators.computation.repository import State
 from services.indicators.indicator import repository as indicator_repository
 from services.indicators.indicator.service import visible_sources
@@ -550,8 +550,10 @@ async def _compute(
         units=organisation,
         only_units=list(query.units) if query.units is not None else None,
         sources=sources,
-        # Observation ids only when asked: without them the engine works on columns.
+        # Observation ids only when asked: without them the engine works on columns, and
+        # makes a unit cell only for the page returned.
         provenance="provenance" in include,
+        unit_blocks=True,
     )
     # The cells, the page and its JSON in a worker process (or thread): the serving
     # process only reads and sends; the session is done, its connection goes back first.
@@ -617,12 +619,17 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> di
     asked = {str(p): p for p in periods}
     shown_levels = set(query.levels)
     shown_genders = set(wanted_genders)
-    rows: list[tuple[tuple[int, int, str, int, int], Cell, _Context]] = []
+    allowed = None if query.units is None else set(query.units)
+    # (order, the cell or the block it is in, its position there, its indicator's context)
+    rows: list[tuple[tuple[int, int, str, int, int], Cell | UnitBlock, int, _Context]] = []
     for code in query.indicators:
         vs = page.versions[code]
         computed = computed_by_code[code]
         current = computation.version_for(vs, max(periods).end)
-        cells = {(c.level, c.code, c.period, c.gender): c for c in computed.cells}
+        cells = _Cells(
+            {(c.level, c.code, c.period, c.gender): c for c in computed.cells},
+            {b.period: b for b in computed.unit_blocks},
+        )
         comparisons: dict[tuple[str, str], comparison.Comparison] = {}
         if "comparison" in include:
             group = page.groups[current.area]
@@ -653,13 +660,30 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> di
                 period_order[c.period],
                 gender_order[c.gender],
             )
-            rows.append((key, c, context))
+            rows.append((key, c, -1, context))
+        if "unit" in shown_levels:
+            for block in computed.unit_blocks:
+                if block.period not in asked:
+                    continue
+                at = period_order[block.period]
+                width = len(block.genders)
+                places = [
+                    (k, gender_order[gender])
+                    for k, gender in enumerate(block.genders)
+                    if gender in shown_genders
+                ]
+                for n, unit in enumerate(block.codes):
+                    if allowed is None or unit in allowed:
+                        for k, rank_of_gender in places:
+                            key = (rank, 2, unit, at, rank_of_gender)
+                            rows.append((key, block, n * width + k, context))
 
     rows.sort(key=lambda row: row[0])
     items: list[dict[str, object]] = []
     # The version each indicator shows for a period, looked up once per pair.
     valid: dict[tuple[int, str], Indicator] = {}
-    for (rank, *_), c, context in rows[query.offset : query.offset + query.limit]:
+    for (rank, *_), found, i, context in rows[query.offset : query.offset + query.limit]:
+        c = found.cell(i) if isinstance(found, UnitBlock) else found
         shown = asked[c.period]
         if (rank, c.period) not in valid:
             valid[(rank, c.period)] = computation.version_for(context.versions, shown.end)
@@ -703,12 +727,29 @@ def _dumped(part: BaseModel | None, language: Language) -> dict[str, object] | N
 
 
 @dataclass(frozen=True, slots=True)
+class _Cells:
+    """An indicator's computed cells by (level, code, period, gender): the cells computed as
+    cells, and the unit cells of a block, each made when it is looked up."""
+
+    known: dict[tuple[str, str, str, str], Cell]
+    blocks: dict[str, UnitBlock]
+
+    def get(self, key: tuple[str, str, str, str]) -> Cell | None:
+        found = self.known.get(key)
+        if found is None and key[0] == "unit":
+            block = self.blocks.get(key[2])
+            if block is not None:
+                return block.find(key[1], key[3])
+        return found
+
+
+@dataclass(frozen=True, slots=True)
 class _Context:
     """What an indicator's cells are built with: its versions, every computed cell (for
     trends and gaps) and the comparisons per (period, gender)."""
 
     versions: list[Indicator]
-    cells: dict[tuple[str, str, str, str], Cell]
+    cells: _Cells
     comparisons: dict[tuple[str, str], comparison.Comparison]
 
 
@@ -718,7 +759,7 @@ def _cell(
     *,
     include: set[str],
     unit: UnitRef | None,
-    cells: dict[tuple[str, str, str, str], Cell],
+    cells: _Cells,
     targets: Sequence[Target],
     comparison_: comparison.Comparison | None,
     gap: GapRule,

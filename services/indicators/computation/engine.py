@@ -910,35 +910,62 @@ class _Columns:
     def suppressed(self, i: int) -> bool:
         return self.primary[i] or i in self.hidden
 
-    def cells(self, codes: Sequence[str], genders: Sequence[str], period: str) -> list[Cell]:
-        """The unit cells (codes × genders, the columns' order) without provenance: what
-        `_unit_cells` and disclosure control make of them, less the observation ids."""
-        out = []
-        i = 0
-        for code in codes:
-            for g in genders:
-                value = self.values[i]
-                cell = Cell(
-                    level="unit",
-                    code=code,
-                    period=period,
-                    gender=g,
-                    numerator=self.numerators[i],
-                    denominator=self.denominators[i],
-                    units=1,
-                )
-                if value is not None:
-                    cell.value = value
-                    cell.n = self.ns[i]
-                    if self.primary[i]:
-                        cell.suppression = "primary"
-                    elif i in self.hidden:
-                        cell.suppression = "secondary"
-                    if self.kolada[i]:
-                        cell.attribution = "kolada"
-                out.append(cell)
-                i += 1
-        return out
+
+@dataclass(slots=True)
+class UnitBlock:
+    """One period's unit cells as columns (codes × `genders`), each a `Cell` only when asked
+    for (`cell`): a page of 500 cells needs no object for the 30 000 it does not show. The
+    cells are those `_unit_cells` and disclosure control make, less the observation ids."""
+
+    columns: _Columns
+    codes: tuple[str, ...]
+    genders: tuple[str, ...]
+    period: str
+    _at: dict[tuple[str, str], int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.codes) * len(self.genders)
+
+    def cell(self, i: int) -> Cell:
+        """The cell at position i (code i // len(genders), gender i % len(genders))."""
+        columns = self.columns
+        width = len(self.genders)
+        cell = Cell(
+            level="unit",
+            code=self.codes[i // width],
+            period=self.period,
+            gender=self.genders[i % width],
+            numerator=columns.numerators[i],
+            denominator=columns.denominators[i],
+            units=1,
+        )
+        value = columns.values[i]
+        if value is not None:
+            cell.value = value
+            cell.n = columns.ns[i]
+            if columns.primary[i]:
+                cell.suppression = "primary"
+            elif i in columns.hidden:
+                cell.suppression = "secondary"
+            if columns.kolada[i]:
+                cell.attribution = "kolada"
+        return cell
+
+    def find(self, code: str, gender: str) -> Cell | None:
+        if self._at is None:
+            self._at = {
+                (c, g): n * len(self.genders) + k
+                for n, c in enumerate(self.codes)
+                for k, g in enumerate(self.genders)
+            }
+        at = self._at.get((code, gender))
+        return None if at is None else self.cell(at)
+
+    def cells(self, genders: Sequence[str]) -> list[Cell]:
+        """Every cell of `genders`, in the columns' order."""
+        wanted = [k for k, g in enumerate(self.genders) if g in genders]
+        width = len(self.genders)
+        return [self.cell(n * width + k) for n in range(len(self.codes)) for k in wanted]
 
 
 def _unit_columns(
@@ -1069,10 +1096,10 @@ def _lean_cells(
     levels: Sequence[str],
     municipality_stored: bool,
     protected: bool,
-) -> list[Cell]:
+) -> tuple[list[Cell], dict[str, UnitBlock]]:
     """The cells of `periods` without provenance (no observation ids; beside a stored
-    municipality figure its roll-up, without the cells it rolls up). The unit cells are
-    columns of figures until the end, and cells only when the unit level is asked for. With
+    municipality figure its roll-up, without the cells it rolls up), but the unit cells:
+    those are columns of figures, a block per period (when any level needed them). With
     `protected`, `periods` is a year's family (`family`), `genders` and `levels` all of them,
     and disclosure control is applied to the whole table exactly as `whole_table` and
     `protect` do: the same cells in the same order, the same relations, the same figures,
@@ -1149,14 +1176,14 @@ def _lean_cells(
             _layout(unique, areas, code_slots, tuple(periods)),
         )
     out: list[Cell] = []
-    for p, (columns, cells), stored in zip(periods, blocks, stored_at, strict=True):
+    unit_blocks: dict[str, UnitBlock] = {}
+    for p, (columns, cells), figures in zip(periods, blocks, stored_at, strict=True):
         if columns is not None:
-            for k, cell in stored.items():
-                _check_rollup(cell, columns, [s * width + k for s in code_slots], definition)
-            if "unit" in levels:
-                out.extend(columns.cells(unique, genders, str(p)))
+            for k, figure in figures.items():
+                _check_rollup(figure, columns, [s * width + k for s in code_slots], definition)
+            unit_blocks[str(p)] = UnitBlock(columns, unique, tuple(genders), str(p))
         out.extend(cells)
-    return out
+    return out, unit_blocks
 
 
 def _check_rollup(
@@ -1353,6 +1380,7 @@ def compute(
     municipality_stored: bool = True,
     registered: frozenset[str] = frozenset(),
     provenance: bool = True,
+    unit_blocks: list[UnitBlock] | None = None,
 ) -> list[Cell]:
     """Every cell asked for: levels ⊆ {unit, area, municipality}, for each period and gender.
 
@@ -1365,7 +1393,9 @@ def compute(
     Without `provenance` the cells carry no observation ids, and a roll-up beside a stored
     municipality figure not the cells it rolls up (`rollup_of`); the unit cells are then
     worked out as columns of figures (`_lean_cells`), with the same values and suppression,
-    and become cells only when the unit level is asked for.
+    and become cells only when the unit level is asked for; given `unit_blocks`, they are
+    left there as blocks (one per period, its asked genders found by `UnitBlock.cells`),
+    each cell made when it is shown.
     """
     whole = may_disclose(index, definition)
     if not provenance:
@@ -1379,6 +1409,7 @@ def compute(
             municipality_stored=municipality_stored,
             registered=registered,
             whole=whole,
+            unit_blocks=unit_blocks,
         )
     out: list[Cell] = []
     tables: dict[tuple[Period, ...], Published] = {}  # one protected table per year family
@@ -1427,11 +1458,13 @@ def _lean_compute(
     municipality_stored: bool,
     registered: frozenset[str],
     whole: bool,
+    unit_blocks: list[UnitBlock] | None,
 ) -> list[Cell]:
-    """`compute` without provenance and without unit cells (see there)."""
+    """`compute` without provenance (see there)."""
     out: list[Cell] = []
-    tables: dict[tuple[Period, ...], list[Cell]] = {}
+    tables: dict[tuple[Period, ...], tuple[list[Cell], dict[str, UnitBlock]]] = {}
     for period in periods:
+        text = str(period)
         if whole:
             key = tuple(family(index, definition, period))
             if key not in tables:
@@ -1446,10 +1479,10 @@ def _lean_compute(
                     municipality_stored=municipality_stored,
                     protected=True,
                 )
-            text = str(period)
-            cells = [c for c in tables[key] if c.period == text]
+            cells = [c for c in tables[key][0] if c.period == text]
+            block = tables[key][1].get(text)
         else:
-            cells = _lean_cells(
+            cells, blocks = _lean_cells(
                 index,
                 definition,
                 units=units,
@@ -1460,5 +1493,11 @@ def _lean_compute(
                 municipality_stored=municipality_stored,
                 protected=False,
             )
+            block = blocks.get(text)
+        if "unit" in levels and block is not None:
+            if unit_blocks is None:
+                out.extend(block.cells(genders))
+            else:
+                unit_blocks.append(block)
         out.extend(c for c in cells if c.level in levels and c.gender in genders)
     return out

@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from services.indicators.computation import engine, repository, workers
-from services.indicators.computation.engine import Cell, Definition, ObservationIndex, UnitRef
+from services.indicators.computation.engine import (
+    Cell,
+    Definition,
+    ObservationIndex,
+    UnitBlock,
+    UnitRef,
+)
 from services.indicators.unit import repository as unit_repository
 from shared.cpu import run_cpu
 from shared.errors import FieldError, Unprocessable
@@ -62,6 +68,8 @@ class Computed:
     cells: list[Cell]
     versions: dict[str, int]  # period → indicator version used
     units: list[UnitRef]
+    # With a plan's `unit_blocks`: the unit cells, a block per period (not in `cells`).
+    unit_blocks: list[UnitBlock] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,7 @@ class Loaded:
     organisation: Organisation
     only_units: list[str] | None
     provenance: bool = True
+    unit_blocks: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,6 +189,9 @@ class Plan:
     # False: the cells without what explains them (as `values_only` leaves them), computed
     # without it.
     provenance: bool = True
+    # Without provenance: the unit cells as blocks (`Computed.unit_blocks`), for a caller
+    # that shows a page of them.
+    unit_blocks: bool = False
 
     def query(self) -> tuple[str, dict[str, object]]:
         return repository.observations_query(
@@ -201,6 +213,7 @@ class Plan:
                 organisation=self.organisation,
                 only_units=None if self.only_units is None else list(self.only_units),
                 provenance=self.provenance,
+                unit_blocks=self.unit_blocks and not self.provenance,
             )
             for code, by_version in self.by_code.items()
         }
@@ -227,6 +240,7 @@ def plan(
     only_units: Sequence[str] | None = None,
     sources: Sequence[str] | None = None,
     provenance: bool = True,
+    unit_blocks: bool = False,
 ) -> Plan:
     """Computing several indicators (code → its versions) at once: they share one read of
     the observations of every measure they use."""
@@ -254,6 +268,7 @@ def plan(
         organisation=organisation,
         only_units=None if only_units is None else tuple(only_units),
         provenance=provenance,
+        unit_blocks=unit_blocks,
     )
 
 
@@ -279,6 +294,7 @@ async def _rows(session: AsyncSession, planned: Plan) -> list[engine.Obs]:
 def compute_loaded(loaded: Loaded) -> Computed:
     """The CPU-bound part of `compute`: no database access."""
     cells: list[Cell] = []
+    blocks: list[UnitBlock] | None = [] if loaded.unit_blocks else None
     used: dict[str, int] = {}
     organisation = loaded.organisation
     for d, ps in loaded.by_version.values():
@@ -298,14 +314,15 @@ def compute_loaded(loaded: Loaded) -> Computed:
                     levels=loaded.levels,
                     registered=organisation.registered,
                     provenance=loaded.provenance,
+                    unit_blocks=blocks,
                 )
             )
         for p in ps:
             used[str(p)] = d.version
-    if loaded.only_units is not None:
+    if loaded.only_units is not None:  # (a block's cells are filtered where shown)
         allowed = set(loaded.only_units)
         cells = [c for c in cells if c.level != "unit" or c.code in allowed]
-    return Computed(cells=cells, versions=used, units=organisation.units)
+    return Computed(cells=cells, versions=used, units=organisation.units, unit_blocks=blocks or [])
 
 
 def compute_plan(planned: Plan, index: ObservationIndex) -> dict[str, Computed]:

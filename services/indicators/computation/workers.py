@@ -21,7 +21,6 @@ from numpy.typing import NDArray
 from sqlalchemy.engine import make_url
 
 from services.indicators.computation import engine
-
 from shared.processes import ProcessPool
 from shared.settings import Settings
 

@@ -1,7 +1,8 @@
 """The analytics page is assembled as plain JSON values, not as AnalyticsPage objects (they
-would cost more than computing the cells): every answer must still be exactly what the
-model would write, for every part a query can include, at every level, in both languages,
-suppressed cells and comparisons among them."""
+would cost more than computing the cells), and without include=provenance from the engine's
+columns, a unit cell made only when it is shown: every answer must still be exactly what the
+model would write and what the per-cell path computes, for every part a query can include,
+at every level, in both languages, suppressed cells and comparisons among them."""
 
 from __future__ import annotations
 
@@ -40,7 +41,14 @@ async def test_every_answer_is_the_models_own_json(
         {"indicators": "kolada_nojd_hemtjanst", "level": "municipality"},
         {"indicators": "andel_nojda,kolada_nojd_hemtjanst", "level": "area,unit", "limit": 5},
     ]
-    includes = [",".join(INCLUDES), "", "target,status", "trend,gender_gap", "comparison"]
+    includes = [
+        ",".join(INCLUDES),
+        "",
+        "target,status",
+        "trend,gender_gap",
+        "comparison",
+        "target,status,trend,gender_gap,numerator,denominator",
+    ]
     seen = set()
     for query, include in itertools.product(queries, includes):
         response = await indicators.get(
@@ -50,9 +58,26 @@ async def test_every_answer_is_the_models_own_json(
         )
         assert response.status_code == 200, response.text
         body = response.content
-        assert AnalyticsPage.model_validate_json(body).model_dump_json(
-            exclude_unset=True
-        ).encode() == body
+        assert (
+            AnalyticsPage.model_validate_json(body).model_dump_json(exclude_unset=True).encode()
+            == body
+        )
+        if "provenance" not in include:
+            # Computed on columns, a cell made only for the page: the very cells the per-cell
+            # path computes (asked for their observation ids), less those ids.
+            explained = await indicators.get(
+                "/v1/analytics",
+                params={
+                    **query,
+                    "period": "2030",
+                    "gender": "T,K,M",
+                    "include": include + ",provenance",
+                },
+                headers={"Accept-Language": language},
+            )
+            for item in (items := explained.json()["items"]):
+                del item["observation_ids"]
+            assert items == response.json()["items"]
         for item in response.json()["items"]:
             # Every item names every figure and code, a null where there is none.
             assert list(item)[: len(ALWAYS)] == ALWAYS
@@ -62,4 +87,5 @@ async def test_every_answer_is_the_models_own_json(
     assert {
         "unit_title", "unit_rollup", "numerator", "observation_ids", "target", "status",
         "trend", "comparison", "gender_gap", "source_note", "suppression:primary",
+        "suppression:secondary",
     } <= seen  # fmt: skip
