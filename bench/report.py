@@ -9,7 +9,8 @@ indicators, yearly and tertial observations of `--data-indicators` of them for e
 `--pairs` times:
 
 - the report: `report.service.tertial_report` for municipality 5000 and 2024T3, no cache
-  (every read and the whole computation, as a cold GET /v1/reports/tertial does);
+  (every read and the whole computation, as a cold GET /v1/reports/tertial does: in a
+  computation worker process, COMPUTE_PROCESSES=1, that reads the observations itself);
 - the fetch: the same observation query (every measure the report's indicators use, its
   whole years) through raw psycopg, rows fetched as tuples.
 
@@ -36,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.indicators import FLOOR_SQL, Scratch, libpq, populate  # noqa: E402
+from services.indicators.computation import workers  # noqa: E402
 from services.indicators.report import service  # noqa: E402
 from shared.auth import Principal  # noqa: E402
 from shared.db import Database  # noqa: E402
@@ -47,8 +49,12 @@ MUNICIPALITY = "5000"
 
 
 async def run(url: str, args: argparse.Namespace) -> dict[str, float]:
-    settings = Settings(DATABASE_URL=url, ENVIRONMENT="development")
+    settings = Settings(DATABASE_URL=url, ENVIRONMENT="development", COMPUTE_PROCESSES=1)
     database = Database.from_settings(settings)
+    # As the indicators app computes it: in a worker process, which reads the rows itself.
+    pool = workers.install(settings)
+    assert pool is not None
+    await pool.start()
     principal = Principal(
         key_id=uuid.uuid4(),
         name="bench",
@@ -82,6 +88,7 @@ async def run(url: str, args: argparse.Namespace) -> dict[str, float]:
                     fetches.append(fetch_s)
         shown = sum(len(s.struktur) + len(s.process) + len(s.effekt) for s in report.sections)
     finally:
+        workers.uninstall(pool)
         await database.dispose()
     report_ms = statistics.median(reports) * 1000
     fetch_ms = statistics.median(fetches) * 1000
