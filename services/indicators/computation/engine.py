@@ -159,53 +159,10 @@ def definition_measures(definition: Definition) -> list[str]:
 _BOUNDS = attrgetter("period_start", "period_end")
 
 
-def _months(start: date, end: date) -> int:
-    return (end.year - start.year) * 12 + end.month - start.month + 1
-
-
 class ObservationIndex:
     """Observations keyed by (unit, measure, gender), local preferred over Kolada."""
 
     def __init__(self, rows: Iterable[Obs], aliases: dict[str, str] | None = None) -> None:
-        rows = rows if isinstance(rows, list) else list(rows)
-        self._bounds: dict[Period, tuple[str, date, date]] = {}
-        self._by_key: dict[tuple[str, str, str], list[Obs]] | None = None
-        # Column by column, in C (zip, dict, set), not row by row: a report's index holds
-        # hundreds of thousands of rows. Rows that share a key (a unit's local and Kolada
-        # figure) or are deleted take the row-by-row way, which chooses among them.
-        columns = list(zip(*rows, strict=True)) if rows else [()] * len(Obs._fields)
-        _, _, units, measures, periods, starts, ends, genders, values, counts, statuses = columns
-        if aliases:
-            units = tuple(aliases.get(u, u) for u in units)
-        chosen = dict(zip(zip(units, measures, genders, periods, strict=True), rows, strict=True))
-        if len(chosen) != len(rows) or "deleted" in statuses:
-            self._choose(rows, aliases)
-            return
-        self.exact = chosen  # (unit, measure, gender, period text) → the row stored for it
-        self.extents: dict[str, set[tuple[date, date]]] = defaultdict(set)  # unit → periods
-        for unit, start, end in set(zip(units, starts, ends, strict=True)):
-            self.extents[unit].add((start, end))
-        self.units: set[str] = set(self.extents)
-        self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
-        for measure, start, end in set(zip(measures, starts, ends, strict=True)):
-            self.spans[measure].add(_months(start, end))
-        threshold = SUPPRESSION_THRESHOLD
-        # measures with a value that can make a cell primary
-        self.flagged: set[str] = {
-            measure
-            for measure, status, count in set(zip(measures, statuses, counts, strict=True))
-            if status == "suppressed" or (count is not None and count < threshold)
-        }
-        # measure → its least stored value
-        least: dict[str, Decimal] = {}
-        for measure, value in set(zip(measures, values, strict=True)):
-            if value is not None and (measure not in least or value < least[measure]):
-                least[measure] = value
-        self.least = least
-
-    def _choose(self, rows: list[Obs], aliases: dict[str, str] | None) -> None:
-        """The index row by row: a deleted row is left out, and of rows sharing a key the
-        local one is kept (else the first)."""
         chosen: dict[tuple[str, str, str, str], Obs] = {}
         for row in rows:
             _, source, unit, measure, period, _, _, gender, _, _, status = row
@@ -216,18 +173,23 @@ class ObservationIndex:
             prior = chosen.setdefault((unit, measure, gender, period), row)
             if prior is not row and prior.source == "kolada" and source == "local":
                 chosen[(unit, measure, gender, period)] = row
-        self.exact = chosen
+        self._bounds: dict[Period, tuple[str, date, date]] = {}
+        self.exact = chosen  # (unit, measure, gender, period text) → the row stored for it
+        self._by_key: dict[tuple[str, str, str], list[Obs]] | None = None
         threshold = SUPPRESSION_THRESHOLD
-        self.extents = defaultdict(set)
+        # Each figure below from the distinct keys it needs, not row by row: a report's index
+        # holds hundreds of thousands of rows.
+        self.extents: dict[str, set[tuple[date, date]]] = defaultdict(set)  # unit → periods
         for unit, start, end in {(k[0], r.period_start, r.period_end) for k, r in chosen.items()}:
             self.extents[unit].add((start, end))
-        self.units = set(self.extents)
-        self.spans = defaultdict(set)
+        self.units: set[str] = set(self.extents)
+        self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
         for measure, start, end in {
             (k[1], r.period_start, r.period_end) for k, r in chosen.items()
         }:
-            self.spans[measure].add(_months(start, end))
-        self.flagged = {
+            self.spans[measure].add((end.year - start.year) * 12 + end.month - start.month + 1)
+        # measures with a value that can make a cell primary
+        self.flagged: set[str] = {
             k[1]
             for k, r in chosen.items()
             if r.status == "suppressed" or (r.respondents is not None and r.respondents < threshold)
@@ -236,7 +198,8 @@ class ObservationIndex:
         for k, r in chosen.items():
             if r.value is not None:
                 values[k[1]].append(r.value)
-        self.least = {m: min(vs) for m, vs in values.items()}
+        # measure → its least stored value (the first of equal ones, as a running minimum)
+        self.least: dict[str, Decimal] = {m: min(vs) for m, vs in values.items()}
 
     @property
     def by_key(self) -> dict[tuple[str, str, str], list[Obs]]:

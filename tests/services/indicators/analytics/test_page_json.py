@@ -15,7 +15,6 @@ from services.indicators.analytics.schemas import INCLUDES, AnalyticsCell, Analy
 from tests.conftest import MakeClient, MakeKey
 from tests.services.indicators.helpers import ingest, kolada, survey_rows
 
-
 ALWAYS = [
     name
     for name in AnalyticsCell.model_fields

@@ -99,7 +99,8 @@ def test_a_pattern_solved_by_one_worker_is_read_by_the_next(
     assert len(solved) == 1
     with psycopg.connect(workers.conninfo(settings), autocommit=True) as conn:
         stored = conn.execute("SELECT count(*) FROM suppression_pattern").fetchone()
-        assert stored is not None and stored[0] >= 1
+        assert stored is not None
+        assert stored[0] >= 1
         conn.execute("DELETE FROM suppression_pattern")
 
 
