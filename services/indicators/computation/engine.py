@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import compress
 from operator import attrgetter
 from pathlib import Path
@@ -157,6 +157,13 @@ def definition_measures(definition: Definition) -> list[str]:
 
 
 _BOUNDS = attrgetter("period_start", "period_end")
+_AS_OBS = partial(tuple.__new__, Obs)
+
+
+def as_obs(rows: Iterable[Sequence[object]]) -> list[Obs]:
+    """Fetched rows (in Obs's column order) as `Obs`, made in C (`Obs._make` is a Python
+    call per row: a quarter more over a report's 360 000 rows)."""
+    return cast(list[Obs], list(map(_AS_OBS, rows)))
 
 
 class ObservationIndex:
@@ -922,9 +929,6 @@ class UnitBlock:
     genders: tuple[str, ...]
     period: str
     _at: dict[tuple[str, str], int] | None = None
-
-    def __len__(self) -> int:
-        return len(self.codes) * len(self.genders)
 
     def cell(self, i: int) -> Cell:
         """The cell at position i (code i // len(genders), gender i % len(genders))."""

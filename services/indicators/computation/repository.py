@@ -16,7 +16,7 @@ import psycopg
 from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from services.indicators.computation.engine import Obs
+from services.indicators.computation.engine import Obs, as_obs
 from shared.cpu import run_cpu
 from shared.demo.common import FICTIONAL_PREFIX
 from shared.models import DataVersion, Municipality, MunicipalityGroup, Observation
@@ -88,7 +88,7 @@ async def observations(
         await cursor.execute(sql, params)
         rows = await cursor.fetchall()
     # Turning the rows into Obs is CPU work that grows with the data: off the event loop.
-    return await run_cpu(lambda: list(map(Obs._make, rows)))
+    return await run_cpu(as_obs, rows)
 
 
 async def _driver(session: AsyncSession) -> psycopg.AsyncConnection[Any]:

@@ -379,7 +379,7 @@ def _finish(
 
 def _in_worker(planned: Plan, then: Callable[..., R], args: tuple[object, ...]) -> R:
     """`compute_many` in a worker process: the rows read on the worker's own connection."""
-    rows = list(map(engine.Obs._make, workers.fetch(*planned.query())))
+    rows = engine.as_obs(workers.fetch(*planned.query()))
     return _finish(planned, rows, then, args)
 
 
