@@ -35,7 +35,7 @@ async def test_every_answer_is_the_models_own_json(
         rows += survey_rows("SABO-EKEN", year, k=(20, 16), m=(4, 3))  # men: too few
     await ingest(client("ingest", key), rows)
     indicators = client("indicators", key)
-    queries = [
+    queries: list[dict[str, str | int]] = [
         {"indicators": "andel_nojda", "level": "unit,area,municipality"},
         {"indicators": "kolada_nojd_hemtjanst", "level": "municipality"},
         {"indicators": "andel_nojda,kolada_nojd_hemtjanst", "level": "area,unit", "limit": 5},
@@ -48,7 +48,7 @@ async def test_every_answer_is_the_models_own_json(
         "comparison",
         "target,status,trend,gender_gap,numerator,denominator",
     ]
-    seen = set()
+    seen: set[str] = set()
     for query, include in itertools.product(queries, includes):
         response = await indicators.get(
             "/v1/analytics",

@@ -136,7 +136,7 @@ def test_cells_without_provenance_equal_the_per_cell_path(
     asked = [Period.parse(p) for p in periods]
     rows = [row for answers in surveys for row in answers] + rows
 
-    def run(provenance: bool) -> tuple[list[dict[str, object]], list[object]]:
+    def run(provenance: bool) -> tuple[list[dict[str, object] | None], list[object]]:
         patterns = _Recording()
         with pytest.MonkeyPatch.context() as patched:
             patched.setattr(engine, "_PATTERNS", patterns)
