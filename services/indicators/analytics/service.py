@@ -14,13 +14,15 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import heapq
 import logging
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import chain, islice
 from typing import TypeVar, cast
 
 import pydantic_core
@@ -620,8 +622,11 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> di
     shown_levels = set(query.levels)
     shown_genders = set(wanted_genders)
     allowed = None if query.units is None else set(query.units)
-    # (order, the cell or the block it is in, its position there, its indicator's context)
-    rows: list[tuple[tuple[int, int, str, int, int], Cell | UnitBlock, int, _Context]] = []
+    # Every shown cell in the page's order, as (order, the cell or the block it is in, its
+    # position there, its indicator's context): made one by one, and only up to the page's
+    # end (a block's thousands of unit cells are counted, not listed and sorted).
+    ordered: list[Iterator[_Row]] = []
+    total = 0
     for code in query.indicators:
         vs = page.versions[code]
         computed = computed_by_code[code]
@@ -648,50 +653,55 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> di
                     )
         context = _Context(vs, cells, comparisons)
         rank = order[code]
-        for c in computed.cells:
-            if c.level not in shown_levels or c.gender not in shown_genders:
-                continue
-            if c.period not in asked:
-                continue
-            key = (
-                rank,
-                level_order[c.level],
-                c.code,
-                period_order[c.period],
-                gender_order[c.gender],
+        rows: list[_Row] = [
+            (
+                (
+                    rank,
+                    level_order[c.level],
+                    c.code,
+                    period_order[c.period],
+                    gender_order[c.gender],
+                ),
+                c,
+                -1,
+                context,
             )
-            rows.append((key, c, -1, context))
-        if "unit" in shown_levels:
-            for block in computed.unit_blocks:
-                if block.period not in asked:
-                    continue
-                at = period_order[block.period]
-                width = len(block.genders)
-                places = [
-                    (k, gender_order[gender])
-                    for k, gender in enumerate(block.genders)
-                    if gender in shown_genders
-                ]
-                for n, unit in enumerate(block.codes):
-                    if allowed is None or unit in allowed:
-                        for k, rank_of_gender in places:
-                            key = (rank, 2, unit, at, rank_of_gender)
-                            rows.append((key, block, n * width + k, context))
+            for c in computed.cells
+            if c.level in shown_levels and c.gender in shown_genders and c.period in asked
+        ]
+        rows.sort(key=_order)
+        total += len(rows)
+        if "unit" in shown_levels and computed.unit_blocks:
+            count, in_blocks = _block_rows(
+                rank,
+                [(period_order[b.period], b) for b in computed.unit_blocks if b.period in asked],
+                {g: gender_order[g] for g in shown_genders},
+                allowed,
+                context,
+            )
+            total += count
+            ordered.append(heapq.merge(rows, in_blocks, key=_order))
+        else:
+            ordered.append(iter(rows))
 
-    rows.sort(key=lambda row: row[0])
     items: list[dict[str, object]] = []
     # The version each indicator shows for a period, looked up once per pair.
-    valid: dict[tuple[int, str], Indicator] = {}
-    for (rank, *_), found, i, context in rows[query.offset : query.offset + query.limit]:
+    valid: dict[tuple[int, str], _Shown] = {}
+    for (rank, *_), found, i, context in islice(
+        chain.from_iterable(ordered), query.offset, query.offset + query.limit
+    ):
         c = found.cell(i) if isinstance(found, UnitBlock) else found
-        shown = asked[c.period]
-        if (rank, c.period) not in valid:
-            valid[(rank, c.period)] = computation.version_for(context.versions, shown.end)
-        indicator = valid[(rank, c.period)]
+        shown = valid.get((rank, c.period))
+        if shown is None:
+            period = asked[c.period]
+            indicator = computation.version_for(context.versions, period.end)
+            shown = valid[(rank, c.period)] = _Shown(
+                indicator, indicator.code, indicator.version, indicator.decimals, period
+            )
         items.append(
             _cell(
                 c,
-                indicator,
+                shown,
                 include=include,
                 unit=(organisation.ref(c.code, c.period) or by_code.get(c.code))
                 if c.level == "unit"
@@ -700,7 +710,6 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> di
                 targets=page.targets,
                 comparison_=context.comparisons.get((c.period, c.gender)),
                 gap=page.gap,
-                period=shown,
                 language=query.language,
             )
         )
@@ -711,10 +720,61 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> di
         "periods": [str(p) for p in periods],
         "indicators": [_dumped(m, query.language) for m in page.metas],
         "items": items,
-        "total": len(rows),
+        "total": total,
         "limit": query.limit,
         "offset": query.offset,
     }
+
+
+_Row = tuple[tuple[int, int, str, int, int], "Cell | UnitBlock", int, "_Context"]
+
+
+def _order(row: _Row) -> tuple[int, int, str, int, int]:
+    return row[0]
+
+
+def _block_rows(
+    rank: int,
+    blocks: list[tuple[int, UnitBlock]],
+    genders: dict[str, int],
+    allowed: set[str] | None,
+    context: _Context,
+) -> tuple[int, Iterator[_Row]]:
+    """The shown unit cells of an indicator's blocks (by period position): how many, and
+    the rows in the page's order (unit, period, gender), each made when it is reached."""
+    at_block = []
+    codes: set[str] = set()
+    count = 0
+    for at, block in sorted(blocks, key=lambda b: b[0]):
+        width = len(block.genders)
+        places = sorted((genders[g], k) for k, g in enumerate(block.genders) if g in genders)
+        positions = {
+            code: n for n, code in enumerate(block.codes) if allowed is None or code in allowed
+        }
+        codes.update(positions)
+        count += len(positions) * len(places)
+        at_block.append((at, block, width, places, positions))
+
+    def rows() -> Iterator[_Row]:
+        for unit in sorted(codes):
+            for at, block, width, places, positions in at_block:
+                n = positions.get(unit)
+                if n is not None:
+                    for gender_rank, k in places:
+                        yield (rank, 2, unit, at, gender_rank), block, n * width + k, context
+
+    return count, rows()
+
+
+@dataclass(frozen=True, slots=True)
+class _Shown:
+    """The version of an indicator a period's cells show, its fields read once."""
+
+    indicator: Indicator
+    code: str
+    version: int
+    decimals: int
+    period: Period
 
 
 def _dumped(part: BaseModel | None, language: Language) -> dict[str, object] | None:
@@ -755,7 +815,7 @@ class _Context:
 
 def _cell(
     c: Cell,
-    indicator: Indicator,
+    version: _Shown,
     *,
     include: set[str],
     unit: UnitRef | None,
@@ -763,16 +823,16 @@ def _cell(
     targets: Sequence[Target],
     comparison_: comparison.Comparison | None,
     gap: GapRule,
-    period: Period,
     language: Language = DEFAULT_LANGUAGE,
 ) -> dict[str, object]:
     """One item of the page, in AnalyticsCell's JSON form and field order."""
-    shown = not c.suppressed
-    decimals = indicator.decimals
+    indicator = version.indicator
+    shown = c.suppression is None
+    decimals = version.decimals
     value = engine.quantize(c.value, decimals) if shown else None
     out: dict[str, object] = {
-        "indicator_code": indicator.code,
-        "indicator_version": indicator.version,
+        "indicator_code": version.code,
+        "indicator_version": version.version,
         "level": c.level,
         "unit_code": c.code,
         "unit_title": None
@@ -784,13 +844,15 @@ def _cell(
         "value": None if value is None else str(value),
         "n": c.n if shown else None,
         "units": c.units if c.level != "unit" else None,
-        "suppressed": c.suppressed,
+        "suppressed": not shown,
         "suppression": c.suppression,
         "suppression_reason": c.suppression_reason,
         "attribution": "kolada" if c.attribution == "kolada" else "derived",
         "source_note": "Källa: Kolada" if c.attribution == "kolada" else None,
         "basis": c.basis,
-        "unit_rollup": _dumped(engine.unit_rollup(c, decimals), language),
+        "unit_rollup": None
+        if c.rollup is None
+        else _dumped(engine.unit_rollup(c, decimals), language),
     }
     if "numerator" in include and shown:
         out["numerator"] = None if c.numerator is None else str(c.numerator)
@@ -798,7 +860,7 @@ def _cell(
         out["denominator"] = None if c.denominator is None else str(c.denominator)
     if "provenance" in include:
         out["observation_ids"] = c.observation_ids
-    p = period
+    p = version.period
     if include & {"target", "status"} and targets:
         target = target_service.applicable(
             targets,

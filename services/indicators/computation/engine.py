@@ -32,7 +32,7 @@ from functools import lru_cache, partial
 from itertools import compress
 from operator import attrgetter
 from pathlib import Path
-from typing import NamedTuple, Protocol, cast
+from typing import Any, NamedTuple, Protocol, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -166,47 +166,73 @@ def as_obs(rows: Iterable[Sequence[object]]) -> list[Obs]:
     return cast(list[Obs], list(map(_AS_OBS, rows)))
 
 
+def _chosen(
+    rows: Iterable[Obs], aliases: dict[str, str] | None
+) -> dict[tuple[str, str, str, str], Obs]:
+    """(unit, measure, gender, period text) → the row stored for it: deleted rows left out,
+    a local row preferred over Kolada's for the same key, else the first."""
+    chosen: dict[tuple[str, str, str, str], Obs] = {}
+    for row in rows:
+        _, source, unit, measure, period, _, _, gender, _, _, status = row
+        if status == "deleted":
+            continue
+        if aliases:
+            unit = aliases.get(unit, unit)
+        prior = chosen.setdefault((unit, measure, gender, period), row)
+        if prior is not row and prior.source == "kolada" and source == "local":
+            chosen[(unit, measure, gender, period)] = row
+    return chosen
+
+
 class ObservationIndex:
     """Observations keyed by (unit, measure, gender), local preferred over Kolada."""
 
     def __init__(self, rows: Iterable[Obs], aliases: dict[str, str] | None = None) -> None:
-        chosen: dict[tuple[str, str, str, str], Obs] = {}
-        for row in rows:
-            _, source, unit, measure, period, _, _, gender, _, _, status = row
-            if status == "deleted":
-                continue
-            if aliases:
-                unit = aliases.get(unit, unit)
-            prior = chosen.setdefault((unit, measure, gender, period), row)
-            if prior is not row and prior.source == "kolada" and source == "local":
-                chosen[(unit, measure, gender, period)] = row
+        rows = rows if isinstance(rows, list) else list(rows)
+        # Column by column: a report's index holds hundreds of thousands of rows, and an
+        # analytics answer's thousands are a third of its computation when read row by row.
+        columns: Sequence[Sequence[Any]] = tuple(zip(*rows, strict=True)) or ((),) * len(
+            Obs._fields
+        )
+        _, _, units, measures, periods, starts, ends, genders, values, respondents, statuses = (
+            columns
+        )
+        if aliases:
+            units = [aliases.get(u, u) for u in units]
+        chosen = dict(zip(zip(units, measures, genders, periods, strict=True), rows, strict=True))
+        if len(chosen) < len(rows) or "deleted" in statuses:
+            chosen = _chosen(rows, aliases)  # a key stored twice, or a row deleted
+            kept = list(chosen.values())
+            units = [k[0] for k in chosen]
+            _, _, _, measures, _, starts, ends, _, values, respondents, statuses = tuple(
+                zip(*kept, strict=True)
+            ) or ((),) * len(Obs._fields)
         self._bounds: dict[Period, tuple[str, date, date]] = {}
         self.exact = chosen  # (unit, measure, gender, period text) → the row stored for it
         self._by_key: dict[tuple[str, str, str], list[Obs]] | None = None
         threshold = SUPPRESSION_THRESHOLD
-        # Each figure below from the distinct keys it needs, not row by row: a report's index
-        # holds hundreds of thousands of rows.
+        # Each figure below from the distinct keys it needs, not row by row.
         self.extents: dict[str, set[tuple[date, date]]] = defaultdict(set)  # unit → periods
-        for unit, start, end in {(k[0], r.period_start, r.period_end) for k, r in chosen.items()}:
+        for unit, start, end in set(zip(units, starts, ends, strict=True)):
             self.extents[unit].add((start, end))
         self.units: set[str] = set(self.extents)
         self.spans: dict[str, set[int]] = defaultdict(set)  # measure → months per period stored
-        for measure, start, end in {
-            (k[1], r.period_start, r.period_end) for k, r in chosen.items()
-        }:
+        for measure, start, end in set(zip(measures, starts, ends, strict=True)):
             self.spans[measure].add((end.year - start.year) * 12 + end.month - start.month + 1)
         # measures with a value that can make a cell primary
         self.flagged: set[str] = {
-            k[1]
-            for k, r in chosen.items()
-            if r.status == "suppressed" or (r.respondents is not None and r.respondents < threshold)
+            m
+            for m, r, status in zip(measures, respondents, statuses, strict=True)
+            if status == "suppressed" or (r is not None and r < threshold)
         }
-        values: dict[str, list[Decimal]] = defaultdict(list)
-        for k, r in chosen.items():
-            if r.value is not None:
-                values[k[1]].append(r.value)
-        # measure → its least stored value (the first of equal ones, as a running minimum)
-        self.least: dict[str, Decimal] = {m: min(vs) for m, vs in values.items()}
+        # measure → its least stored value (the first of equal ones)
+        least: dict[str, Decimal] = {}
+        for m, v in zip(measures, values, strict=True):
+            if v is not None:
+                prior = least.get(m)
+                if prior is None or v < prior:
+                    least[m] = v
+        self.least = least
 
     @property
     def by_key(self) -> dict[tuple[str, str, str], list[Obs]]:
@@ -680,14 +706,14 @@ class _Parts:
     """A published table's cells with data and the figures the disclosure module reads."""
 
     cells: list[Cell]
-    values: NDArray[np.float64]
+    figures: tuple[Sequence[Decimal | int | None], ...]  # a column per quantity
     primary: NDArray[np.bool_]
     level: NDArray[np.int8]
     relations: list[disclosure.Relation]
 
-    def key(self) -> tuple[bytes, bytes, bytes, tuple[disclosure.Relation, ...]]:
+    def key(self) -> TableKey:
         return (
-            self.values.tobytes(),
+            _figures_key(self.figures),
             self.primary.tobytes(),
             self.level.tobytes(),
             tuple(self.relations),
@@ -695,7 +721,7 @@ class _Parts:
 
     def table(self) -> disclosure.Table:
         return disclosure.Table(
-            values=self.values,
+            values=_figure_array(*self.figures),
             primary=self.primary,
             level=self.level,
             relations=self.relations,
@@ -721,7 +747,7 @@ def _parts(published: Published) -> _Parts:
     # audited once), value; numpy reads None as nan
     return _Parts(
         cells=cells,
-        values=_figure_array(
+        figures=(
             [c.numerator for c in cells],
             [c.denominator for c in cells],
             [c.n if c.denominator is None else None for c in cells],
@@ -731,6 +757,18 @@ def _parts(published: Published) -> _Parts:
         level=np.array([_LEVEL_INDEX[c.level] for c in cells], dtype=np.int8),
         relations=relations,
     )
+
+
+def _figures_key(columns: tuple[Sequence[Decimal | int | None], ...]) -> bytes:
+    """A table's figures, exactly, as the part of its key they are: the digest of each
+    figure's text (a Decimal's text is its exact value; None reads "None"). Made from the
+    text because a Decimal becomes a float through it anyway, at twice the cost: turning a
+    cold answer's 5 000 figures into floats was a tenth of its time. The pattern is the
+    control of the float table (`_figure_array`), so equal texts always mean one pattern;
+    one value written two ways (1.0, 1.00) only costs computing a pattern twice."""
+    return hashlib.sha256(
+        "\x1f".join(["\x1e".join(map(str, column)) for column in columns]).encode()
+    ).digest()
 
 
 def _figure_array(*columns: Sequence[Decimal | int | None]) -> NDArray[np.float64]:
@@ -981,7 +1019,7 @@ def _unit_columns(
 ) -> _Columns:
     """The figures of `_unit_cells` (same rules, same arithmetic) as columns. A cell whose
     numerator and denominator are one measure each, stored for exactly the period, is worked
-    out here; every other goes through `unit_cell`."""
+    out here, a column at a time; every other goes through `unit_cell`."""
     out = _Columns()
     refs = _plain_refs(definition)
     if refs is None:
@@ -994,70 +1032,98 @@ def _unit_columns(
     num, den = refs
     text = index.text(period)
     exact = index.exact
+    found_num: list[Obs | None] = list(
+        map(exact.get, [(c, num.measure, num.gender or g, text) for c in codes for g in genders])
+    )
+    found_den: list[Obs | None] = (
+        list(
+            map(
+                exact.get,
+                [(c, den.measure, den.gender or g, text) for c in codes for g in genders],
+            )
+        )
+        if den is not None
+        else [None] * len(found_num)
+    )
+    # `_finish` over the one or two rows, with `_roll_periods` of a single row.
     rule = definition.period_rollup
     factor = definition.factor
-    no_denominator = definition.denominator is None
-    respondents_rule = definition.suppression == "respondents"
+    numerators = _rolled_single([None if r is None else r.value for r in found_num], rule)
+    denominators = _rolled_single([None if r is None else r.value for r in found_den], rule)
+    values: list[Decimal | None]
+    if definition.denominator is None:
+        values = [None if a is None else a * factor for a in numerators]
+    else:
+        values = [
+            None if a is None or not b else a / b * factor
+            for a, b in zip(numerators, denominators, strict=True)
+        ]
+    # n: the denominator where there is one, else the least respondents of the rows
+    ns: list[int | None] = [
+        None
+        if v is None
+        else int(b)
+        if b is not None
+        else _least(a.respondents if a is not None else None, r.respondents if r else None)
+        for v, b, a, r in zip(values, denominators, found_num, found_den, strict=True)
+    ]
     threshold = SUPPRESSION_THRESHOLD
-    numerators, denominators, values = out.numerators, out.denominators, out.values
-    ns, primary, kolada = out.ns, out.primary, out.kolada
+    respondents_rule = definition.suppression == "respondents"
+    primary = [
+        v is not None
+        and a is not None
+        and (
+            a.status == "suppressed"
+            or (r is not None and r.status == "suppressed")
+            or (a.respondents is not None and a.respondents < threshold)
+            or (r is not None and r.respondents is not None and r.respondents < threshold)
+            or (respondents_rule and n is not None and n < threshold)
+        )
+        for v, a, r, n in zip(values, found_num, found_den, ns, strict=True)
+    ]
     # `_finish`'s attribution: one measure, stored for exactly the period, as stored
-    raw = no_denominator and factor == 1
-    for code in codes:
-        for g in genders:
-            found_num = exact.get((code, num.measure, num.gender or g, text))
-            found_den = None
-            if den is not None:
-                found_den = exact.get((code, den.measure, den.gender or g, text))
-            if found_num is None or (den is not None and found_den is None):
-                out.add(
-                    unit_cell(index, definition, unit=code, level="unit", period=period, gender=g)
-                )
-                continue
-            # `_finish` over the one or two rows, with `_roll_periods` of a single row.
-            numerator = found_num.value
-            if numerator is not None and rule != "last":
-                numerator = (_ZERO + numerator) / 1 if rule == "mean" else _ZERO + numerator
-            denominator = None
-            if found_den is not None:
-                denominator = found_den.value
-                if denominator is not None and rule != "last":
-                    denominator = (
-                        (_ZERO + denominator) / 1 if rule == "mean" else _ZERO + denominator
-                    )
-            value: Decimal | None = None
-            if numerator is not None:
-                if no_denominator:
-                    value = numerator * factor
-                elif denominator:
-                    value = numerator / denominator * factor
-            numerators.append(numerator)
-            denominators.append(denominator)
-            values.append(value)
-            if value is None:
-                ns.append(None)
-                primary.append(False)
-                kolada.append(False)
-                continue
-            kolada.append(raw and found_num.source == "kolada")
-            r_num = found_num.respondents
-            r_den = None if found_den is None else found_den.respondents
-            n: int | None
-            if denominator is not None:
-                n = int(denominator)
-            elif r_num is not None or r_den is not None:
-                n = min(r for r in (r_num, r_den) if r is not None)
-            else:
-                n = None
-            ns.append(n)
-            primary.append(
-                found_num.status == "suppressed"
-                or (found_den is not None and found_den.status == "suppressed")
-                or (r_num is not None and r_num < threshold)
-                or (r_den is not None and r_den < threshold)
-                or (respondents_rule and n is not None and n < threshold)
+    if definition.denominator is None and factor == 1:
+        kolada = [
+            v is not None and a is not None and a.source == "kolada"
+            for v, a in zip(values, found_num, strict=True)
+        ]
+    else:
+        kolada = [False] * len(values)
+    out.numerators, out.denominators, out.values = numerators, denominators, values
+    out.ns, out.primary, out.kolada = ns, primary, kolada
+    # The cells without their one or two rows (a finer period, a unit without data).
+    width = len(genders)
+    for i, (a, r) in enumerate(zip(found_num, found_den, strict=True)):
+        if a is None or (den is not None and r is None):
+            cell = unit_cell(
+                index,
+                definition,
+                unit=codes[i // width],
+                level="unit",
+                period=period,
+                gender=genders[i % width],
             )
+            numerators[i], denominators[i], values[i] = cell.numerator, cell.denominator, cell.value
+            ns[i] = cell.n
+            primary[i] = cell.suppression == "primary"
+            kolada[i] = cell.attribution == "kolada"
     return out
+
+
+def _rolled_single(figures: list[Decimal | None], rule: str) -> list[Decimal | None]:
+    """`_roll_periods` of one stored figure per cell, a column at a time."""
+    if rule == "last":
+        return figures
+    if rule == "mean":
+        return [None if v is None else (_ZERO + v) / 1 for v in figures]
+    return [None if v is None else _ZERO + v for v in figures]
+
+
+def _least(a: int | None, b: int | None) -> int | None:
+    """The lesser of two respondent counts, either of which may be unknown."""
+    if a is None:
+        return b
+    return a if b is None or a <= b else b
 
 
 def _rolled_columns(
@@ -1338,7 +1404,7 @@ def _protect_blocks(blocks: list[tuple[_Columns, list[Cell]]], layout: _Layout) 
             layout.kept.clear()
         layout.kept[mask.tobytes()] = relations
     shown_denominators = list(compress(denominators, has))
-    figures = _figure_array(
+    figures = (
         list(compress(numerators, has)),
         shown_denominators,
         [
@@ -1350,9 +1416,9 @@ def _protect_blocks(blocks: list[tuple[_Columns, list[Cell]]], layout: _Layout) 
     shown_primary = np.array(primary, dtype=bool)[mask]
     level = layout.level[mask]
     status = _pattern(
-        (figures.tobytes(), shown_primary.tobytes(), level.tobytes(), relations),
+        (_figures_key(figures), shown_primary.tobytes(), level.tobytes(), relations),
         lambda: disclosure.Table(
-            values=figures,
+            values=_figure_array(*figures),
             primary=shown_primary,
             level=level,
             relations=list(relations),
