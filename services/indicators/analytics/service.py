@@ -73,7 +73,7 @@ class Body:
 
     @classmethod
     def of(cls, raw: bytes) -> Body:
-        return cls(raw, gzip.compress(raw, compresslevel=5, mtime=0))
+        return cls(raw, gzip.compress(raw, compresslevel=3, mtime=0))
 
 
 class ResponseCache:

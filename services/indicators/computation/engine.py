@@ -30,7 +30,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache, partial
 from itertools import compress
-from operator import attrgetter
+from operator import attrgetter, is_not, itemgetter
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, cast
 
@@ -1093,20 +1093,22 @@ def _unit_columns(
     out.ns, out.primary, out.kolada = ns, primary, kolada
     # The cells without their one or two rows (a finer period, a unit without data).
     width = len(genders)
-    for i, (a, r) in enumerate(zip(found_num, found_den, strict=True)):
-        if a is None or (den is not None and r is None):
-            cell = unit_cell(
-                index,
-                definition,
-                unit=codes[i // width],
-                level="unit",
-                period=period,
-                gender=genders[i % width],
-            )
-            numerators[i], denominators[i], values[i] = cell.numerator, cell.denominator, cell.value
-            ns[i] = cell.n
-            primary[i] = cell.suppression == "primary"
-            kolada[i] = cell.attribution == "kolada"
+    missing = [i for i, a in enumerate(found_num) if a is None] if None in found_num else []
+    if den is not None and None in found_den:
+        missing = sorted({*missing, *(i for i, r in enumerate(found_den) if r is None)})
+    for i in missing:
+        cell = unit_cell(
+            index,
+            definition,
+            unit=codes[i // width],
+            level="unit",
+            period=period,
+            gender=genders[i % width],
+        )
+        numerators[i], denominators[i], values[i] = cell.numerator, cell.denominator, cell.value
+        ns[i] = cell.n
+        primary[i] = cell.suppression == "primary"
+        kolada[i] = cell.attribution == "kolada"
     return out
 
 
@@ -1138,21 +1140,42 @@ def _rolled_columns(
 ) -> Cell:
     """`aggregate` over the unit cells at positions `at` of the columns (no provenance)."""
     result = Cell(level=level, code=code, period=period, gender=gender)
-    values, primary = columns.values, columns.primary
-    contributing = [i for i in at if values[i] is not None or primary[i]]
-    if not contributing:
+    if not at:
         return result
-    numerators, denominators, ns = columns.numerators, columns.denominators, columns.ns
+    pick = _picker(at)
+    values = pick(columns.values)
+    # (`is not None` in C: `None in values` would compare None with every Decimal)
+    present = list(filter(_PRESENT, values))
+    if len(present) < len(values):  # only the cells with data contribute: a value, or primary
+        primary = pick(columns.primary)
+        at = [i for i, v, p in zip(at, values, primary, strict=True) if v is not None or p]
+        if not at:
+            return result
+        pick = _picker(at)
     _rolled_up(
         result,
         definition,
-        numerators=[a for i in contributing if (a := numerators[i]) is not None],
-        denominators=[b for i in contributing if (b := denominators[i]) is not None],
-        values=[v for i in contributing if (v := values[i]) is not None],
-        ns=[n for i in contributing if (n := ns[i]) is not None],
-        count=len(contributing),
+        numerators=list(filter(_PRESENT, pick(columns.numerators))),
+        denominators=list(filter(_PRESENT, pick(columns.denominators))),
+        values=present,
+        ns=list(filter(_PRESENT, pick(columns.ns))),
+        count=len(at),
     )
     return result
+
+
+_PRESENT = partial(is_not, None)
+
+
+_Pick = Callable[[Sequence[Any]], tuple[Any, ...]]
+
+
+def _picker(at: Sequence[int]) -> _Pick:
+    """The items at positions `at` of a sequence, as a tuple (taken in C)."""
+    if len(at) == 1:
+        only = at[0]
+        return lambda seq: (seq[only],)
+    return cast(_Pick, itemgetter(*at))
 
 
 def _lean_cells(
