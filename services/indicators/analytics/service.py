@@ -687,7 +687,7 @@ def _build(computed_by_code: dict[str, computation.Computed], page: _Page) -> di
     items: list[dict[str, object]] = []
     # The version each indicator shows for a period, looked up once per pair.
     valid: dict[tuple[int, str], _Shown] = {}
-    for (rank, *_), found, i, context in islice(
+    for (rank, _, _, _, _), found, i, context in islice(
         chain.from_iterable(ordered), query.offset, query.offset + query.limit
     ):
         c = found.cell(i) if isinstance(found, UnitBlock) else found

@@ -144,7 +144,12 @@ def parsed(text: str) -> Node:
 def quantize(value: Decimal | None, decimals: int) -> Decimal | None:
     if value is None:
         return None
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return value.quantize(_quantum(decimals), rounding=ROUND_HALF_UP)
+
+
+@lru_cache(maxsize=64)
+def _quantum(decimals: int) -> Decimal:
+    return Decimal(1).scaleb(-decimals)
 
 
 def definition_measures(definition: Definition) -> list[str]:
@@ -972,26 +977,30 @@ class UnitBlock:
         """The cell at position i (code i // len(genders), gender i % len(genders))."""
         columns = self.columns
         width = len(self.genders)
-        cell = Cell(
-            level="unit",
-            code=self.codes[i // width],
-            period=self.period,
-            gender=self.genders[i % width],
-            numerator=columns.numerators[i],
-            denominator=columns.denominators[i],
+        value = columns.values[i]
+        if value is None:
+            return Cell(
+                "unit",
+                self.codes[i // width],
+                self.period,
+                self.genders[i % width],
+                numerator=columns.numerators[i],
+                denominator=columns.denominators[i],
+                units=1,
+            )
+        return Cell(
+            "unit",
+            self.codes[i // width],
+            self.period,
+            self.genders[i % width],
+            value,
+            columns.numerators[i],
+            columns.denominators[i],
+            columns.ns[i],
+            "primary" if columns.primary[i] else "secondary" if i in columns.hidden else None,
+            "kolada" if columns.kolada[i] else "derived",
             units=1,
         )
-        value = columns.values[i]
-        if value is not None:
-            cell.value = value
-            cell.n = columns.ns[i]
-            if columns.primary[i]:
-                cell.suppression = "primary"
-            elif i in columns.hidden:
-                cell.suppression = "secondary"
-            if columns.kolada[i]:
-                cell.attribution = "kolada"
-        return cell
 
     def find(self, code: str, gender: str) -> Cell | None:
         if self._at is None:
