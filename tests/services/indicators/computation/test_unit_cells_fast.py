@@ -97,3 +97,47 @@ def test_fast_unit_cells_equal_the_per_cell_rules(
         for g in GENDERS:
             slow = unit_cell(index, definition, unit=code, level="unit", period=p, gender=g)
             assert _as_dict(fast[(code, g)]) == _as_dict(slow), (code, g)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=st.lists(observation_of(UNITS, PERIODS), max_size=60), aliased=st.booleans())
+def test_the_index_reads_the_rows_as_row_by_row(rows: list[Obs], aliased: bool) -> None:
+    """The index is built a column at a time; what it holds is what reading the rows one by
+    one gives: deleted rows left out, a local row over Kolada's for one key, else the first;
+    each unit's periods, each measure's period lengths, the measures with a row that can make
+    a cell primary, and each measure's least value (the first of equal ones)."""
+    aliases = {"V1": "C"} if aliased else None
+    index = ObservationIndex(rows, aliases)
+    chosen: dict[tuple[str, str, str, str], Obs] = {}
+    for row in rows:
+        if row.status == "deleted":
+            continue
+        key = (
+            (aliases or {}).get(row.unit_code, row.unit_code),
+            row.measure_code,
+            row.gender,
+            row.period,
+        )
+        prior = chosen.setdefault(key, row)
+        if prior is not row and prior.source == "kolada" and row.source == "local":
+            chosen[key] = row
+    assert list(index.exact.items()) == list(chosen.items())
+    kept = list(chosen.items())
+    extents: dict[str, set[tuple[object, object]]] = {}
+    spans: dict[str, set[int]] = {}
+    least: dict[str, Decimal] = {}
+    for (unit, measure, _, _), r in kept:
+        extents.setdefault(unit, set()).add((r.period_start, r.period_end))
+        months = (r.period_end.year - r.period_start.year) * 12
+        spans.setdefault(measure, set()).add(months + r.period_end.month - r.period_start.month + 1)
+        if r.value is not None and (measure not in least or r.value < least[measure]):
+            least[measure] = r.value
+    assert dict(index.extents) == extents
+    assert index.units == set(extents)
+    assert dict(index.spans) == spans
+    assert index.flagged == {
+        k[1]
+        for k, r in kept
+        if r.status == "suppressed" or (r.respondents is not None and r.respondents < 7)
+    }
+    assert {m: repr(v) for m, v in index.least.items()} == {m: repr(v) for m, v in least.items()}
