@@ -159,17 +159,21 @@ class StageWriter:
             self._size = 0
 
 
-DIRECT_COLUMNS = (*STAGE_COLUMNS, "source", "batch_id", "sent_by", "revision", "kolada_job_id")
+DIRECT_TAIL = ("source", "batch_id", "sent_by", "revision", "kolada_job_id")
+DIRECT_COLUMNS = (*STAGE_COLUMNS, *DIRECT_TAIL)
 
 
-async def open_copy(session: AsyncSession, *, direct: bool = False) -> Any:
+async def open_copy(
+    session: AsyncSession, *, direct: bool = False, columns: Sequence[str] = STAGE_COLUMNS
+) -> Any:
     """An async context manager yielding psycopg's Copy into the staging table, or with
     `direct` straight into observation (lines then end with source, batch, sender, revision
-    and Kolada job)."""
+    and Kolada job); `columns`: the staged columns in the order the lines give them."""
     pg = await raw_connection(session)
     if direct:
-        return pg.cursor().copy(f"COPY observation ({', '.join(DIRECT_COLUMNS)}) FROM STDIN")
-    return pg.cursor().copy(f"COPY {STAGE} ({', '.join(STAGE_COLUMNS)}) FROM STDIN")
+        names = ", ".join((*columns, *DIRECT_TAIL))
+        return pg.cursor().copy(f"COPY observation ({names}) FROM STDIN")
+    return pg.cursor().copy(f"COPY {STAGE} ({', '.join(columns)}) FROM STDIN")
 
 
 async def stage_duplicates(session: AsyncSession, limit: int = 1000) -> list[dict[str, Any]]:

@@ -138,8 +138,8 @@ def test_a_valid_block_is_rendered_by_the_block_check() -> None:
     columns[1][1] = "sick_leave_share"
     text = check(parsing.Block(first=7, count=2, columns=columns), True)
     assert text == (
-        "9990\tHT-NORR\tsurvey_satisfied\t2030-05\t2030-05-01\t2030-05-31\tT\t12"
+        "9990\tsurvey_satisfied\t2030-05-01\tHT-NORR\t2030-05\tT\t2030-05-31\t12"
         "\t\\N\t\\N\t\\N\tfinal\t7\t\\N\n"
-        "9990\tA\\\\B\tsick_leave_share\t2032\t2032-01-01\t2032-12-31\tK\t99.5"
+        "9990\tsick_leave_share\t2032-01-01\tA\\\\B\t2032\tK\t2032-12-31\t99.5"
         "\t\\N\t\\N\t\\N\tfinal\t8\t\\N\n"
     )
