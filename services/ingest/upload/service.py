@@ -21,7 +21,7 @@ import json
 import re
 import tempfile
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from operator import itemgetter
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -1029,6 +1029,49 @@ class Parted:
     rest: tuple[int, int] | None
 
 
+@dataclass
+class PartFiles:
+    """The files of COPY text that go before the spool, in file order: those the render pass
+    of a clean file's parts finishes (`rendering`, each put in `ready` as it is done, None
+    after the last), so that the COPY sends each while the workers render the next, then
+    `after` (the one pass's, when a worker ran it). `rows`: rows checked whose rendering is
+    still under way."""
+
+    after: list[str] = field(default_factory=list)
+    rendering: asyncio.Task[Parted] | None = None
+    ready: asyncio.Queue[str | None] | None = None
+    rows: int = 0
+    done: list[str] = field(default_factory=list)
+
+    async def each(self) -> AsyncIterator[str]:
+        """Every file in order (the second time too), each as soon as it is rendered; a
+        failed render pass raises here, after the files rendered before it."""
+        for path in list(self.done):
+            yield path
+        if self.rendering is not None:
+            assert self.ready is not None
+            while (rendered := await self.ready.get()) is not None:
+                self.done.append(rendered)
+                yield rendered
+            rendering, self.rendering = self.rendering, None
+            await rendering
+            self.rows = 0
+        for path in self.after:
+            yield path
+
+    async def close(self) -> None:
+        """Stops the render pass if it still runs (its parts stop, its directory goes), and
+        waits until it has."""
+        rendering, self.rendering = self.rendering, None
+        if rendering is None:
+            return
+        rendering.cancel()
+        with anyio.CancelScope(shield=True):
+            await asyncio.wait([rendering])
+        if not rendering.cancelled():
+            rendering.exception()  # (retrieved: the failure that ended the request is another)
+
+
 async def check_parts(
     checks: CheckPool,
     file: IO[bytes],
@@ -1045,6 +1088,7 @@ async def check_parts(
     part_bytes: int,
     render: bool,
     end: int | None = None,
+    ready: Callable[[str], object] | None = None,
 ) -> Parted:
     """The long form's one pass over the quote-free text of a large file from `start`, in
     parts of about `part_bytes` checked by the worker processes at once; their problems,
@@ -1052,7 +1096,8 @@ async def check_parts(
     `stats`, `seen`). Given up (cancelled, failed, or stopped at MAX_REPORTED_ERRORS
     problems), it removes `directory` (the sign for running parts to stop) and waits until
     no part runs any more. `render`: the rows rendered into the parts' files too; `end`: the
-    offset to stop at (else the end of the file)."""
+    offset to stop at (else the end of the file); `ready`: called with each part's file as
+    soon as it and every part before it are rendered."""
     size = file.seek(0, 2) if end is None else end
     offset, last = start, 1
     # Each part's future, byte offset and the number of the row before it.
@@ -1093,6 +1138,8 @@ async def check_parts(
             seen.periods |= checked.seen.periods
             if checked.path is not None:
                 paths.append(checked.path)
+                if ready is not None:
+                    ready(checked.path)
             if errors.take_in(checked.errors):
                 stats["stopped"] = 1
                 break
@@ -1247,8 +1294,8 @@ async def _validate_and_store(
     stats = new_stats()
     seen = Seen()
     started = time.perf_counter()
-    parts: list[str] = []  # the COPY text the worker processes rendered, in file order
-    rest_paths: list[str] = []  # (the one pass's, when a worker ran it)
+    # The COPY text the worker processes rendered, in file order.
+    files = PartFiles()
     directory: str | None = None
     in_parts: Callable[..., Awaitable[Parted]] | None = None  # check_parts, file and rules bound
     more: Iterator[tuple[int, list[parsing.Cell]]] | None = rows
@@ -1329,7 +1376,7 @@ async def _validate_and_store(
                 more.close()
             more = None
             if path is not None:
-                rest_paths.append(path)
+                files.after.append(path)
         if more is not None:
             # The one pass over the file: in a worker thread a block at a time (reading and
             # checking grow with the file); the event loop only writes the rendered block to
@@ -1350,11 +1397,24 @@ async def _validate_and_store(
                 stats["stopped"] |= first_stats["stopped"]
                 seen.units |= first_seen.units
             else:
-                rendered_parts = await in_parts(
-                    errors=errors, stats=stats, seen=seen, render=True, end=rest
+                # A clean file: its parts rendered again by the workers while the COPY sends
+                # those done (_store). The check pass named every unit (the render pass names
+                # the same).
+                seen.units |= first_seen.units
+                files.rows = first_stats["rows"]
+                ready: asyncio.Queue[str | None] = asyncio.Queue()
+                files.ready = ready
+                files.rendering = asyncio.ensure_future(
+                    in_parts(
+                        errors=errors,
+                        stats=stats,
+                        seen=seen,
+                        render=True,
+                        end=rest,
+                        ready=ready.put_nowait,
+                    )
                 )
-                parts = rendered_parts.paths
-        parts += rest_paths
+                files.rendering.add_done_callback(lambda _: ready.put_nowait(None))
         return await _store(
             session,
             principal=principal,
@@ -1366,7 +1426,7 @@ async def _validate_and_store(
             fmt=fmt,
             detected=detected,
             spool=spool,
-            parts=parts,
+            files=files,
             digest=digest,
             idempotency_key=idempotency_key,
             errors=errors,
@@ -1375,6 +1435,7 @@ async def _validate_and_store(
             started=started,
         )
     finally:
+        await files.close()
         if directory is not None:
             shutil.rmtree(directory, ignore_errors=True)
 
@@ -1391,7 +1452,7 @@ async def _store(
     fmt: parsing.Format,
     detected: dict[str, str],
     spool: IO[bytes],
-    parts: list[str],
+    files: PartFiles,
     digest: str,
     idempotency_key: str | None,
     errors: Errors,
@@ -1401,9 +1462,7 @@ async def _store(
 ) -> UploadOut:
     # A unit manager's file naming another unit is refused whole (403).
     principal.require_units(seen.units)
-    row_count = stats["rows"]
-    staged = stats["lines"]
-    if row_count == 0:
+    if stats["rows"] + files.rows == 0:
         raise Unprocessable(
             message("problem.ingest.file_data_rows"),
             errors=[
@@ -1421,13 +1480,17 @@ async def _store(
     async def send(copy: Any, tail: bytes | None = None) -> None:
         """The parts and the spool into a COPY; with `tail`, each line completed for
         observation."""
-        for path in parts:
+        async for path in files.each():
             with open(path, "rb") as part:  # noqa: ASYNC230 (as the spool's reads: page cache)
                 while chunk := part.read(1 << 20):
                     await copy.write(chunk if tail is None else chunk.replace(b"\n", tail))
         spool.seek(0)
         while chunk := spool.read(1 << 20):
             await copy.write(chunk if tail is None else chunk.replace(b"\n", tail))
+        if errors.total:
+            # (The render pass of a file found clean finds nothing: the same rows, the same
+            # rules.)
+            raise _rejected(errors, stopped=bool(stats["stopped"]), rows_only=True)
 
     batch: IngestBatch | None = None
     if not dry_run:
@@ -1462,6 +1525,7 @@ async def _store(
                 raise
             direct = False
         if direct:
+            row_count, staged = stats["rows"], stats["lines"]
             batch.row_count = row_count
             version = await batch_repository.bump_data_version(session, municipality)
             everything_new = Change(
@@ -1508,6 +1572,7 @@ async def _store(
     await bulk.create_stage(session)
     async with await bulk.open_copy(session, columns=LINE_COLUMNS) as copy:
         await send(copy)
+    row_count, staged = stats["rows"], stats["lines"]
 
     column_of = {c.measure: c.name for c in kind.columns if c.measure}
 
