@@ -237,4 +237,12 @@ async def refresh_database_gauges(session: AsyncSession) -> None:
 
 
 def cache_lookup(cache: str, hit: bool) -> None:
-    CACHE_LOOKUPS.labels(cache, "hit" if hit else "miss").inc()
+    # `labels()` costs more than most lookups it counts (a cold analytics answer makes
+    # twenty): each cache's two counters are found once.
+    counter = _LOOKUPS.get((cache, hit))
+    if counter is None:
+        counter = _LOOKUPS[(cache, hit)] = CACHE_LOOKUPS.labels(cache, "hit" if hit else "miss")
+    counter.inc()
+
+
+_LOOKUPS: dict[tuple[str, bool], Any] = {}

@@ -965,18 +965,36 @@ class _Columns:
 class UnitBlock:
     """One period's unit cells as columns (codes × `genders`), each a `Cell` only when asked
     for (`cell`): a page of 500 cells needs no object for the 30 000 it does not show. The
-    cells are those `_unit_cells` and disclosure control make, less the observation ids."""
+    cells are those `_unit_cells` and disclosure control make, less the observation ids.
 
-    columns: _Columns
+    Without columns (`source` instead: nothing in the period's table can be primary and no
+    roll-up reads the unit cells), a cell's figures are worked out when it is asked for, by
+    `unit_cell`: a page of a large municipality computes the cells it shows, not all."""
+
+    columns: _Columns | None
     codes: tuple[str, ...]
     genders: tuple[str, ...]
     period: str
     _at: dict[tuple[str, str], int] | None = None
+    source: tuple[ObservationIndex, Definition, Period] | None = None
 
     def cell(self, i: int) -> Cell:
         """The cell at position i (code i // len(genders), gender i % len(genders))."""
         columns = self.columns
         width = len(self.genders)
+        if columns is None:
+            assert self.source is not None
+            index, definition, period = self.source
+            cell = unit_cell(
+                index,
+                definition,
+                unit=self.codes[i // width],
+                level="unit",
+                period=period,
+                gender=self.genders[i % width],
+            )
+            cell.observation_ids = []
+            return cell
         value = columns.values[i]
         if value is None:
             return Cell(
@@ -1221,10 +1239,13 @@ def _lean_cells(
     blocks: list[tuple[_Columns | None, list[Cell]]] = []  # per period: unit columns, cells
     # per period: the stored municipality cells, by gender position
     stored_at: list[dict[int, Cell]] = []
+    # Unit cells read by nothing but the page (no disclosure control, no roll-up) are worked
+    # out when the page shows them (`UnitBlock`).
+    on_demand = not protected and "area" not in levels and "municipality" not in levels
     for p in periods:
         text = str(p)
         columns: _Columns | None = None
-        if "unit" in levels or "area" in levels or protected:
+        if ("unit" in levels or "area" in levels or protected) and not on_demand:
             columns = _unit_columns(index, definition, unique, genders, p)
         cells: list[Cell] = []
         if "area" in levels:
@@ -1284,6 +1305,10 @@ def _lean_cells(
             for k, figure in figures.items():
                 _check_rollup(figure, columns, [s * width + k for s in code_slots], definition)
             unit_blocks[str(p)] = UnitBlock(columns, unique, tuple(genders), str(p))
+        elif on_demand and "unit" in levels:
+            unit_blocks[str(p)] = UnitBlock(
+                None, unique, tuple(genders), str(p), source=(index, definition, p)
+            )
         out.extend(cells)
     return out, unit_blocks
 

@@ -22,6 +22,7 @@ from services.indicators.computation.engine import (
     Definition,
     Obs,
     ObservationIndex,
+    UnitBlock,
     UnitRef,
     compute,
 )
@@ -43,13 +44,14 @@ _ids = count(10**9)  # apart from the ids of observation_of's rows
 
 
 @st.composite
-def survey(draw: st.DrawFn) -> list[Obs]:
+def survey(draw: st.DrawFn, least: int = 0) -> list[Obs]:
     """A unit's answers for a period as a survey upload stores them: satisfied (num) of
-    respondents (den) per K and M, T their sum; few respondents make a cell primary."""
+    respondents (den, at least `least`) per K and M, T their sum; few respondents make a
+    cell primary."""
     code = draw(st.sampled_from(CODES))
     p = Period.parse(draw(st.sampled_from(PERIODS)))
     source = draw(st.sampled_from(("local", "kolada")))
-    k, m = draw(st.integers(0, 30)), draw(st.integers(0, 30))
+    k, m = draw(st.integers(least, 30)), draw(st.integers(least, 30))
     k_yes, m_yes = draw(st.integers(0, k)), draw(st.integers(0, m))
     rows = []
     for gender, yes, n in (("K", k_yes, k), ("M", m_yes, m), ("T", k_yes + m_yes, k + m)):
@@ -190,3 +192,42 @@ def test_a_stored_figure_keeps_its_roll_up_check_without_provenance() -> None:
     assert lean == run(True)
     municipality = [c for c in lean if c is not None and c["level"] == "'municipality'"]
     assert [c["rollup"] is not None for c in municipality] == [True, True, True]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    surveys=st.lists(survey(least=7), min_size=1, max_size=25),
+    definition=definitions,
+    periods=st.lists(st.sampled_from(PERIODS), min_size=1, max_size=3, unique=True),
+    genders=st.sampled_from((GENDERS, ("T",), ("K", "M"))),
+)
+def test_unit_cells_a_page_works_out_when_shown_equal_the_per_cell_path(
+    surveys: list[list[Obs]],
+    definition: Definition,
+    periods: list[str],
+    genders: tuple[str, ...],
+) -> None:
+    """A page of unit cells only, where no cell can be primary: nothing but the page reads
+    them, so each is worked out when the page shows it (a block without columns) — the same
+    cells as the per-cell path's, in the same order."""
+    rows = [row for answers in surveys for row in answers]
+    asked = [Period.parse(p) for p in periods]
+    index = ObservationIndex(rows, {"V1": "C"})
+    blocks: list[UnitBlock] = []
+
+    def run(provenance: bool, into: list[UnitBlock] | None) -> list[Cell]:
+        return compute(
+            index,
+            definition,
+            units=UNITS,
+            periods=asked,
+            genders=genders,
+            levels=("unit",),
+            provenance=provenance,
+            unit_blocks=into,
+        )
+
+    lean = run(False, blocks)
+    shown = [c for block in blocks for c in block.cells(genders)]
+    per_cell = run(True, None)
+    assert [_as_dict(c) for c in [*lean, *shown]] == [_as_dict(c) for c in per_cell]
