@@ -1365,7 +1365,8 @@ class _Layout:
     kept: dict[bytes, _Relations] = field(default_factory=dict)  # by cells with data
 
 
-_LAYOUTS: Lru[tuple[object, ...], _Layout] = Lru(64, name="table_layouts")
+# By organisation and the family's shape: every year of a municipality's tables shares one.
+_LAYOUTS: Lru[tuple[object, ...], _Layout] = Lru(256, name="table_layouts")
 
 
 def _layout(
@@ -1374,7 +1375,12 @@ def _layout(
     code_slots: tuple[int, ...],
     periods: tuple[Period, ...],
 ) -> _Layout:
-    key = (unique, areas, code_slots, periods)
+    """The layout of a family's table. The relations between its periods are positions, the
+    same for every family of the same shape (each period's type and months, its year after
+    the first's): a year's table and the next year's share one layout."""
+    first = periods[0].start.year if periods else 0
+    shape = tuple((p.start.year - first, p.type, p.start.month, p.end.month) for p in periods)
+    key = (unique, areas, code_slots, shape)
     found = _LAYOUTS.get(key)
     if found is not None:
         return found
